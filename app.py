@@ -1,0 +1,3 @@
+from drafting import create_app
+
+app = create_app()

@@ -1,0 +1,78 @@
+"""drafting: a Flask application for developing group standards."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    from drafting.config import from_environment, normalise_database_url
+
+    app.config.from_mapping(from_environment(Path(app.instance_path)))
+    if test_config:
+        app.config.from_mapping(test_config)
+        app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(
+            app.config["SQLALCHEMY_DATABASE_URI"]
+        )
+    _init_logging(app)
+    _init_extensions(app)
+    _register_blueprints(app)
+
+    from drafting import cli, errors, templating
+
+    errors.init_app(app)
+    templating.init_app(app)
+    cli.init_app(app)
+    return app
+
+
+def _init_logging(app: Flask) -> None:
+    from drafting.core import logs
+
+    logs.init_app(app)
+
+
+def _init_extensions(app: Flask) -> None:
+    from drafting.accounts import auth
+    from drafting.core import i18n, security, transaction
+    from drafting.extensions import csrf, db, limiter, migrate
+
+    # Models must be imported before the metadata is used.
+    import drafting.models  # noqa: F401
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    i18n.init_app(app)
+    auth.init_app(app)
+    security.init_app(app)
+    transaction.init_app(app)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        with app.app_context():
+            transaction.configure_sqlite(db.engine)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from drafting.accounts.admin_views import bp as admin_bp
+    from drafting.accounts.views import bp as accounts_bp
+    from drafting.api import views as _api_views  # noqa: F401  (registers routes)
+    from drafting.api.core import bp as api_bp
+    from drafting.audit.views import bp as audit_bp
+    from drafting.main.views import bp as main_bp
+
+    for bp in (main_bp, accounts_bp, admin_bp, audit_bp, api_bp):
+        app.register_blueprint(bp)

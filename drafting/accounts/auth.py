@@ -1,0 +1,49 @@
+"""How a request is tied to a user: the session cookie or a bearer token."""
+
+from __future__ import annotations
+
+from flask import Flask, request
+from flask_babel import lazy_gettext as _l
+
+from drafting.accounts.models import User
+from drafting.extensions import db, login_manager
+
+
+def init_app(app: Flask) -> None:
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = _l("Please log in to see this page.")
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+
+    @login_manager.user_loader
+    def load_user(login_id: str) -> User | None:
+        # The login id is "<user id>:<session version>": raising the version
+        # in the database invalidates every cookie that carries the old one.
+        user_id, _, version = login_id.partition(":")
+        if not user_id.isdigit() or not version.isdigit():
+            return None
+        user = db.session.get(User, int(user_id))
+        if user is None or user.session_version != int(version) or not user.is_active_account:
+            return None
+        return user
+
+    @login_manager.request_loader
+    def load_user_from_token(req) -> User | None:
+        header = req.headers.get("Authorization", "")
+        if not header.startswith("Bearer "):
+            return None
+        from drafting.accounts.services import user_for_api_token
+
+        return user_for_api_token(header.removeprefix("Bearer ").strip())
+
+    @login_manager.unauthorized_handler
+    def unauthorized():
+        from flask import flash, redirect, url_for
+
+        if request.path.startswith("/api/"):
+            from drafting.api.core import api_error
+
+            return api_error(401, "unauthorized", _l("Log in or send a valid API token."))
+        flash(login_manager.login_message, "info")
+        return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))

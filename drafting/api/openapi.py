@@ -1,0 +1,99 @@
+"""Build the OpenAPI 3.1 document from the registered API routes."""
+
+from __future__ import annotations
+
+import re
+
+from flask import Flask
+
+_PARAM = re.compile(r"<(?:(?P<conv>[a-z]+):)?(?P<name>\w+)>")
+
+_ERROR_SCHEMA = {
+    "type": "object",
+    "required": ["error", "message"],
+    "properties": {"error": {"type": "string"}, "message": {"type": "string"}},
+}
+
+_STATUS_TEXT = {
+    400: "Malformed request",
+    401: "Not authenticated",
+    403: "Not allowed",
+    404: "Not found",
+    409: "Conflict with the current state",
+    413: "Too large",
+    422: "Invalid data",
+}
+
+
+def _path_and_params(rule: str) -> tuple[str, list[dict]]:
+    params = []
+    for m in _PARAM.finditer(rule):
+        schema = {"type": "integer"} if m.group("conv") == "int" else {"type": "string"}
+        params.append({"name": m.group("name"), "in": "path", "required": True, "schema": schema})
+    return _PARAM.sub(lambda m: "{" + m.group("name") + "}", rule), params
+
+
+def api_rules(app: Flask):
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint.startswith("api.") and rule.endpoint != "api.static":
+            yield rule
+
+
+def build_openapi(app: Flask) -> dict:
+    paths: dict[str, dict] = {}
+    for rule in sorted(api_rules(app), key=lambda r: r.rule):
+        view = app.view_functions[rule.endpoint]
+        doc = getattr(view, "_openapi", None)
+        if doc is None:
+            continue
+        path, params = _path_and_params(rule.rule)
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            op: dict = {
+                "operationId": f"{rule.endpoint.removeprefix('api.')}_{method.lower()}",
+                "summary": doc["summary"],
+                "tags": doc["tags"],
+                "parameters": params,
+                "responses": {
+                    str(doc["success_status"]): {
+                        "description": "Success",
+                        "content": {
+                            doc["response_content_type"]: {
+                                "schema": doc["response_schema"] or {"type": "object"}
+                            }
+                        },
+                    }
+                },
+            }
+            if doc["request_schema"] and method in {"POST", "PUT", "PATCH"}:
+                op["requestBody"] = {
+                    "required": True,
+                    "content": {"application/json": {"schema": doc["request_schema"]}},
+                }
+            for status in doc["errors"]:
+                op["responses"][str(status)] = {
+                    "description": _STATUS_TEXT.get(status, "Error"),
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+                }
+            if not doc["auth"]:
+                op["security"] = []
+            paths.setdefault(path, {})[method.lower()] = op
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "drafting API",
+            "version": "1",
+            "description": "Calls for drafting units, applications, reviews and standard documents. "
+            "Authenticate with the session cookie (send the X-CSRFToken header on writes) "
+            "or a personal API token: `Authorization: Bearer <token>`.",
+        },
+        "servers": [{"url": "/"}],
+        "security": [{"bearerAuth": []}, {"cookieAuth": []}],
+        "components": {
+            "securitySchemes": {
+                "bearerAuth": {"type": "http", "scheme": "bearer"},
+                "cookieAuth": {"type": "apiKey", "in": "cookie", "name": "session"},
+            },
+            "schemas": {"Error": _ERROR_SCHEMA},
+        },
+        "paths": paths,
+    }

@@ -1,0 +1,110 @@
+"""Configuration from the environment, with embedded defaults.
+
+Every setting has a default that works on a laptop (SQLite and files in the
+instance folder, mail printed to the log); production overrides them with
+environment variables (see the README's table).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+
+def _bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value else default
+
+
+def _secret_key(instance_path: Path) -> str:
+    """SECRET_KEY from the environment, else one generated once and kept.
+
+    Keeping it in the instance folder means sessions survive restarts and
+    all workers on one machine share it without anyone choosing a key.
+    """
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    key_file = instance_path / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    key = secrets.token_hex(32)
+    key_file.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(key)
+    return key
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept the usual `postgres://` spellings and pick the psycopg 3 driver."""
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://") :]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
+    return url
+
+
+def from_environment(instance_path: Path) -> dict:
+    https = _bool("HTTPS", False)
+    database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{instance_path / 'drafting.db'}"
+    redis_url = os.environ.get("REDIS_URL") or None
+    upload_limit = _int("UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
+    return {
+        "SECRET_KEY": _secret_key(instance_path),
+        "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "UPLOAD_DIR": os.environ.get("UPLOAD_DIR") or str(instance_path / "uploads"),
+        "EXPORT_DIR": os.environ.get("EXPORT_DIR") or str(instance_path / "exports"),
+        "UPLOAD_MAX_BYTES": upload_limit,
+        # A whole request may carry several evidence files at the per-file limit.
+        "MAX_CONTENT_LENGTH": _int("MAX_CONTENT_LENGTH", 3 * upload_limit),
+        # Flask 3.1 refuses form fields over 500 KB by default; a standard's
+        # text can be larger, and a refused save would lose the editor's work.
+        "MAX_FORM_MEMORY_SIZE": _int("MAX_FORM_MEMORY_SIZE", 8 * 1024 * 1024),
+        "REDIS_URL": redis_url,
+        "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "LOGIN_LIMIT_PER_ACCOUNT": os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "5 per 5 minutes"),
+        "LOGIN_LIMIT_PER_ADDRESS": os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "30 per 5 minutes"),
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER") or None,
+        "MAIL_PORT": _int("MAIL_PORT", 25),
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME") or None,
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD") or None,
+        "MAIL_USE_TLS": _bool("MAIL_USE_TLS", False),
+        "MAIL_USE_SSL": _bool("MAIL_USE_SSL", False),
+        "MAIL_FROM": os.environ.get("MAIL_FROM", "drafting <no-reply@localhost>"),
+        "MAIL_TIMEOUT": _int("MAIL_TIMEOUT", 10),
+        "BABEL_DEFAULT_LOCALE": os.environ.get("DEFAULT_LOCALE", "zh"),
+        "BABEL_DEFAULT_TIMEZONE": os.environ.get("DEFAULT_TIMEZONE", "Asia/Shanghai"),
+        "LANGUAGES": ["zh", "en"],
+        "SITE_NAME": os.environ.get("SITE_NAME", "团体标准起草平台"),
+        "ASSOCIATION_NAME": os.environ.get("ASSOCIATION_NAME", "中国电子节能技术协会"),
+        "ASSOCIATION_CODE": os.environ.get("ASSOCIATION_CODE", "CESA"),
+        "HTTPS": https,
+        "PREFERRED_URL_SCHEME": "https" if https else "http",
+        "SESSION_COOKIE_NAME": "__Host-session" if https else "session",
+        "SESSION_COOKIE_SECURE": https,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "PERMANENT_SESSION_LIFETIME": _int("SESSION_LIFETIME_SECONDS", 12 * 3600),
+        "REMEMBER_COOKIE_SECURE": https,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        # Editors keep a page open for hours; the page refreshes its token,
+        # and a token as old as the session is still accepted.
+        "WTF_CSRF_TIME_LIMIT": None,
+        # CSRF is checked in a before_request hook so that API calls with a
+        # bearer token (no cookie, so no CSRF risk) can skip it.
+        "WTF_CSRF_CHECK_DEFAULT": False,
+        "CONFIRM_TOKEN_MAX_AGE": _int("CONFIRM_TOKEN_MAX_AGE", 3 * 24 * 3600),
+        "RESET_TOKEN_MAX_AGE": _int("RESET_TOKEN_MAX_AGE", 2 * 3600),
+        "INVITE_TOKEN_MAX_AGE": _int("INVITE_TOKEN_MAX_AGE", 7 * 24 * 3600),
+        "PASSWORD_MIN_LENGTH": _int("PASSWORD_MIN_LENGTH", 10),
+    }

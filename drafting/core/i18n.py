@@ -1,0 +1,58 @@
+"""Language and time zone: from the user's choice, else the browser."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from babel.dates import format_datetime as babel_format_datetime
+from flask import Flask, current_app, request, session
+from flask_babel import get_locale, get_timezone
+from flask_login import current_user
+
+from drafting.core.timeutil import as_utc
+from drafting.extensions import babel
+
+LANGUAGE_NAMES = {"zh": "中文", "en": "English"}
+
+
+def select_locale() -> str:
+    languages = current_app.config["LANGUAGES"]
+    chosen = request.args.get("lang")
+    if chosen in languages:
+        return chosen
+    if session.get("lang") in languages:
+        return session["lang"]
+    if current_user and current_user.is_authenticated and current_user.locale in languages:
+        return current_user.locale
+    return request.accept_languages.best_match(languages) or current_app.config[
+        "BABEL_DEFAULT_LOCALE"
+    ]
+
+
+def select_timezone() -> str:
+    if current_user and current_user.is_authenticated and current_user.timezone:
+        return current_user.timezone
+    return current_app.config["BABEL_DEFAULT_TIMEZONE"]
+
+
+def format_dt(value: datetime | None, fmt: str = "medium") -> str:
+    """A stored UTC time in the user's zone and language."""
+    if value is None:
+        return ""
+    locale = str(get_locale() or "zh")
+    pattern = {"medium": "yyyy-MM-dd HH:mm", "date": "yyyy-MM-dd", "full": "yyyy-MM-dd HH:mm zzz"}
+    return babel_format_datetime(
+        as_utc(value), pattern.get(fmt, fmt), tzinfo=get_timezone(), locale=locale
+    )
+
+
+def init_app(app: Flask) -> None:
+    babel.init_app(
+        app,
+        locale_selector=select_locale,
+        timezone_selector=select_timezone,
+        default_translation_directories=str(app.root_path + "/translations"),
+    )
+    app.jinja_env.filters["dt"] = format_dt
+    app.jinja_env.globals["LANGUAGE_NAMES"] = LANGUAGE_NAMES
+    app.jinja_env.globals["current_locale"] = lambda: str(get_locale())

@@ -1,0 +1,29 @@
+"""Column types shared by every domain."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import DateTime, TypeDecorator
+
+from drafting.core.timeutil import as_utc
+
+
+class UTCDateTime(TypeDecorator):
+    """A timezone-aware UTC datetime on PostgreSQL and SQLite alike."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; use drafting.core.timeutil.utcnow()")
+        value = as_utc(value)
+        if dialect.name == "sqlite":
+            return value.replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value: datetime | None, dialect):
+        return as_utc(value)

@@ -1,0 +1,83 @@
+"""One commit per request.
+
+Services change objects and flush; this module commits once when the view
+succeeded, or rolls everything back, so a write is whole or not at all.
+Work that must happen only after the data is safely stored (sending mail)
+registers an after-commit callback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import Flask, Response, g
+from sqlalchemy import event
+
+from drafting.extensions import db
+
+
+def after_commit(callback: Callable[[], None]) -> None:
+    """Run `callback` once the current request's transaction has committed."""
+    g.setdefault("_after_commit", []).append(callback)
+
+
+def keep_on_error() -> None:
+    """Commit even though the response is an error (e.g. a 409 that stores
+    the user's text as a recoverable draft)."""
+    g._commit_on_error = True
+
+
+def commit() -> None:
+    """Commit now and run the after-commit callbacks (CLI commands, jobs)."""
+    db.session.commit()
+    _run_callbacks()
+
+
+def _run_callbacks() -> None:
+    callbacks = g.pop("_after_commit", [])
+    for callback in callbacks:
+        callback()
+
+
+def init_app(app: Flask) -> None:
+    @app.after_request
+    def _commit(response: Response) -> Response:
+        if response.status_code < 400 or g.get("_commit_on_error"):
+            db.session.commit()
+            _run_callbacks()
+        else:
+            db.session.rollback()
+            g.pop("_after_commit", None)
+        return response
+
+    @app.teardown_request
+    def _rollback(exc: BaseException | None) -> None:
+        if exc is not None:
+            db.session.rollback()
+
+
+def configure_sqlite(engine) -> None:
+    """WAL, a busy timeout, foreign keys, and transactions that we begin
+    ourselves so that SQLite honours SAVEPOINT and BEGIN IMMEDIATE."""
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=15000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        # A write request takes the write lock up front: a transaction that
+        # reads then writes can otherwise fail with "database is locked"
+        # despite the busy timeout.
+        from flask import has_request_context, request
+
+        if has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS"):
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            connection.exec_driver_sql("BEGIN")

@@ -1,0 +1,44 @@
+"""Small helpers that keep views thin."""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from flask import abort, flash, redirect, request, url_for
+from flask_babel import gettext as _
+
+from drafting.core.errors import ServiceError
+from drafting.core.security import is_safe_redirect
+from drafting.extensions import db
+
+T = TypeVar("T")
+
+
+def get_or_404(model: type[T], ident) -> T:
+    obj = db.session.get(model, ident)
+    if obj is None:
+        abort(404)
+    return obj
+
+
+def require(allowed: bool) -> None:
+    """403 unless the permission predicate said yes."""
+    if not allowed:
+        abort(403)
+
+
+def redirect_next(default_endpoint: str, **values):
+    target = request.args.get("next") or request.form.get("next")
+    if is_safe_redirect(target):
+        return redirect(target)
+    return redirect(url_for(default_endpoint, **values))
+
+
+def flash_error(exc: ServiceError) -> None:
+    flash(exc.message, "error")
+
+
+def flash_form_errors(form) -> None:
+    if form.errors and not any(form.errors.values()):
+        return
+    flash(_("Please correct the fields marked below."), "error")

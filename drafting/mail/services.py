@@ -1,0 +1,132 @@
+"""Queue mail in the transaction; send it after the commit.
+
+A mail row is written in the same transaction as the change it reports, so
+a rolled-back change sends nothing and a committed one is never forgotten:
+if the SMTP server is down the row stays queued and `flask mail send`
+(run by cron) retries it.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+import ssl
+from email.message import EmailMessage
+from email.utils import make_msgid
+
+from flask import current_app, render_template
+from flask_babel import force_locale
+from sqlalchemy import select
+
+from drafting.core import transaction
+from drafting.core.timeutil import utcnow
+from drafting.extensions import db
+from drafting.mail.models import MailStatus, OutboundMail
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 8
+
+
+def queue_mail(
+    recipient: str,
+    template: str,
+    *,
+    locale: str | None = None,
+    attachment: tuple[str, str, str] | None = None,
+    **context,
+) -> OutboundMail:
+    """Render `templates/emails/<template>.txt` in the recipient's language and queue it.
+
+    The template's first line is `Subject: …`. `attachment` is
+    (file name, sha256 in the upload store, content type).
+    """
+    with force_locale(locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+        rendered = render_template(f"emails/{template}.txt", **context)
+    first, _, body = rendered.lstrip().partition("\n")
+    subject = first.removeprefix("Subject:").strip()
+    mail = OutboundMail(recipient=recipient, subject=subject, body_text=body.strip() + "\n")
+    if attachment:
+        mail.attachment_name, mail.attachment_sha256, mail.attachment_type = attachment
+    db.session.add(mail)
+    db.session.flush()
+    mail_id = mail.id
+    app = current_app._get_current_object()
+    transaction.after_commit(lambda: _send_after_commit(app, mail_id))
+    return mail
+
+
+def _send_after_commit(app, mail_id: int) -> None:
+    try:
+        send_queued(ids=[mail_id])
+    except Exception:  # the row stays queued; cron retries it
+        log.exception("sending mail %s failed", mail_id)
+
+
+def send_queued(ids: list[int] | None = None, limit: int = 200) -> tuple[int, int]:
+    """Try to send queued mail (all, or the given ids); return (sent, failed)."""
+    query = select(OutboundMail).where(OutboundMail.status == MailStatus.QUEUED)
+    if ids is not None:
+        query = query.where(OutboundMail.id.in_(ids))
+    mails = db.session.scalars(query.order_by(OutboundMail.id).limit(limit)).all()
+    sent = failed = 0
+    for mail in mails:
+        try:
+            deliver(mail)
+        except (OSError, smtplib.SMTPException) as exc:
+            mail.attempts += 1
+            mail.last_error = str(exc)[:500]
+            if mail.attempts >= MAX_ATTEMPTS:
+                mail.status = MailStatus.FAILED
+            failed += 1
+            log.warning("mail %s to %s not sent: %s", mail.id, mail.recipient, exc)
+        else:
+            mail.attempts += 1
+            mail.status = MailStatus.SENT
+            mail.sent_at = utcnow()
+            sent += 1
+        db.session.commit()
+    return sent, failed
+
+
+def build_message(mail: OutboundMail) -> EmailMessage:
+    msg = EmailMessage()
+    msg["From"] = current_app.config["MAIL_FROM"]
+    msg["To"] = mail.recipient
+    msg["Subject"] = mail.subject
+    msg["Message-ID"] = make_msgid(domain="drafting.local")
+    msg.set_content(mail.body_text)
+    if mail.attachment_sha256:
+        from drafting.storage import read_blob
+
+        maintype, _, subtype = (mail.attachment_type or "application/octet-stream").partition("/")
+        msg.add_attachment(
+            read_blob(mail.attachment_sha256),
+            maintype=maintype,
+            subtype=subtype,
+            filename=mail.attachment_name,
+        )
+    return msg
+
+
+def deliver(mail: OutboundMail) -> None:
+    """Hand one mail to the SMTP server, or print it to the log when none is set."""
+    cfg = current_app.config
+    msg = build_message(mail)
+    if not cfg.get("MAIL_SERVER"):
+        log.info("mail (no MAIL_SERVER set, printed only)\n%s", msg.as_string())
+        return
+    timeout = cfg["MAIL_TIMEOUT"]
+    if cfg.get("MAIL_USE_SSL"):
+        client = smtplib.SMTP_SSL(
+            cfg["MAIL_SERVER"], cfg["MAIL_PORT"], timeout=timeout,
+            context=ssl.create_default_context(),
+        )
+    else:
+        client = smtplib.SMTP(cfg["MAIL_SERVER"], cfg["MAIL_PORT"], timeout=timeout)
+    with client:
+        if cfg.get("MAIL_USE_TLS"):
+            client.starttls(context=ssl.create_default_context())
+        if cfg.get("MAIL_USERNAME"):
+            client.login(cfg["MAIL_USERNAME"], cfg["MAIL_PASSWORD"] or "")
+        client.send_message(msg)

@@ -1,0 +1,65 @@
+"""The home page, the language switch and the help pages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
+from flask_login import current_user
+from markupsafe import Markup
+
+from drafting.core.security import is_safe_redirect
+from drafting.extensions import db
+
+bp = Blueprint("main", __name__)
+
+
+@bp.route("/")
+def home():
+    return render_template("main/home.html")
+
+
+@bp.route("/language", methods=["POST"])
+def set_language():
+    lang = request.form.get("lang")
+    if lang in current_app.config["LANGUAGES"]:
+        session["lang"] = lang
+        if current_user.is_authenticated:
+            current_user.locale = lang
+    target = request.form.get("next")
+    return redirect(target if is_safe_redirect(target) else url_for("main.home"))
+
+
+@bp.route("/healthz")
+def healthz():
+    from sqlalchemy import text
+
+    checks = {}
+    try:
+        db.session.execute(text("SELECT 1"))
+        checks["database"] = "ok"
+    except Exception as exc:  # reported, not raised: this page says what is down
+        checks["database"] = f"error: {exc.__class__.__name__}"
+    if current_app.config.get("REDIS_URL"):
+        try:
+            import redis
+
+            redis.Redis.from_url(current_app.config["REDIS_URL"], socket_timeout=2).ping()
+            checks["redis"] = "ok"
+        except Exception as exc:
+            checks["redis"] = f"error: {exc.__class__.__name__}"
+    healthy = all(v == "ok" for v in checks.values())
+    return {"status": "ok" if healthy else "error", "checks": checks}, (200 if healthy else 503)
+
+
+@bp.route("/help/<name>")
+def help_page(name: str):
+    """Help pages written in Markdown under docs/ (e.g. the text conventions)."""
+    if name not in {"conventions"}:
+        abort(404)
+    path = Path(current_app.root_path).parent / "docs" / f"{name}.md"
+    if not path.exists():
+        abort(404)
+    from drafting.core.markdown import render_markdown
+
+    return render_template("main/help.html", body=Markup(render_markdown(path.read_text("utf-8"))))

@@ -1,0 +1,154 @@
+"""Fixtures: the app on a real database, a rolled-back `db` per test,
+`client`, `login_as(role)`, factories and a local SMTP sink.
+
+The database is chosen by DRAFTING_TEST_DB (sqlite or postgresql); see
+tests/support/databases.py. The schema is built by the Alembic migrations,
+not by create_all, so every run also proves the migrations.
+"""
+
+from __future__ import annotations
+
+import pytest
+from flask_sqlalchemy.session import Session as FlaskSession
+
+from tests.support import databases, factories
+from tests.support.smtp import SmtpSink
+
+
+@pytest.fixture(scope="session")
+def smtp_sink():
+    sink = SmtpSink()
+    sink.start()
+    yield sink
+    sink.stop()
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory, smtp_sink):
+    from flask_migrate import upgrade
+
+    from drafting import create_app
+
+    tmp = tmp_path_factory.mktemp("app")
+    url = databases.fresh_database_url(tmp, "unit")
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret-key",
+            "SQLALCHEMY_DATABASE_URI": url,
+            "WTF_CSRF_ENABLED": False,
+            "UPLOAD_DIR": str(tmp / "uploads"),
+            "EXPORT_DIR": str(tmp / "exports"),
+            "MAIL_SERVER": "127.0.0.1",
+            "MAIL_PORT": smtp_sink.port,
+            "SERVER_NAME": "drafting.test",
+            "RATELIMIT_STORAGE_URI": "memory://",
+        }
+    )
+    with app.app_context():
+        upgrade()
+    yield app
+    with app.app_context():
+        from drafting.extensions import db as _db
+
+        _db.engine.dispose()
+    databases.drop_database(url)
+
+
+class _BoundSession(FlaskSession):
+    """Flask-SQLAlchemy's session picks the app's engine; in tests every
+    session must use the one connection whose transaction is rolled back."""
+
+    def get_bind(self, *args, **kwargs):
+        return self.bind
+
+
+@pytest.fixture
+def db(app):
+    """The database, with everything a test writes rolled back afterwards.
+
+    Requests commit as usual; each commit only releases a SAVEPOINT inside
+    the outer transaction that this fixture rolls back.
+    """
+    from drafting.extensions import db as _db
+    from drafting.extensions import limiter
+
+    with app.app_context():
+        connection = _db.engine.connect()
+        outer = connection.begin()
+        original = _db.session
+        _db.session = _db._make_scoped_session(
+            {"bind": connection, "join_transaction_mode": "create_savepoint", "class_": _BoundSession}
+        )
+        limiter.reset()
+        try:
+            yield _db
+        finally:
+            _db.session.remove()
+            _db.session = original
+            outer.rollback()
+            connection.close()
+
+
+@pytest.fixture
+def mailbox(smtp_sink):
+    smtp_sink.clear()
+    return smtp_sink
+
+
+@pytest.fixture
+def client(app, db):
+    return app.test_client()
+
+
+@pytest.fixture
+def make_org(db):
+    return factories.make_org
+
+
+@pytest.fixture
+def make_user(db):
+    return factories.make_user
+
+
+@pytest.fixture
+def login_as(client, db):
+    """Log the test client in as a new user of `role` (or as a given user)."""
+
+    def login(role_or_user="member", **kw):
+        from drafting.accounts.models import User
+
+        user = role_or_user if isinstance(role_or_user, User) else factories.make_user(role_or_user, **kw)
+        db.session.commit()
+        with client.session_transaction() as sess:
+            sess.clear()
+            sess["_user_id"] = user.get_id()
+            sess["_fresh"] = True
+        return user
+
+    return login
+
+
+@pytest.fixture
+def query_counter(app, db):
+    """Counts the SQL statements run inside a `with` block."""
+    from contextlib import contextmanager
+
+    from sqlalchemy import event
+
+    @contextmanager
+    def count():
+        statements: list[str] = []
+
+        def before(conn, cursor, statement, *args):
+            if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK TO")):
+                statements.append(statement)
+
+        engine_conn = db.session.get_bind()
+        event.listen(engine_conn.engine, "before_cursor_execute", before)
+        try:
+            yield statements
+        finally:
+            event.remove(engine_conn.engine, "before_cursor_execute", before)
+
+    return count
