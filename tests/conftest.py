@@ -46,7 +46,7 @@ def app(tmp_path_factory, smtp_sink):
         }
     )
     with app.app_context():
-        upgrade()
+        upgrade(revision="heads")
     yield app
     with app.app_context():
         from drafting.extensions import db as _db

@@ -1,0 +1,78 @@
+"""Changing who is in a drafting group."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+
+from drafting.accounts.models import Organization, User
+from drafting.audit.services import record
+from drafting.core.errors import Refused
+from drafting.extensions import db
+from drafting.groups.models import DraftingGroup, GroupEditor, GroupMembership, GroupRole
+
+
+def create_group(name: str, *, actor: User | None) -> DraftingGroup:
+    group = DraftingGroup(name=name.strip())
+    db.session.add(group)
+    db.session.flush()
+    record(actor, "group.created", group, summary=group.name)
+    return group
+
+
+def add_member(group: DraftingGroup, org: Organization, role: GroupRole, *, actor: User | None) -> GroupMembership:
+    """Add an organization, or change its role if it is already in the group."""
+    membership = group.membership_of(org.id)
+    if membership is None:
+        membership = GroupMembership(group=group, organization=org, role=role, position=len(group.memberships))
+        db.session.add(membership)
+        db.session.flush()
+        record(actor, "group.member_added", group, organization_id=org.id, role=str(role))
+    elif membership.role != role:
+        record(actor, "group.member_role_changed", group, organization_id=org.id, old=str(membership.role), new=str(role))
+        membership.role = role
+    return membership
+
+
+def remove_member(group: DraftingGroup, org: Organization, *, actor: User | None) -> None:
+    membership = group.membership_of(org.id)
+    if membership is None:
+        raise Refused(_("This organization is not in the drafting group."), code="not_member")
+    group.memberships.remove(membership)
+    db.session.flush()
+    record(actor, "group.member_removed", group, organization_id=org.id)
+
+
+def name_editor(group: DraftingGroup, user: User, *, actor: User | None, is_drafter: bool = True) -> GroupEditor:
+    for editor in group.editors:
+        if editor.user_id == user.id:
+            return editor
+    editor = GroupEditor(group=group, user=user, is_drafter=is_drafter)
+    db.session.add(editor)
+    db.session.flush()
+    record(actor, "group.editor_named", group, user_id=user.id)
+    return editor
+
+
+def remove_editor(group: DraftingGroup, user: User, *, actor: User | None) -> None:
+    for editor in list(group.editors):
+        if editor.user_id == user.id:
+            group.editors.remove(editor)
+            db.session.flush()
+            record(actor, "group.editor_removed", group, user_id=user.id)
+            return
+    raise Refused(_("This person is not a named editor of the group."), code="not_editor")
+
+
+def set_participants_may_edit(group: DraftingGroup, allowed: bool, *, actor: User) -> None:
+    group.participants_may_edit = allowed
+    record(actor, "group.participants_may_edit", group, allowed=allowed)
+
+
+def drafting_units(group: DraftingGroup) -> list[Organization]:
+    """Organizations for the foreword: main drafting units first, then participating."""
+    ordered = sorted(group.memberships, key=lambda m: (m.role != GroupRole.MAIN, m.position, m.id))
+    return [m.organization for m in ordered]
+
+
+def drafters(group: DraftingGroup) -> list[User]:
+    return [e.user for e in group.editors if e.is_drafter]
