@@ -9,6 +9,7 @@ not by create_all, so every run also proves the migrations.
 from __future__ import annotations
 
 import pytest
+from flask.testing import FlaskClient
 from flask_sqlalchemy.session import Session as FlaskSession
 
 from tests.support import databases, factories
@@ -45,6 +46,7 @@ def app(tmp_path_factory, smtp_sink):
             "RATELIMIT_STORAGE_URI": "memory://",
         }
     )
+    app.test_client_class = FreshContextClient
     with app.app_context():
         upgrade(revision="heads")
     yield app
@@ -53,6 +55,23 @@ def app(tmp_path_factory, smtp_sink):
 
         _db.engine.dispose()
     databases.drop_database(url)
+
+
+class FreshContextClient(FlaskClient):
+    """Each request gets its own application context, as in production.
+
+    The `db` fixture keeps an app context pushed for the whole test; without
+    this, requests would reuse it and share `g` (and the logged-in user).
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Tests read English messages unless they ask for another language.
+        self.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
 
 
 class _BoundSession(FlaskSession):
