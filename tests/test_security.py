@@ -1,0 +1,118 @@
+"""Security properties that hold for the whole app."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+
+from tests.test_authz_matrix import EXPECTATIONS, _modules
+
+POST_ROUTES = sorted(e for e, spec in EXPECTATIONS.items() if spec.get("method", "GET") != "GET")
+
+
+@pytest.fixture
+def csrf_on(app):
+    app.config["WTF_CSRF_ENABLED"] = True
+    yield
+    app.config["WTF_CSRF_ENABLED"] = False
+
+
+@pytest.mark.parametrize("endpoint", POST_ROUTES)
+def test_every_form_route_requires_a_csrf_token(endpoint, app, client, db, login_as, csrf_on):
+    ctx = {}
+    for module in _modules():
+        ctx.update(module.build_context(db))
+    db.session.commit()
+    login_as("secretariat")
+    spec = EXPECTATIONS[endpoint]
+    url = spec["url"](SimpleNamespace(**ctx))
+    r = client.open(url, method=spec["method"], data={})
+    assert r.status_code == 400, f"{endpoint}: {r.status_code}"
+    if url.startswith("/api/"):
+        assert r.json["error"] == "csrf"
+    else:
+        assert "expired" in r.get_data(as_text=True)
+
+
+def test_csrf_token_from_the_page_is_accepted(app, client, db, make_user, csrf_on):
+    from tests.support.factories import PASSWORD
+
+    user = make_user()
+    db.session.commit()
+    page = client.get("/login").get_data(as_text=True)
+    token = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
+    r = client.post("/login", data={"email": user.email, "password": PASSWORD, "csrf_token": token})
+    assert r.status_code == 302
+
+
+def test_api_with_bearer_token_needs_no_csrf(app, db, make_user, csrf_on):
+    from drafting.accounts.services import create_api_token
+
+    user = make_user()
+    _token, secret = create_api_token(user, "t")
+    db.session.commit()
+    r = app.test_client().get("/api/v1/me", headers={"Authorization": f"Bearer {secret}"})
+    assert r.status_code == 200
+
+
+def test_security_headers(client, db):
+    r = client.get("/")
+    csp = r.headers["Content-Security-Policy"]
+    for part in ["script-src 'self'", "object-src 'none'", "base-uri 'none'", "frame-ancestors 'self'"]:
+        assert part in csp
+    assert "unsafe-inline" not in csp
+    assert r.headers["X-Content-Type-Options"] == "nosniff"
+    assert r.headers["Referrer-Policy"] == "same-origin"
+    assert "Strict-Transport-Security" not in r.headers  # only when served over HTTPS
+    assert r.headers["X-Request-Id"]
+
+
+def test_no_inline_script_in_pages(client, db, login_as):
+    login_as("secretariat")
+    for path in ["/", "/account", "/admin/users", "/admin/audit/", "/account/tokens"]:
+        page = client.get(path).get_data(as_text=True)
+        assert "<script>" not in page and "onclick=" not in page and " style=" not in page, path
+
+
+def test_request_too_large_gets_a_friendly_413(app, client, db):
+    app.config["MAX_CONTENT_LENGTH"] = 1024
+    try:
+        r = client.post("/login", data={"email": "x" * 5000, "password": "y"})
+        assert r.status_code == 413
+        assert "larger than the limit" in r.get_data(as_text=True)
+        r = client.post("/api/v1/me", data="x" * 5000, content_type="application/json")
+        assert r.status_code in (405, 413)
+    finally:
+        app.config["MAX_CONTENT_LENGTH"] = 60 * 1024 * 1024
+
+
+def test_form_memory_limit_allows_large_texts(app):
+    # Flask 3.1 refuses form fields over 500 KB by default; a standard's text is larger.
+    assert app.config["MAX_FORM_MEMORY_SIZE"] >= 4 * 1024 * 1024
+
+
+def test_error_pages_are_in_the_users_language(client, db):
+    r = client.get("/no-such-page", headers={"Accept-Language": "en"})
+    assert r.status_code == 404
+    assert "does not exist" in r.get_data(as_text=True)
+    r = client.get("/api/v1/no-such-thing")
+    assert r.status_code == 404
+    assert r.json == {"error": "not_found", "message": r.json["message"]}
+
+
+def test_unexpected_error_is_logged_and_shown_without_stack(tmp_path, caplog):
+    from drafting import create_app
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.db", "SECRET_KEY": "x"})
+
+    @app.route("/_boom")
+    def _boom():
+        raise RuntimeError("secret internals")
+
+    r = app.test_client().get("/_boom", headers={"Accept-Language": "en"})
+    assert r.status_code == 500
+    body = r.get_data(as_text=True)
+    assert "secret internals" not in body and "Traceback" not in body
+    assert "went wrong" in body
+    assert any(rec.exc_info and "secret internals" in str(rec.exc_info[1]) for rec in caplog.records)
