@@ -4,9 +4,25 @@ from __future__ import annotations
 
 import click
 from flask import Flask
+from flask.cli import AppGroup
 from sqlalchemy import func, select
 
 from drafting.extensions import db
+
+
+def with_public_url(command):
+    """Run a CLI command inside a request context for PUBLIC_URL, so that
+    `url_for(..., _external=True)` in the mail it sends gives real links."""
+    from functools import wraps
+
+    from flask import current_app
+
+    @wraps(command)
+    def wrapper(*args, **kwargs):
+        with current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"]):
+            return command(*args, **kwargs)
+
+    return wrapper
 
 
 def init_app(app: Flask) -> None:
@@ -43,6 +59,7 @@ def init_app(app: Flask) -> None:
 
     @app.cli.command("seed-demo")
     @click.option("--if-empty", is_flag=True, help="Only when the database has no users.")
+    @with_public_url
     def seed_demo(if_empty: bool) -> None:
         """Load demo data and print the demo logins."""
         from drafting.accounts.models import User
@@ -60,7 +77,7 @@ def init_app(app: Flask) -> None:
         for role, email in demo_logins():
             click.echo(f"  {role:<12} {email}")
 
-    mail = click.Group("mail", help="Outgoing mail.")
+    mail = AppGroup("mail", help="Outgoing mail.")
 
     @mail.command("send")
     def send_mail() -> None:
@@ -71,3 +88,34 @@ def init_app(app: Flask) -> None:
         click.echo(f"{sent} sent, {failed} not sent (will retry).")
 
     app.cli.add_command(mail)
+
+    backup = AppGroup("backup", help="Back up and restore the database and uploaded files.")
+
+    @backup.command("create")
+    @click.argument("path", type=click.Path(dir_okay=False))
+    def backup_create(path: str) -> None:
+        """Write one archive with a consistent database dump and the uploads."""
+        from pathlib import Path
+
+        from drafting.backup import create_backup
+
+        out = create_backup(Path(path))
+        click.echo(f"Backup written to {out} ({out.stat().st_size} bytes).")
+
+    @backup.command("restore")
+    @click.argument("path", type=click.Path(exists=True, dir_okay=False))
+    def backup_restore(path: str) -> None:
+        """Restore an archive into an empty, migrated instance."""
+        from pathlib import Path
+
+        from drafting.backup import RestoreError, restore_backup
+
+        try:
+            counts = restore_backup(Path(path))
+        except RestoreError as exc:
+            db.session.rollback()
+            raise click.ClickException(str(exc)) from exc
+        db.session.commit()
+        click.echo(f"Restored {sum(counts.values())} rows in {len(counts)} tables.")
+
+    app.cli.add_command(backup)

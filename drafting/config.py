@@ -88,6 +88,8 @@ def from_environment(instance_path: Path) -> dict:
         "SITE_NAME": os.environ.get("SITE_NAME", "团体标准起草平台"),
         "ASSOCIATION_NAME": os.environ.get("ASSOCIATION_NAME", "中国电子节能技术协会"),
         "ASSOCIATION_CODE": os.environ.get("ASSOCIATION_CODE", "CESA"),
+        # Links in mail sent by CLI commands (cron) point here.
+        "PUBLIC_URL": os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000"),
         "HTTPS": https,
         "PREFERRED_URL_SCHEME": "https" if https else "http",
         "SESSION_COOKIE_NAME": "__Host-session" if https else "session",

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from flask import Flask, request, url_for
+from flask import Flask, has_request_context, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -88,4 +88,6 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def _request_path():
+        if not has_request_context():  # mail rendered by a CLI command
+            return {"request_path": "/"}
         return {"request_path": request.full_path.rstrip("?")}
