@@ -7,66 +7,23 @@ Missing Chromium is an error, never a skip.
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from tests.support import databases
-from tests.support.smtp import free_port
+from tests.support import databases, server
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts" / "screens"
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _flask(env, *args):
-    subprocess.run([sys.executable, "-m", "flask", *args], cwd=ROOT, env=env, check=True, capture_output=True)
 
 
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory, smtp_sink):
     tmp = tmp_path_factory.mktemp("live")
-    url = databases.fresh_database_url(tmp, "e2e")
-    port = free_port()
-    env = {
-        **os.environ,
-        "FLASK_APP": "app.py",
-        "DATABASE_URL": url,
-        "SECRET_KEY": "e2e-secret",
-        "UPLOAD_DIR": str(tmp / "uploads"),
-        "EXPORT_DIR": str(tmp / "exports"),
-        "MAIL_SERVER": "127.0.0.1",
-        "MAIL_PORT": str(smtp_sink.port),
-        "LOGIN_LIMIT_PER_ADDRESS": "1000 per minute",
-        "LOGIN_LIMIT_PER_ACCOUNT": "1000 per minute",
-    }
-    env.pop("REDIS_URL", None)
-    _flask(env, "db", "upgrade", "heads")
-    _flask(env, "seed-demo")
-    log = open(tmp / "server.log", "w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "flask", "run", "--host", "127.0.0.1", "--port", str(port), "--no-reload", "--with-threads"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            urllib.request.urlopen(base + "/healthz", timeout=2)
-            break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                raise RuntimeError("the app server did not start:\n" + (tmp / "server.log").read_text())
-            time.sleep(0.2)
-    yield base
-    proc.terminate()
-    proc.wait(10)
+    url, env = server.prepare_database(tmp, "e2e", smtp_port=smtp_sink.port)
+    srv = server.Server(env, tmp / "server.log")
+    yield srv.base
+    srv.stop()
     databases.drop_database(url)
 
 
