@@ -72,6 +72,7 @@ def from_environment(instance_path: Path) -> dict:
         "REDIS_URL": redis_url,
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
+        "RATELIMIT_KEY_PREFIX": os.environ.get("RATELIMIT_KEY_PREFIX", "drafting"),
         "LOGIN_LIMIT_PER_ACCOUNT": os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "5 per 5 minutes"),
         "LOGIN_LIMIT_PER_ADDRESS": os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "30 per 5 minutes"),
         "MAIL_SERVER": os.environ.get("MAIL_SERVER") or None,
@@ -90,6 +91,7 @@ def from_environment(instance_path: Path) -> dict:
         "ASSOCIATION_CODE": os.environ.get("ASSOCIATION_CODE", "CESA"),
         # Links in mail sent by CLI commands (cron) point here.
         "PUBLIC_URL": os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000"),
+        "PROXY_COUNT": _int("PROXY_COUNT", 0),
         "HTTPS": https,
         "PREFERRED_URL_SCHEME": "https" if https else "http",
         "SESSION_COOKIE_NAME": "__Host-session" if https else "session",
