@@ -27,6 +27,13 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(
             app.config["SQLALCHEMY_DATABASE_URI"]
         )
+    if app.config.get("PROXY_COUNT"):
+        # Behind N reverse proxies: trust their X-Forwarded-* headers, so
+        # rate limits see the client's address and links use https.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        n = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
     _init_logging(app)
     _init_extensions(app)
     _register_blueprints(app)
@@ -70,9 +77,20 @@ def _register_blueprints(app: Flask) -> None:
     from drafting.accounts.admin_views import bp as admin_bp
     from drafting.accounts.views import bp as accounts_bp
     from drafting.api import views as _api_views  # noqa: F401  (registers routes)
+    from drafting.api import applications as _api_applications  # noqa: F401
+    from drafting.api import calls as _api_calls  # noqa: F401
+    from drafting.api import reviews as _api_reviews  # noqa: F401
+    from drafting.api import documents as _api_documents  # noqa: F401
+    from drafting.applications.views import bp as applications_bp
+    from drafting.calls.views import bp as calls_bp
+    from drafting.documents.views import bp as documents_bp
+    from drafting.reviews.views import bp as reviews_bp
     from drafting.api.core import bp as api_bp
     from drafting.audit.views import bp as audit_bp
     from drafting.main.views import bp as main_bp
 
     for bp in (main_bp, accounts_bp, admin_bp, audit_bp, api_bp):
         app.register_blueprint(bp)
+    for bp in (calls_bp, applications_bp, reviews_bp):
+        app.register_blueprint(bp)
+    app.register_blueprint(documents_bp)

@@ -47,7 +47,9 @@ def load_demo() -> None:
     # The second reviewer works for a research institute that also applies:
     # they must never see that institute's applications.
     create_user(email="reviewer2@drafting.example", name="评审专家 周研究员", password=DEMO_PASSWORD, role=Role.REVIEWER, organization=orgs[2])
-    from drafting import demo_hooks
+    from drafting.calls.demo import load_demo_calls
 
-    for hook in demo_hooks.HOOKS:
-        hook()
+    load_demo_calls()
+    from drafting.documents.demo import load_demo_documents
+
+    load_demo_documents()

@@ -4,3 +4,7 @@ from drafting.accounts.models import ApiToken, Invitation, Organization, User  #
 from drafting.audit.models import AuditEntry  # noqa: F401
 from drafting.mail.models import OutboundMail  # noqa: F401
 from drafting.groups.models import DraftingGroup, GroupEditor, GroupMembership  # noqa: F401
+from drafting.calls.models import Call, CallAttachment, CallStandard, Requirement  # noqa: F401
+from drafting.applications.models import Answer, Application, ApplicationStandard, Attachment  # noqa: F401
+from drafting.reviews.models import Assessment, Decision, ReviewerAssignment  # noqa: F401
+from drafting.documents.models import Comment, Draft, Presence, Revision, StageChange, StandardDocument  # noqa: F401

@@ -1,0 +1,85 @@
+"""The mail applicants receive: receipt, return, decision, deadline, reminder."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from flask import current_app, has_request_context, url_for
+from sqlalchemy import select
+
+from drafting.accounts.models import User
+from drafting.applications.models import Application, ApplicationState
+from drafting.calls.models import Call, CallState
+from drafting.core.timeutil import utcnow
+from drafting.extensions import db
+from drafting.mail.services import queue_mail
+
+
+def _recipients(organization_id: int) -> list[User]:
+    return list(db.session.scalars(
+        select(User).where(User.organization_id == organization_id, User.is_active_account.is_(True)).order_by(User.id)
+    ))
+
+
+def _mail_org(application: Application, template: str, **ctx) -> None:
+    if has_request_context():
+        _mail_org_now(application, template, **ctx)
+        return
+    # CLI commands (cron reminders, demo data) have no request: links and
+    # templates need one, with the site's address.
+    with current_app.test_request_context(base_url=current_app.config.get("SITE_URL", "http://localhost:5000")):
+        _mail_org_now(application, template, **ctx)
+
+
+def _mail_org_now(application: Application, template: str, **ctx) -> None:
+    link = url_for("applications.edit", application_id=application.id, _external=True)
+    sent = set()
+    for user in _recipients(application.organization_id):
+        sent.add(user.email)
+        queue_mail(user.email, template, locale=user.locale, user=user, application=application,
+                   call=application.call, link=link, **ctx)
+    contact = (application.contact_email or "").strip().lower()
+    if contact and contact not in sent:
+        queue_mail(contact, template, application=application, call=application.call, link=link, user=None, **ctx)
+
+
+def notify_submitted(application: Application) -> None:
+    _mail_org(application, "application_submitted")
+
+
+def notify_returned(application: Application, message: str) -> None:
+    _mail_org(application, "application_returned", message=message)
+
+
+def notify_decision(application: Application, decisions) -> None:
+    _mail_org(application, "application_decision", decisions=decisions)
+
+
+def notify_deadline_extended(call: Call) -> None:
+    applications = db.session.scalars(
+        select(Application).where(
+            Application.call_id == call.id,
+            Application.state.not_in([ApplicationState.WITHDRAWN]),
+        )
+    )
+    for application in applications:
+        _mail_org(application, "deadline_extended")
+
+
+def remind_drafts(days: int, now: datetime | None = None) -> int:
+    """Mail organizations whose application is still a draft when the deadline is near."""
+    now = now or utcnow()
+    calls = db.session.scalars(
+        select(Call).where(
+            Call.state == CallState.PUBLISHED, Call.closes_at > now, Call.closes_at <= now + timedelta(days=days)
+        )
+    ).all()
+    count = 0
+    for call in calls:
+        drafts = db.session.scalars(
+            select(Application).where(Application.call_id == call.id, Application.state == ApplicationState.DRAFT)
+        )
+        for application in drafts:
+            _mail_org(application, "deadline_reminder")
+            count += 1
+    return count

@@ -1,0 +1,262 @@
+"""The applicant's pages: start, fill in, upload evidence, submit, withdraw."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from drafting import templating
+from drafting.applications import permissions, services
+from drafting.applications.download import send_stored
+from drafting.applications.models import Application, ApplicationState, Attachment
+from drafting.applications.uploads import read_upload
+from drafting.calls.models import Call
+from drafting.calls.permissions import can_apply
+from drafting.core.errors import Conflict, ServiceError
+from drafting.core.transaction import keep_on_error
+from drafting.core.web import flash_error, get_or_404, require
+from drafting.extensions import db
+from drafting.groups.models import GroupRole
+from drafting.reviews.queries import load_application
+
+bp = Blueprint("applications", __name__)
+
+STATE_LABELS = {
+    ApplicationState.DRAFT: _l("Draft"),
+    ApplicationState.SUBMITTED: _l("Submitted"),
+    ApplicationState.UNDER_REVIEW: _l("Under review"),
+    ApplicationState.RETURNED: _l("Returned for changes"),
+    ApplicationState.WITHDRAWN: _l("Withdrawn"),
+    ApplicationState.ACCEPTED: _l("Accepted"),
+    ApplicationState.PARTLY_ACCEPTED: _l("Partly accepted"),
+    ApplicationState.REJECTED: _l("Not accepted"),
+}
+ROLE_LABELS = {GroupRole.MAIN: _l("Main drafting unit"), GroupRole.PARTICIPATING: _l("Participating unit")}
+
+
+def application_or_404(application_id: int) -> Application:
+    """The application if the user may see it; 404 otherwise, so that its existence is not revealed."""
+    application = load_application(application_id)
+    if application is None or not permissions.can_view_application(current_user, application):
+        abort(404)
+    return application
+
+
+def _editable_or_403(application_id: int) -> Application:
+    application = application_or_404(application_id)
+    require(permissions.can_edit_application(current_user, application))
+    return application
+
+
+@bp.route("/applications/")
+@login_required
+def index():
+    require(permissions.can_list_own_applications(current_user))
+    applications = db.session.scalars(
+        select(Application).where(Application.organization_id == current_user.organization_id)
+        .order_by(Application.created_at.desc())
+    ).all()
+    return render_template("applications/index.html", applications=applications)
+
+
+@bp.route("/calls/<int:call_id>/apply", methods=["POST"])
+@login_required
+def start(call_id: int):
+    call = get_or_404(Call, call_id)
+    if call.state.value == "draft":
+        abort(404)
+    require(current_user.organization_id is not None and current_user.role.value == "member")
+    if not can_apply(current_user, call):
+        existing = db.session.scalar(select(Application).where(
+            Application.call_id == call.id, Application.organization_id == current_user.organization_id))
+        if existing is None:
+            flash(services.deadline_message(call) if call.has_closed() else _("This call is not open for applications."), "error")
+            return redirect(url_for("calls.show", call_id=call.id))
+    try:
+        application = services.start_application(call, current_user.organization, actor=current_user)
+    except ServiceError as exc:
+        flash_error(exc)
+        return redirect(url_for("calls.show", call_id=call.id))
+    return redirect(url_for("applications.edit", application_id=application.id))
+
+
+def _render(application: Application, status: int = 200, conflicts=None, problems=None):
+    from drafting.reviews.queries import decisions_for
+
+    decisions = decisions_for([application.id]).get(application.id, {})
+    published = {sid: d for sid, d in decisions.items() if d.published_at is not None}
+    return render_template(
+        "applications/edit.html", application=application, call=application.call,
+        checklist=services.checklist(application), editable=services.is_editable(application)
+        and permissions.can_edit_application(current_user, application),
+        deadline_passed=application.call.has_closed(), conflicts=conflicts or {}, problems=problems or [],
+        chosen={s.standard_id: s.role.value for s in application.standards}, decisions=published,
+        state_labels=STATE_LABELS, role_labels_app=ROLE_LABELS,
+    ), status
+
+
+@bp.route("/applications/<int:application_id>", methods=["GET"])
+@login_required
+def edit(application_id: int):
+    application = application_or_404(application_id)
+    if not permissions.can_edit_application(current_user, application):
+        return redirect(url_for("reviews.review", application_id=application.id))
+    return _render(application)
+
+
+@bp.route("/applications/<int:application_id>", methods=["POST"])
+@login_required
+def save(application_id: int):
+    """Save the whole form; answers a colleague changed meanwhile come back as conflicts."""
+    application = _editable_or_403(application_id)
+    form = request.form
+    # Fields missing from the form are left alone (e.g. a form cut short).
+    standards = None
+    if any(f"standard-{s.id}" in form for s in application.call.standards):
+        standards = {}
+        for s in application.call.standards:
+            role = form.get(f"standard-{s.id}", "")
+            if role in ("main", "participating"):
+                standards[s.id] = GroupRole(role)
+            elif role:
+                flash(_("Choose main drafting unit, participating unit or not applying for each standard."), "error")
+                return _render(application, 422)
+    try:
+        services.update_details(
+            application, actor=current_user, standards=standards,
+            contact_name=form.get("contact_name"), contact_phone=form.get("contact_phone"),
+            contact_email=form.get("contact_email"),
+        )
+    except ServiceError as exc:
+        flash_error(exc)
+        return _render(application, exc.status)
+    conflicts = {}
+    for r in application.call.requirements:
+        key = f"answer-{r.id}"
+        if key not in form:
+            continue
+        try:
+            version = int(form.get(f"version-{r.id}", "0"))
+        except ValueError:
+            version = -1
+        try:
+            services.save_answer(application, r.id, form[key].replace("\r\n", "\n"), base_version=version,
+                                 actor=current_user)
+        except Conflict as exc:
+            conflicts[r.id] = exc.details
+    if conflicts:
+        # Everything else is saved; the conflicting answers are shown with both texts.
+        keep_on_error()
+        flash(_("A colleague changed %(n)d answer(s) while you were editing. Your other changes are saved; merge the texts shown and save again.", n=len(conflicts)), "error")
+        return _render(application, 409, conflicts=conflicts)
+    if request.form.get("action") == "submit":
+        return submit(application_id)
+    flash(_("Saved."), "success")
+    return redirect(url_for("applications.edit", application_id=application.id))
+
+
+@bp.route("/applications/<int:application_id>/files", methods=["POST"])
+@login_required
+def upload(application_id: int):
+    application = _editable_or_403(application_id)
+    upload = request.files.get("file")
+    try:
+        requirement_id = int(request.form.get("requirement_id", ""))
+    except ValueError:
+        requirement_id = 0
+    if upload is None or not upload.filename or not requirement_id:
+        flash(_("Choose a file to upload."), "error")
+        return _render(application, 400)
+    try:
+        services.add_attachment(application, requirement_id, filename=upload.filename, data=read_upload(upload),
+                                actor=current_user)
+    except ServiceError as exc:
+        flash_error(exc)
+        return _render(application, exc.status)
+    flash(_("The file has been uploaded."), "success")
+    return redirect(url_for("applications.edit", application_id=application.id) + f"#req-{requirement_id}")
+
+
+def _attachment_of(application: Application, attachment_id: int) -> Attachment:
+    for a in application.attachments:
+        if a.id == attachment_id:
+            return a
+    abort(404)
+
+
+@bp.route("/applications/<int:application_id>/files/<int:attachment_id>/delete", methods=["POST"])
+@login_required
+def delete_file(application_id: int, attachment_id: int):
+    application = _editable_or_403(application_id)
+    attachment = _attachment_of(application, attachment_id)
+    try:
+        services.remove_attachment(application, attachment, actor=current_user)
+    except ServiceError as exc:
+        flash_error(exc)
+        return _render(application, exc.status)
+    flash(_("The file has been removed."), "success")
+    return redirect(url_for("applications.edit", application_id=application.id) + f"#req-{attachment.requirement_id}")
+
+
+@bp.route("/applications/<int:application_id>/files/<int:attachment_id>")
+@login_required
+def download(application_id: int, attachment_id: int):
+    application = application_or_404(application_id)
+    attachment = _attachment_of(application, attachment_id)
+    return send_stored(attachment.sha256, attachment.filename, attachment.content_type,
+                       inline=request.args.get("inline") == "1")
+
+
+@bp.route("/applications/<int:application_id>/submit", methods=["POST"])
+@login_required
+def submit(application_id: int):
+    application = _editable_or_403(application_id)
+    try:
+        services.submit(application, actor=current_user)
+    except ServiceError as exc:
+        flash_error(exc)
+        return _render(application, exc.status, problems=exc.details if isinstance(exc.details, list) else [])
+    flash(_("Your application has been submitted. A receipt is on its way by mail."), "success")
+    return redirect(url_for("applications.edit", application_id=application.id))
+
+
+@bp.route("/applications/<int:application_id>/withdraw", methods=["POST"])
+@login_required
+def withdraw(application_id: int):
+    application = _editable_or_403(application_id)
+    try:
+        services.withdraw(application, actor=current_user, reason=request.form.get("reason", ""))
+    except ServiceError as exc:
+        flash_error(exc)
+        return _render(application, exc.status)
+    flash(_("The application has been withdrawn."), "success")
+    return redirect(url_for("applications.edit", application_id=application.id))
+
+
+@bp.route("/applications/<int:application_id>/reopen", methods=["POST"])
+@login_required
+def reopen(application_id: int):
+    application = _editable_or_403(application_id)
+    try:
+        services.reopen(application, actor=current_user)
+    except ServiceError as exc:
+        flash_error(exc)
+        return _render(application, exc.status)
+    flash(_("The application is a draft again."), "success")
+    return redirect(url_for("applications.edit", application_id=application.id))
+
+
+@bp.app_context_processor
+def _labels():
+    return {"application_state_labels": STATE_LABELS, "applied_role_labels": ROLE_LABELS}
+
+
+templating.NAV.append(templating.NavEntry("applications.index", _l("Our applications"),
+                                          permissions.can_list_own_applications, 20))
+templating.PERMISSIONS.update({
+    "can_view_application": permissions.can_view_application,
+    "can_edit_application": permissions.can_edit_application,
+})

@@ -1,0 +1,174 @@
+"""Calls for drafting units: the standards they cover and their requirements."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Column,
+    Enum,
+    ForeignKey,
+    Integer,
+    String,
+    Table,
+    Text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from drafting.core.models import UTCDateTime
+from drafting.core.timeutil import as_utc, utcnow
+from drafting.extensions import db
+
+
+def str_enum(cls, name: str, length: int = 32) -> Enum:
+    # Plain strings with a CHECK constraint, as in accounts: no PostgreSQL ENUM type.
+    return Enum(
+        cls, name=name, native_enum=False, create_constraint=True, length=length,
+        values_callable=lambda e: [m.value for m in e],
+    )
+
+
+class CallState(enum.StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    DECIDED = "decided"
+    ARCHIVED = "archived"
+
+
+class EvidenceKind(enum.StrEnum):
+    STATEMENT = "statement"
+    FILE = "file"
+    BOTH = "both"
+
+
+class Call(db.Model):
+    __tablename__ = "call"
+    __table_args__ = (
+        CheckConstraint("closes_at > opens_at", name="closes_after_opening"),
+        CheckConstraint("state = 'draft' OR published_at IS NOT NULL", name="published_has_date"),
+        CheckConstraint(
+            "state NOT IN ('decided', 'archived') OR decided_at IS NOT NULL", name="decided_has_date"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(300))
+    notice: Mapped[str] = mapped_column(Text, default="")
+    issuing_body: Mapped[str] = mapped_column(String(200), default="")
+    contact: Mapped[str] = mapped_column(String(300), default="")
+    opens_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    closes_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    state: Mapped[CallState] = mapped_column(str_enum(CallState, "call_state"), default=CallState.DRAFT, index=True)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    standards: Mapped[list[CallStandard]] = relationship(
+        back_populates="call", cascade="all, delete-orphan", order_by="CallStandard.position, CallStandard.id"
+    )
+    requirements: Mapped[list[Requirement]] = relationship(
+        back_populates="call", cascade="all, delete-orphan", order_by="Requirement.position, Requirement.id"
+    )
+    attachments: Mapped[list[CallAttachment]] = relationship(
+        back_populates="call", cascade="all, delete-orphan", order_by="CallAttachment.id"
+    )
+
+    def is_open(self, now: datetime | None = None) -> bool:
+        now = now or utcnow()
+        return self.state == CallState.PUBLISHED and as_utc(self.opens_at) <= now < as_utc(self.closes_at)
+
+    def has_closed(self, now: datetime | None = None) -> bool:
+        return (now or utcnow()) >= as_utc(self.closes_at)
+
+    def not_yet_open(self, now: datetime | None = None) -> bool:
+        return (now or utcnow()) < as_utc(self.opens_at)
+
+    @property
+    def is_public(self) -> bool:
+        return self.state != CallState.DRAFT
+
+    def display_state(self, now: datetime | None = None) -> str:
+        """published calls show as upcoming / open / closed, derived from the dates."""
+        if self.state != CallState.PUBLISHED:
+            return self.state.value
+        if self.not_yet_open(now):
+            return "upcoming"
+        return "open" if self.is_open(now) else "closed"
+
+    def __repr__(self) -> str:
+        return f"<Call {self.id} {self.state}>"
+
+
+requirement_standard = Table(
+    "requirement_standard",
+    db.metadata,
+    Column("requirement_id", ForeignKey("requirement.id", ondelete="CASCADE"), primary_key=True),
+    Column("standard_id", ForeignKey("call_standard.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class CallStandard(db.Model):
+    __tablename__ = "call_standard"
+    __table_args__ = (CheckConstraint("main_capacity >= 0", name="capacity_not_negative"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_id: Mapped[int] = mapped_column(ForeignKey("call.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    title_zh: Mapped[str] = mapped_column(String(300))
+    title_en: Mapped[str] = mapped_column(String(300), default="")
+    scope: Mapped[str] = mapped_column(Text, default="")
+    planned_number: Mapped[str] = mapped_column(String(50), default="")
+    main_capacity: Mapped[int] = mapped_column(Integer, default=3)
+    drafting_group_id: Mapped[int | None] = mapped_column(
+        ForeignKey("drafting_group.id", ondelete="SET NULL"), index=True
+    )
+
+    call: Mapped[Call] = relationship(back_populates="standards")
+    drafting_group = relationship("DraftingGroup")
+
+
+class Requirement(db.Model):
+    __tablename__ = "requirement"
+    __table_args__ = (CheckConstraint("weight >= 0", name="weight_not_negative"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_id: Mapped[int] = mapped_column(ForeignKey("call.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    text: Mapped[str] = mapped_column(Text)
+    mandatory: Mapped[bool] = mapped_column(Boolean, default=True)
+    evidence: Mapped[EvidenceKind] = mapped_column(str_enum(EvidenceKind, "evidence_kind"), default=EvidenceKind.BOTH)
+    weight: Mapped[int] = mapped_column(Integer, default=1)
+    applies_to_all: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    call: Mapped[Call] = relationship(back_populates="requirements")
+    standards: Mapped[list[CallStandard]] = relationship(secondary=requirement_standard)
+
+    @property
+    def needs_statement(self) -> bool:
+        return self.evidence in (EvidenceKind.STATEMENT, EvidenceKind.BOTH)
+
+    @property
+    def needs_file(self) -> bool:
+        return self.evidence in (EvidenceKind.FILE, EvidenceKind.BOTH)
+
+    def applies_to(self, standard_ids: set[int]) -> bool:
+        return self.applies_to_all or any(s.id in standard_ids for s in self.standards)
+
+
+class CallAttachment(db.Model):
+    """A file published with the call, e.g. the official notice as PDF."""
+
+    __tablename__ = "call_attachment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_id: Mapped[int] = mapped_column(ForeignKey("call.id", ondelete="CASCADE"), index=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    sha256: Mapped[str] = mapped_column(String(64))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    call: Mapped[Call] = relationship(back_populates="attachments")

@@ -1,0 +1,228 @@
+"""Writing calls: drafts, standards, requirements, publishing, deadlines."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from drafting.accounts.models import User
+from drafting.audit.services import record
+from drafting.calls.models import (
+    Call,
+    CallAttachment,
+    CallStandard,
+    CallState,
+    EvidenceKind,
+    Requirement,
+)
+from drafting.core.errors import Refused, ServiceError
+from drafting.core.timeutil import as_utc, utcnow
+from drafting.extensions import db
+
+TRANSITIONS: dict[CallState, set[CallState]] = {
+    CallState.DRAFT: {CallState.PUBLISHED},
+    CallState.PUBLISHED: {CallState.DECIDED},
+    CallState.DECIDED: {CallState.ARCHIVED},
+    CallState.ARCHIVED: set(),
+}
+
+
+def transition(call: Call, new_state: CallState, *, actor: User | None, reason: str | None = None,
+               now: datetime | None = None) -> None:
+    """Move `call` to `new_state` if the table allows it; audit it."""
+    now = now or utcnow()
+    if new_state not in TRANSITIONS[call.state]:
+        raise Refused(
+            _("A call in state “%(old)s” cannot become “%(new)s”.", old=call.state.value, new=new_state.value),
+            code="bad_transition",
+        )
+    if new_state == CallState.PUBLISHED:
+        if not call.standards:
+            raise Refused(_("Add at least one standard before publishing the call."), code="no_standards")
+        if not call.requirements:
+            raise Refused(_("Add at least one requirement before publishing the call."), code="no_requirements")
+        call.published_at = now
+    if new_state == CallState.DECIDED:
+        call.decided_at = now
+    old = call.state
+    call.state = new_state
+    db.session.flush()
+    record(actor, f"call.{new_state.value}", call, old=str(old), new=str(new_state), reason=reason)
+
+
+def _minute(value: datetime) -> datetime:
+    return as_utc(value).replace(second=0, microsecond=0)
+
+
+def _check_dates(opens_at: datetime, closes_at: datetime) -> None:
+    if as_utc(closes_at) <= as_utc(opens_at):
+        raise ServiceError(_("The closing time must be after the opening time."), code="dates")
+
+
+def create_call(*, title: str, notice: str, issuing_body: str, contact: str, opens_at: datetime,
+                closes_at: datetime, actor: User) -> Call:
+    """A new call in draft."""
+    if not title.strip():
+        raise ServiceError(_("A call needs a title."), code="title")
+    _check_dates(opens_at, closes_at)
+    call = Call(title=title.strip(), notice=notice, issuing_body=issuing_body.strip(), contact=contact.strip(),
+                opens_at=opens_at, closes_at=closes_at, state=CallState.DRAFT)
+    db.session.add(call)
+    db.session.flush()
+    record(actor, "call.created", call, summary=call.title)
+    return call
+
+
+def update_call(call: Call, *, actor: User, **fields) -> None:
+    """Change a call's text fields; dates of a published call change only by extend/close."""
+    if call.state not in (CallState.DRAFT, CallState.PUBLISHED):
+        raise Refused(_("A decided call can no longer be changed."), code="call_decided")
+    if call.state != CallState.DRAFT:
+        for key in ("opens_at", "closes_at"):
+            # The form shows minutes: the same minute means "unchanged".
+            if key in fields and _minute(fields[key]) != _minute(getattr(call, key)):
+                raise Refused(
+                    _("The dates of a published call change only by extending the deadline or closing early."),
+                    code="dates_locked",
+                )
+            fields.pop(key, None)
+    if "opens_at" in fields or "closes_at" in fields:
+        _check_dates(fields.get("opens_at", call.opens_at), fields.get("closes_at", call.closes_at))
+    changed = {}
+    for key, value in fields.items():
+        if getattr(call, key) != value:
+            setattr(call, key, value)
+            changed[key] = str(value)[:80]
+    db.session.flush()
+    if changed:
+        record(actor, "call.updated", call, fields=sorted(changed))
+
+
+def _check_structure_editable(call: Call) -> None:
+    if call.state not in (CallState.DRAFT, CallState.PUBLISHED):
+        raise Refused(_("A decided call can no longer be changed."), code="call_decided")
+
+
+def add_standard(call: Call, *, title_zh: str, title_en: str = "", scope: str = "", planned_number: str = "",
+                 main_capacity: int = 3, actor: User) -> CallStandard:
+    _check_structure_editable(call)
+    if not title_zh.strip():
+        raise ServiceError(_("A standard needs a Chinese title."), code="title_zh")
+    if main_capacity < 0:
+        raise ServiceError(_("The number of main drafting units cannot be negative."), code="main_capacity")
+    standard = CallStandard(call=call, title_zh=title_zh.strip(), title_en=title_en.strip(), scope=scope,
+                            planned_number=planned_number.strip(), main_capacity=main_capacity,
+                            position=len(call.standards))
+    db.session.add(standard)
+    db.session.flush()
+    record(actor, "call.standard_added", call, standard_id=standard.id, summary=standard.title_zh)
+    return standard
+
+
+def remove_standard(call: Call, standard: CallStandard, *, actor: User) -> None:
+    if standard.call_id != call.id:
+        raise ServiceError(_("This standard is not part of the call."), code="not_in_call")
+    if call.state != CallState.DRAFT:
+        raise Refused(
+            _("The call is published: removing a standard would invalidate applications for it. Add a note to the notice instead."),
+            code="published_structure",
+        )
+    call.standards.remove(standard)
+    db.session.flush()
+    record(actor, "call.standard_removed", call, standard_id=standard.id, summary=standard.title_zh)
+
+
+def add_requirement(call: Call, *, text: str, mandatory: bool = True, evidence: EvidenceKind = EvidenceKind.BOTH,
+                    weight: int = 1, standard_ids: list[int] | None = None, actor: User) -> Requirement:
+    """A requirement for every standard (no `standard_ids`) or for the given ones."""
+    _check_structure_editable(call)
+    if not text.strip():
+        raise ServiceError(_("A requirement needs a text."), code="text")
+    if weight < 0:
+        raise ServiceError(_("The weight cannot be negative."), code="weight")
+    standards = [s for s in call.standards if s.id in set(standard_ids or [])]
+    if standard_ids and len(standards) != len(set(standard_ids)):
+        raise ServiceError(_("Choose standards of this call."), code="standards")
+    if call.state != CallState.DRAFT and mandatory:
+        # Applicants already submitted would suddenly be incomplete.
+        raise Refused(
+            _("The call is published: a new requirement can only be optional."), code="published_structure"
+        )
+    requirement = Requirement(call=call, text=text.strip(), mandatory=mandatory, evidence=evidence, weight=weight,
+                              applies_to_all=not standards, standards=standards, position=len(call.requirements))
+    db.session.add(requirement)
+    db.session.flush()
+    record(actor, "call.requirement_added", call, requirement_id=requirement.id, summary=requirement.text)
+    return requirement
+
+
+def remove_requirement(call: Call, requirement: Requirement, *, actor: User) -> None:
+    if requirement.call_id != call.id:
+        raise ServiceError(_("This requirement is not part of the call."), code="not_in_call")
+    if call.state != CallState.DRAFT:
+        raise Refused(
+            _("The call is published: removing a requirement would invalidate the answers already given. Mark it in the notice instead."),
+            code="published_structure",
+        )
+    call.requirements.remove(requirement)
+    db.session.flush()
+    record(actor, "call.requirement_removed", call, requirement_id=requirement.id, summary=requirement.text)
+
+
+def publish(call: Call, *, actor: User, now: datetime | None = None) -> None:
+    transition(call, CallState.PUBLISHED, actor=actor, now=now)
+
+
+def extend_deadline(call: Call, new_closes_at: datetime, *, actor: User) -> None:
+    """Move the deadline later and tell every organization that has an application."""
+    if call.state != CallState.PUBLISHED:
+        raise Refused(_("Only a published call's deadline can be extended."), code="not_published")
+    if as_utc(new_closes_at) <= as_utc(call.closes_at):
+        raise ServiceError(_("The new deadline must be later than the current one."), code="closes_at")
+    old = call.closes_at
+    call.closes_at = new_closes_at
+    db.session.flush()
+    record(actor, "call.deadline_extended", call, old=old.isoformat(), new=new_closes_at.isoformat())
+    from drafting.applications.notify import notify_deadline_extended
+
+    notify_deadline_extended(call)
+
+
+def close_early(call: Call, *, actor: User, now: datetime | None = None) -> None:
+    now = now or utcnow()
+    if call.state != CallState.PUBLISHED or call.has_closed(now):
+        raise Refused(_("This call is not open."), code="not_open")
+    old = call.closes_at
+    # A call closed before it opened keeps a one-second window, so that the
+    # dates stay ordered (check constraint).
+    call.closes_at = max(now, as_utc(call.opens_at) + timedelta(seconds=1))
+    db.session.flush()
+    record(actor, "call.closed_early", call, old=old.isoformat())
+
+
+def add_attachment(call: Call, *, filename: str, data: bytes, actor: User) -> CallAttachment:
+    from drafting.applications.uploads import check_upload
+    from drafting.storage import store_blob
+
+    _check_structure_editable(call)
+    name, content_type = check_upload(filename, data)
+    sha = store_blob(data)
+    attachment = CallAttachment(call=call, filename=name, sha256=sha, content_type=content_type, size=len(data))
+    db.session.add(attachment)
+    db.session.flush()
+    record(actor, "call.attachment_added", call, attachment_id=attachment.id, summary=name)
+    return attachment
+
+
+def remove_attachment(call: Call, attachment: CallAttachment, *, actor: User) -> None:
+    call.attachments.remove(attachment)
+    db.session.flush()
+    record(actor, "call.attachment_removed", call, attachment_id=attachment.id, summary=attachment.filename)
+
+
+def public_calls() -> list[Call]:
+    return list(db.session.scalars(
+        select(Call).where(Call.state != CallState.DRAFT).order_by(Call.closes_at.desc())
+    ))

@@ -1,3 +1,0 @@
-"""Domains append functions here that add their demo data (calls, documents)."""
-
-HOOKS: list = []

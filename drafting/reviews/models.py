@@ -1,0 +1,81 @@
+"""Reviewers of a call, their assessments, and the decisions."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Integer, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from drafting.accounts.models import User
+from drafting.applications.models import Application
+from drafting.calls.models import Call, CallStandard, Requirement, str_enum
+from drafting.core.models import UTCDateTime
+from drafting.core.timeutil import utcnow
+from drafting.extensions import db
+
+
+class Rating(enum.StrEnum):
+    MET = "met"
+    PARTLY_MET = "partly_met"
+    NOT_MET = "not_met"
+
+
+class Outcome(enum.StrEnum):
+    MAIN = "main"
+    PARTICIPATING = "participating"
+    REJECTED = "rejected"
+
+
+class ReviewerAssignment(db.Model):
+    __tablename__ = "reviewer_assignment"
+    __table_args__ = (UniqueConstraint("call_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_id: Mapped[int] = mapped_column(ForeignKey("call.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    call: Mapped[Call] = relationship()
+    user: Mapped[User] = relationship()
+
+
+class Assessment(db.Model):
+    __tablename__ = "assessment"
+    __table_args__ = (
+        UniqueConstraint("application_id", "requirement_id", "reviewer_id"),
+        CheckConstraint("score >= 0 AND score <= 10", name="score_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("application.id", ondelete="CASCADE"), index=True)
+    requirement_id: Mapped[int] = mapped_column(ForeignKey("requirement.id", ondelete="CASCADE"), index=True)
+    reviewer_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    rating: Mapped[Rating] = mapped_column(str_enum(Rating, "rating", 16))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    score: Mapped[int] = mapped_column(Integer)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    application: Mapped[Application] = relationship()
+    requirement: Mapped[Requirement] = relationship()
+    reviewer: Mapped[User] = relationship()
+
+
+class Decision(db.Model):
+    """Pending until published; `published_at` set when the outcome is announced."""
+
+    __tablename__ = "decision"
+    __table_args__ = (UniqueConstraint("application_id", "standard_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("application.id", ondelete="CASCADE"), index=True)
+    standard_id: Mapped[int] = mapped_column(ForeignKey("call_standard.id", ondelete="CASCADE"), index=True)
+    outcome: Mapped[Outcome] = mapped_column(str_enum(Outcome, "outcome", 16))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    application: Mapped[Application] = relationship()
+    standard: Mapped[CallStandard] = relationship()
