@@ -1,0 +1,165 @@
+"""Reads of documents used by the web pages, the API and the export."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flask import current_app
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from drafting.accounts.models import User
+from drafting.documents import permissions
+from drafting.documents.models import Comment, Revision, StageChange, StandardDocument
+from drafting.documents.states import DocumentStage
+from drafting.extensions import db
+from drafting.groups.models import DraftingGroup, GroupEditor, GroupMembership
+
+
+def _document_options():
+    return (
+        joinedload(StandardDocument.drafting_group).selectinload(DraftingGroup.memberships)
+        .joinedload(GroupMembership.organization),
+        joinedload(StandardDocument.drafting_group).selectinload(DraftingGroup.editors).joinedload(GroupEditor.user),
+    )
+
+
+def load_document(document_id: int) -> StandardDocument | None:
+    """A document with its group (members, editors) loaded: the permission predicates need them."""
+    return db.session.scalar(
+        select(StandardDocument).where(StandardDocument.id == document_id).options(*_document_options())
+    )
+
+
+def visible_documents(user) -> list[StandardDocument]:
+    documents = db.session.scalars(
+        select(StandardDocument).options(*_document_options()).order_by(StandardDocument.number)
+    ).unique()
+    return [d for d in documents if permissions.can_view_document(user, d)]
+
+
+def revisions_of(document: StandardDocument) -> list[Revision]:
+    """Newest first, with authors and stage tags, without their texts."""
+    return list(db.session.scalars(
+        select(Revision).where(Revision.document_id == document.id)
+        .options(joinedload(Revision.author), selectinload(Revision.stage_changes))
+        .order_by(Revision.number.desc())
+    ).unique())
+
+
+def revision_of(document: StandardDocument, revision_id: int) -> Revision | None:
+    revision = db.session.get(Revision, revision_id)
+    if revision is None or revision.document_id != document.id:
+        return None
+    return revision
+
+
+def stage_changes_of(document: StandardDocument) -> list[StageChange]:
+    return list(db.session.scalars(
+        select(StageChange).where(StageChange.document_id == document.id)
+        .options(joinedload(StageChange.actor), joinedload(StageChange.revision))
+        .order_by(StageChange.id)
+    ).unique())
+
+
+@dataclass
+class Thread:
+    comment: Comment
+    replies: list[Comment] = field(default_factory=list)
+
+
+@dataclass
+class CommentFilters:
+    status: str = ""  # "", "open", "resolved", or a Resolution value
+    clause: str = ""
+    organization: str = ""
+
+    @classmethod
+    def from_args(cls, args) -> CommentFilters:
+        return cls(status=args.get("status", "").strip(), clause=args.get("clause", "").strip(),
+                   organization=args.get("organization", "").strip())
+
+
+def comment_threads(document: StandardDocument, filters: CommentFilters | None = None) -> list[Thread]:
+    """Top-level comments matching the filters, each with its replies: two queries whatever the count."""
+    filters = filters or CommentFilters()
+    query = (
+        select(Comment).where(Comment.document_id == document.id, Comment.parent_id.is_(None))
+        .options(joinedload(Comment.revision).load_only(Revision.id, Revision.number),
+                 joinedload(Comment.resolved_by))
+        .order_by(Comment.id)
+    )
+    if filters.status == "open":
+        query = query.where(Comment.resolution.is_(None))
+    elif filters.status == "resolved":
+        query = query.where(Comment.resolution.is_not(None))
+    elif filters.status:
+        query = query.where(Comment.resolution == filters.status)
+    if filters.clause:
+        query = query.where(or_(Comment.clause == filters.clause, Comment.clause.startswith(filters.clause + ".")))
+    if filters.organization:
+        query = query.where(Comment.organization_name == filters.organization)
+    tops = list(db.session.scalars(query).unique())
+    threads = {c.id: Thread(c) for c in tops}
+    if threads:
+        for reply in db.session.scalars(
+            select(Comment).where(Comment.parent_id.in_(list(threads))).order_by(Comment.id)
+        ):
+            threads[reply.parent_id].replies.append(reply)
+    return list(threads.values())
+
+
+def comment_counts(document: StandardDocument) -> dict[str, int]:
+    rows = db.session.execute(
+        select(Comment.resolution.is_(None), func.count()).where(
+            Comment.document_id == document.id, Comment.parent_id.is_(None)
+        ).group_by(Comment.resolution.is_(None))
+    ).all()
+    counts = {"open": 0, "resolved": 0}
+    for is_open, n in rows:
+        counts["open" if is_open else "resolved"] += n
+    counts["total"] = counts["open"] + counts["resolved"]
+    return counts
+
+
+def commenting_organizations(document: StandardDocument) -> list[str]:
+    return list(db.session.scalars(
+        select(Comment.organization_name).where(Comment.document_id == document.id, Comment.parent_id.is_(None),
+                                                Comment.organization_name != "")
+        .distinct().order_by(Comment.organization_name)
+    ))
+
+
+def document_meta(document: StandardDocument):
+    """The document's metadata for the PDF export (drafting units and drafters from its group)."""
+    from drafting.export.meta import DocumentMeta
+    from drafting.groups import services as group_services
+
+    group = document.drafting_group
+    return DocumentMeta(
+        association_name=current_app.config["ASSOCIATION_NAME"],
+        association_code=current_app.config["ASSOCIATION_CODE"],
+        number=document.number,
+        title_zh=document.title_zh,
+        title_en=document.title_en,
+        ics=document.ics,
+        ccs=document.ccs,
+        stage=str(document.stage),
+        published_on=document.planned_published_on,
+        implemented_on=document.planned_implemented_on,
+        issuing_body=document.issuing_body,
+        drafting_units=[org.name for org in group_services.drafting_units(group)],
+        drafters=[user.name for user in group_services.drafters(group)],
+    )
+
+
+def is_public_stage(document: StandardDocument) -> bool:
+    return document.stage in (DocumentStage.PUBLISHED,) or (
+        document.stage == DocumentStage.DRAFT_FOR_COMMENTS and document.comments_public
+    )
+
+
+def user_names(ids: list[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    return dict(db.session.execute(select(User.id, User.name).where(User.id.in_(ids))).all())

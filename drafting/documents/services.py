@@ -1,0 +1,504 @@
+"""Writing standard documents: saves that never lose work, drafts, stages, comments, presence."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+
+from drafting.accounts.models import User
+from drafting.audit.services import record
+from drafting.core import transaction
+from drafting.core.errors import Conflict, NotAllowed, Refused, ServiceError
+from drafting.core.timeutil import utcnow
+from drafting.documents.diff import normalize_newlines
+from drafting.documents.merge import MergeResult, has_conflict_markers, merge_texts
+from drafting.documents.models import (
+    Comment,
+    Draft,
+    Presence,
+    Revision,
+    StageChange,
+    StandardDocument,
+    text_sha256,
+)
+from drafting.documents.states import (
+    STAGE_LABELS,
+    CommentType,
+    DocumentStage,
+    Resolution,
+    allowed_transitions,
+)
+from drafting.extensions import db
+from drafting.groups.models import DraftingGroup
+from drafting.standardtext import SKELETON, run_checks
+
+# A user counts as "having the document open" this long after their last heartbeat.
+PRESENCE_WINDOW = timedelta(seconds=60)
+STAGE_ORDER = list(DocumentStage)
+
+
+class SaveConflict(Conflict):
+    """The head moved and the three-way merge found regions both sides changed.
+
+    The editor's text was kept as their private draft; ``merge`` holds the
+    conflicting regions for display.
+    """
+
+    def __init__(self, message: str, *, merge: MergeResult, base: Revision, head: Revision):
+        self.merge = merge
+        self.base = base
+        self.head = head
+        super().__init__(message, details=conflict_details(merge, base, head))
+
+
+def conflict_details(merge: MergeResult, base: Revision, head: Revision) -> dict:
+    return {
+        "base_revision_id": base.id,
+        "head_revision_id": head.id,
+        "draft_saved": True,
+        "conflicts": [
+            {
+                "base": c.base,
+                "ours": c.ours,
+                "theirs": c.theirs,
+                "base_lines": list(c.base_lines),
+                "ours_lines": list(c.ours_lines),
+                "theirs_lines": list(c.theirs_lines),
+                "before": c.before,
+                "after": c.after,
+                "reason": c.reason,
+            }
+            for c in merge.conflicts
+        ],
+        "conflict_text": merge.conflict_text(),
+    }
+
+
+@dataclass
+class SaveResult:
+    revision: Revision
+    created: bool
+    merged_revisions: list[Revision] = field(default_factory=list)
+
+    @property
+    def merged(self) -> bool:
+        return bool(self.merged_revisions)
+
+    @property
+    def merged_authors(self) -> list[str]:
+        names: list[str] = []
+        for rev in self.merged_revisions:
+            name = rev.author.name if rev.author else _("unknown")
+            if name not in names:
+                names.append(name)
+        return names
+
+
+# --- documents ------------------------------------------------------------
+
+def create_document(
+    *,
+    number: str,
+    title_zh: str,
+    group: DraftingGroup,
+    actor: User | None,
+    title_en: str = "",
+    ics: str = "",
+    ccs: str = "",
+    issuing_body: str = "",
+    planned_published_on: date | None = None,
+    planned_implemented_on: date | None = None,
+    text: str = SKELETON,
+) -> StandardDocument:
+    """A new document in the working-draft stage, its first revision the GB/T 1.1-2020 skeleton."""
+    number = " ".join(number.split())
+    if db.session.scalar(select(StandardDocument.id).where(StandardDocument.number == number)):
+        raise ServiceError(_("A document numbered %(number)s exists already.", number=number), code="number_taken")
+    document = StandardDocument(
+        number=number, title_zh=title_zh.strip(), title_en=title_en.strip(), ics=ics.strip(), ccs=ccs.strip(),
+        issuing_body=issuing_body.strip(), drafting_group=group, stage=DocumentStage.WORKING_DRAFT,
+        planned_published_on=planned_published_on, planned_implemented_on=planned_implemented_on,
+    )
+    db.session.add(document)
+    db.session.flush()
+    _new_revision(document, normalize_newlines(text), parent=None, message=_("Created from the skeleton"), actor=actor)
+    record(actor, "document.created", document, summary=f"{document.number} {document.title_zh}")
+    return document
+
+
+def update_document(document: StandardDocument, *, actor: User, **fields) -> None:
+    """Metadata and the comment period (the secretariat)."""
+    allowed = {"number", "title_zh", "title_en", "ics", "ccs", "issuing_body", "planned_published_on",
+               "planned_implemented_on", "comment_period_ends_at", "comments_public"}
+    changed = {}
+    for name, value in fields.items():
+        if name not in allowed:
+            raise ValueError(name)
+        if isinstance(value, str):
+            value = " ".join(value.split()) if name == "number" else value.strip()
+        if getattr(document, name) != value:
+            changed[name] = value
+            setattr(document, name, value)
+    if "number" in changed and db.session.scalar(
+        select(StandardDocument.id).where(StandardDocument.number == document.number, StandardDocument.id != document.id)
+    ):
+        raise ServiceError(_("A document numbered %(number)s exists already.", number=document.number), code="number_taken")
+    if changed:
+        document.updated_at = utcnow()
+        record(actor, "document.updated", document, fields=sorted(changed))
+
+
+# --- saving ---------------------------------------------------------------
+
+def _refuse_if_published(document: StandardDocument) -> None:
+    if document.is_published:
+        raise Refused(_("This document is published and can no longer be changed."), code="published")
+
+
+def _locked_head(document: StandardDocument) -> Revision | None:
+    """The head revision, read under a row lock so that two saves cannot both
+    build on the same head (PostgreSQL: FOR UPDATE; SQLite: the write
+    transaction is already exclusive)."""
+    head_id = db.session.execute(
+        select(StandardDocument.head_revision_id).where(StandardDocument.id == document.id).with_for_update()
+    ).scalar_one()
+    if head_id != document.head_revision_id:
+        db.session.refresh(document)
+    return db.session.get(Revision, head_id) if head_id else None
+
+
+def _new_revision(document: StandardDocument, text: str, *, parent: Revision | None, message: str,
+                  actor: User | None) -> Revision:
+    revision = Revision(
+        document_id=document.id, number=(parent.number + 1) if parent else 1, parent_id=parent.id if parent else None,
+        author=actor, message=message.strip()[:500], text=text, sha256=text_sha256(text),
+        size=len(text.encode("utf-8")), stage=document.stage,
+    )
+    db.session.add(revision)
+    db.session.flush()
+    document.head_revision = revision
+    document.updated_at = utcnow()
+    db.session.flush()
+    return revision
+
+
+def save_revision(
+    document: StandardDocument, text: str, base_revision_id: int | None, message: str, *, actor: User
+) -> SaveResult:
+    """Save ``text``, edited from revision ``base_revision_id``, as the new head.
+
+    If someone saved in between, the two changes are merged three-way; a clean
+    merge is saved (its message says so), a conflict raises
+    :class:`SaveConflict` after keeping the text as the actor's private draft,
+    committed even though the request fails.
+    """
+    _refuse_if_published(document)
+    text = normalize_newlines(text)
+    if has_conflict_markers(text):
+        raise ServiceError(
+            _("The text still holds conflict markers (<<<<<<< … >>>>>>>). In each marked place keep the "
+              "wording you want, remove the marker lines, then save again."),
+            code="conflict_markers",
+        )
+    head = _locked_head(document)
+    message = (message or "").strip()
+    if head is None:  # a document without text yet
+        revision = _new_revision(document, text, parent=None, message=message, actor=actor)
+        _after_save(document, actor, revision)
+        return SaveResult(revision, created=True)
+    base = db.session.get(Revision, base_revision_id) if base_revision_id is not None else None
+    if base is None or base.document_id != document.id:
+        raise ServiceError(
+            _("The revision this text was edited from is not part of this document. Reload the editor and try again."),
+            code="unknown_base",
+        )
+    if base.id == head.id:
+        if text == head.text:
+            discard_draft(document, actor)
+            return SaveResult(head, created=False)
+        revision = _new_revision(document, text, parent=head, message=message, actor=actor)
+        _after_save(document, actor, revision)
+        return SaveResult(revision, created=True)
+
+    merge = merge_texts(base.text, text, head.text)
+    if not merge.clean:
+        keep_draft(document, actor, text, base.id, conflicted=True)
+        # The refusal must not roll back the draft that holds the editor's text.
+        transaction.keep_on_error()
+        record(actor, "document.save_conflict", document, base=base.number, head=head.number,
+               conflicts=len(merge.conflicts))
+        raise SaveConflict(
+            _("Someone else changed the same place since revision %(base)d. Your text was not lost: it is "
+              "kept as your draft. Resolve the marked conflicts and save again.", base=base.number),
+            merge=merge, base=base, head=head,
+        )
+    intervening = list(db.session.scalars(
+        select(Revision).where(Revision.document_id == document.id, Revision.number > base.number)
+        .order_by(Revision.number)
+    ))
+    result = SaveResult(head, created=False, merged_revisions=intervening)
+    if merge.text == head.text:
+        discard_draft(document, actor)
+        return result
+    names = "、".join(result.merged_authors)
+    note = _("merged with revisions %(first)d–%(last)d by %(names)s", first=intervening[0].number,
+             last=intervening[-1].number, names=names)
+    full_message = f"{message} ({note})" if message else note[:1].upper() + note[1:]
+    result.revision = _new_revision(document, merge.text, parent=head, message=full_message, actor=actor)
+    result.created = True
+    _after_save(document, actor, result.revision, merged_from=[r.number for r in intervening])
+    return result
+
+
+def _after_save(document: StandardDocument, actor: User, revision: Revision, **details) -> None:
+    discard_draft(document, actor)
+    record(actor, "document.revision_saved", document, revision=revision.number, **details)
+
+
+def restore_revision(document: StandardDocument, revision: Revision, *, actor: User) -> SaveResult:
+    """Make an old revision's text the head again, as a new revision."""
+    _refuse_if_published(document)
+    if revision.document_id != document.id:
+        raise ServiceError(_("This revision is not part of this document."), code="unknown_revision")
+    head_id = document.head_revision_id
+    return save_revision(document, revision.text, head_id, _("Restored revision %(n)d", n=revision.number),
+                         actor=actor)
+
+
+# --- private drafts -------------------------------------------------------
+
+def draft_of(document: StandardDocument, user: User) -> Draft | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return db.session.scalar(select(Draft).where(Draft.document_id == document.id, Draft.user_id == user.id))
+
+
+def keep_draft(document: StandardDocument, user: User, text: str, base_revision_id: int | None, *,
+               conflicted: bool = False) -> Draft:
+    """Store (or replace) the user's private draft of the document."""
+    _refuse_if_published(document)
+    text = normalize_newlines(text)
+    if base_revision_id is not None:
+        base = db.session.get(Revision, base_revision_id)
+        if base is None or base.document_id != document.id:
+            base_revision_id = document.head_revision_id
+    draft = draft_of(document, user)
+    if draft is None:
+        draft = Draft(user_id=user.id, document_id=document.id, text=text, base_revision_id=base_revision_id,
+                      conflicted=conflicted, updated_at=utcnow())
+        try:
+            with db.session.begin_nested():
+                db.session.add(draft)
+        except IntegrityError:  # the same user's other tab got there first
+            draft = draft_of(document, user)
+    draft.text = text
+    draft.base_revision_id = base_revision_id
+    draft.conflicted = conflicted or (draft.conflicted and has_conflict_markers(text))
+    draft.updated_at = utcnow()
+    db.session.flush()
+    return draft
+
+
+def discard_draft(document: StandardDocument, user: User) -> None:
+    if getattr(user, "is_authenticated", False):
+        db.session.execute(delete(Draft).where(Draft.document_id == document.id, Draft.user_id == user.id))
+
+
+# --- stages ---------------------------------------------------------------
+
+def unresolved_comments(document: StandardDocument) -> list[Comment]:
+    return list(db.session.scalars(
+        select(Comment).where(Comment.document_id == document.id, Comment.parent_id.is_(None),
+                              Comment.resolution.is_(None)).order_by(Comment.id)
+    ))
+
+
+def error_findings(text: str) -> list:
+    return [f for f in run_checks(text) if f.severity == "error"]
+
+
+def transition(document: StandardDocument, new_stage: DocumentStage | str, *, actor: User,
+               override_checks: bool = False, reason: str = "", locale: str = "en") -> StageChange:
+    """Move the document to ``new_stage`` if the table allows it, tagging the head revision.
+
+    Leaving the comment stage needs every comment resolved; moving forward
+    needs the checks clean, unless the secretariat overrides them.
+    """
+    from drafting.documents.permissions import can_override_checks
+
+    try:
+        new_stage = DocumentStage(new_stage)
+    except ValueError:
+        raise ServiceError(_("There is no stage called %(stage)s.", stage=new_stage), code="unknown_stage") from None
+    old = document.stage
+    if new_stage not in allowed_transitions(old):
+        raise Refused(
+            _("A document in the stage “%(old)s” cannot move to “%(new)s”.", old=STAGE_LABELS[old],
+              new=STAGE_LABELS[new_stage]),
+            code="transition_not_allowed",
+        )
+    if old == DocumentStage.DRAFT_FOR_COMMENTS:
+        open_comments = unresolved_comments(document)
+        if open_comments:
+            raise Refused(
+                _("%(n)d comments are not resolved yet. Resolve each of them before the document leaves the "
+                  "comment stage.", n=len(open_comments)),
+                code="unresolved_comments",
+                details={"comments": [{"id": c.id, "clause": c.clause, "comment": c.body[:200]} for c in open_comments]},
+            )
+    head = document.head_revision
+    overridden = False
+    forward = STAGE_ORDER.index(new_stage) > STAGE_ORDER.index(old)
+    if forward and head is not None:
+        errors = error_findings(head.text)
+        if errors:
+            if not override_checks:
+                raise Refused(
+                    _("The checks found %(n)d errors in the text. Correct them first, or ask the secretariat to "
+                      "override the checks.", n=len(errors)),
+                    code="checks_failed",
+                    details={"findings": [f.to_dict(locale) for f in errors]},
+                )
+            if not can_override_checks(actor, document):
+                raise NotAllowed(_("Only the secretariat may override the checks."), code="override_not_allowed")
+            if not reason.strip():
+                raise ServiceError(_("Say why the checks are overridden."), code="reason_required")
+            overridden = True
+    change = StageChange(document_id=document.id, from_stage=old, to_stage=new_stage, revision=head,
+                         actor=actor, checks_overridden=overridden, reason=reason.strip())
+    db.session.add(change)
+    document.stage = new_stage
+    document.updated_at = utcnow()
+    db.session.flush()
+    record(actor, "document.stage_changed", document, old=str(old), new=str(new_stage),
+           revision=head.number if head else None, checks_overridden=overridden)
+    return change
+
+
+# --- comments -------------------------------------------------------------
+
+def add_comment(
+    document: StandardDocument,
+    *,
+    revision: Revision,
+    body: str,
+    actor: User | None,
+    clause: str = "",
+    quote: str = "",
+    type: CommentType | str = CommentType.TECHNICAL,
+    proposed_change: str = "",
+    author_name: str = "",
+    organization_name: str = "",
+    outline_numbers: set[str] | None = None,
+) -> Comment:
+    """A comment on a clause of a revision. ``outline_numbers``, when given, are
+    the clause numbers that exist in that revision."""
+    _refuse_if_published(document)
+    if revision.document_id != document.id:
+        raise ServiceError(_("This revision is not part of this document."), code="unknown_revision")
+    body, clause = (body or "").strip(), (clause or "").strip()
+    if not body:
+        raise ServiceError(_("Write the comment."), code="body_required")
+    try:
+        type = CommentType(type)
+    except ValueError:
+        raise ServiceError(_("The type of comment must be ge, te or ed."), code="unknown_type") from None
+    if clause and outline_numbers is not None and clause not in outline_numbers:
+        raise ServiceError(_("There is no clause %(clause)s in revision %(n)d.", clause=clause, n=revision.number),
+                           code="unknown_clause")
+    comment = Comment(document_id=document.id, revision_id=revision.id, clause=clause, quote=(quote or "").strip(),
+                      type=type, body=body, proposed_change=(proposed_change or "").strip())
+    _set_commenter(comment, actor, author_name, organization_name)
+    db.session.add(comment)
+    db.session.flush()
+    record(actor, "document.comment_added", document, comment_id=comment.id, clause=clause)
+    return comment
+
+
+def _set_commenter(comment: Comment, actor: User | None, author_name: str, organization_name: str) -> None:
+    if actor is not None and getattr(actor, "is_authenticated", False):
+        comment.author_id = actor.id
+        comment.author_name = actor.name
+        org = actor.organization
+        comment.organization_id = org.id if org else None
+        comment.organization_name = org.name if org else (organization_name or "").strip()
+        return
+    author_name, organization_name = (author_name or "").strip(), (organization_name or "").strip()
+    if not author_name or not organization_name:
+        raise ServiceError(_("Give your name and your organization with a public comment."), code="commenter_required")
+    comment.author_name = author_name[:100]
+    comment.organization_name = organization_name[:200]
+
+
+def reply(parent: Comment, *, body: str, actor: User | None, author_name: str = "",
+          organization_name: str = "") -> Comment:
+    document = db.session.get(StandardDocument, parent.document_id)
+    _refuse_if_published(document)
+    body = (body or "").strip()
+    if not body:
+        raise ServiceError(_("Write the reply."), code="body_required")
+    root = parent if parent.parent_id is None else db.session.get(Comment, parent.parent_id)
+    comment = Comment(document_id=parent.document_id, revision_id=parent.revision_id, parent_id=root.id,
+                      clause=root.clause, type=root.type, body=body)
+    _set_commenter(comment, actor, author_name, organization_name)
+    db.session.add(comment)
+    db.session.flush()
+    record(actor, "document.comment_replied", document, comment_id=comment.id, parent_id=root.id)
+    return comment
+
+
+def resolve_comment(comment: Comment, resolution: Resolution | str, *, reason: str, actor: User) -> Comment:
+    """The editors' decision on a comment: accepted, partly accepted or not accepted, with the reason."""
+    document = db.session.get(StandardDocument, comment.document_id)
+    _refuse_if_published(document)
+    if comment.parent_id is not None:
+        raise ServiceError(_("Replies are not resolved; resolve the comment they answer."), code="reply")
+    try:
+        resolution = Resolution(resolution)
+    except ValueError:
+        raise ServiceError(_("The resolution must be accepted, partly accepted or not accepted."),
+                           code="unknown_resolution") from None
+    reason = (reason or "").strip()
+    if resolution != Resolution.ACCEPTED and not reason:
+        raise ServiceError(_("Give the reason when a comment is not fully accepted."), code="reason_required")
+    comment.resolution = resolution
+    comment.resolution_reason = reason
+    comment.resolved_by_id = actor.id
+    comment.resolved_at = utcnow()
+    db.session.flush()
+    record(actor, "document.comment_resolved", document, comment_id=comment.id, resolution=str(resolution))
+    return comment
+
+
+# --- presence -------------------------------------------------------------
+
+def heartbeat(document: StandardDocument, user: User, now: datetime | None = None) -> None:
+    """Note that ``user`` has the document open (a row, not process memory: several app instances share it)."""
+    now = now or utcnow()
+    presence = db.session.scalar(
+        select(Presence).where(Presence.document_id == document.id, Presence.user_id == user.id)
+    )
+    if presence is None:
+        try:
+            with db.session.begin_nested():
+                db.session.add(Presence(document_id=document.id, user_id=user.id, seen_at=now))
+            return
+        except IntegrityError:
+            presence = db.session.scalar(
+                select(Presence).where(Presence.document_id == document.id, Presence.user_id == user.id)
+            )
+    presence.seen_at = now
+
+
+def present_users(document: StandardDocument, *, exclude: User | None = None,
+                  now: datetime | None = None) -> list[User]:
+    since = (now or utcnow()) - PRESENCE_WINDOW
+    query = (select(User).join(Presence, Presence.user_id == User.id)
+             .where(Presence.document_id == document.id, Presence.seen_at >= since).order_by(User.name))
+    if exclude is not None and getattr(exclude, "is_authenticated", False):
+        query = query.where(User.id != exclude.id)
+    return list(db.session.scalars(query))

@@ -1,0 +1,68 @@
+"""Expected outcomes of the documents routes for each role.
+
+The document is a working draft of a group none of the matrix's users belong
+to: the secretariat may do everything, members of other organizations and
+reviewers are refused (403), anonymous visitors are sent to log in (web) or
+get 401 (API).
+"""
+
+from tests.documents.factories import make_world
+
+
+def build_context(db) -> dict:
+    w = make_world()
+    from drafting.documents import services
+
+    comment = services.add_comment(w.document, revision=w.document.head_revision, body="意见", actor=w.participant)
+    return {"doc": w.document, "doc_rev": w.document.head_revision, "doc_comment": comment}
+
+
+def _d(suffix=""):
+    return lambda c: f"/documents/{c.doc.id}{suffix}"
+
+
+def _a(suffix=""):
+    return lambda c: f"/api/v1/documents/{c.doc.id}{suffix}"
+
+
+GROUP_ONLY = {"anonymous": "login", "member": 403, "reviewer": 403, "secretariat": "ok"}
+LOGGED_IN = {"anonymous": "login", "member": "ok", "reviewer": "ok", "secretariat": "ok"}
+API_GROUP_ONLY = {"anonymous": 401, "member": 403, "reviewer": 403, "secretariat": "ok"}
+API_LOGGED_IN = {"anonymous": 401, "member": "ok", "reviewer": "ok", "secretariat": "ok"}
+
+EXPECTATIONS = {
+    "documents.index": {"url": lambda c: "/documents/", "anonymous": "ok", "member": "ok", "reviewer": "ok", "secretariat": "ok"},
+    "documents.new": {"url": lambda c: "/documents/new", **GROUP_ONLY},
+    "documents.csrf_token": {"url": lambda c: "/documents/csrf-token", "anonymous": "ok", "member": "ok", "reviewer": "ok", "secretariat": "ok"},
+    "documents.show": {"url": _d(), **GROUP_ONLY},
+    "documents.settings": {"url": _d("/settings"), **GROUP_ONLY},
+    "documents.group": {"url": _d("/group"), **GROUP_ONLY},
+    "documents.edit": {"url": _d("/edit"), **GROUP_ONLY},
+    # The matrix posts form data to a JSON endpoint: 400 once authorized.
+    "documents.autosave": {"url": _d("/autosave"), "method": "POST", "anonymous": "login", "member": 403, "reviewer": 403, "secretariat": 400},
+    "documents.preview": {"url": _d("/preview"), "method": "POST", "anonymous": "login", "member": 403, "reviewer": 403, "secretariat": 400},
+    "documents.presence": {"url": _d("/presence"), "method": "POST", **GROUP_ONLY},
+    "documents.discard_draft": {"url": _d("/draft/discard"), "method": "POST", **GROUP_ONLY},
+    "documents.history": {"url": _d("/history"), **GROUP_ONLY},
+    "documents.revision": {"url": lambda c: f"/documents/{c.doc.id}/revisions/{c.doc_rev.id}", **GROUP_ONLY},
+    "documents.restore": {"url": lambda c: f"/documents/{c.doc.id}/revisions/{c.doc_rev.id}/restore", "method": "POST", **GROUP_ONLY},
+    "documents.diff": {"url": _d("/diff"), **GROUP_ONLY},
+    "documents.comments": {"url": _d("/comments"), **GROUP_ONLY},
+    "documents.reply": {"url": lambda c: f"/documents/{c.doc.id}/comments/{c.doc_comment.id}/reply", "method": "POST", **GROUP_ONLY},
+    "documents.resolve": {"url": lambda c: f"/documents/{c.doc.id}/comments/{c.doc_comment.id}/resolve", "method": "POST", **GROUP_ONLY},
+    "documents.comments_table_xlsx": {"url": _d("/comments/resolution-table.xlsx"), **GROUP_ONLY},
+    "documents.comments_iso_xlsx": {"url": _d("/comments/iso-template.xlsx"), **GROUP_ONLY},
+    "documents.stage": {"url": _d("/stage"), **GROUP_ONLY},
+    "api.documents_list": {"url": lambda c: "/api/v1/documents", **API_LOGGED_IN},
+    "api.documents_create": {"url": lambda c: "/api/v1/documents", "method": "POST", "anonymous": 401, "member": 403, "reviewer": 403, "secretariat": 400},
+    "api.document_get": {"url": _a(), **API_GROUP_ONLY},
+    "api.revisions_list": {"url": _a("/revisions"), **API_GROUP_ONLY},
+    "api.revisions_create": {"url": _a("/revisions"), "method": "POST", "anonymous": 401, "member": 403, "reviewer": 403, "secretariat": 400},
+    "api.revision_get": {"url": lambda c: f"/api/v1/documents/{c.doc.id}/revisions/{c.doc_rev.id}", **API_GROUP_ONLY},
+    "api.diff_get": {"url": lambda c: f"/api/v1/documents/{c.doc.id}/diff?from={c.doc_rev.id}&to={c.doc_rev.id}", **API_GROUP_ONLY},
+    "api.comments_list": {"url": _a("/comments"), **API_GROUP_ONLY},
+    "api.comments_create": {"url": _a("/comments"), "method": "POST", "anonymous": 401, "member": 403, "reviewer": 403, "secretariat": 400},
+    "api.comment_resolution_put": {"url": lambda c: f"/api/v1/documents/{c.doc.id}/comments/{c.doc_comment.id}/resolution", "method": "PUT", "anonymous": 401, "member": 403, "reviewer": 403, "secretariat": 400},
+    "api.stage_post": {"url": _a("/stage"), "method": "POST", "anonymous": 401, "member": 403, "reviewer": 403, "secretariat": 400},
+    "api.checks_get": {"url": _a("/checks"), **API_GROUP_ONLY},
+}

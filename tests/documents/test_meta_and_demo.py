@@ -1,0 +1,33 @@
+"""The export's view of a document, and the demo document."""
+
+from sqlalchemy import select
+
+from drafting.documents.queries import document_meta
+
+
+def test_document_meta_lists_units_and_drafters(world, doc, app):
+    from drafting.groups import services as group_services
+
+    group_services.name_editor(world.group, world.main_editor, actor=world.secretariat)
+    meta = document_meta(doc)
+    assert meta.number == doc.number and meta.title_zh == doc.title_zh
+    assert meta.stage.value == "working_draft"
+    assert meta.drafting_units == (world.main_org.name, world.part_org.name)
+    assert meta.drafters == (world.main_editor.name,)
+    assert meta.association_code == app.config["ASSOCIATION_CODE"]
+
+
+def test_demo_document(app, db):
+    from drafting.demo import load_demo
+    from drafting.documents.models import Comment, StandardDocument
+    from drafting.standardtext import run_checks
+
+    load_demo()
+    document = db.session.scalar(select(StandardDocument))
+    assert document.title_zh == "废旧磷酸铁锂电池正极材料回收利用技术规范"
+    assert document.head_revision.number == 3
+    assert "应" in document.head_revision.text and "宜" in document.head_revision.text
+    assert not [f for f in run_checks(document.head_revision.text) if f.severity == "error"]
+    names = [m.organization.name for m in document.drafting_group.memberships]
+    assert names == ["绿能电池回收有限公司", "华锂新材料科技股份有限公司"]
+    assert db.session.query(Comment).filter_by(document_id=document.id).count() == 2
