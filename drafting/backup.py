@@ -112,13 +112,33 @@ def restore_backup(path: Path) -> dict[str, int]:
                 f"the backup is of schema {data.get('__alembic_version__')}, this instance is at {current}; "
                 "run `flask db upgrade` to the same revision first"
             )
+        inserted: set[str] = set()
+        deferred: list[tuple] = []  # (table, pk column, fk column, [(pk, value)])
         for table in _tables():
             rows = data.get(table.name, [])
+            columns = {c.name: c for c in table.columns}
+            # A foreign key into a table not restored yet (a cycle such as a
+            # document's head revision) is filled in once both exist.
+            late = [
+                fk.parent.name
+                for fk in table.foreign_keys
+                if fk.column.table.name not in inserted and fk.column.table.name != table.name
+            ]
             if rows:
-                columns = {c.name: c for c in table.columns}
                 decoded = [{k: _decode(v, columns[k]) for k, v in row.items() if k in columns} for row in rows]
+                pk = list(table.primary_key.columns)[0].name
+                for name in late:
+                    values = [(row[pk], row[name]) for row in decoded if row.get(name) is not None]
+                    if values:
+                        deferred.append((table, pk, name, values))
+                    for row in decoded:
+                        row[name] = None
                 db.session.execute(insert(table), decoded)
+            inserted.add(table.name)
             counts[table.name] = len(rows)
+        for table, pk, name, values in deferred:
+            for key, value in values:
+                db.session.execute(table.update().where(table.c[pk] == key).values({name: value}))
         for member in tar.getmembers():
             if not member.isfile() or not member.name.startswith("uploads/"):
                 continue
