@@ -147,15 +147,46 @@ def save(application_id: int):
                                  actor=current_user)
         except Conflict as exc:
             conflicts[r.id] = exc.details
-    if conflicts:
-        # Everything else is saved; the conflicting answers are shown with both texts.
+    upload_errors = _store_uploads(application)
+    if conflicts or upload_errors:
+        # Everything else is saved; the conflicting answers are shown with both
+        # texts, and a refused file is named with the reason.
         keep_on_error()
+    if upload_errors:
+        for exc in upload_errors:
+            flash_error(exc)
+        if not conflicts:
+            return _render(application, max(exc.status for exc in upload_errors))
+    if conflicts:
         flash(_("A colleague changed %(n)d answer(s) while you were editing. Your other changes are saved; merge the texts shown and save again.", n=len(conflicts)), "error")
         return _render(application, 409, conflicts=conflicts)
     if request.form.get("action") == "submit":
         return submit(application_id)
+    if request.form.get("action") == "upload" and not any(_files_in_request(application)):
+        keep_on_error()  # what was typed is saved all the same
+        flash(_("Choose a file to upload."), "error")
+        return _render(application, 400)
     flash(_("Saved."), "success")
     return redirect(url_for("applications.edit", application_id=application.id))
+
+
+def _files_in_request(application: Application):
+    for r in application.call.requirements:
+        upload = request.files.get(f"file-{r.id}")
+        if upload is not None and upload.filename:
+            yield r.id, upload
+
+
+def _store_uploads(application: Application) -> list[ServiceError]:
+    """Store the evidence files sent with the main form; return the refusals."""
+    errors = []
+    for requirement_id, upload in _files_in_request(application):
+        try:
+            services.add_attachment(application, requirement_id, filename=upload.filename,
+                                    data=read_upload(upload), actor=current_user)
+        except ServiceError as exc:
+            errors.append(exc)
+    return errors
 
 
 @bp.route("/applications/<int:application_id>/files", methods=["POST"])

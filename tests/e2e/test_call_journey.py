@@ -190,7 +190,7 @@ def test_call_apply_review_decide_publish(actors, live_server, smtp_sink, screen
 
     licence.locator("input[type=file]").set_input_files(str(pdf))
     with member.expect_navigation():
-        licence.locator("form.upload button[type=submit]").click()
+        licence.locator(".upload button[type=submit]").click()
     expect(member.locator(".flash.success")).to_have_count(1)
     licence = member.locator("section.requirement", has_text=REQ_LICENCE)
     expect(licence.locator("ul.files a")).to_have_text("营业执照.pdf")
