@@ -335,3 +335,20 @@ def checks_get(document_id: int):
     findings = run_checks(revision.text, include_counts=request.args.get("counts") == "1")
     return {"revision_id": revision.id, "errors": sum(f.severity == "error" for f in findings),
             "findings": [f.to_dict(_locale()) for f in findings]}
+
+
+@api_route("/documents/<int:document_id>/export.pdf", summary="The PDF of the latest revision (or ?revision=<id>)",
+           tags=TAGS, response_content_type="application/pdf", response_schema={"type": "string", "format": "binary"},
+           errors=(401, 403, 404, 422))
+def export_pdf_get(document_id: int):
+    from drafting.documents.views import _pdf_response
+    from drafting.export import ExportError
+
+    document = _document(document_id)
+    revision_id = request.args.get("revision", type=int)
+    revision = _revision(document, revision_id) if revision_id else document.head_revision
+    try:
+        pdf = services.export_pdf(document, revision)
+    except ExportError as exc:
+        return api_error(422, exc.code, str(exc))
+    return _pdf_response(pdf, document, revision)

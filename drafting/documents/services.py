@@ -474,6 +474,18 @@ def resolve_comment(comment: Comment, resolution: Resolution | str, *, reason: s
     return comment
 
 
+# --- export ---------------------------------------------------------------
+
+def export_pdf(document: StandardDocument, revision: Revision) -> bytes:
+    """The PDF of a revision, from the export cache when it was made before."""
+    from flask import current_app
+
+    from drafting.documents.queries import document_meta
+    from drafting.export import export_pdf as make_pdf
+
+    return make_pdf(document_meta(document), revision.text, cache=current_app.config["EXPORT_DIR"])
+
+
 # --- presence -------------------------------------------------------------
 
 def heartbeat(document: StandardDocument, user: User, now: datetime | None = None) -> None:

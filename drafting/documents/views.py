@@ -50,7 +50,7 @@ from drafting.documents.states import (
     DocumentStage,
     allowed_transitions,
 )
-from drafting.extensions import db
+from drafting.extensions import db, limiter
 from drafting.groups import services as group_services
 from drafting.groups.models import DraftingGroup, GroupRole
 from drafting.standardtext import render, run_checks
@@ -435,7 +435,13 @@ def _comment_page(document: StandardDocument, form: CommentForm | None = None, s
     ), status
 
 
+def _not_anonymous() -> bool:
+    return current_user.is_authenticated
+
+
 @bp.route("/<int:document_id>/comments", methods=["GET", "POST"])
+# Public comments come without an account: limit them per address.
+@limiter.limit("30 per hour", methods=["POST"], exempt_when=_not_anonymous)
 def comments(document_id: int):
     document = _document(document_id)
     if request.method == "GET":
@@ -529,6 +535,50 @@ def comments_iso_xlsx(document_id: int):
     document = _document(document_id, permissions.can_export_comments)
     threads = queries.comment_threads(document)
     return _xlsx(exports.iso_template(document, threads), f"{document.number}-comments.xlsx")
+
+
+# --- export ---------------------------------------------------------------
+
+def _export_revision(document: StandardDocument) -> Revision:
+    revision_id = request.args.get("revision", type=int)
+    return _revision(document, revision_id) if revision_id else document.head_revision
+
+
+@bp.route("/<int:document_id>/export.html")
+def export_html(document_id: int):
+    """The print preview: the same HTML the PDF is made from."""
+    from drafting.export import build_html
+
+    document = _document(document_id)
+    revision = _export_revision(document)
+    html = build_html(queries.document_meta(document), revision.text, for_print=False)
+    return make_response(html, 200, {"Content-Type": "text/html; charset=utf-8"})
+
+
+@bp.route("/<int:document_id>/export.pdf")
+def export_pdf(document_id: int):
+    from drafting.export import ExportError
+
+    document = _document(document_id)
+    revision = _export_revision(document)
+    try:
+        pdf = services.export_pdf(document, revision)
+    except ExportError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("documents.show", document_id=document.id))
+    return _pdf_response(pdf, document, revision)
+
+
+def _pdf_response(pdf: bytes, document: StandardDocument, revision: Revision):
+    from urllib.parse import quote
+
+    response = make_response(pdf)
+    response.headers["Content-Type"] = "application/pdf"
+    name = f"{document.number} {document.title_zh}.pdf".replace("/", "-")
+    response.headers["Content-Disposition"] = (
+        f"inline; filename=\"document-{document.id}-r{revision.number}.pdf\"; filename*=UTF-8''{quote(name)}"
+    )
+    return response
 
 
 # --- stages ---------------------------------------------------------------

@@ -53,6 +53,8 @@ EXPECTATIONS = {
     "documents.comments_table_xlsx": {"url": _d("/comments/resolution-table.xlsx"), **GROUP_ONLY},
     "documents.comments_iso_xlsx": {"url": _d("/comments/iso-template.xlsx"), **GROUP_ONLY},
     "documents.stage": {"url": _d("/stage"), **GROUP_ONLY},
+    "documents.export_html": {"url": _d("/export.html"), **GROUP_ONLY},
+    "documents.export_pdf": {"url": _d("/export.pdf"), **GROUP_ONLY},
     "api.documents_list": {"url": lambda c: "/api/v1/documents", **API_LOGGED_IN},
     "api.documents_create": {"url": lambda c: "/api/v1/documents", "method": "POST", "anonymous": 401, "member": 403, "reviewer": 403, "secretariat": 400},
     "api.document_get": {"url": _a(), **API_GROUP_ONLY},
@@ -65,4 +67,5 @@ EXPECTATIONS = {
     "api.comment_resolution_put": {"url": lambda c: f"/api/v1/documents/{c.doc.id}/comments/{c.doc_comment.id}/resolution", "method": "PUT", "anonymous": 401, "member": 403, "reviewer": 403, "secretariat": 400},
     "api.stage_post": {"url": _a("/stage"), "method": "POST", "anonymous": 401, "member": 403, "reviewer": 403, "secretariat": 400},
     "api.checks_get": {"url": _a("/checks"), **API_GROUP_ONLY},
+    "api.export_pdf_get": {"url": _a("/export.pdf"), **API_GROUP_ONLY},
 }

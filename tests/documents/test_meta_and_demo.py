@@ -31,3 +31,15 @@ def test_demo_document(app, db):
     names = [m.organization.name for m in document.drafting_group.memberships]
     assert names == ["绿能电池回收有限公司", "华锂新材料科技股份有限公司"]
     assert db.session.query(Comment).filter_by(document_id=document.id).count() == 2
+
+
+def test_export_pdf_and_print_preview(client, login_as, world, doc):
+    login_as(world.participant)
+    r = client.get(f"/documents/{doc.id}/export.html")
+    assert r.status_code == 200 and doc.title_zh in r.get_data(as_text=True)
+    r = client.get(f"/documents/{doc.id}/export.pdf")
+    assert r.status_code == 200 and r.mimetype == "application/pdf" and r.data.startswith(b"%PDF")
+    r = client.get(f"/api/v1/documents/{doc.id}/export.pdf?revision={doc.head_revision_id}")
+    assert r.status_code == 200 and r.data.startswith(b"%PDF")
+    login_as(world.outsider)
+    assert client.get(f"/api/v1/documents/{doc.id}/export.pdf").status_code == 403
