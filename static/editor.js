@@ -86,7 +86,7 @@
       li.className = "finding " + f.severity;
       var badge = document.createElement("span");
       badge.className = "badge sev-" + f.severity;
-      badge.textContent = f.severity;
+      badge.textContent = f.severity_label || f.severity;
       li.appendChild(badge);
       li.appendChild(document.createTextNode(" " + (f.line ? "L" + f.line + " " : "") + f.message));
       findingsList.appendChild(li);

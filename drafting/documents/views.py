@@ -101,8 +101,14 @@ def _outline_choices(rendered) -> list[tuple[str, str]]:
     return choices
 
 
+SEVERITY_LABELS = {"error": _l("error"), "warning": _l("warning"), "info": _l("info")}
+
+
 def _findings(text: str) -> list[dict]:
-    return [f.to_dict(locale()) for f in run_checks(text)]
+    return [
+        {**f.to_dict(locale()), "severity_label": str(SEVERITY_LABELS.get(f.severity, f.severity))}
+        for f in run_checks(text)
+    ]
 
 
 # --- list, create, settings -----------------------------------------------
@@ -271,6 +277,7 @@ def _editor_page(document: StandardDocument, state: EditorState, form: EditorFor
     return render_template(
         "documents/editor.html", document=document, form=form, state=state, rendered=rendered,
         findings=run_checks(state.text), locale=locale(), has_markers=has_conflict_markers(state.text),
+        severity_labels=SEVERITY_LABELS,
         others=services.present_users(document, exclude=current_user),
     ), status
 
