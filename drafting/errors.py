@@ -87,6 +87,12 @@ def init_app(app: Flask) -> None:
         if isinstance(exc, HTTPException):
             return _http(exc)
         log.exception("unhandled error on %s %s", request.method, request.path)
+        # A failed flush leaves the session unusable; the error page reads the
+        # user (name, language), so without this rollback it fails too and the
+        # user gets the server's bare English page instead of ours.
+        from drafting.extensions import db
+
+        db.session.rollback()
         return render_error(500)
 
     app.register_error_handler(InternalServerError, lambda exc: render_error(500))

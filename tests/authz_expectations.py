@@ -31,6 +31,7 @@ EXPECTATIONS = {
     "main.home": {"url": _u("/"), **ANYONE},
     "main.set_language": {"url": _u("/language"), "method": "POST", **ANYONE},
     "main.healthz": {"url": _u("/healthz"), **ANYONE},
+    "main.ping": {"url": _u("/_ping"), **ANYONE},
     "main.help_page": {"url": _u("/help/conventions"), **ANYONE},
     "accounts.register": {"url": _u("/register"), "anonymous": "ok", "member": 302, "reviewer": 302, "secretariat": 302},
     "accounts.confirm_email": {"url": _u("/confirm/x"), "anonymous": 400, "member": 400, "reviewer": 400, "secretariat": 400},

@@ -84,6 +84,21 @@ def _check_editable(application: Application, now: datetime | None) -> None:
         raise Refused(deadline_message(application.call), code="deadline_passed")
 
 
+def _lock_for_write(application: Application) -> None:
+    """Take the application's row lock and re-read it before a write.
+
+    Under PostgreSQL's READ COMMITTED two requests of one organization could
+    otherwise both read "draft" and both write: two inserts of the same
+    chosen standard (a unique violation, a 500), an answer saved into an
+    application a colleague has just submitted, or two submissions. The
+    lock makes writes to one application take turns; SQLite's BEGIN
+    IMMEDIATE already serializes them (FOR UPDATE is not rendered there).
+    """
+    db.session.execute(select(Application.id).where(Application.id == application.id).with_for_update())
+    # What we read before the lock may be stale: reload it under the lock.
+    db.session.expire(application)
+
+
 def is_editable(application: Application, now: datetime | None = None) -> bool:
     try:
         _check_editable(application, now)
@@ -124,6 +139,7 @@ def update_details(application: Application, *, actor: User, now: datetime | Non
                    contact_name: str | None = None, contact_phone: str | None = None,
                    contact_email: str | None = None, standards: dict[int, GroupRole] | None = None) -> None:
     """Contact person and the standards applied for (standard id → role)."""
+    _lock_for_write(application)
     _check_editable(application, now)
     for key, value in (("contact_name", contact_name), ("contact_phone", contact_phone), ("contact_email", contact_email)):
         if value is not None:
@@ -175,6 +191,7 @@ def save_answer(application: Application, requirement_id: int, statement: str, *
     """Save a statement. `base_version` is the version the user started from
     (0 for no answer yet); if a colleague saved in between, refuse with both
     texts so that neither is lost."""
+    _lock_for_write(application)
     _check_editable(application, now)
     requirement = _requirement_of(application, requirement_id)
     answer = application.answer_for(requirement.id)
@@ -216,6 +233,7 @@ def add_attachment(application: Application, requirement_id: int, *, filename: s
     from drafting.applications.uploads import check_upload
     from drafting.storage import store_blob
 
+    _lock_for_write(application)
     _check_editable(application, now)
     requirement = _requirement_of(application, requirement_id)
     name, content_type = check_upload(filename, data)
@@ -231,6 +249,7 @@ def add_attachment(application: Application, requirement_id: int, *, filename: s
 
 def remove_attachment(application: Application, attachment: Attachment, *, actor: User,
                       now: datetime | None = None) -> None:
+    _lock_for_write(application)
     _check_editable(application, now)
     application.attachments.remove(attachment)
     db.session.flush()
@@ -295,6 +314,7 @@ def missing_items(application: Application) -> list[str]:
 
 def submit(application: Application, *, actor: User, now: datetime | None = None) -> None:
     """Submit, if complete and (unless returned for changes) before the deadline; mail a receipt."""
+    _lock_for_write(application)
     if application.state not in EDITABLE_STATES:
         raise Refused(_("This application has already been submitted."), code="not_editable")
     _check_editable(application, now)
@@ -312,6 +332,7 @@ def submit(application: Application, *, actor: User, now: datetime | None = None
 
 
 def withdraw(application: Application, *, actor: User, reason: str | None = None, now: datetime | None = None) -> None:
+    _lock_for_write(application)
     if application.state not in (S.SUBMITTED, S.UNDER_REVIEW):
         raise Refused(_("Only a submitted application can be withdrawn."), code="bad_transition")
     if application.call.has_closed(now):
@@ -324,6 +345,7 @@ def withdraw(application: Application, *, actor: User, reason: str | None = None
 
 def reopen(application: Application, *, actor: User, now: datetime | None = None) -> None:
     """Turn a withdrawn application back into a draft (before the deadline)."""
+    _lock_for_write(application)
     if application.call.has_closed(now):
         raise Refused(deadline_message(application.call), code="deadline_passed")
     transition(application, S.DRAFT, actor=actor, now=now)

@@ -47,7 +47,16 @@ def init_app(app: Flask) -> None:
         g.request_id = incoming[:64] if incoming.isalnum() else secrets.token_hex(8)
         g.request_started = time.perf_counter()
 
+    request_log = logging.getLogger("drafting.request")
+
     @app.after_request
     def _echo_request_id(response):
         response.headers["X-Request-Id"] = g.get("request_id", "-")
+        # One JSON line per request carrying its id, so a user's report ("it
+        # failed, request id …") leads to this line and any error logged with it.
+        started = g.get("request_started")
+        request_log.info(
+            "%s %s %d %.1f ms", request.method, request.path, response.status_code,
+            (time.perf_counter() - started) * 1000 if started else 0.0,
+        )
         return response

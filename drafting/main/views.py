@@ -52,6 +52,13 @@ def healthz():
     return {"status": "ok" if healthy else "error", "checks": checks}, (200 if healthy else 503)
 
 
+@bp.route("/_ping")
+def ping():
+    """The cheapest route (no database, no template): the baseline that
+    bench/load.py compares every page with; also a liveness probe."""
+    return "ok", 200, {"Content-Type": "text/plain; charset=utf-8"}
+
+
 @bp.route("/help/<name>")
 def help_page(name: str):
     """Help pages written in Markdown under docs/ (e.g. the text conventions)."""
