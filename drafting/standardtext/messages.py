@@ -1,0 +1,136 @@
+"""Every user-facing sentence of the checks, in Chinese and English, in one table.
+
+A message says what is wrong and what to do. Placeholders are filled from the
+finding's ``params``; ``{element}`` / ``{after}`` name document elements and are
+translated through :data:`ELEMENT_NAMES` first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+Locale = str
+
+MESSAGES: dict[str, dict[Locale, str]] = {
+    "foreword-missing": {
+        "zh": "缺少“前言”。请在文件开头添加“# 前言”。",
+        "en": "The foreword is missing. Add “# 前言” at the start of the document.",
+    },
+    "scope-missing": {
+        "zh": "第1章应为“范围”，当前为“{found}”。请将第一个章标题改为“# 范围”。",
+        "en": "Clause 1 must be “范围” (Scope), found “{found}”. Make the first chapter “# 范围”.",
+    },
+    "normative-references-missing": {
+        "zh": "第2章应为“规范性引用文件”，当前为“{found}”。没有引用文件时也应保留该章，并写明“本文件没有规范性引用文件。”",
+        "en": "Clause 2 must be “规范性引用文件” (Normative references), found “{found}”. Keep the chapter even when there are none and state “本文件没有规范性引用文件。”",
+    },
+    "terms-missing": {
+        "zh": "第3章应为“术语和定义”，当前为“{found}”。没有术语时也应保留该章，并写明“本文件没有需要界定的术语和定义。”",
+        "en": "Clause 3 must be “术语和定义” (Terms and definitions), found “{found}”. Keep the chapter even when there are no terms and say so.",
+    },
+    "technical-clause-missing": {
+        "zh": "“术语和定义”之后没有技术内容的章。请从第4章开始编写技术要求。",
+        "en": "There is no technical clause after “术语和定义”. Write the technical content from clause 4 on.",
+    },
+    "element-order": {
+        "zh": "“{element}”的位置不对：它不应出现在“{after}”之后。顺序应为：前言、引言、章、附录、参考文献。",
+        "en": "“{element}” is out of place: it must not come after “{after}”. The order is foreword, introduction, clauses, annexes, bibliography.",
+    },
+    "duplicate-element": {
+        "zh": "“{element}”出现了不止一次。请合并为一个。",
+        "en": "“{element}” appears more than once. Merge them into one.",
+    },
+    "requirement-in-foreword": {
+        "zh": "“{element}”中不应包含要求（发现“{form}”）。请把要求移到正文的章条中。",
+        "en": "The {element} must not contain requirements (found “{form}”). Move the requirement into a clause.",
+    },
+    "annex-nature-missing": {
+        "zh": "附录{annex}没有标明性质。请写成“# 附录（规范性）标题”或“# 附录（资料性）标题”。",
+        "en": "Annex {annex} does not say whether it is normative or informative. Write “# 附录（规范性）title” or “# 附录（资料性）title”.",
+    },
+    "heading-too-deep": {
+        "zh": "标题层次过深（第{level}层）：条最多分到{max}层（如 1.1.1.1.1）。请合并或改为列项。",
+        "en": "Heading too deep (level {level}): clauses go at most {max} levels deep (e.g. 1.1.1.1.1). Merge levels or use a list.",
+    },
+    "heading-level-skipped": {
+        "zh": "标题跳级：第{previous}层之后直接出现第{level}层。请补上中间层次的标题。",
+        "en": "Heading level skipped: level {level} follows level {previous}. Add the missing intermediate heading.",
+    },
+    "hanging-paragraph": {
+        "zh": "{clause} 存在悬置段：标题与其第一个子条之间有文字。请将这段文字放入一个子条（如“{clause}.1 总则”）。",
+        "en": "Hanging paragraph in {clause}: there is text between the heading and its first subclause. Move it into a subclause (e.g. “{clause}.1 General”).",
+    },
+    "single-subclause": {
+        "zh": "{clause} 只有一个子条（{child}）。同一层次有两个以上的条时才宜设条。",
+        "en": "{clause} has a single subclause ({child}). Subdivide only when there are at least two subclauses.",
+    },
+    "verbal-form-forbidden": {
+        "zh": "不应使用“{form}”表述要求，请改用“{suggestion}”。",
+        "en": "Do not use “{form}” to state a requirement; use “{suggestion}” instead.",
+    },
+    "reference-unresolved": {
+        "zh": "引用“{target}”找不到对应的章条、表、图或附录。请检查编号或标签。",
+        "en": "The reference “{target}” does not match any clause, table, figure or annex. Check the number or label.",
+    },
+    "label-duplicate": {
+        "zh": "标签“{label}”重复使用。每个标签只能用于一处。",
+        "en": "The label “{label}” is used more than once. Each label must be unique.",
+    },
+    "image-refused": {
+        "zh": "图片“{source}”不是本文件的附件（不允许使用网址或绝对路径）。请先上传附件，再用附件名引用。",
+        "en": "The image “{source}” is not one of this document's attachments (web addresses and absolute paths are not allowed). Upload it and refer to it by its attachment name.",
+    },
+    "image-missing": {
+        "zh": "找不到附件“{source}”。请上传该图片或更正文件名。",
+        "en": "There is no attachment named “{source}”. Upload the image or correct the name.",
+    },
+    "annex-unreferenced": {
+        "zh": "正文中没有提及附录{annex}。请在正文相应位置引用，如“见[[附录{annex}]]”。",
+        "en": "Annex {annex} is never referred to in the text. Cite it where it applies, e.g. “见[[附录{annex}]]”.",
+    },
+    "content-before-first-heading": {
+        "zh": "第一个标题之前有文字。请将其放入“前言”或相应的章中。",
+        "en": "There is text before the first heading. Move it into the foreword or a clause.",
+    },
+    "verbal-form-count": {
+        "zh": "{clause}：应 {shall} 处，宜 {should} 处，可 {may} 处，能 {can} 处。",
+        "en": "{clause}: shall (应) {shall}, should (宜) {should}, may (可) {may}, can (能) {can}.",
+    },
+}
+
+ELEMENT_NAMES: dict[str, dict[Locale, str]] = {
+    "foreword": {"zh": "前言", "en": "foreword"},
+    "introduction": {"zh": "引言", "en": "introduction"},
+    "clause": {"zh": "章", "en": "clause"},
+    "annex": {"zh": "附录", "en": "annex"},
+    "bibliography": {"zh": "参考文献", "en": "bibliography"},
+}
+
+_DOCUMENT_LEVEL = {"zh": "全文", "en": "Document"}
+
+
+class _Params(dict):
+    """Leaves unknown placeholders visible instead of raising."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def format_message(
+    code: str, params: Mapping[str, Any], clause: str | None, locale: Locale = "zh"
+) -> str:
+    """The sentence for ``code`` in ``locale`` ("zh" or "en"; other locales fall back to zh)."""
+    lang = "en" if locale.lower().startswith("en") else "zh"
+    template = MESSAGES.get(code, {}).get(lang)
+    if template is None:
+        return f"{code}: {dict(params)}"
+    values = _Params(params)
+    for key in ("element", "after"):  # element keys name parts of the document
+        if key in values and values[key] in ELEMENT_NAMES:
+            values[key] = ELEMENT_NAMES[values[key]][lang]
+    if clause is None and params.get("element") in ELEMENT_NAMES:
+        name = ELEMENT_NAMES[params["element"]][lang]
+        clause = name[:1].upper() + name[1:]
+    values.setdefault("clause", clause or _DOCUMENT_LEVEL[lang])
+    return template.format_map(values)

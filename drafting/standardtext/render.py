@@ -1,0 +1,303 @@
+"""Markdown of a standard → body HTML with numbered, anchored elements."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from html import escape
+from typing import Any
+from urllib.parse import quote
+
+import nh3
+from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
+from markdown_it.token import Token
+from markdown_it.utils import OptionsDict
+
+from drafting.standardtext.model import NATURE_LABELS, Heading, Rendered, Section
+from drafting.standardtext.resolve import finish
+from drafting.standardtext.structure import Structure, is_cjk, structure_rule
+from drafting.standardtext.syntax import make_parser
+
+AttachmentUrl = Callable[[str], str]
+
+#: Between a number and its title, as in GB texts: "4.2　一般要求", "表1　参数".
+NUMBER_GAP = "\u3000"
+
+
+def default_attachment_url(name: str) -> str:
+    """Where an attachment is found relative to the export HTML."""
+    return "attachments/" + quote(name)
+
+
+class StandardRenderer(RendererHTML):
+    """markdown-it's HTML renderer plus the elements of a standard.
+
+    Every rule reads what the structural pass stored in ``token.meta``; only
+    markup we generate ourselves, or escaped text, is emitted.
+    """
+
+    def heading_open(
+        self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Any
+    ) -> str:
+        token = tokens[idx]
+        heading: Heading | None = token.meta.get("heading")
+        if heading is None:
+            return self.renderToken(tokens, idx, options, env)
+        tag, anchor = token.tag, heading.anchor
+        if heading.kind == "term":
+            term = token.meta["term"]
+            english = f'<span class="term-en">{escape(term.term_en)}</span>' if term.term_en else ""
+            return (
+                f'<{tag} id="{anchor}" class="term"><span class="num">{heading.number}</span>'
+                f'<span class="term-zh">{escape(term.term)}</span>{english}'
+            )
+        if heading.kind == "annex":
+            nature = NATURE_LABELS.get(heading.annex_nature or "")
+            nature_html = f'<span class="annex-nature">（{nature}）</span>' if nature else ""
+            return (
+                f'<h1 id="{anchor}" class="annex"><span class="annex-label">附录{heading.number}</span>'
+                f'{nature_html}<span class="title">'
+            )
+        if heading.number is None:
+            css = heading.kind if heading.level == 1 else "unnumbered"
+            return f'<{tag} id="{anchor}" class="{css}"><span class="title">'
+        return (
+            f'<{tag} id="{anchor}" class="clause"><span class="num">{heading.number}</span>'
+            f'{NUMBER_GAP}<span class="title">'
+        )
+
+    def heading_close(
+        self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Any
+    ) -> str:
+        token = tokens[idx]
+        heading: Heading | None = token.meta.get("heading")
+        if heading is None:
+            return self.renderToken(tokens, idx, options, env)
+        if heading.kind == "term":
+            return f"</{token.tag}>\n"
+        return f"</span></{token.tag}>\n"
+
+    def paragraph_open(
+        self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Any
+    ) -> str:
+        meta = tokens[idx].meta
+        if "note" in meta:
+            kind, label = meta["note"]
+            return f'<p class="{kind}"><span class="{kind}-label">{label}</span>'
+        if "caption" in meta:
+            table = meta["caption"]
+            return (
+                f'<p class="table-caption" id="{table.anchor}">'
+                f'<span class="num">{table.display_number}</span>{NUMBER_GAP}'
+            )
+        if "figure" in meta:
+            return f'<figure class="figure" id="{meta["figure"].anchor}">'
+        return self.renderToken(tokens, idx, options, env)
+
+    def paragraph_close(
+        self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Any
+    ) -> str:
+        opener = _opener_of(tokens, idx)
+        figure = opener.meta.get("figure") if opener is not None else None
+        if figure is not None:
+            caption = f"{NUMBER_GAP}{escape(figure.caption)}" if figure.caption else ""
+            return (
+                f'<figcaption><span class="num">{figure.display_number}</span>{caption}'
+                "</figcaption></figure>\n"
+            )
+        return self.renderToken(tokens, idx, options, env)
+
+    def table_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Any) -> str:
+        meta = tokens[idx].meta
+        table = meta.get("table")
+        if table is None or meta.get("captioned"):
+            return '<table class="std-table">\n'
+        return (
+            f'<p class="table-caption" id="{table.anchor}">'
+            f'<span class="num">{table.display_number}</span></p>\n<table class="std-table">\n'
+        )
+
+    def th_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Any) -> str:
+        return _cell("th", tokens[idx])
+
+    def td_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Any) -> str:
+        return _cell("td", tokens[idx])
+
+    def image(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Any) -> str:
+        token = tokens[idx]
+        figure = token.meta.get("figure")
+        alt = (
+            figure.caption
+            if figure is not None
+            else self.renderInlineAsText(token.children, options, env)
+        )
+        name = token.meta.get("attachment")
+        if name is None:
+            shown = token.meta.get("refused") or token.meta.get("missing") or ""
+            reason = "图片不可用" if "refused" in token.meta else "缺少附件"
+            return f'<span class="image-placeholder">［{reason}：{escape(shown)}］</span>'
+        url = env.get("attachment_url", default_attachment_url)(name)
+        css = "figure-image" if figure is not None else "inline-image"
+        return f'<img class="{css}" src="{escape(url)}" alt="{escape(alt)}" />'
+
+    def link_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Any) -> str:
+        if tokens[idx].meta.get("refused"):
+            return '<span class="link-refused">'
+        return self.renderToken(tokens, idx, options, env)
+
+    def link_close(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Any) -> str:
+        if tokens[idx].meta.get("refused"):
+            return "</span>"
+        return self.renderToken(tokens, idx, options, env)
+
+    def xref(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Any) -> str:
+        ref = tokens[idx].meta.get("ref")
+        if ref is None or ref.anchor is None:
+            return f'<span class="xref unresolved">[[{escape(tokens[idx].content)}]]</span>'
+        return f'<a class="xref" href="#{ref.anchor}">{escape(ref.text or "")}</a>'
+
+    def std_comment(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Any) -> str:
+        return ""
+
+    def softbreak(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Any) -> str:
+        # A line break inside Chinese text is not a word space: joining the
+        # lines with "\n" would print a stray space between two characters.
+        before = tokens[idx - 1].content[-1:] if idx > 0 else ""
+        after = tokens[idx + 1].content[:1] if idx + 1 < len(tokens) else ""
+        if (before and is_cjk(before)) or (after and is_cjk(after)):
+            return ""
+        return "\n"
+
+
+_ALIGN_CLASSES = {
+    "text-align:left": "align-left",
+    "text-align:center": "align-center",
+    "text-align:right": "align-right",
+}
+
+
+def _cell(tag: str, token: Token) -> str:
+    """Column alignment as a class, not a style attribute: no inline CSS ever
+    reaches the output, and WeasyPrint need not parse one per cell."""
+    css = _ALIGN_CLASSES.get(str(token.attrs.get("style", "")))
+    return f'<{tag} class="{css}">' if css else f"<{tag}>"
+
+
+def _opener_of(tokens: Sequence[Token], idx: int) -> Token | None:
+    """The paragraph_open of a paragraph_close: two tokens back (open, inline, close)."""
+    return tokens[idx - 2] if idx >= 2 and tokens[idx - 2].type == "paragraph_open" else None
+
+
+@lru_cache(maxsize=1)
+def parser() -> MarkdownIt:
+    """The shared parser: markdown-it keeps no state between calls."""
+    md = make_parser(StandardRenderer)
+    md.core.ruler.after("block", "std_structure", structure_rule)
+    return md
+
+
+# Defence in depth: even if a rule above let something through, only these
+# tags, attributes and URL schemes can reach a browser or WeasyPrint.
+_CLEANER = nh3.Cleaner(
+    tags={
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "p",
+        "span",
+        "a",
+        "em",
+        "strong",
+        "s",
+        "del",
+        "code",
+        "pre",
+        "blockquote",
+        "ul",
+        "ol",
+        "li",
+        "table",
+        "thead",
+        "tbody",
+        "tr",
+        "th",
+        "td",
+        "figure",
+        "figcaption",
+        "img",
+        "br",
+        "hr",
+    },
+    attributes={
+        "*": {"id", "class"},
+        "a": {"href", "title"},
+        "img": {"src", "alt", "title"},
+        "ol": {"start"},
+    },
+    url_schemes={"http", "https", "mailto"},
+    link_rel=None,
+    strip_comments=True,
+)
+
+
+def sanitize(html: str) -> str:
+    return _CLEANER.clean(html)
+
+
+@dataclass(slots=True)
+class Analysis:
+    """A parsed text: the tokens and what the structural pass found."""
+
+    tokens: list[Token]
+    structure: Structure
+    env: dict[str, Any]
+
+
+def analyze(text: str, *, attachments: Collection[str] | None = None) -> Analysis:
+    """Parse once and run both passes; shared by :func:`render` and the checks."""
+    env: dict[str, Any] = {}
+    tokens = parser().parse(text, env)
+    structure: Structure = env["structure"]
+    finish(tokens, structure, attachments)
+    return Analysis(tokens, structure, env)
+
+
+def render(
+    text: str,
+    *,
+    attachment_url: AttachmentUrl | None = None,
+    attachments: Collection[str] | None = None,
+) -> Rendered:
+    """Render a standard's Markdown to body HTML and its outline.
+
+    ``attachment_url`` maps an attachment name to the URL the HTML should use
+    (default ``attachments/<name>``, which the PDF fetcher serves).
+    ``attachments``, when given, are the names that exist: images naming
+    anything else become a placeholder.
+    """
+    analysis = analyze(text, attachments=attachments)
+    if attachment_url is not None:
+        analysis.env["attachment_url"] = attachment_url
+    md, tokens, structure = parser(), analysis.tokens, analysis.structure
+    sections = []
+    for span in structure.sections:
+        head_end = span.start + 3 if span.heading is not None else span.start
+        heading_html = md.renderer.render(tokens[span.start : head_end], md.options, analysis.env)
+        body_html = md.renderer.render(tokens[head_end : span.end], md.options, analysis.env)
+        sections.append(
+            Section(span.kind, span.heading, sanitize(heading_html), sanitize(body_html))
+        )
+    return Rendered(
+        html="".join(section.html for section in sections),
+        outline=structure.headings,
+        terms=structure.terms,
+        tables=structure.tables,
+        figures=structure.figures,
+        references=structure.references,
+        sections=sections,
+    )
