@@ -1,4 +1,4 @@
-"""Benchmark of saving (three-way merge) and revision diffs on a ~350 KB standard.
+"""Benchmark of saving (three-way merge), diffs, preview and checks on a ~350 KB standard.
 
 Run from the repository root::
 
@@ -34,6 +34,7 @@ from drafting.documents.diff import (  # noqa: E402
     render_side_by_side_html,
 )
 from drafting.documents.merge import merge_texts  # noqa: E402
+from drafting.standardtext import render, run_checks  # noqa: E402
 
 BASELINE = "markdown-it render (baseline)"
 
@@ -94,6 +95,9 @@ def cases(text: str, seed: int) -> list[tuple[str, Callable[[], object]]]:
             lambda: merge_texts(text, ours_b, theirs_b),
         ),
         ("(c) diff of 2 revisions (20 edits) + HTML, both views", diff_and_render),
+        # The editor's live preview uses the same renderer as the PDF export.
+        ("(d) preview render (standard dialect, numbered)", lambda: render(text).html),
+        ("(e) checks (structure, verbal forms, references)", lambda: run_checks(text)),
     ]
 
 
