@@ -319,7 +319,27 @@ def time_left(call: Call) -> str:
 def _call_helpers():
     from drafting.calls.forms import EVIDENCE_LABELS
 
-    return {"call_state_labels": CALL_STATE_LABELS, "evidence_labels": EVIDENCE_LABELS, "time_left": time_left}
+    return {
+        "call_state_labels": CALL_STATE_LABELS, "evidence_labels": EVIDENCE_LABELS, "time_left": time_left,
+        "open_calls_for_home": open_calls_for_home,
+    }
+
+
+def open_calls_for_home(limit: int = 5) -> list[Call]:
+    """The calls open now, soonest deadline first, for the home page."""
+    from sqlalchemy import select
+
+    from drafting.calls.models import CallState
+    from drafting.core.timeutil import utcnow
+    from drafting.extensions import db
+
+    now = utcnow()
+    return list(db.session.scalars(
+        select(Call)
+        .where(Call.state == CallState.PUBLISHED, Call.opens_at <= now, Call.closes_at > now)
+        .order_by(Call.closes_at)
+        .limit(limit)
+    ))
 
 
 @bp.cli.command("remind")
