@@ -13,7 +13,7 @@ lint:
 	.venv/bin/ruff check drafting tests bench
 
 translations:   ## extract strings and update the catalogues (then edit drafting/translations/*/LC_MESSAGES/messages.po)
-	.venv/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o drafting/translations/messages.pot .
+	.venv/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_pgettext:1c,2 -o drafting/translations/messages.pot .
 	.venv/bin/pybabel update -i drafting/translations/messages.pot -d drafting/translations --no-fuzzy-matching
 	.venv/bin/pybabel compile -d drafting/translations -f
 

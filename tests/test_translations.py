@@ -36,14 +36,15 @@ def test_source_strings_are_all_in_the_catalogue():
     """`make translations` was run after the last change to a user-facing string."""
     from babel.messages.extract import extract_from_dir
 
-    known = {m.id for m in _catalog() if m.id}
+    known = {(m.context, m.id) for m in _catalog() if m.id}
     method_map = [("drafting/**.py", "python"), ("templates/**.html", "jinja2"), ("templates/**.txt", "jinja2")]
     found = set()
     for _file, _line, message, _comments, _ctx in extract_from_dir(
-        str(ROOT), method_map=method_map, keywords={"_": None, "gettext": None, "_l": None, "lazy_gettext": None, "ngettext": (1, 2)}
+        str(ROOT), method_map=method_map, keywords={"_": None, "gettext": None, "_l": None, "lazy_gettext": None, "ngettext": (1, 2),
+                  "pgettext": ((1, "c"), 2), "lazy_pgettext": ((1, "c"), 2)}
     ):
-        found.add(message if isinstance(message, str) else message[0])
-    new = sorted(found - known)
+        found.add((_ctx, message if isinstance(message, str) else message[0]))
+    new = sorted(str(m) for m in found - known)
     assert not new, f"strings not in the catalogue (run `make translations`): {new[:5]}"
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -30,9 +31,11 @@ STATE_LABELS = {
     ApplicationState.UNDER_REVIEW: _l("Under review"),
     ApplicationState.RETURNED: _l("Returned for changes"),
     ApplicationState.WITHDRAWN: _l("Withdrawn"),
-    ApplicationState.ACCEPTED: _l("Accepted"),
-    ApplicationState.PARTLY_ACCEPTED: _l("Partly accepted"),
-    ApplicationState.REJECTED: _l("Not accepted"),
+    # "Accepted" of an application reads differently in Chinese (入选) from
+    # an accepted comment (采纳): a context tells the translator which.
+    ApplicationState.ACCEPTED: lazy_pgettext("application", "Accepted"),
+    ApplicationState.PARTLY_ACCEPTED: lazy_pgettext("application", "Partly accepted"),
+    ApplicationState.REJECTED: lazy_pgettext("application", "Not accepted"),
 }
 ROLE_LABELS = {GroupRole.MAIN: _l("Main drafting unit"), GroupRole.PARTICIPATING: _l("Participating unit")}
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -25,7 +26,7 @@ bp = Blueprint("reviews", __name__, url_prefix="/review")
 
 RATING_LABELS = {Rating.MET: _l("Met"), Rating.PARTLY_MET: _l("Partly met"), Rating.NOT_MET: _l("Not met")}
 OUTCOME_LABELS = {Outcome.MAIN: _l("Main drafting unit"), Outcome.PARTICIPATING: _l("Participating unit"),
-                  Outcome.REJECTED: _l("Not accepted")}
+                  Outcome.REJECTED: lazy_pgettext("application", "Not accepted")}
 
 
 def _call_for_review(call_id: int) -> Call:
