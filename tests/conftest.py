@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pytest
 from flask.testing import FlaskClient
+from flask_babel import force_locale
 from flask_sqlalchemy.session import Session as FlaskSession
 
 from tests.support import databases, factories
@@ -114,7 +115,10 @@ def db(app):
         )
         limiter.reset()
         try:
-            yield _db
+            # Messages made outside a request (services called by tests)
+            # are asserted in English, like the test client's pages.
+            with force_locale("en"):
+                yield _db
         finally:
             _db.session.remove()
             _db.session = original
@@ -136,6 +140,12 @@ def client(app, db):
 @pytest.fixture
 def make_org(db):
     return factories.make_org
+
+
+@pytest.fixture
+def sec(db):
+    """A secretariat user."""
+    return factories.make_user("secretariat")
 
 
 @pytest.fixture
