@@ -81,9 +81,11 @@ def _register_blueprints(app: Flask) -> None:
     from drafting.api import calls as _api_calls  # noqa: F401
     from drafting.api import reviews as _api_reviews  # noqa: F401
     from drafting.api import documents as _api_documents  # noqa: F401
+    from drafting.jobs import api as _api_jobs  # noqa: F401
     from drafting.applications.views import bp as applications_bp
     from drafting.calls.views import bp as calls_bp
     from drafting.documents.views import bp as documents_bp
+    from drafting.jobs.views import bp as jobs_bp
     from drafting.reviews.views import bp as reviews_bp
     from drafting.api.core import bp as api_bp
     from drafting.audit.views import bp as audit_bp
@@ -94,3 +96,4 @@ def _register_blueprints(app: Flask) -> None:
     for bp in (calls_bp, applications_bp, reviews_bp):
         app.register_blueprint(bp)
     app.register_blueprint(documents_bp)
+    app.register_blueprint(jobs_bp)

@@ -119,3 +119,7 @@ def init_app(app: Flask) -> None:
         click.echo(f"Restored {sum(counts.values())} rows in {len(counts)} tables.")
 
     app.cli.add_command(backup)
+
+    from drafting.jobs.cli import jobs
+
+    app.cli.add_command(jobs)

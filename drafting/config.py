@@ -70,6 +70,10 @@ def from_environment(instance_path: Path) -> dict:
         # text can be larger, and a refused save would lose the editor's work.
         "MAX_FORM_MEMORY_SIZE": _int("MAX_FORM_MEMORY_SIZE", 8 * 1024 * 1024),
         "REDIS_URL": redis_url,
+        # Export jobs: "thread" (in the web process), "rq" (default when
+        # REDIS_URL is set: a queue shared by every instance) or "eager".
+        "EXPORT_QUEUE": os.environ.get("EXPORT_QUEUE") or None,
+        "EXPORT_QUEUE_NAME": os.environ.get("EXPORT_QUEUE_NAME", "drafting-exports"),
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
         "RATELIMIT_KEY_PREFIX": os.environ.get("RATELIMIT_KEY_PREFIX", "drafting"),

@@ -8,3 +8,4 @@ from drafting.calls.models import Call, CallAttachment, CallStandard, Requiremen
 from drafting.applications.models import Answer, Application, ApplicationStandard, Attachment  # noqa: F401
 from drafting.reviews.models import Assessment, Decision, ReviewerAssignment  # noqa: F401
 from drafting.documents.models import Comment, Draft, Presence, Revision, StageChange, StandardDocument  # noqa: F401
+from drafting.jobs.models import ExportJobRecord  # noqa: F401

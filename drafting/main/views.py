@@ -48,6 +48,10 @@ def healthz():
             checks["redis"] = "ok"
         except Exception as exc:
             checks["redis"] = f"error: {exc.__class__.__name__}"
+        from drafting.jobs.queue import backend, health
+
+        if backend() == "rq":
+            checks["queue"] = health()
     healthy = all(v == "ok" for v in checks.values())
     return {"status": "ok" if healthy else "error", "checks": checks}, (200 if healthy else 503)
 

@@ -81,7 +81,7 @@ def test_health_reports_database_and_redis(two_instances):
     a, _b = two_instances
     r = Browserish().get(a.base + "/healthz")
     assert r.status == 200
-    assert r.json()["checks"] == {"database": "ok", "redis": "ok"}
+    assert r.json()["checks"] == {"database": "ok", "redis": "ok", "queue": "ok"}
 
 
 def test_concurrent_writers_on_both_instances(two_instances):

@@ -1,0 +1,68 @@
+"""Export jobs: one row per PDF export that runs in the background."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, Enum, ForeignKey, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from drafting.accounts.models import User
+from drafting.core.models import UTCDateTime
+from drafting.core.timeutil import utcnow
+from drafting.documents.models import Revision, StandardDocument
+from drafting.extensions import db
+
+
+class JobState(enum.StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
+ACTIVE_STATES = (JobState.QUEUED, JobState.RUNNING)
+
+
+class ExportJobRecord(db.Model):
+    """A PDF export of one revision, queued, running, done (with a cached file) or failed."""
+
+    __tablename__ = "export_job"
+    __table_args__ = (
+        CheckConstraint("progress >= 0 AND progress <= 100", name="progress_range"),
+        CheckConstraint("state != 'done' OR result_path != ''", name="done_has_result"),
+        Index("ix_export_job_document_state", "document_id", "state"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("standard_document.id", ondelete="CASCADE"))
+    revision_id: Mapped[int] = mapped_column(ForeignKey("revision.id", ondelete="CASCADE"), index=True)
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
+    state: Mapped[JobState] = mapped_column(
+        Enum(JobState, name="export_job_state", native_enum=False, create_constraint=True, length=16,
+             values_callable=lambda e: [m.value for m in e]),
+        default=JobState.QUEUED,
+    )
+    progress: Mapped[int] = mapped_column(Integer, default=0)
+    # A step code ("building", "rendering", ...), shown translated; see services.PROGRESS_LABELS.
+    progress_label: Mapped[str] = mapped_column(String(40), default="")
+    cache_key: Mapped[str] = mapped_column(String(64), default="")
+    # Relative to EXPORT_DIR, so instances that mount it elsewhere agree.
+    result_path: Mapped[str] = mapped_column(String(200), default="")
+    error_code: Mapped[str] = mapped_column(String(40), default="")
+    error: Mapped[str] = mapped_column(String(1000), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    document: Mapped[StandardDocument] = relationship()
+    revision: Mapped[Revision] = relationship()
+    requested_by: Mapped[User | None] = relationship()
+
+    @property
+    def is_active(self) -> bool:
+        return self.state in ACTIVE_STATES
+
+    def __repr__(self) -> str:
+        return f"<ExportJobRecord {self.id} {self.state} {self.progress}%>"

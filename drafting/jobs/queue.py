@@ -1,0 +1,100 @@
+"""Where export jobs wait: a thread pool in this process, or an RQ queue on Redis.
+
+The backend follows the configuration (drafting/config.py):
+``EXPORT_QUEUE`` when set ("thread",
+"rq" or "eager"), else "rq" when ``REDIS_URL`` is set, so that several app
+instances share one queue and any worker may do a job queued by any instance.
+The threads only coordinate: the layout itself runs in the export pool's
+worker processes. "eager" runs the job at once, in the caller (tests on a
+rolled-back database, where another thread could not see the job row).
+"""
+
+from __future__ import annotations
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+from flask import Flask, current_app
+
+DEFAULT_QUEUE_NAME = "drafting-exports"
+JOB_FUNCTION = "drafting.jobs.tasks.run_export_job"
+
+_executor: ThreadPoolExecutor | None = None
+_executor_lock = threading.Lock()
+
+
+def backend(app: Flask | None = None) -> str:
+    app = app or current_app
+    configured = app.config.get("EXPORT_QUEUE")
+    if configured:
+        return configured
+    if app.config.get("REDIS_URL"):
+        return "rq"
+    return "eager" if app.testing else "thread"
+
+
+def queue_name(app: Flask | None = None) -> str:
+    app = app or current_app
+    return app.config.get("EXPORT_QUEUE_NAME") or DEFAULT_QUEUE_NAME
+
+
+def enqueue_export(job_id: int) -> None:
+    """Hand job ``job_id`` (a committed row) to the configured backend."""
+    app = current_app._get_current_object()
+    kind = backend(app)
+    if kind == "rq":
+        from drafting.jobs.services import stale_after
+
+        rq_queue(app).enqueue(
+            JOB_FUNCTION, job_id,
+            job_timeout=int(stale_after().total_seconds()),
+            result_ttl=3600, failure_ttl=7 * 24 * 3600,
+            description=f"export job {job_id}",
+        )
+    elif kind == "eager":
+        from drafting.jobs.tasks import run_export_job
+
+        run_export_job(job_id, app)
+    elif kind == "thread":
+        from drafting.jobs.tasks import run_export_job
+
+        _thread_pool(app).submit(run_export_job, job_id, app)
+    else:
+        raise RuntimeError(f"EXPORT_QUEUE must be thread, rq or eager, not {kind!r}")
+
+
+def _thread_pool(app: Flask) -> ThreadPoolExecutor:
+    global _executor
+    with _executor_lock:
+        if _executor is None:
+            _executor = ThreadPoolExecutor(
+                max_workers=int(app.config.get("EXPORT_JOB_THREADS", 2)), thread_name_prefix="export-job"
+            )
+        return _executor
+
+
+def redis_connection(app: Flask | None = None):
+    app = app or current_app
+    connection = app.extensions.get("export_queue_redis")
+    if connection is None:
+        import redis
+
+        connection = redis.Redis.from_url(app.config["REDIS_URL"], socket_timeout=5, socket_connect_timeout=5)
+        app.extensions["export_queue_redis"] = connection
+    return connection
+
+
+def rq_queue(app: Flask | None = None):
+    from rq import Queue
+
+    app = app or current_app
+    return Queue(queue_name(app), connection=redis_connection(app))
+
+
+def health(app: Flask | None = None) -> str:
+    """"ok" when the RQ queue can be reached, else the error's name."""
+    try:
+        rq_queue(app).count  # noqa: B018 - a round trip to Redis
+        return "ok"
+    except Exception as exc:  # reported by /healthz, not raised
+        return f"error: {exc.__class__.__name__}"

@@ -1,0 +1,187 @@
+"""Export jobs: request one (or get the cached PDF at once), move it through its states."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from drafting.accounts.models import User
+from drafting.audit.services import record
+from drafting.core import transaction
+from drafting.core.timeutil import utcnow
+from drafting.documents.models import Revision, StandardDocument
+from drafting.extensions import db
+from drafting.jobs.models import ACTIVE_STATES, ExportJobRecord, JobState
+
+#: The steps a job reports, in the user's language when shown.
+PROGRESS_LABELS = {
+    "queued": _l("Waiting for an export worker"),
+    "building": _l("Building the document"),
+    "rendering": _l("Laying out the pages"),
+    "storing": _l("Storing the PDF"),
+    "done": _l("Ready"),
+    "failed": _l("Failed"),
+}
+#: Messages for failures that are ours rather than the exporter's.
+ERROR_MESSAGES = {
+    "stale": _l("The export worker stopped before finishing this export. Start the export again."),
+    "internal": _l("The export failed because of an error on the server. Start the export again; if it fails again, tell the secretariat."),
+    "missing": _l("The exported PDF is no longer stored. Start the export again."),
+}
+
+
+@dataclass(frozen=True)
+class ExportRequest:
+    """What asking for an export gave: the cached PDF's path, or a job to wait for."""
+
+    job: ExportJobRecord | None = None
+    cached_path: Path | None = None
+    created: bool = False
+
+
+def export_dir() -> Path:
+    return Path(current_app.config["EXPORT_DIR"])
+
+
+def cache_key_for(document: StandardDocument, revision: Revision) -> str:
+    """The export cache's key for this revision with the document's current metadata."""
+    from drafting.documents.queries import document_meta
+    from drafting.export import LayoutOptions, cache_key
+
+    return cache_key(document_meta(document), revision.text, options=LayoutOptions())
+
+
+def relative_result_path(key: str) -> str:
+    from drafting.export import ExportCache
+
+    return ExportCache(".").path(key).as_posix().removeprefix("./")
+
+
+def cached_pdf_path(key: str) -> Path | None:
+    path = export_dir() / relative_result_path(key)
+    return path if path.is_file() else None
+
+
+def stale_after() -> timedelta:
+    """How long a job may stay queued or running before we take its worker for dead.
+
+    The pool's own limits bound a live export (waiting for a slot, starting a
+    process, the time limit), so anything longer means the worker died.
+    """
+    seconds = current_app.config.get("EXPORT_JOB_STALE_SECONDS")
+    if seconds is None:
+        from drafting.export import ExportLimits
+
+        limits = ExportLimits()
+        seconds = limits.queue_timeout + limits.start_timeout + limits.time_limit + 60
+    return timedelta(seconds=seconds)
+
+
+def request_export(document: StandardDocument, revision: Revision, *, actor: User) -> ExportRequest:
+    """The PDF of ``revision`` from the cache, else a queued job (an active one for the same input is reused).
+
+    The job is handed to the queue only after the request's transaction has
+    committed, so a worker never looks for a row that is not there yet.
+    """
+    key = cache_key_for(document, revision)
+    path = cached_pdf_path(key)
+    if path is not None:
+        return ExportRequest(cached_path=path)
+    existing = db.session.scalars(
+        select(ExportJobRecord)
+        .where(ExportJobRecord.document_id == document.id, ExportJobRecord.revision_id == revision.id,
+               ExportJobRecord.cache_key == key, ExportJobRecord.state.in_(ACTIVE_STATES))
+        .order_by(ExportJobRecord.id.desc())
+    ).first()
+    if existing is not None and not expire_if_stale(existing):
+        return ExportRequest(job=existing)
+    job = ExportJobRecord(document_id=document.id, revision_id=revision.id, requested_by_id=actor.id,
+                          state=JobState.QUEUED, progress=0, progress_label="queued", cache_key=key)
+    db.session.add(job)
+    db.session.flush()
+    record(actor, "document.export_requested", document, job_id=job.id, revision_id=revision.id)
+
+    from drafting.jobs.queue import enqueue_export
+
+    job_id = job.id
+    transaction.after_commit(lambda: enqueue_export(job_id))
+    return ExportRequest(job=job, created=True)
+
+
+def job_of(document: StandardDocument, job_id: int) -> ExportJobRecord | None:
+    job = db.session.get(ExportJobRecord, job_id)
+    return job if job is not None and job.document_id == document.id else None
+
+
+def expire_if_stale(job: ExportJobRecord, now=None) -> bool:
+    """Mark a job whose worker is gone as failed; True if it is (now) failed that way."""
+    if job.state not in ACTIVE_STATES:
+        return False
+    since = job.started_at if job.state == JobState.RUNNING else job.created_at
+    if (now or utcnow()) - since <= stale_after():
+        return False
+    fail(job, code="stale")
+    return True
+
+
+def result_file(job: ExportJobRecord) -> Path | None:
+    if job.state != JobState.DONE or not job.result_path:
+        return None
+    path = export_dir() / job.result_path
+    return path if path.is_file() else None
+
+
+# --- state changes, made by the worker (each followed by a commit there) ---
+
+def start(job: ExportJobRecord) -> None:
+    job.state = JobState.RUNNING
+    job.started_at = utcnow()
+    set_progress(job, 10, "building")
+
+
+def set_progress(job: ExportJobRecord, progress: int, label: str) -> None:
+    job.progress = max(0, min(100, progress))
+    job.progress_label = label
+    db.session.flush()
+
+
+def finish(job: ExportJobRecord, key: str) -> None:
+    """Done, with the PDF stored in the export cache under ``key``.
+
+    This also wins over an earlier "stale" verdict: a slow worker that does
+    finish after all has made a good PDF.
+    """
+    job.state = JobState.DONE
+    job.cache_key = key
+    job.result_path = relative_result_path(key)
+    job.error_code = job.error = ""
+    job.finished_at = utcnow()
+    set_progress(job, 100, "done")
+
+
+def fail(job: ExportJobRecord, *, code: str, message: str = "") -> None:
+    job.state = JobState.FAILED
+    job.error_code = code[:40]
+    job.error = message[:1000]
+    job.finished_at = utcnow()
+    job.progress_label = "failed"
+    db.session.flush()
+    record(None, "document.export_failed", object_type="standard_document", object_id=job.document_id,
+           job_id=job.id, code=code, message=message[:200])
+
+
+# --- for display ------------------------------------------------------------
+
+def progress_text(job: ExportJobRecord) -> str:
+    return str(PROGRESS_LABELS.get(job.progress_label, job.progress_label))
+
+
+def error_text(job: ExportJobRecord) -> str:
+    if job.error_code in ERROR_MESSAGES:
+        return str(ERROR_MESSAGES[job.error_code])
+    return job.error

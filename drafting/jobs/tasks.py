@@ -1,0 +1,107 @@
+"""The work of an export job, run by a queue worker (a thread, or an RQ worker process)."""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from flask import Flask, current_app, has_app_context
+
+from drafting.extensions import db
+
+log = logging.getLogger(__name__)
+
+_worker_app: Flask | None = None
+_worker_app_lock = threading.Lock()
+
+
+def _app() -> Flask:
+    """The app this worker serves: the current one (``flask jobs worker``), else one made here (``rq worker``)."""
+    global _worker_app
+    if has_app_context():
+        return current_app._get_current_object()
+    with _worker_app_lock:
+        if _worker_app is None:
+            from drafting import create_app
+
+            _worker_app = create_app()
+        return _worker_app
+
+
+def run_export_job(job_id: int, app: Flask | None = None) -> str:
+    """Export the job's revision to PDF into the export cache, recording progress; returns the final state.
+
+    Each step commits, so every instance sees the progress. Failures end in
+    the "failed" state with a message; they are not raised, since nobody
+    waits on this call but the job row.
+    """
+    app = app or _app()
+    # Its own app context: its own database session, whatever the caller had.
+    with app.app_context():
+        try:
+            return _run(job_id)
+        finally:
+            db.session.remove()
+
+
+def _run(job_id: int) -> str:
+    from drafting.documents.queries import document_meta
+    from drafting.export import ExportCache, ExportError, LayoutOptions, cache_key
+    from drafting.jobs import services
+    from drafting.jobs.models import ExportJobRecord, JobState
+
+    job = db.session.get(ExportJobRecord, job_id)
+    if job is None:
+        log.warning("export job %s: no such job", job_id)
+        return "missing"
+    if job.state != JobState.QUEUED:
+        # Done twice (a retried delivery) or given up on as stale: nothing to do.
+        return str(job.state)
+    services.start(job)
+    db.session.commit()
+    try:
+        meta = document_meta(job.document)
+        text = job.revision.text
+        options = LayoutOptions()
+        key = cache_key(meta, text, options=options)
+        cache = ExportCache(current_app.config["EXPORT_DIR"])
+        if cache.get(key) is None:
+            services.set_progress(job, 30, "rendering")
+            db.session.commit()
+            pdf = render_pdf(meta, text, options)
+            services.set_progress(job, 90, "storing")
+            db.session.commit()
+            cache.put(key, pdf)
+        services.finish(job, key)
+        db.session.commit()
+    except ExportError as exc:
+        db.session.rollback()
+        services.fail(job, code=exc.code or "export", message=str(exc))
+        db.session.commit()
+    except Exception as exc:
+        log.exception("export job %s failed", job_id)
+        db.session.rollback()
+        services.fail(job, code="internal", message=f"{exc.__class__.__name__}: {exc}")
+        db.session.commit()
+    return str(job.state)
+
+
+def render_pdf(meta, text: str, options) -> bytes:
+    """The PDF, laid out in the export pool's worker processes (never in this thread)."""
+    from drafting.export import export
+
+    return export(meta, text, options=options, pool=_pool()).pdf
+
+
+def _pool():
+    from drafting.export import ExportLimits, ExportPool, default_pool
+
+    limits = current_app.config.get("EXPORT_LIMITS")
+    if limits is None:
+        return default_pool()
+    if not isinstance(limits, ExportLimits):
+        limits = ExportLimits(**limits)
+    pools = current_app.extensions.setdefault("export_pools", {})
+    if limits not in pools:
+        pools[limits] = ExportPool(limits)
+    return pools[limits]

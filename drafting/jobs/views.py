@@ -1,0 +1,113 @@
+"""Export jobs on the web: start an export, watch its progress, download the PDF."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import quote
+
+from flask import Blueprint, abort, redirect, render_template, request, send_file, url_for
+from flask_login import current_user
+
+from drafting.documents import permissions, queries
+from drafting.documents.models import Revision, StandardDocument
+from drafting.documents.views import _document
+from drafting.jobs import services
+from drafting.jobs.models import ExportJobRecord, JobState
+
+bp = Blueprint("jobs", __name__, url_prefix="/documents")
+
+#: The permission of the export routes (documents.export_pdf): whoever may read the document.
+can_export = permissions.can_view_document
+#: The progress page reloads itself this often (seconds) when scripts are off.
+REFRESH_SECONDS = 3
+
+
+def _revision_arg(document: StandardDocument) -> Revision:
+    revision_id = request.values.get("revision", type=int)
+    if not revision_id:
+        return document.head_revision
+    revision = queries.revision_of(document, revision_id)
+    if revision is None:
+        abort(404)
+    return revision
+
+
+def _job(document: StandardDocument, job_id: int) -> ExportJobRecord:
+    job = services.job_of(document, job_id)
+    if job is None:
+        abort(404)
+    services.expire_if_stale(job)
+    return job
+
+
+def pdf_filename(document: StandardDocument, revision: Revision) -> str:
+    return f"{document.number} {document.title_zh} r{revision.number}.pdf".replace("/", "-")
+
+
+def send_pdf(path: Path, document: StandardDocument, revision: Revision):
+    """The PDF as a download, named in ASCII and, per RFC 5987, in full."""
+    response = send_file(path, mimetype="application/pdf", max_age=0)
+    response.headers["Content-Disposition"] = (
+        f"attachment; filename=\"document-{document.id}-r{revision.number}.pdf\"; "
+        f"filename*=UTF-8''{quote(pdf_filename(document, revision))}"
+    )
+    return response
+
+
+def job_json(job: ExportJobRecord) -> dict:
+    document_id = job.document_id
+    return {
+        "id": job.id,
+        "document_id": document_id,
+        "revision_id": job.revision_id,
+        "state": str(job.state),
+        "progress": job.progress,
+        "progress_label": services.progress_text(job),
+        "error": services.error_text(job) if job.state == JobState.FAILED else None,
+        "created_at": job.created_at.isoformat() if job.created_at else None,
+        "started_at": job.started_at.isoformat() if job.started_at else None,
+        "finished_at": job.finished_at.isoformat() if job.finished_at else None,
+        "status_url": url_for("jobs.export_status", document_id=document_id, job_id=job.id),
+        "download_url": (url_for("jobs.export_download", document_id=document_id, job_id=job.id)
+                         if job.state == JobState.DONE else None),
+    }
+
+
+@bp.route("/<int:document_id>/exports", methods=["POST"])
+def create_export(document_id: int):
+    """The PDF at once when it is cached, else a job and its progress page."""
+    document = _document(document_id, can_export)
+    revision = _revision_arg(document)
+    result = services.request_export(document, revision, actor=current_user)
+    if result.cached_path is not None:
+        return send_pdf(result.cached_path, document, revision)
+    return redirect(url_for("jobs.export_status", document_id=document.id, job_id=result.job.id), 303)
+
+
+@bp.route("/<int:document_id>/exports/<int:job_id>")
+def export_status(document_id: int, job_id: int):
+    document = _document(document_id, can_export)
+    job = _job(document, job_id)
+    return render_template("jobs/export.html", document=document, job=job, info=job_json(job),
+                           refresh=REFRESH_SECONDS if job.is_active else None,
+                           progress_text=services.progress_text(job), error_text=services.error_text(job))
+
+
+@bp.route("/<int:document_id>/exports/<int:job_id>.json")
+def export_status_json(document_id: int, job_id: int):
+    document = _document(document_id, can_export)
+    return job_json(_job(document, job_id))
+
+
+@bp.route("/<int:document_id>/exports/<int:job_id>/download")
+def export_download(document_id: int, job_id: int):
+    document = _document(document_id, can_export)
+    job = _job(document, job_id)
+    if job.state != JobState.DONE:
+        return redirect(url_for("jobs.export_status", document_id=document.id, job_id=job.id))
+    path = services.result_file(job)
+    if path is None:
+        # Pruned from the cache since: say so on the progress page, offer a new export.
+        services.fail(job, code="missing")
+        return redirect(url_for("jobs.export_status", document_id=document.id, job_id=job.id))
+    return send_pdf(path, document, job.revision)
