@@ -18,6 +18,7 @@ from flask import (
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
@@ -632,7 +633,9 @@ def _may_see_documents(user) -> bool:
     return user.is_authenticated
 
 
-templating.NAV.append(templating.NavEntry("documents.index", _l("Documents"), _may_see_documents, 20))
+templating.NAV.append(
+    templating.NavEntry("documents.index", lazy_pgettext("navigation", "Documents"), _may_see_documents, 20)
+)
 templating.PERMISSIONS.update({
     "can_create_document": permissions.can_create_document,
     "can_manage_document": permissions.can_manage_document,
