@@ -18,7 +18,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import DateTime, LargeBinary, insert, select, text
+from sqlalchemy import insert, select, text
 
 from drafting.core.timeutil import utcnow
 from drafting.extensions import db

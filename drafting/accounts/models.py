@@ -6,10 +6,10 @@ import enum
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, CheckConstraint, Enum, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from drafting.core.models import UTCDateTime
+from drafting.core.models import UTCDateTime, str_enum
 from drafting.core.timeutil import utcnow
 from drafting.extensions import db
 
@@ -28,26 +28,13 @@ class OrganizationType(enum.StrEnum):
     OTHER = "other"
 
 
-def _enum(cls, name: str) -> Enum:
-    # Stored as plain strings with a CHECK constraint, so adding a value is a
-    # migration of the constraint only (no PostgreSQL ENUM type to alter).
-    return Enum(
-        cls,
-        name=name,
-        native_enum=False,
-        create_constraint=True,
-        length=32,
-        values_callable=lambda e: [m.value for m in e],
-    )
-
-
 class Organization(db.Model):
     __tablename__ = "organization"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
     credit_code: Mapped[str] = mapped_column(String(18), unique=True)
-    type: Mapped[OrganizationType] = mapped_column(_enum(OrganizationType, "organization_type"))
+    type: Mapped[OrganizationType] = mapped_column(str_enum(OrganizationType, "organization_type"))
     address: Mapped[str] = mapped_column(String(300), default="")
     contact_name: Mapped[str] = mapped_column(String(100), default="")
     contact_phone: Mapped[str] = mapped_column(String(50), default="")
@@ -74,7 +61,7 @@ class User(UserMixin, db.Model):
     name: Mapped[str] = mapped_column(String(100))
     phone: Mapped[str] = mapped_column(String(50), default="")
     password_hash: Mapped[str] = mapped_column(String(255))
-    role: Mapped[Role] = mapped_column(_enum(Role, "role"), default=Role.MEMBER)
+    role: Mapped[Role] = mapped_column(str_enum(Role, "role"), default=Role.MEMBER)
     organization_id: Mapped[int | None] = mapped_column(
         ForeignKey("organization.id", ondelete="RESTRICT"), index=True
     )

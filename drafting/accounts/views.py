@@ -20,7 +20,7 @@ from drafting.accounts.forms import (
     RegisterForm,
     TokenForm,
 )
-from drafting.accounts.models import ApiToken, Organization, OrganizationType, User
+from drafting.accounts.models import ApiToken, OrganizationType, User
 from drafting.audit.services import record
 from drafting.core.errors import ServiceError
 from drafting.core.web import flash_error, get_or_404, redirect_next, require

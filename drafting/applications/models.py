@@ -9,7 +9,8 @@ from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text, Uniqu
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from drafting.accounts.models import Organization, User
-from drafting.calls.models import Call, CallStandard, Requirement, str_enum
+from drafting.calls.models import Call, CallStandard, Requirement
+from drafting.core.models import str_enum
 from drafting.core.models import UTCDateTime
 from drafting.core.timeutil import utcnow
 from drafting.extensions import db

@@ -9,7 +9,6 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Column,
-    Enum,
     ForeignKey,
     Integer,
     String,
@@ -18,17 +17,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from drafting.core.models import UTCDateTime
+from drafting.core.models import UTCDateTime, str_enum
 from drafting.core.timeutil import as_utc, utcnow
 from drafting.extensions import db
-
-
-def str_enum(cls, name: str, length: int = 32) -> Enum:
-    # Plain strings with a CHECK constraint, as in accounts: no PostgreSQL ENUM type.
-    return Enum(
-        cls, name=name, native_enum=False, create_constraint=True, length=length,
-        values_callable=lambda e: [m.value for m in e],
-    )
 
 
 class CallState(enum.StrEnum):

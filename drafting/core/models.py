@@ -4,9 +4,21 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, TypeDecorator
+from sqlalchemy import DateTime, Enum, TypeDecorator
 
 from drafting.core.timeutil import as_utc
+
+
+def str_enum(cls, name: str, length: int = 32) -> Enum:
+    """An enum stored as plain strings with a CHECK constraint.
+
+    No PostgreSQL ENUM type: adding a value is a migration of the constraint
+    only, the same on SQLite and PostgreSQL.
+    """
+    return Enum(
+        cls, name=name, native_enum=False, create_constraint=True, length=length,
+        values_callable=lambda e: [m.value for m in e],
+    )
 
 
 class UTCDateTime(TypeDecorator):

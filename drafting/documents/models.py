@@ -9,7 +9,6 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Date,
-    Enum,
     ForeignKey,
     Index,
     Integer,
@@ -20,16 +19,11 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from drafting.accounts.models import Organization, User
-from drafting.core.models import UTCDateTime
+from drafting.core.models import UTCDateTime, str_enum
 from drafting.core.timeutil import utcnow
 from drafting.documents.states import CommentType, DocumentStage, Resolution
 from drafting.extensions import db
 from drafting.groups.models import DraftingGroup
-
-
-def _enum(cls, name: str) -> Enum:
-    return Enum(cls, name=name, native_enum=False, create_constraint=True, length=32,
-                values_callable=lambda e: [m.value for m in e])
 
 
 def text_sha256(text: str) -> str:
@@ -47,7 +41,7 @@ class StandardDocument(db.Model):
     title_zh: Mapped[str] = mapped_column(String(300))
     title_en: Mapped[str] = mapped_column(String(300), default="")
     issuing_body: Mapped[str] = mapped_column(String(200), default="")
-    stage: Mapped[DocumentStage] = mapped_column(_enum(DocumentStage, "document_stage"),
+    stage: Mapped[DocumentStage] = mapped_column(str_enum(DocumentStage, "document_stage"),
                                                  default=DocumentStage.WORKING_DRAFT)
     planned_published_on: Mapped[date | None] = mapped_column(Date)
     planned_implemented_on: Mapped[date | None] = mapped_column(Date)
@@ -100,7 +94,7 @@ class Revision(db.Model):
     sha256: Mapped[str] = mapped_column(String(64))
     size: Mapped[int] = mapped_column(Integer, default=0)
     # The stage the document was in when this revision was saved.
-    stage: Mapped[DocumentStage] = mapped_column(_enum(DocumentStage, "revision_stage"))
+    stage: Mapped[DocumentStage] = mapped_column(str_enum(DocumentStage, "revision_stage"))
 
     document: Mapped[StandardDocument] = relationship(foreign_keys=[document_id])
     author: Mapped[User | None] = relationship()
@@ -144,7 +138,7 @@ class Comment(db.Model):
     # "4.2", "附录A", "A.1"; "" for the document as a whole.
     clause: Mapped[str] = mapped_column(String(40), default="")
     quote: Mapped[str] = mapped_column(Text, default="")
-    type: Mapped[CommentType] = mapped_column(_enum(CommentType, "comment_type"), default=CommentType.TECHNICAL)
+    type: Mapped[CommentType] = mapped_column(str_enum(CommentType, "comment_type"), default=CommentType.TECHNICAL)
     body: Mapped[str] = mapped_column(Text)
     proposed_change: Mapped[str] = mapped_column(Text, default="")
     # A public commenter has no account: their name and organization are typed in.
@@ -153,7 +147,7 @@ class Comment(db.Model):
     organization_id: Mapped[int | None] = mapped_column(ForeignKey("organization.id", ondelete="SET NULL"), index=True)
     organization_name: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    resolution: Mapped[Resolution | None] = mapped_column(_enum(Resolution, "comment_resolution"))
+    resolution: Mapped[Resolution | None] = mapped_column(str_enum(Resolution, "comment_resolution"))
     resolution_reason: Mapped[str] = mapped_column(Text, default="")
     resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -173,8 +167,8 @@ class StageChange(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     document_id: Mapped[int] = mapped_column(ForeignKey("standard_document.id", ondelete="CASCADE"), index=True)
-    from_stage: Mapped[DocumentStage] = mapped_column(_enum(DocumentStage, "stage_change_from"))
-    to_stage: Mapped[DocumentStage] = mapped_column(_enum(DocumentStage, "stage_change_to"))
+    from_stage: Mapped[DocumentStage] = mapped_column(str_enum(DocumentStage, "stage_change_from"))
+    to_stage: Mapped[DocumentStage] = mapped_column(str_enum(DocumentStage, "stage_change_to"))
     # The revision the move was made at (the tag).
     revision_id: Mapped[int | None] = mapped_column(ForeignKey("revision.id", ondelete="SET NULL"), index=True)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))

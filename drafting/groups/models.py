@@ -5,11 +5,11 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Boolean, Enum, ForeignKey, String, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from drafting.accounts.models import Organization, User
-from drafting.core.models import UTCDateTime
+from drafting.core.models import UTCDateTime, str_enum
 from drafting.core.timeutil import utcnow
 from drafting.extensions import db
 
@@ -54,8 +54,7 @@ class GroupMembership(db.Model):
     group_id: Mapped[int] = mapped_column(ForeignKey("drafting_group.id", ondelete="CASCADE"), index=True)
     organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id", ondelete="CASCADE"), index=True)
     role: Mapped[GroupRole] = mapped_column(
-        Enum(GroupRole, name="group_role", native_enum=False, create_constraint=True, length=16,
-             values_callable=lambda e: [m.value for m in e])
+        str_enum(GroupRole, "group_role", 16)
     )
     # Order in the foreword's list of drafting units.
     position: Mapped[int] = mapped_column(default=0)

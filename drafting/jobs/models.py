@@ -5,11 +5,11 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, Enum, ForeignKey, Index, Integer, String
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from drafting.accounts.models import User
-from drafting.core.models import UTCDateTime
+from drafting.core.models import UTCDateTime, str_enum
 from drafting.core.timeutil import utcnow
 from drafting.documents.models import Revision, StandardDocument
 from drafting.extensions import db
@@ -40,8 +40,7 @@ class ExportJobRecord(db.Model):
     revision_id: Mapped[int] = mapped_column(ForeignKey("revision.id", ondelete="CASCADE"), index=True)
     requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
     state: Mapped[JobState] = mapped_column(
-        Enum(JobState, name="export_job_state", native_enum=False, create_constraint=True, length=16,
-             values_callable=lambda e: [m.value for m in e]),
+        str_enum(JobState, "export_job_state", 16),
         default=JobState.QUEUED,
     )
     progress: Mapped[int] = mapped_column(Integer, default=0)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Enum, Integer, String, Text
+from sqlalchemy import Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from drafting.core.models import UTCDateTime
+from drafting.core.models import UTCDateTime, str_enum
 from drafting.core.timeutil import utcnow
 from drafting.extensions import db
 
@@ -27,14 +27,7 @@ class OutboundMail(db.Model):
     subject: Mapped[str] = mapped_column(String(300))
     body_text: Mapped[str] = mapped_column(Text)
     status: Mapped[MailStatus] = mapped_column(
-        Enum(
-            MailStatus,
-            name="mail_status",
-            native_enum=False,
-            create_constraint=True,
-            length=16,
-            values_callable=lambda e: [m.value for m in e],
-        ),
+        str_enum(MailStatus, "mail_status", 16),
         default=MailStatus.QUEUED,
         index=True,
     )

@@ -10,7 +10,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from drafting.accounts.models import User
 from drafting.applications.models import Application
-from drafting.calls.models import Call, CallStandard, Requirement, str_enum
+from drafting.calls.models import Call, CallStandard, Requirement
+from drafting.core.models import str_enum
 from drafting.core.models import UTCDateTime
 from drafting.core.timeutil import utcnow
 from drafting.extensions import db
