@@ -352,3 +352,68 @@ def export_pdf_get(document_id: int):
     except ExportError as exc:
         return api_error(422, exc.code, str(exc))
     return _pdf_response(pdf, document, revision)
+
+
+# --- images (attachments the figures refer to) -----------------------------
+
+ATTACHMENT_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "name": {"type": "string", "description": "the name the text uses: ![图题](name)"},
+        "markdown": {"type": "string"}, "content_type": {"type": "string", "enum": ["image/png", "image/jpeg"]},
+        "size": {"type": "integer"}, "sha256": {"type": "string"}, "url": {"type": "string"},
+        "uploaded_by": {"type": ["string", "null"]}, "created_at": {"type": "string", "format": "date-time"},
+    },
+}
+
+
+def attachment_json(a) -> dict:
+    from flask import url_for
+
+    return {
+        "name": a.name, "markdown": a.markdown, "content_type": a.content_type, "size": a.size, "sha256": a.sha256,
+        "url": url_for("documents.attachment", document_id=a.document_id, name=a.name),
+        "uploaded_by": a.uploaded_by.name if a.uploaded_by else None, "created_at": a.created_at.isoformat(),
+    }
+
+
+@api_route("/documents/<int:document_id>/attachments", summary="The document's images, by name", tags=TAGS,
+           response_schema={"type": "array", "items": ATTACHMENT_SCHEMA}, errors=(401, 403, 404))
+def attachments_list(document_id: int):
+    document = _document(document_id)
+    return [attachment_json(a) for a in services.attachments_of(document)]
+
+
+@api_route("/documents/<int:document_id>/attachments", methods=("POST",),
+           summary="Upload a PNG or JPEG image (multipart/form-data: file, optional name); "
+                   "an image with the same name is replaced", tags=TAGS,
+           response_schema=ATTACHMENT_SCHEMA, success_status=201, errors=(400, 401, 403, 404, 409, 413, 422))
+def attachments_create(document_id: int):
+    from drafting.applications.uploads import read_upload
+
+    document = _document(document_id, permissions.can_edit_document)
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        return api_error(422, "invalid", _("Send the image as the multipart field “file”."),
+                         fields={"file": [_("This field is required.")]})
+    try:
+        att = services.add_attachment(document, filename=upload.filename, data=read_upload(upload),
+                                      name=request.form.get("name"), actor=current_user)
+    except ServiceError as exc:
+        return _service_error(exc)
+    return attachment_json(att), 201
+
+
+@api_route("/documents/<int:document_id>/attachments/<name>", methods=("DELETE",),
+           summary="Remove an image (figures naming it show a placeholder)", tags=TAGS,
+           response_schema={"type": "object"}, success_status=204, errors=(401, 403, 404, 409))
+def attachment_delete(document_id: int, name: str):
+    document = _document(document_id, permissions.can_edit_document)
+    att = services.attachment_of(document, name)
+    if att is None:
+        return api_error(404, "not_found", _("There is no image %(name)s in this document.", name=name))
+    try:
+        services.remove_attachment(document, att, actor=current_user)
+    except ServiceError as exc:
+        return _service_error(exc)
+    return "", 204

@@ -65,13 +65,7 @@ def limit_mb() -> int:
 
 def check_upload(filename: str | None, data: bytes) -> tuple[str, str]:
     """(display name, content type) of an acceptable upload, else raise."""
-    if len(data) > current_app.config["UPLOAD_MAX_BYTES"]:
-        raise TooLarge(
-            _("The file %(name)s is larger than %(mb)d MB. Please send a smaller file, for example a scanned PDF at a lower resolution.",
-              name=display_name(filename), mb=limit_mb())
-        )
-    if not data:
-        raise ServiceError(_("The file is empty."), code="empty_file")
+    _check_size(filename, data)
     content_type = sniff(data)
     if content_type is None:
         raise ServiceError(
@@ -82,7 +76,33 @@ def check_upload(filename: str | None, data: bytes) -> tuple[str, str]:
     return display_name(filename), content_type
 
 
+def _check_size(filename: str | None, data: bytes) -> None:
+    if len(data) > current_app.config["UPLOAD_MAX_BYTES"]:
+        raise TooLarge(
+            _("The file %(name)s is larger than %(mb)d MB. Please send a smaller file, for example a scanned PDF at a lower resolution.",
+              name=display_name(filename), mb=limit_mb())
+        )
+    if not data:
+        raise ServiceError(_("The file is empty."), code="empty_file")
+
+
 def read_upload(storage) -> bytes:
     """Read a werkzeug FileStorage, stopping one byte past the limit."""
     limit = current_app.config["UPLOAD_MAX_BYTES"]
     return storage.stream.read(limit + 1)
+
+
+IMAGE_TYPES = {"image/png": "PNG", "image/jpeg": "JPEG"}
+
+
+def check_image(filename: str | None, data: bytes) -> tuple[str, str]:
+    """(display name, content type) of an acceptable PNG or JPEG image (a standard's figure), else raise."""
+    _check_size(filename, data)
+    content_type = sniff(data)
+    if content_type not in IMAGE_TYPES:
+        raise ServiceError(
+            _("%(name)s is not a PNG or JPEG image (judged by its content, not its name). Save the figure as PNG "
+              "or JPEG and upload it again.", name=display_name(filename)),
+            code="file_type",
+        )
+    return display_name(filename), content_type

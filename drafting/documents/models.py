@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from datetime import date, datetime
 
 from sqlalchemy import (
@@ -24,6 +25,8 @@ from drafting.core.timeutil import utcnow
 from drafting.documents.states import CommentType, DocumentStage, Resolution
 from drafting.extensions import db
 from drafting.groups.models import DraftingGroup
+
+_FIGURE_NUMBER = re.compile(r"^图\s*(?:[A-Z]\.)?\d+(?:\.\d+)*[\s\-_—、.．:：]*")
 
 
 def text_sha256(text: str) -> str:
@@ -193,3 +196,33 @@ class Presence(db.Model):
     seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     user: Mapped[User] = relationship()
+
+
+class DocumentAttachment(db.Model):
+    """An image of a document, referred to from the text by its name: ``![图题](name)``.
+
+    The bytes are a content-addressed blob (see :mod:`drafting.storage`);
+    the name is what the Markdown uses, unique within the document.
+    """
+
+    __tablename__ = "document_attachment"
+    __table_args__ = (UniqueConstraint("document_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("standard_document.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    sha256: Mapped[str] = mapped_column(String(64))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    uploaded_by: Mapped[User | None] = relationship()
+
+    @property
+    def markdown(self) -> str:
+        """The snippet that shows this image as a figure (angle brackets when the name has spaces or brackets)."""
+        target = f"<{self.name}>" if any(ch.isspace() or ch in "()" for ch in self.name) else self.name
+        # The figure number is given by the renderer: "图1-工艺流程.png" suggests the caption "工艺流程".
+        caption = _FIGURE_NUMBER.sub("", self.name.rsplit(".", 1)[0]).translate({ord("["): None, ord("]"): None})
+        return f"![{caption.strip() or '图题'}]({target})"

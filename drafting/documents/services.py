@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 from flask_babel import gettext as _
 from sqlalchemy import delete, select
@@ -18,6 +19,7 @@ from drafting.documents.diff import normalize_newlines
 from drafting.documents.merge import MergeResult, has_conflict_markers, merge_texts
 from drafting.documents.models import (
     Comment,
+    DocumentAttachment,
     Draft,
     Presence,
     Revision,
@@ -474,6 +476,92 @@ def resolve_comment(comment: Comment, resolution: Resolution | str, *, reason: s
     return comment
 
 
+# --- attachments (the figures' images) -------------------------------------
+
+def attachments_of(document: StandardDocument) -> list[DocumentAttachment]:
+    return list(db.session.scalars(
+        select(DocumentAttachment).where(DocumentAttachment.document_id == document.id)
+        .order_by(DocumentAttachment.name)
+    ))
+
+
+def attachment_of(document: StandardDocument, name: str) -> DocumentAttachment | None:
+    return db.session.scalar(select(DocumentAttachment).where(
+        DocumentAttachment.document_id == document.id, DocumentAttachment.name == name))
+
+
+def attachment_files(document: StandardDocument) -> dict[str, Path]:
+    """{name: path of the stored bytes} for the PDF export; the export's cache key hashes their content."""
+    from drafting.storage import blob_path
+
+    return {a.name: blob_path(a.sha256) for a in attachments_of(document)}
+
+
+def attachment_display_name(filename: str | None) -> str:
+    """The name the text will use for an uploaded image: path parts dropped, refused if still unusable."""
+    from drafting.applications.uploads import display_name
+    from drafting.standardtext import attachment_name
+
+    name = display_name(filename)
+    # attachment_name() is what the renderer and the PDF fetcher accept; "%" and angle
+    # brackets would be decoded or split differently in the Markdown link.
+    if attachment_name(name) != name or any(ch in name for ch in "%<>"):
+        raise ServiceError(
+            _("“%(name)s” cannot be used as an image name. Use a name without / \\ ? # %% < >, "
+              "for example 图1-工艺流程.png.", name=name),
+            code="bad_name",
+        )
+    return name
+
+
+def add_attachment(document: StandardDocument, *, filename: str | None, data: bytes,
+                   actor: User, name: str | None = None) -> DocumentAttachment:
+    """Store a PNG or JPEG image for the document's figures under ``name`` (else the file's name).
+
+    The type is judged by the bytes; an image with the same name is replaced
+    (one row, new content), so the text's references keep working.
+    """
+    from drafting.applications.uploads import check_image
+    from drafting.storage import store_blob
+
+    _refuse_if_published(document)
+    name = attachment_display_name(name.strip() if name and name.strip() else filename)
+    _shown, content_type = check_image(name, data)
+    sha256 = store_blob(data)
+    attachment = attachment_of(document, name)
+    replaced = attachment is not None
+    if attachment is None:
+        attachment = DocumentAttachment(document_id=document.id, name=name, sha256=sha256,
+                                        content_type=content_type, size=len(data), uploaded_by_id=actor.id)
+        try:
+            with db.session.begin_nested():
+                db.session.add(attachment)
+        except IntegrityError:  # another upload of the same name got there first: replace it
+            attachment = attachment_of(document, name)
+            replaced = True
+    previous = attachment.sha256 if replaced else None
+    attachment.sha256, attachment.content_type, attachment.size = sha256, content_type, len(data)
+    attachment.uploaded_by_id, attachment.created_at = actor.id, utcnow()
+    document.updated_at = utcnow()
+    db.session.flush()
+    record(actor, "document.attachment_replaced" if replaced else "document.attachment_added", document,
+           name=name, sha256=sha256, size=len(data), content_type=content_type,
+           **({"previous_sha256": previous} if replaced else {}))
+    return attachment
+
+
+def remove_attachment(document: StandardDocument, attachment: DocumentAttachment, *, actor: User) -> None:
+    """Remove an image; figures still naming it show a placeholder. The blob stays (others may share it)."""
+    _refuse_if_published(document)
+    if attachment.document_id != document.id:
+        raise ServiceError(_("This image is not part of this document."), code="unknown_attachment")
+    name, sha256 = attachment.name, attachment.sha256
+    db.session.delete(attachment)
+    document.updated_at = utcnow()
+    db.session.flush()
+    record(actor, "document.attachment_removed", document, name=name, sha256=sha256)
+
+
 # --- export ---------------------------------------------------------------
 
 def export_pdf(document: StandardDocument, revision: Revision) -> bytes:
@@ -483,7 +571,8 @@ def export_pdf(document: StandardDocument, revision: Revision) -> bytes:
     from drafting.documents.queries import document_meta
     from drafting.export import export_pdf as make_pdf
 
-    return make_pdf(document_meta(document), revision.text, cache=current_app.config["EXPORT_DIR"])
+    return make_pdf(document_meta(document), revision.text, attachments=attachment_files(document),
+                    cache=current_app.config["EXPORT_DIR"])
 
 
 # --- presence -------------------------------------------------------------

@@ -15,10 +15,9 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import get_locale
+from flask_babel import get_locale, lazy_pgettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_pgettext
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
@@ -26,6 +25,7 @@ from sqlalchemy import select
 
 from drafting import templating
 from drafting.accounts.models import Organization, User
+from drafting.applications.uploads import IMAGE_TYPES, limit_mb, read_upload
 from drafting.calls.forms import to_local, to_utc
 from drafting.core.errors import ServiceError
 from drafting.core.web import flash_error, flash_form_errors, get_or_404, require
@@ -105,11 +105,20 @@ def _outline_choices(rendered) -> list[tuple[str, str]]:
 SEVERITY_LABELS = {"error": _l("error"), "warning": _l("warning"), "info": _l("info")}
 
 
-def _findings(text: str) -> list[dict]:
+def _findings(text: str, attachments=None) -> list[dict]:
     return [
         {**f.to_dict(locale()), "severity_label": str(SEVERITY_LABELS.get(f.severity, f.severity))}
-        for f in run_checks(text)
+        for f in run_checks(text, attachments=attachments)
     ]
+
+
+def _images(document: StandardDocument) -> dict:
+    """What render() and build_html() need to show the document's figures from the attachment route."""
+    names = {a.name for a in services.attachments_of(document)}
+    return {
+        "attachment_url": lambda name: url_for("documents.attachment", document_id=document.id, name=name),
+        "attachments": names,
+    }
 
 
 # --- list, create, settings -----------------------------------------------
@@ -236,7 +245,7 @@ def group(document_id: int):
 def show(document_id: int):
     document = _document(document_id)
     head = document.head_revision
-    rendered = render(head.text) if head else None
+    rendered = render(head.text, **_images(document)) if head else None
     return render_template(
         "documents/show.html", document=document, head=head, rendered=rendered,
         counts=queries.comment_counts(document), changes=queries.stage_changes_of(document),
@@ -274,11 +283,13 @@ def _editor_page(document: StandardDocument, state: EditorState, form: EditorFor
     form = form or EditorForm(formdata=None)
     form.text.data = state.text
     form.base_revision_id.data = state.base_revision_id
-    rendered = render(state.text) if not state.merge else None
+    images = _images(document)
+    rendered = render(state.text, **images) if not state.merge else None
     return render_template(
         "documents/editor.html", document=document, form=form, state=state, rendered=rendered,
-        findings=run_checks(state.text), locale=locale(), has_markers=has_conflict_markers(state.text),
-        severity_labels=SEVERITY_LABELS,
+        findings=run_checks(state.text, attachments=images["attachments"]), locale=locale(),
+        has_markers=has_conflict_markers(state.text), severity_labels=SEVERITY_LABELS,
+        attachments=services.attachments_of(document), upload_limit_mb=limit_mb(),
         others=services.present_users(document, exclude=current_user),
     ), status
 
@@ -347,9 +358,80 @@ def preview(document_id: int):
     if has_conflict_markers(text):
         return jsonify(html="", findings=[], markers=True,
                        message=_("Resolve the conflict markers to see the preview."))
-    rendered = render(text)
-    return jsonify(html=rendered.html, findings=_findings(text), markers=False,
+    images = _images(document)
+    rendered = render(text, **images)
+    return jsonify(html=rendered.html, findings=_findings(text, images["attachments"]), markers=False,
                    head_revision_id=document.head_revision_id)
+
+
+# --- images (attachments the figures refer to) ----------------------------
+
+def _attachment(document: StandardDocument, name: str):
+    attachment = services.attachment_of(document, name)
+    if attachment is None:
+        abort(404)
+    return attachment
+
+
+@bp.route("/<int:document_id>/attachments/<name>")
+def attachment(document_id: int, name: str):
+    """An image of the document, to those who may read the document."""
+    from urllib.parse import quote
+
+    from drafting.storage import read_blob
+
+    document = _document(document_id)
+    att = _attachment(document, name)
+    try:
+        data = read_blob(att.sha256)
+    except FileNotFoundError:
+        abort(404)
+    response = make_response(data)
+    response.headers["Content-Type"] = att.content_type
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-cache"
+    # Only the images we sniffed are shown in the browser; anything else is downloaded.
+    disposition = "inline" if att.content_type in IMAGE_TYPES else "attachment"
+    extension = {"image/png": ".png", "image/jpeg": ".jpg"}.get(att.content_type, "")
+    fallback = "".join(c for c in att.name if c.isascii() and (c.isalnum() or c in "-_.")).strip(".") or "image"
+    if extension and not fallback.lower().endswith((extension, ".jpeg")):
+        fallback += extension
+    response.headers["Content-Disposition"] = (
+        f"{disposition}; filename=\"{fallback}\"; filename*=UTF-8''{quote(att.name, safe='')}"
+    )
+    response.set_etag(att.sha256)
+    return response.make_conditional(request)
+
+
+@bp.route("/<int:document_id>/attachments", methods=["POST"])
+def upload_attachment(document_id: int):
+    document = _document(document_id, permissions.can_edit_document)
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        flash(_("Choose a PNG or JPEG image to upload."), "error")
+        return _editor_page(document, editor_state(document, current_user), status=422)
+    try:
+        att = services.add_attachment(document, filename=upload.filename, data=read_upload(upload),
+                                      name=request.form.get("name"), actor=current_user)
+    except ServiceError as exc:
+        flash_error(exc)
+        return _editor_page(document, editor_state(document, current_user), status=exc.status)
+    flash(_("The image %(name)s is stored. Refer to it in the text as %(snippet)s.", name=att.name,
+            snippet=att.markdown), "success")
+    return redirect(url_for("documents.edit", document_id=document.id, _anchor="images"))
+
+
+@bp.route("/<int:document_id>/attachments/<name>/remove", methods=["POST"])
+def remove_attachment(document_id: int, name: str):
+    document = _document(document_id, permissions.can_edit_document)
+    att = _attachment(document, name)
+    try:
+        services.remove_attachment(document, att, actor=current_user)
+    except ServiceError as exc:
+        flash_error(exc)
+        return redirect(url_for("documents.edit", document_id=document.id, _anchor="images"))
+    flash(_("The image %(name)s was removed. Figures that still name it show a placeholder.", name=name), "info")
+    return redirect(url_for("documents.edit", document_id=document.id, _anchor="images"))
 
 
 @bp.route("/<int:document_id>/presence", methods=["POST"])
@@ -384,7 +466,7 @@ def history(document_id: int):
 def revision(document_id: int, revision_id: int):
     document = _document(document_id)
     rev = _revision(document, revision_id)
-    return render_template("documents/revision.html", document=document, revision=rev, rendered=render(rev.text),
+    return render_template("documents/revision.html", document=document, revision=rev, rendered=render(rev.text, **_images(document)),
                            can_edit=permissions.can_edit_document(current_user, document))
 
 
@@ -559,7 +641,7 @@ def export_html(document_id: int):
 
     document = _document(document_id)
     revision = _export_revision(document)
-    html = build_html(queries.document_meta(document), revision.text, for_print=False)
+    html = build_html(queries.document_meta(document), revision.text, for_print=False, **_images(document))
     return make_response(html, 200, {"Content-Type": "text/html; charset=utf-8"})
 
 

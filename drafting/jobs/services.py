@@ -51,9 +51,11 @@ def export_dir() -> Path:
 def cache_key_for(document: StandardDocument, revision: Revision) -> str:
     """The export cache's key for this revision with the document's current metadata."""
     from drafting.documents.queries import document_meta
+    from drafting.documents.services import attachment_files
     from drafting.export import LayoutOptions, cache_key
 
-    return cache_key(document_meta(document), revision.text, options=LayoutOptions())
+    return cache_key(document_meta(document), revision.text, attachments=attachment_files(document),
+                     options=LayoutOptions())
 
 
 def relative_result_path(key: str) -> str:

@@ -46,6 +46,7 @@ def run_export_job(job_id: int, app: Flask | None = None) -> str:
 
 def _run(job_id: int) -> str:
     from drafting.documents.queries import document_meta
+    from drafting.documents.services import attachment_files
     from drafting.export import ExportCache, ExportError, LayoutOptions, cache_key
     from drafting.jobs import services
     from drafting.jobs.models import ExportJobRecord, JobState
@@ -62,13 +63,14 @@ def _run(job_id: int) -> str:
     try:
         meta = document_meta(job.document)
         text = job.revision.text
+        attachments = attachment_files(job.document)
         options = LayoutOptions()
-        key = cache_key(meta, text, options=options)
+        key = cache_key(meta, text, attachments=attachments, options=options)
         cache = ExportCache(current_app.config["EXPORT_DIR"])
         if cache.get(key) is None:
             services.set_progress(job, 30, "rendering")
             db.session.commit()
-            pdf = render_pdf(meta, text, options)
+            pdf = render_pdf(meta, text, options, attachments)
             services.set_progress(job, 90, "storing")
             db.session.commit()
             cache.put(key, pdf)
@@ -86,11 +88,11 @@ def _run(job_id: int) -> str:
     return str(job.state)
 
 
-def render_pdf(meta, text: str, options) -> bytes:
+def render_pdf(meta, text: str, options, attachments=None) -> bytes:
     """The PDF, laid out in the export pool's worker processes (never in this thread)."""
     from drafting.export import export
 
-    return export(meta, text, options=options, pool=_pool()).pdf
+    return export(meta, text, attachments=attachments, options=options, pool=_pool()).pdf
 
 
 def _pool():

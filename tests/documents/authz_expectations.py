@@ -6,7 +6,9 @@ reviewers are refused (403), anonymous visitors are sent to log in (web) or
 get 401 (API).
 """
 
-from tests.documents.factories import make_world
+from urllib.parse import quote
+
+from tests.documents.factories import add_image, make_world
 
 
 def build_context(db) -> dict:
@@ -14,7 +16,9 @@ def build_context(db) -> dict:
     from drafting.documents import services
 
     comment = services.add_comment(w.document, revision=w.document.head_revision, body="意见", actor=w.participant)
-    return {"doc": w.document, "doc_rev": w.document.head_revision, "doc_comment": comment}
+    image = add_image(w.document, w.secretariat)
+    return {"doc": w.document, "doc_rev": w.document.head_revision, "doc_comment": comment,
+            "doc_image": quote(image.name)}
 
 
 def _d(suffix=""):
@@ -55,6 +59,10 @@ EXPECTATIONS = {
     "documents.stage": {"url": _d("/stage"), **GROUP_ONLY},
     "documents.export_html": {"url": _d("/export.html"), **GROUP_ONLY},
     "documents.export_pdf": {"url": _d("/export.pdf"), **GROUP_ONLY},
+    "documents.attachment": {"url": lambda c: f"/documents/{c.doc.id}/attachments/{c.doc_image}", **GROUP_ONLY},
+    # No file sent: 422 once authorized.
+    "documents.upload_attachment": {"url": _d("/attachments"), "method": "POST", "anonymous": "login", "member": 403, "reviewer": 403, "secretariat": 422},
+    "documents.remove_attachment": {"url": lambda c: f"/documents/{c.doc.id}/attachments/{c.doc_image}/remove", "method": "POST", **GROUP_ONLY},
     "api.documents_list": {"url": lambda c: "/api/v1/documents", **API_LOGGED_IN},
     "api.documents_create": {"url": lambda c: "/api/v1/documents", "method": "POST", "anonymous": 401, "member": 403, "reviewer": 403, "secretariat": 400},
     "api.document_get": {"url": _a(), **API_GROUP_ONLY},
@@ -67,5 +75,8 @@ EXPECTATIONS = {
     "api.comment_resolution_put": {"url": lambda c: f"/api/v1/documents/{c.doc.id}/comments/{c.doc_comment.id}/resolution", "method": "PUT", "anonymous": 401, "member": 403, "reviewer": 403, "secretariat": 400},
     "api.stage_post": {"url": _a("/stage"), "method": "POST", "anonymous": 401, "member": 403, "reviewer": 403, "secretariat": 400},
     "api.checks_get": {"url": _a("/checks"), **API_GROUP_ONLY},
+    "api.attachments_list": {"url": _a("/attachments"), **API_GROUP_ONLY},
+    "api.attachments_create": {"url": _a("/attachments"), "method": "POST", "anonymous": 401, "member": 403, "reviewer": 403, "secretariat": 422},
+    "api.attachment_delete": {"url": lambda c: f"/api/v1/documents/{c.doc.id}/attachments/{c.doc_image}", "method": "DELETE", **API_GROUP_ONLY},
     "api.export_pdf_get": {"url": _a("/export.pdf"), **API_GROUP_ONLY},
 }

@@ -70,3 +70,25 @@ def make_world(text: str = TEXT) -> SimpleNamespace:
     )
     w.document = make_document(group, secretariat, text)
     return w
+
+
+def png_bytes(width: int = 8, height: int = 6, rgb: tuple[int, int, int] = (200, 30, 30)) -> bytes:
+    """A real, small, solid-colour PNG (zlib + struct; no imaging library needed)."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    row = b"\x00" + bytes(rgb) * width
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(row * height)) + chunk(b"IEND", b""))
+
+
+FIGURE_NAME = "图1-工艺流程.png"
+
+
+def add_image(document, actor, name: str = FIGURE_NAME, data: bytes | None = None):
+    from drafting.documents import services
+
+    return services.add_attachment(document, filename=name, data=data or png_bytes(), actor=actor)
