@@ -44,6 +44,7 @@ from drafting.documents.forms import (
 )
 from drafting.documents.merge import MergeResult, has_conflict_markers, merge_texts
 from drafting.documents.models import Comment, Revision, StandardDocument
+from drafting.documents.rendering import images_of, rendered_revision
 from drafting.documents.states import (
     COMMENT_TYPE_LABELS,
     RESOLUTION_LABELS,
@@ -110,15 +111,6 @@ def _findings(text: str, attachments=None) -> list[dict]:
         {**f.to_dict(locale()), "severity_label": str(SEVERITY_LABELS.get(f.severity, f.severity))}
         for f in run_checks(text, attachments=attachments)
     ]
-
-
-def _images(document: StandardDocument) -> dict:
-    """What render() and build_html() need to show the document's figures from the attachment route."""
-    names = {a.name for a in services.attachments_of(document)}
-    return {
-        "attachment_url": lambda name: url_for("documents.attachment", document_id=document.id, name=name),
-        "attachments": names,
-    }
 
 
 # --- list, create, settings -----------------------------------------------
@@ -245,7 +237,7 @@ def group(document_id: int):
 def show(document_id: int):
     document = _document(document_id)
     head = document.head_revision
-    rendered = render(head.text, **_images(document)) if head else None
+    rendered = rendered_revision(document, head) if head else None
     return render_template(
         "documents/show.html", document=document, head=head, rendered=rendered,
         counts=queries.comment_counts(document), changes=queries.stage_changes_of(document),
@@ -283,7 +275,7 @@ def _editor_page(document: StandardDocument, state: EditorState, form: EditorFor
     form = form or EditorForm(formdata=None)
     form.text.data = state.text
     form.base_revision_id.data = state.base_revision_id
-    images = _images(document)
+    images = images_of(document)
     rendered = render(state.text, **images) if not state.merge else None
     return render_template(
         "documents/editor.html", document=document, form=form, state=state, rendered=rendered,
@@ -358,7 +350,7 @@ def preview(document_id: int):
     if has_conflict_markers(text):
         return jsonify(html="", findings=[], markers=True,
                        message=_("Resolve the conflict markers to see the preview."))
-    images = _images(document)
+    images = images_of(document)
     rendered = render(text, **images)
     return jsonify(html=rendered.html, findings=_findings(text, images["attachments"]), markers=False,
                    head_revision_id=document.head_revision_id)
@@ -466,7 +458,7 @@ def history(document_id: int):
 def revision(document_id: int, revision_id: int):
     document = _document(document_id)
     rev = _revision(document, revision_id)
-    return render_template("documents/revision.html", document=document, revision=rev, rendered=render(rev.text, **_images(document)),
+    return render_template("documents/revision.html", document=document, revision=rev, rendered=rendered_revision(document, rev),
                            can_edit=permissions.can_edit_document(current_user, document))
 
 
@@ -506,7 +498,7 @@ def diff(document_id: int):
 
 def _comment_page(document: StandardDocument, form: CommentForm | None = None, status: int = 200):
     head = document.head_revision
-    rendered = render(head.text)
+    rendered = rendered_revision(document, head)
     form = form or CommentForm(formdata=None)
     form.clause.choices = _outline_choices(rendered)
     if not form.revision_id.data:
@@ -540,14 +532,14 @@ def comments(document_id: int):
         return _deny()
     form = CommentForm()
     head = document.head_revision
-    form.clause.choices = _outline_choices(render(head.text))
+    form.clause.choices = _outline_choices(rendered_revision(document, head))
     if not form.validate():
         flash_form_errors(form)
         return _comment_page(document, form, 422)
     rev = queries.revision_of(document, int(form.revision_id.data)) if (form.revision_id.data or "").isdigit() else None
     rev = rev or head
     try:
-        outline = {h.display_number for h in render(rev.text).outline} if rev.id != head.id else {
+        outline = {h.display_number for h in rendered_revision(document, rev).outline} if rev.id != head.id else {
             value for value, _label in form.clause.choices}
         services.add_comment(
             document, revision=rev, body=form.body.data, clause=form.clause.data or "", quote=form.quote.data or "",
@@ -641,7 +633,7 @@ def export_html(document_id: int):
 
     document = _document(document_id)
     revision = _export_revision(document)
-    html = build_html(queries.document_meta(document), revision.text, for_print=False, **_images(document))
+    html = build_html(queries.document_meta(document), revision.text, for_print=False, **images_of(document))
     return make_response(html, 200, {"Content-Type": "text/html; charset=utf-8"})
 
 
