@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -17,6 +18,9 @@ from drafting.core.timeutil import utcnow
 from drafting.documents.models import Revision, StandardDocument
 from drafting.extensions import db
 from drafting.jobs.models import ACTIVE_STATES, ExportJobRecord, JobState
+
+if TYPE_CHECKING:
+    from drafting.export import DocumentMeta, LayoutOptions
 
 #: The steps a job reports, in the user's language when shown.
 PROGRESS_LABELS = {
@@ -48,14 +52,34 @@ def export_dir() -> Path:
     return Path(current_app.config["EXPORT_DIR"])
 
 
-def cache_key_for(document: StandardDocument, revision: Revision) -> str:
-    """The export cache's key for this revision with the document's current metadata."""
+@dataclass(frozen=True)
+class ExportInputs:
+    """Everything a revision's PDF is made from; also what its cache key hashes."""
+
+    meta: DocumentMeta
+    text: str
+    attachments: dict[str, Path]
+    options: LayoutOptions
+
+    def cache_key(self) -> str:
+        from drafting.export import cache_key
+
+        return cache_key(self.meta, self.text, attachments=self.attachments, options=self.options)
+
+
+def export_inputs(document: StandardDocument, revision: Revision) -> ExportInputs:
+    """The one place that says what an export of this revision is made from, so the
+    web request that looks in the cache and the job that fills it use the same key."""
     from drafting.documents.queries import document_meta
     from drafting.documents.services import attachment_files
-    from drafting.export import LayoutOptions, cache_key
+    from drafting.export import LayoutOptions
 
-    return cache_key(document_meta(document), revision.text, attachments=attachment_files(document),
-                     options=LayoutOptions())
+    return ExportInputs(document_meta(document), revision.text, attachment_files(document), LayoutOptions())
+
+
+def cache_key_for(document: StandardDocument, revision: Revision) -> str:
+    """The export cache's key for this revision with the document's current metadata."""
+    return export_inputs(document, revision).cache_key()
 
 
 def relative_result_path(key: str) -> str:

@@ -45,9 +45,7 @@ def run_export_job(job_id: int, app: Flask | None = None) -> str:
 
 
 def _run(job_id: int) -> str:
-    from drafting.documents.queries import document_meta
-    from drafting.documents.services import attachment_files
-    from drafting.export import ExportCache, ExportError, LayoutOptions, cache_key
+    from drafting.export import ExportCache, ExportError
     from drafting.jobs import services
     from drafting.jobs.models import ExportJobRecord, JobState
 
@@ -61,16 +59,13 @@ def _run(job_id: int) -> str:
     services.start(job)
     db.session.commit()
     try:
-        meta = document_meta(job.document)
-        text = job.revision.text
-        attachments = attachment_files(job.document)
-        options = LayoutOptions()
-        key = cache_key(meta, text, attachments=attachments, options=options)
+        inputs = services.export_inputs(job.document, job.revision)
+        key = inputs.cache_key()
         cache = ExportCache(current_app.config["EXPORT_DIR"])
         if cache.get(key) is None:
             services.set_progress(job, 30, "rendering")
             db.session.commit()
-            pdf = render_pdf(meta, text, options, attachments)
+            pdf = render_pdf(inputs.meta, inputs.text, inputs.options, inputs.attachments)
             services.set_progress(job, 90, "storing")
             db.session.commit()
             cache.put(key, pdf)
