@@ -51,6 +51,7 @@ EXPORT_REVISIONS = 12
 
 # --- data ------------------------------------------------------------------
 
+
 def long_text() -> str:
     """The demo standard with a long technical chapter: about 150 KB of Markdown."""
     from drafting.documents.demo import DEMO_TEXT
@@ -59,9 +60,11 @@ def long_text() -> str:
     for i in range(1, 121):
         clauses.append(
             f"## 补充技术要求{i}\n\n"
-            + f"第{i}类回收企业应建立与处理规模相适应的质量管理体系，关键工序应有作业指导书和记录。" * 6
+            + f"第{i}类回收企业应建立与处理规模相适应的质量管理体系，关键工序应有作业指导书和记录。"
+            * 6
             + "\n\n"
-            + f"检验项目{i}的结果应符合表中规定的限值，不符合时应重新取样复验一次，复验仍不合格的判为不合格。" * 4
+            + f"检验项目{i}的结果应符合表中规定的限值，不符合时应重新取样复验一次，复验仍不合格的判为不合格。"
+            * 4
             + "\n"
         )
     return DEMO_TEXT.replace("# 试验方法", "\n".join(clauses) + "\n# 试验方法")
@@ -84,20 +87,32 @@ def add_document(app) -> dict:
         group = groups.create_group("基准文件起草组", actor=secretariat)
         groups.add_member(group, org, GroupRole.MAIN, actor=secretariat)
         base = long_text()
-        document = services.create_document(number="T/CESA 1999—2026", title_zh="废旧磷酸铁锂电池正极材料回收利用技术规范",
-                                            title_en="Technical specification for recycling", ics="13.030.50",
-                                            ccs="Z 70", issuing_body="中国电子节能技术协会", group=group,
-                                            actor=secretariat)
+        document = services.create_document(
+            number="T/CESA 1999—2026",
+            title_zh="废旧磷酸铁锂电池正极材料回收利用技术规范",
+            title_en="Technical specification for recycling",
+            ics="13.030.50",
+            ccs="Z 70",
+            issuing_body="中国电子节能技术协会",
+            group=group,
+            actor=secretariat,
+        )
         revisions = []
         for k in range(EXPORT_REVISIONS):
-            text = base.replace("本文件由中国电子节能技术协会归口。", f"本文件由中国电子节能技术协会归口（第{k + 1}稿）。")
-            result = services.save_revision(document, text, document.head_revision_id, f"第{k + 1}稿", actor=secretariat)
+            text = base.replace(
+                "本文件由中国电子节能技术协会归口。",
+                f"本文件由中国电子节能技术协会归口（第{k + 1}稿）。",
+            )
+            result = services.save_revision(
+                document, text, document.head_revision_id, f"第{k + 1}稿", actor=secretariat
+            )
             revisions.append(result.revision.id)
         db.session.commit()
         return {"document": document.id, "revisions": revisions, "size": len(base.encode())}
 
 
 # --- server ----------------------------------------------------------------
+
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -109,15 +124,25 @@ def start_gunicorn(url: str, tmp: str) -> tuple[subprocess.Popen, int, Path]:
     port = free_port()
     log = Path(tmp) / "gunicorn.log"
     env = {
-        **os.environ, "DATABASE_URL": url, "SECRET_KEY": "bench-load", "UPLOAD_DIR": tmp + "/uploads",
-        "EXPORT_DIR": tmp + "/exports", "GUNICORN_BIND": f"127.0.0.1:{port}",
-        "LOGIN_LIMIT_PER_ACCOUNT": "1000 per minute", "LOGIN_LIMIT_PER_ADDRESS": "1000 per minute",
+        **os.environ,
+        "DATABASE_URL": url,
+        "SECRET_KEY": "bench-load",
+        "UPLOAD_DIR": tmp + "/uploads",
+        "EXPORT_DIR": tmp + "/exports",
+        "GUNICORN_BIND": f"127.0.0.1:{port}",
+        "LOGIN_LIMIT_PER_ACCOUNT": "1000 per minute",
+        "LOGIN_LIMIT_PER_ADDRESS": "1000 per minute",
     }
     env.pop("REDIS_URL", None)
     env.pop("MAIL_SERVER", None)
     with open(log, "w") as fh:
-        proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "app:app"],
-                                cwd=ROOT, env=env, stdout=fh, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "app:app"],
+            cwd=ROOT,
+            env=env,
+            stdout=fh,
+            stderr=subprocess.STDOUT,
+        )
     deadline = time.monotonic() + 60
     while True:
         try:
@@ -132,8 +157,15 @@ def start_gunicorn(url: str, tmp: str) -> tuple[subprocess.Popen, int, Path]:
         time.sleep(0.3)
 
 
-def fetch(port: int, path: str, cookie: str = "", method: str = "GET", body: bytes | None = None,
-          headers: dict | None = None, timeout: float = 10) -> tuple[int, bytes]:
+def fetch(
+    port: int,
+    path: str,
+    cookie: str = "",
+    method: str = "GET",
+    body: bytes | None = None,
+    headers: dict | None = None,
+    timeout: float = 10,
+) -> tuple[int, bytes]:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     try:
         conn.request(method, path, body=body, headers={"Cookie": cookie, **(headers or {})})
@@ -152,8 +184,12 @@ def login(port: int, email: str) -> str:
     cookie = response.getheader("Set-Cookie", "").split(";", 1)[0]
     token = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
     form = urllib.parse.urlencode({"email": email, "password": PASSWORD, "csrf_token": token})
-    conn.request("POST", "/login", body=form, headers={
-        "Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"})
+    conn.request(
+        "POST",
+        "/login",
+        body=form,
+        headers={"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"},
+    )
     response = conn.getresponse()
     response.read()
     assert response.status == 302, f"login failed: {response.status}"
@@ -161,6 +197,7 @@ def login(port: int, email: str) -> str:
 
 
 # --- load generator ----------------------------------------------------------
+
 
 def client(job: tuple) -> tuple[list[float], int]:
     """One client: keep-alive requests to `path` from `start_at` for `seconds`."""
@@ -198,8 +235,13 @@ def measure(pool, port: int, path: str, cookie: str, clients: int, seconds: floa
     errors = sum(e for _l, e in results)
     if not latencies:
         return {"rps": 0.0, "p50": float("nan"), "p95": float("nan"), "n": 0, "errors": errors}
-    return {"rps": len(latencies) / seconds, "p50": statistics.median(latencies),
-            "p95": latencies[int(0.95 * (len(latencies) - 1))], "n": len(latencies), "errors": errors}
+    return {
+        "rps": len(latencies) / seconds,
+        "p50": statistics.median(latencies),
+        "p95": latencies[int(0.95 * (len(latencies) - 1))],
+        "n": len(latencies),
+        "errors": errors,
+    }
 
 
 class Exporters:
@@ -221,8 +263,12 @@ class Exporters:
                 revision = self.queue.pop(0)
             t0 = time.perf_counter()
             try:
-                status, body = fetch(self.port, f"/api/v1/documents/{self.document}/export.pdf?revision={revision}",
-                                     self.cookie, timeout=300)
+                status, body = fetch(
+                    self.port,
+                    f"/api/v1/documents/{self.document}/export.pdf?revision={revision}",
+                    self.cookie,
+                    timeout=300,
+                )
             except OSError as exc:
                 status, body = 0, str(exc).encode()
             with self.lock:
@@ -244,6 +290,7 @@ class Exporters:
 
 # --- main --------------------------------------------------------------------
 
+
 def create_database() -> str:
     import psycopg
 
@@ -262,18 +309,26 @@ def drop_database(url: str) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--calls", type=int, default=200)
     parser.add_argument("--applications", type=int, default=10_000)
     parser.add_argument("--clients", type=int, default=16)
-    parser.add_argument("--seconds", type=float, default=5.0, help="measuring time per page and condition")
-    parser.add_argument("--no-exports", action="store_true", help="skip the second round (exports running)")
+    parser.add_argument(
+        "--seconds", type=float, default=5.0, help="measuring time per page and condition"
+    )
+    parser.add_argument(
+        "--no-exports", action="store_true", help="skip the second round (exports running)"
+    )
     args = parser.parse_args()
 
     own_database = not os.environ.get("DATABASE_URL")
     url = os.environ.get("DATABASE_URL") or create_database()
     if not url.startswith(("postgres://", "postgresql")):
-        sys.exit("bench/load.py measures PostgreSQL: set DATABASE_URL=postgresql://… or leave it unset")
+        sys.exit(
+            "bench/load.py measures PostgreSQL: set DATABASE_URL=postgresql://… or leave it unset"
+        )
     tmp = tempfile.mkdtemp(prefix="drafting-load-")
     proc = None
     try:
@@ -292,15 +347,22 @@ def main() -> None:
             from drafting.extensions import db
 
             db.engine.dispose()
-        print(f"loaded {args.calls} calls, {ids['applications']} applications, {ids['answers']} answers and a "
-              f"{doc['size'] // 1024} KB document into {url.split('@')[-1]} in {time.perf_counter() - started:.0f} s")
+        print(
+            f"loaded {args.calls} calls, {ids['applications']} applications, {ids['answers']} answers and a "
+            f"{doc['size'] // 1024} KB document into {url.split('@')[-1]} in {time.perf_counter() - started:.0f} s"
+        )
 
         proc, port, log = start_gunicorn(url, tmp)
         import multiprocessing as mp
 
-        workers = os.environ.get("GUNICORN_WORKERS") or f"{mp.cpu_count() * 2 + 1} (2 × {mp.cpu_count()} cores + 1)"
-        print(f"gunicorn on 127.0.0.1:{port}: {workers} workers × {os.environ.get('GUNICORN_THREADS', 4)} threads; "
-              f"{args.clients} clients, {args.seconds:g} s per page")
+        workers = (
+            os.environ.get("GUNICORN_WORKERS")
+            or f"{mp.cpu_count() * 2 + 1} (2 × {mp.cpu_count()} cores + 1)"
+        )
+        print(
+            f"gunicorn on 127.0.0.1:{port}: {workers} workers × {os.environ.get('GUNICORN_THREADS', 4)} threads; "
+            f"{args.clients} clients, {args.seconds:g} s per page"
+        )
         cookie = login(port, "sec@bench.example")
         pages = [
             ("hello world (/_ping)", "/_ping", ""),
@@ -322,10 +384,15 @@ def main() -> None:
             for label, export_doc in rounds:
                 exporters = None
                 if export_doc is not None:
-                    exporters = Exporters(port, cookie, export_doc["document"], export_doc["revisions"])
+                    exporters = Exporters(
+                        port, cookie, export_doc["document"], export_doc["revisions"]
+                    )
                     exporters.start()
                     time.sleep(1.0)  # let both exports get going
-                results = {name: measure(pool, port, path, c, args.clients, args.seconds) for name, path, c in pages}
+                results = {
+                    name: measure(pool, port, path, c, args.clients, args.seconds)
+                    for name, path, c in pages
+                }
                 note = ""
                 if exporters is not None:
                     exporters.stop()
@@ -338,19 +405,25 @@ def main() -> None:
 
         base_label = "hello world (/_ping)"
         print()
-        print(f"{'condition':<19}{'page':<22}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}"
-              f"{'req/s ÷ping':>13}{'p50 ×ping':>11}{'p95 ×ping':>11}{'errors':>8}")
+        print(
+            f"{'condition':<19}{'page':<22}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}"
+            f"{'req/s ÷ping':>13}{'p50 ×ping':>11}{'p95 ×ping':>11}{'errors':>8}"
+        )
         for label, results, note in table:
             hello = results[base_label]
             for name, r in results.items():
-                print(f"{label:<19}{name:<22}{r['rps']:>8.0f}{r['p50']:>9.1f}{r['p95']:>9.1f}"
-                      f"{r['rps'] / hello['rps']:>13.3f}{r['p50'] / hello['p50']:>11.1f}{r['p95'] / hello['p95']:>11.1f}"
-                      f"{r['errors']:>8}")
+                print(
+                    f"{label:<19}{name:<22}{r['rps']:>8.0f}{r['p50']:>9.1f}{r['p95']:>9.1f}"
+                    f"{r['rps'] / hello['rps']:>13.3f}{r['p50'] / hello['p50']:>11.1f}{r['p95'] / hello['p95']:>11.1f}"
+                    f"{r['errors']:>8}"
+                )
             if note:
                 print(f"{'':<19}({note})")
         if base_label in table[0][1] and len(table) > 1:
-            print("\nratios are to /_ping in the same round; /_ping itself slows while exports run, "
-                  "so compare absolute p50/p95 across rounds too")
+            print(
+                "\nratios are to /_ping in the same round; /_ping itself slows while exports run, "
+                "so compare absolute p50/p95 across rounds too"
+            )
     finally:
         if proc is not None:
             proc.terminate()

@@ -32,11 +32,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 def build_app(url: str, tmp: str):
     from drafting import create_app
 
-    app = create_app({
-        "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False,
-        "RATELIMIT_ENABLED": False, "UPLOAD_DIR": tmp + "/uploads", "EXPORT_DIR": tmp + "/exports",
-        "MAIL_SERVER": None,
-    })
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SECRET_KEY": "bench",
+            "WTF_CSRF_ENABLED": False,
+            "RATELIMIT_ENABLED": False,
+            "UPLOAD_DIR": tmp + "/uploads",
+            "EXPORT_DIR": tmp + "/exports",
+            "MAIL_SERVER": None,
+        }
+    )
 
     @app.route("/_bench/hello")
     def _hello():
@@ -64,36 +70,120 @@ def load(app, n_calls: int, n_apps: int) -> dict:
     pw = hash_password("bench-password-123")
     sha = store_blob(b"%PDF-1.4\n%%EOF\n")
     s = db.session
-    orgs = [{"id": i, "name": f"基准企业{i:05d}有限公司", "credit_code": (f"91110000{i:09d}") + check_character(f"91110000{i:09d}"),
-             "type": "enterprise", "address": "北京", "contact_name": "", "contact_phone": "", "contact_email": "",
-             "created_at": now} for i in range(1, n_orgs + 1)]
+    orgs = [
+        {
+            "id": i,
+            "name": f"基准企业{i:05d}有限公司",
+            "credit_code": (f"91110000{i:09d}") + check_character(f"91110000{i:09d}"),
+            "type": "enterprise",
+            "address": "北京",
+            "contact_name": "",
+            "contact_phone": "",
+            "contact_email": "",
+            "created_at": now,
+        }
+        for i in range(1, n_orgs + 1)
+    ]
     s.execute(insert(Organization), orgs)
-    users = [{"id": i, "email": f"u{i}@bench.example", "name": f"用户{i}", "phone": "", "password_hash": pw,
-              "role": "member", "organization_id": i, "is_org_admin": True, "is_active_account": True,
-              "email_confirmed_at": now, "session_version": 1, "created_at": now} for i in range(1, n_orgs + 1)]
-    users.append({"id": n_orgs + 1, "email": "sec@bench.example", "name": "秘书处", "phone": "", "password_hash": pw,
-                  "role": "secretariat", "organization_id": None, "is_org_admin": False, "is_active_account": True,
-                  "email_confirmed_at": now, "session_version": 1, "created_at": now})
-    users.append({"id": n_orgs + 2, "email": "rev@bench.example", "name": "专家", "phone": "", "password_hash": pw,
-                  "role": "reviewer", "organization_id": None, "is_org_admin": False, "is_active_account": True,
-                  "email_confirmed_at": now, "session_version": 1, "created_at": now})
+    users = [
+        {
+            "id": i,
+            "email": f"u{i}@bench.example",
+            "name": f"用户{i}",
+            "phone": "",
+            "password_hash": pw,
+            "role": "member",
+            "organization_id": i,
+            "is_org_admin": True,
+            "is_active_account": True,
+            "email_confirmed_at": now,
+            "session_version": 1,
+            "created_at": now,
+        }
+        for i in range(1, n_orgs + 1)
+    ]
+    users.append(
+        {
+            "id": n_orgs + 1,
+            "email": "sec@bench.example",
+            "name": "秘书处",
+            "phone": "",
+            "password_hash": pw,
+            "role": "secretariat",
+            "organization_id": None,
+            "is_org_admin": False,
+            "is_active_account": True,
+            "email_confirmed_at": now,
+            "session_version": 1,
+            "created_at": now,
+        }
+    )
+    users.append(
+        {
+            "id": n_orgs + 2,
+            "email": "rev@bench.example",
+            "name": "专家",
+            "phone": "",
+            "password_hash": pw,
+            "role": "reviewer",
+            "organization_id": None,
+            "is_org_admin": False,
+            "is_active_account": True,
+            "email_confirmed_at": now,
+            "session_version": 1,
+            "created_at": now,
+        }
+    )
     s.execute(insert(User), users)
     calls, standards, requirements = [], [], []
     for c in range(1, n_calls + 1):
         opened = now - timedelta(days=c)
-        calls.append({"id": c, "title": f"关于征集第{c}批团体标准起草单位和参编单位的通知", "notice": "## 申报要求\n\n行业相关企事业单位。" * 5,
-                      "issuing_body": "联盟", "contact": "", "opens_at": opened, "closes_at": opened + timedelta(days=30 if c % 3 else 2),
-                      "state": "published", "published_at": opened, "created_at": opened})
+        calls.append(
+            {
+                "id": c,
+                "title": f"关于征集第{c}批团体标准起草单位和参编单位的通知",
+                "notice": "## 申报要求\n\n行业相关企事业单位。" * 5,
+                "issuing_body": "联盟",
+                "contact": "",
+                "opens_at": opened,
+                "closes_at": opened + timedelta(days=30 if c % 3 else 2),
+                "state": "published",
+                "published_at": opened,
+                "created_at": opened,
+            }
+        )
         for k in range(4):
-            standards.append({"id": (c - 1) * 4 + k + 1, "call_id": c, "position": k, "title_zh": f"团体标准{c}-{k}",
-                              "title_en": f"Standard {c}-{k}", "scope": "范围", "planned_number": "", "main_capacity": 3})
-            requirements.append({"id": (c - 1) * 4 + k + 1, "call_id": c, "position": k, "text": f"要求{k}：具备一定技术能力和实力",
-                                 "mandatory": k < 3, "evidence": ["both", "statement", "statement", "file"][k], "weight": k + 1,
-                                 "applies_to_all": True})
+            standards.append(
+                {
+                    "id": (c - 1) * 4 + k + 1,
+                    "call_id": c,
+                    "position": k,
+                    "title_zh": f"团体标准{c}-{k}",
+                    "title_en": f"Standard {c}-{k}",
+                    "scope": "范围",
+                    "planned_number": "",
+                    "main_capacity": 3,
+                }
+            )
+            requirements.append(
+                {
+                    "id": (c - 1) * 4 + k + 1,
+                    "call_id": c,
+                    "position": k,
+                    "text": f"要求{k}：具备一定技术能力和实力",
+                    "mandatory": k < 3,
+                    "evidence": ["both", "statement", "statement", "file"][k],
+                    "weight": k + 1,
+                    "applies_to_all": True,
+                }
+            )
     s.execute(insert(Call), calls)
     s.execute(insert(CallStandard), standards)
     s.execute(insert(Requirement), requirements)
-    s.execute(insert(ReviewerAssignment), [{"call_id": c, "user_id": n_orgs + 2, "created_at": now} for c in range(1, n_calls + 1)])
+    s.execute(
+        insert(ReviewerAssignment),
+        [{"call_id": c, "user_id": n_orgs + 2, "created_at": now} for c in range(1, n_calls + 1)],
+    )
     apps, app_stds, answers, files, assessments = [], [], [], [], []
     aid = 0
     for c in range(1, n_calls + 1):
@@ -103,35 +193,110 @@ def load(app, n_calls: int, n_apps: int) -> dict:
                 break
             org = (c * 7 + j) % n_orgs + 1
             state = "draft" if j % 10 == 0 else ("under_review" if j % 3 == 0 else "submitted")
-            apps.append({"id": aid, "call_id": c, "organization_id": org, "state": state, "contact_name": "联系人",
-                         "contact_phone": "", "contact_email": "", "return_message": "", "created_at": now,
-                         "updated_at": now, "submitted_at": None if state == "draft" else now, "decided_at": None})
+            apps.append(
+                {
+                    "id": aid,
+                    "call_id": c,
+                    "organization_id": org,
+                    "state": state,
+                    "contact_name": "联系人",
+                    "contact_phone": "",
+                    "contact_email": "",
+                    "return_message": "",
+                    "created_at": now,
+                    "updated_at": now,
+                    "submitted_at": None if state == "draft" else now,
+                    "decided_at": None,
+                }
+            )
             base = (c - 1) * 4
-            app_stds.append({"application_id": aid, "standard_id": base + 1 + j % 4, "role": "main" if j % 2 else "participating"})
+            app_stds.append(
+                {
+                    "application_id": aid,
+                    "standard_id": base + 1 + j % 4,
+                    "role": "main" if j % 2 else "participating",
+                }
+            )
             if j % 3 == 0:
-                app_stds.append({"application_id": aid, "standard_id": base + 1 + (j + 1) % 4, "role": "participating"})
+                app_stds.append(
+                    {
+                        "application_id": aid,
+                        "standard_id": base + 1 + (j + 1) % 4,
+                        "role": "participating",
+                    }
+                )
             for k in range(4):
-                answers.append({"application_id": aid, "requirement_id": base + k + 1, "statement": f"说明{k}：本单位具备相应能力。" * 3,
-                                "version": 1, "updated_at": now, "updated_by_id": org})
-            files.append({"application_id": aid, "requirement_id": base + 1, "filename": "营业执照.pdf", "sha256": sha,
-                          "content_type": "application/pdf", "size": 15, "uploaded_by_id": org, "created_at": now})
+                answers.append(
+                    {
+                        "application_id": aid,
+                        "requirement_id": base + k + 1,
+                        "statement": f"说明{k}：本单位具备相应能力。" * 3,
+                        "version": 1,
+                        "updated_at": now,
+                        "updated_by_id": org,
+                    }
+                )
+            files.append(
+                {
+                    "application_id": aid,
+                    "requirement_id": base + 1,
+                    "filename": "营业执照.pdf",
+                    "sha256": sha,
+                    "content_type": "application/pdf",
+                    "size": 15,
+                    "uploaded_by_id": org,
+                    "created_at": now,
+                }
+            )
             if state == "under_review":
-                assessments.append({"application_id": aid, "requirement_id": base + 1, "reviewer_id": n_orgs + 2,
-                                    "rating": "met", "reason": "", "score": 7, "updated_at": now})
-    for table, rows in ((Application, apps), (ApplicationStandard, app_stds), (Answer, answers),
-                        (Attachment, files), (Assessment, assessments)):
+                assessments.append(
+                    {
+                        "application_id": aid,
+                        "requirement_id": base + 1,
+                        "reviewer_id": n_orgs + 2,
+                        "rating": "met",
+                        "reason": "",
+                        "score": 7,
+                        "updated_at": now,
+                    }
+                )
+    for table, rows in (
+        (Application, apps),
+        (ApplicationStandard, app_stds),
+        (Answer, answers),
+        (Attachment, files),
+        (Assessment, assessments),
+    ):
         for i in range(0, len(rows), 5000):
-            s.execute(insert(table), rows[i:i + 5000])
+            s.execute(insert(table), rows[i : i + 5000])
     s.commit()
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
         from sqlalchemy import text
 
-        for table in ("organization", "user", "call", "call_standard", "requirement", "application"):
-            s.execute(text(f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), (SELECT max(id) FROM \"{table}\"))"))
+        for table in (
+            "organization",
+            "user",
+            "call",
+            "call_standard",
+            "requirement",
+            "application",
+        ):
+            s.execute(
+                text(
+                    f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), (SELECT max(id) FROM \"{table}\"))"
+                )
+            )
         s.commit()
     middle_call = n_calls // 2
-    review_app = next(a["id"] for a in apps if a["call_id"] == middle_call and a["state"] != "draft")
-    return {"call": middle_call, "application": review_app, "applications": len(apps), "answers": len(answers)}
+    review_app = next(
+        a["id"] for a in apps if a["call_id"] == middle_call and a["state"] != "draft"
+    )
+    return {
+        "call": middle_call,
+        "application": review_app,
+        "applications": len(apps),
+        "answers": len(answers),
+    }
 
 
 class Server(threading.Thread):
@@ -147,7 +312,9 @@ class Server(threading.Thread):
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--calls", type=int, default=200)
     parser.add_argument("--applications", type=int, default=10_000)
     parser.add_argument("--requests", type=int, default=60, help="requests per page")
@@ -170,8 +337,10 @@ def main() -> None:
         upgrade(revision="heads")
         ids = load(app, args.calls, args.applications)
         engine = db.engine
-    print(f"loaded {args.calls} calls, {ids['applications']} applications, {ids['answers']} answers "
-          f"into {url.split('@')[-1]} in {time.perf_counter() - started:.1f} s")
+    print(
+        f"loaded {args.calls} calls, {ids['applications']} applications, {ids['answers']} answers "
+        f"into {url.split('@')[-1]} in {time.perf_counter() - started:.1f} s"
+    )
 
     counter = {"n": 0}
 
@@ -184,7 +353,9 @@ def main() -> None:
     base = f"http://127.0.0.1:{server.port}"
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    form = urllib.parse.urlencode({"email": "sec@bench.example", "password": "bench-password-123"}).encode()
+    form = urllib.parse.urlencode(
+        {"email": "sec@bench.example", "password": "bench-password-123"}
+    ).encode()
     opener.open(base + "/login", data=form).read()
 
     pages = [
@@ -211,7 +382,9 @@ def main() -> None:
         times.sort()
         results[name] = (statistics.median(times), times[int(0.95 * (len(times) - 1))], queries)
     hello50, hello95, _ = results["hello world"]
-    print(f"\n{'page':<18}{'p50 ms':>9}{'p95 ms':>9}{'p50 ×hello':>12}{'p95 ×hello':>12}{'queries':>9}")
+    print(
+        f"\n{'page':<18}{'p50 ms':>9}{'p95 ms':>9}{'p50 ×hello':>12}{'p95 ×hello':>12}{'queries':>9}"
+    )
     for name, (p50, p95, q) in results.items():
         print(f"{name:<18}{p50:>9.1f}{p95:>9.1f}{p50 / hello50:>12.1f}{p95 / hello95:>12.1f}{q:>9}")
     server.server.shutdown()

@@ -38,7 +38,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     _register_blueprints(app)
 
     from drafting import cli, errors, templating
-
     from drafting.export.environment import warn_if_slow_setup
 
     warn_if_slow_setup()
@@ -55,12 +54,11 @@ def _init_logging(app: Flask) -> None:
 
 
 def _init_extensions(app: Flask) -> None:
+    # Models must be imported before the metadata is used.
+    import drafting.models  # noqa: F401
     from drafting.accounts import auth
     from drafting.core import i18n, security, transaction
     from drafting.extensions import csrf, db, limiter, migrate
-
-    # Models must be imported before the metadata is used.
-    import drafting.models  # noqa: F401
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
@@ -78,20 +76,20 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from drafting.accounts.admin_views import bp as admin_bp
     from drafting.accounts.views import bp as accounts_bp
-    from drafting.api import views as _api_views  # noqa: F401  (registers routes)
     from drafting.api import applications as _api_applications  # noqa: F401
     from drafting.api import calls as _api_calls  # noqa: F401
-    from drafting.api import reviews as _api_reviews  # noqa: F401
     from drafting.api import documents as _api_documents  # noqa: F401
-    from drafting.jobs import api as _api_jobs  # noqa: F401
+    from drafting.api import reviews as _api_reviews  # noqa: F401
+    from drafting.api import views as _api_views  # noqa: F401  (registers routes)
+    from drafting.api.core import bp as api_bp
     from drafting.applications.views import bp as applications_bp
+    from drafting.audit.views import bp as audit_bp
     from drafting.calls.views import bp as calls_bp
     from drafting.documents.views import bp as documents_bp
+    from drafting.jobs import api as _api_jobs  # noqa: F401
     from drafting.jobs.views import bp as jobs_bp
-    from drafting.reviews.views import bp as reviews_bp
-    from drafting.api.core import bp as api_bp
-    from drafting.audit.views import bp as audit_bp
     from drafting.main.views import bp as main_bp
+    from drafting.reviews.views import bp as reviews_bp
 
     for bp in (main_bp, accounts_bp, admin_bp, audit_bp, api_bp):
         app.register_blueprint(bp)

@@ -75,7 +75,11 @@ def create_backup(path: Path) -> Path:
     upload_dir = Path(current_app.config["UPLOAD_DIR"])
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(path.suffix + ".part")
-    manifest = {"format": FORMAT_VERSION, "created_at": utcnow().isoformat(), "database": db.engine.dialect.name}
+    manifest = {
+        "format": FORMAT_VERSION,
+        "created_at": utcnow().isoformat(),
+        "database": db.engine.dialect.name,
+    }
     with tarfile.open(tmp, "w:gz") as tar:
         for name, payload in (("manifest.json", manifest), ("database.json", tables)):
             blob = json.dumps(payload, ensure_ascii=False).encode()
@@ -98,7 +102,9 @@ def restore_backup(path: Path) -> dict[str, int]:
     """Restore an archive into an empty instance (migrated, no rows)."""
     for table in _tables():
         if db.session.execute(select(table).limit(1)).first() is not None:
-            raise RestoreError(f"the database is not empty (table {table.name} has rows); restore into a new instance")
+            raise RestoreError(
+                f"the database is not empty (table {table.name} has rows); restore into a new instance"
+            )
     upload_dir = Path(current_app.config["UPLOAD_DIR"])
     counts: dict[str, int] = {}
     with tarfile.open(path, "r:gz") as tar:
@@ -106,7 +112,9 @@ def restore_backup(path: Path) -> dict[str, int]:
         if manifest.get("format") != FORMAT_VERSION:
             raise RestoreError(f"unknown backup format {manifest.get('format')}")
         data = json.load(tar.extractfile("database.json"))
-        current = db.session.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+        current = (
+            db.session.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+        )
         if sorted(current) != sorted(data.get("__alembic_version__", [])):
             raise RestoreError(
                 f"the backup is of schema {data.get('__alembic_version__')}, this instance is at {current}; "
@@ -125,7 +133,10 @@ def restore_backup(path: Path) -> dict[str, int]:
                 if fk.column.table.name not in inserted and fk.column.table.name != table.name
             ]
             if rows:
-                decoded = [{k: _decode(v, columns[k]) for k, v in row.items() if k in columns} for row in rows]
+                decoded = [
+                    {k: _decode(v, columns[k]) for k, v in row.items() if k in columns}
+                    for row in rows
+                ]
                 pk = list(table.primary_key.columns)[0].name
                 for name in late:
                     values = [(row[pk], row[name]) for row in decoded if row.get(name) is not None]
@@ -163,6 +174,6 @@ def _reset_sequences() -> None:
             db.session.execute(
                 text(
                     f"SELECT setval(pg_get_serial_sequence('\"{table.name}\"', '{pk[0].name}'), "
-                    f"COALESCE((SELECT MAX(\"{pk[0].name}\") FROM \"{table.name}\"), 0) + 1, false)"
+                    f'COALESCE((SELECT MAX("{pk[0].name}") FROM "{table.name}"), 0) + 1, false)'
                 )
             )

@@ -15,16 +15,43 @@ def _code(first17: str) -> str:
 
 
 COMPANIES = [
-    ("绿能电池回收有限公司", _code("91440300MA5F00001"), "深圳市龙岗区坪地街道红花岭路1号", "li.wei@greencell.example", "李伟", "wang.fang@greencell.example", "王芳"),
-    ("华锂新材料科技股份有限公司", _code("91320500MA1M00002"), "江苏省苏州市工业园区星湖街328号", "zhang.min@hualithium.example", "张敏", "chen.jie@hualithium.example", "陈杰"),
-    ("中科再生资源研究院", _code("12100000MB0100003"), "北京市海淀区中关村南四街4号", "liu.yang@zkzs.example", "刘洋", None, None),
+    (
+        "绿能电池回收有限公司",
+        _code("91440300MA5F00001"),
+        "深圳市龙岗区坪地街道红花岭路1号",
+        "li.wei@greencell.example",
+        "李伟",
+        "wang.fang@greencell.example",
+        "王芳",
+    ),
+    (
+        "华锂新材料科技股份有限公司",
+        _code("91320500MA1M00002"),
+        "江苏省苏州市工业园区星湖街328号",
+        "zhang.min@hualithium.example",
+        "张敏",
+        "chen.jie@hualithium.example",
+        "陈杰",
+    ),
+    (
+        "中科再生资源研究院",
+        _code("12100000MB0100003"),
+        "北京市海淀区中关村南四街4号",
+        "liu.yang@zkzs.example",
+        "刘洋",
+        None,
+        None,
+    ),
 ]
 
 
 def demo_logins() -> list[tuple[str, str]]:
     logins = [("secretariat", "secretariat@drafting.example")]
-    logins += [("reviewer", "reviewer1@drafting.example"), ("reviewer", "reviewer2@drafting.example")]
-    for _name, _code_, _addr, email, _n, email2, _n2 in COMPANIES:
+    logins += [
+        ("reviewer", "reviewer1@drafting.example"),
+        ("reviewer", "reviewer2@drafting.example"),
+    ]
+    for _name, _code, _addr, email, _n, email2, _n2 in COMPANIES:
         logins.append(("member", email))
         if email2:
             logins.append(("member", email2))
@@ -32,21 +59,51 @@ def demo_logins() -> list[tuple[str, str]]:
 
 
 def load_demo() -> None:
-    create_user(email="secretariat@drafting.example", name="秘书处 赵老师", password=DEMO_PASSWORD, role=Role.SECRETARIAT)
-    create_user(email="reviewer1@drafting.example", name="评审专家 孙教授", password=DEMO_PASSWORD, role=Role.REVIEWER)
+    create_user(
+        email="secretariat@drafting.example",
+        name="秘书处 赵老师",
+        password=DEMO_PASSWORD,
+        role=Role.SECRETARIAT,
+    )
+    create_user(
+        email="reviewer1@drafting.example",
+        name="评审专家 孙教授",
+        password=DEMO_PASSWORD,
+        role=Role.REVIEWER,
+    )
     orgs = []
     for name, code, address, email, person, email2, person2 in COMPANIES:
-        org = Organization(name=name, credit_code=code, type=OrganizationType.ENTERPRISE if "公司" in name else OrganizationType.INSTITUTION,
-                           address=address, contact_name=person, contact_email=email)
+        org = Organization(
+            name=name,
+            credit_code=code,
+            type=OrganizationType.ENTERPRISE if "公司" in name else OrganizationType.INSTITUTION,
+            address=address,
+            contact_name=person,
+            contact_email=email,
+        )
         db.session.add(org)
         db.session.flush()
-        create_user(email=email, name=person, password=DEMO_PASSWORD, role=Role.MEMBER, organization=org)
+        create_user(
+            email=email, name=person, password=DEMO_PASSWORD, role=Role.MEMBER, organization=org
+        )
         if email2:
-            create_user(email=email2, name=person2, password=DEMO_PASSWORD, role=Role.MEMBER, organization=org)
+            create_user(
+                email=email2,
+                name=person2,
+                password=DEMO_PASSWORD,
+                role=Role.MEMBER,
+                organization=org,
+            )
         orgs.append(org)
     # The second reviewer works for a research institute that also applies:
     # they must never see that institute's applications.
-    create_user(email="reviewer2@drafting.example", name="评审专家 周研究员", password=DEMO_PASSWORD, role=Role.REVIEWER, organization=orgs[2])
+    create_user(
+        email="reviewer2@drafting.example",
+        name="评审专家 周研究员",
+        password=DEMO_PASSWORD,
+        role=Role.REVIEWER,
+        organization=orgs[2],
+    )
     from drafting.calls.demo import load_demo_calls
 
     load_demo_calls()

@@ -16,7 +16,10 @@ log = logging.getLogger(__name__)
 
 def _messages() -> dict[int, tuple[str, str]]:
     return {
-        400: (_("Bad request"), _("The request could not be understood. Please go back and try again.")),
+        400: (
+            _("Bad request"),
+            _("The request could not be understood. Please go back and try again."),
+        ),
         401: (_("Please log in"), _("You need to log in to do this.")),
         403: (_("Not allowed"), _("You do not have permission to see this page or do this.")),
         404: (_("Not found"), _("This page does not exist, or you do not have access to it.")),
@@ -24,11 +27,20 @@ def _messages() -> dict[int, tuple[str, str]]:
         409: (_("Conflict"), _("This was changed by someone else in the meantime.")),
         413: (
             _("Too large"),
-            _("The file or form you sent is larger than the limit of %(mb)d MB. Please send a smaller file.", mb=_limit_mb()),
+            _(
+                "The file or form you sent is larger than the limit of %(mb)d MB. Please send a smaller file.",
+                mb=_limit_mb(),
+            ),
         ),
         422: (_("Invalid data"), _("Some of the data you sent is not valid.")),
-        429: (_("Too many attempts"), _("Too many attempts in a short time. Please wait a few minutes and try again.")),
-        500: (_("Something went wrong"), _("An error occurred on our side. It has been logged; please try again later.")),
+        429: (
+            _("Too many attempts"),
+            _("Too many attempts in a short time. Please wait a few minutes and try again."),
+        ),
+        500: (
+            _("Something went wrong"),
+            _("An error occurred on our side. It has been logged; please try again later."),
+        ),
     }
 
 
@@ -43,9 +55,16 @@ def _wants_json() -> bool:
 
 
 _CODES = {
-    400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
-    405: "method_not_allowed", 409: "conflict", 413: "too_large", 422: "invalid",
-    429: "too_many_requests", 500: "server_error",
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "too_large",
+    422: "invalid",
+    429: "too_many_requests",
+    500: "server_error",
 }
 
 
@@ -56,7 +75,9 @@ def render_error(status: int, message: str | None = None, code: str | None = Non
 
         extra = {"details": details} if details is not None else {}
         return api_error(status, code or _CODES.get(status, "error"), message or default, **extra)
-    return render_template("errors/error.html", status=status, title=title, message=message or default), status
+    return render_template(
+        "errors/error.html", status=status, title=title, message=message or default
+    ), status
 
 
 def init_app(app: Flask) -> None:
@@ -64,7 +85,9 @@ def init_app(app: Flask) -> None:
     def _csrf(exc: CSRFError):
         return render_error(
             400,
-            _("The form had expired or was sent from another site. Your input was not saved; please go back, reload the page and send it again."),
+            _(
+                "The form had expired or was sent from another site. Your input was not saved; please go back, reload the page and send it again."
+            ),
             code="csrf",
         )
 

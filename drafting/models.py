@@ -1,11 +1,23 @@
 """Every model, imported in one place so that the metadata is complete."""
 
 from drafting.accounts.models import ApiToken, Invitation, Organization, User  # noqa: F401
+from drafting.applications.models import (  # noqa: F401
+    Answer,
+    Application,
+    ApplicationStandard,
+    Attachment,
+)
 from drafting.audit.models import AuditEntry  # noqa: F401
-from drafting.mail.models import OutboundMail  # noqa: F401
-from drafting.groups.models import DraftingGroup, GroupEditor, GroupMembership  # noqa: F401
 from drafting.calls.models import Call, CallAttachment, CallStandard, Requirement  # noqa: F401
-from drafting.applications.models import Answer, Application, ApplicationStandard, Attachment  # noqa: F401
-from drafting.reviews.models import Assessment, Decision, ReviewerAssignment  # noqa: F401
-from drafting.documents.models import Comment, Draft, Presence, Revision, StageChange, StandardDocument  # noqa: F401
+from drafting.documents.models import (  # noqa: F401
+    Comment,
+    Draft,
+    Presence,
+    Revision,
+    StageChange,
+    StandardDocument,
+)
+from drafting.groups.models import DraftingGroup, GroupEditor, GroupMembership  # noqa: F401
 from drafting.jobs.models import ExportJobRecord  # noqa: F401
+from drafting.mail.models import OutboundMail  # noqa: F401
+from drafting.reviews.models import Assessment, Decision, ReviewerAssignment  # noqa: F401

@@ -71,7 +71,11 @@ def nav_items() -> list[dict]:
         if entry.visible(current_user):
             url = url_for(entry.endpoint)
             items.append(
-                {"url": url, "label": entry.label, "active": request.path.startswith(url) and url != "/"}
+                {
+                    "url": url,
+                    "label": entry.label,
+                    "active": request.path.startswith(url) and url != "/",
+                }
             )
     return items
 

@@ -111,7 +111,11 @@ def db(app):
         outer = connection.begin()
         original = _db.session
         _db.session = _db._make_scoped_session(
-            {"bind": connection, "join_transaction_mode": "create_savepoint", "class_": _BoundSession}
+            {
+                "bind": connection,
+                "join_transaction_mode": "create_savepoint",
+                "class_": _BoundSession,
+            }
         )
         limiter.reset()
         try:
@@ -160,7 +164,11 @@ def login_as(client, db):
     def login(role_or_user="member", **kw):
         from drafting.accounts.models import User
 
-        user = role_or_user if isinstance(role_or_user, User) else factories.make_user(role_or_user, **kw)
+        user = (
+            role_or_user
+            if isinstance(role_or_user, User)
+            else factories.make_user(role_or_user, **kw)
+        )
         db.session.commit()
         with client.session_transaction() as sess:
             sess.clear()

@@ -8,7 +8,6 @@ tests (tests/<domain>/authz_expectations.py).
 from __future__ import annotations
 
 import importlib
-import pkgutil
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -72,4 +71,6 @@ def test_route_authorization(endpoint, role, app, client, db, login_as):
     elif expected == "login":
         assert went_to_login, f"{role} {method} {url}: {response.status_code} {location}"
     else:
-        assert response.status_code == expected, f"{role} {method} {url}: {response.status_code} {location}"
+        assert response.status_code == expected, (
+            f"{role} {method} {url}: {response.status_code} {location}"
+        )

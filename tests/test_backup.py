@@ -57,7 +57,12 @@ def test_backup_restore_round_trip(tmp_path):
             from drafting.accounts.services import create_user
             from drafting.extensions import db
 
-            user = create_user(email="new@example.com", name="新用户", password="a long password here", role=Role.SECRETARIAT)
+            user = create_user(
+                email="new@example.com",
+                name="新用户",
+                password="a long password here",
+                role=Role.SECRETARIAT,
+            )
             db.session.commit()
             assert user.id > max(row["id"] for row in before["user"])
     finally:
@@ -83,9 +88,14 @@ def test_restore_refuses_archive_with_escaping_path(tmp_path):
 
             from drafting.extensions import db
 
-            version = db.session.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+            version = (
+                db.session.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+            )
         with tarfile.open(archive, "w:gz") as tar:
-            for name, payload in (("manifest.json", {"format": 1}), ("database.json", {"__alembic_version__": version})):
+            for name, payload in (
+                ("manifest.json", {"format": 1}),
+                ("database.json", {"__alembic_version__": version}),
+            ):
                 blob = json.dumps(payload).encode()
                 info = tarfile.TarInfo(name)
                 info.size = len(blob)

@@ -10,7 +10,9 @@ def test_openapi_documents_every_api_route(app, client, db):
         assert hasattr(view, "_openapi"), f"{rule.endpoint} is not declared with @api_route"
         path = rule.rule
         for part in rule.arguments:
-            path = path.replace(f"<int:{part}>", "{" + part + "}").replace(f"<{part}>", "{" + part + "}")
+            path = path.replace(f"<int:{part}>", "{" + part + "}").replace(
+                f"<{part}>", "{" + part + "}"
+            )
             path = path.replace(f"<path:{part}>", "{" + part + "}")
         for method in rule.methods - {"HEAD", "OPTIONS"}:
             assert (path, method.lower()) in documented, f"{method} {path} missing from OpenAPI"

@@ -59,7 +59,12 @@ def test_api_with_bearer_token_needs_no_csrf(app, db, make_user, csrf_on):
 def test_security_headers(client, db):
     r = client.get("/")
     csp = r.headers["Content-Security-Policy"]
-    for part in ["script-src 'self'", "object-src 'none'", "base-uri 'none'", "frame-ancestors 'self'"]:
+    for part in [
+        "script-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "frame-ancestors 'self'",
+    ]:
         assert part in csp
     assert "unsafe-inline" not in csp
     assert r.headers["X-Content-Type-Options"] == "nosniff"
@@ -115,4 +120,6 @@ def test_unexpected_error_is_logged_and_shown_without_stack(tmp_path, caplog):
     body = r.get_data(as_text=True)
     assert "secret internals" not in body and "Traceback" not in body
     assert "went wrong" in body
-    assert any(rec.exc_info and "secret internals" in str(rec.exc_info[1]) for rec in caplog.records)
+    assert any(
+        rec.exc_info and "secret internals" in str(rec.exc_info[1]) for rec in caplog.records
+    )

@@ -1,7 +1,6 @@
 """Every user-facing string has a Chinese translation, with its placeholders."""
 
 import re
-from pathlib import Path
 
 from babel.messages.pofile import read_po
 
@@ -17,7 +16,11 @@ def _catalog():
 
 
 def test_catalogue_is_complete():
-    missing = [m.id for m in _catalog() if m.id and (not m.string or (isinstance(m.string, tuple) and not all(m.string)))]
+    missing = [
+        m.id
+        for m in _catalog()
+        if m.id and (not m.string or (isinstance(m.string, tuple) and not all(m.string)))
+    ]
     assert not missing, f"{len(missing)} strings lack a Chinese translation, e.g. {missing[:5]}"
 
 
@@ -37,11 +40,24 @@ def test_source_strings_are_all_in_the_catalogue():
     from babel.messages.extract import extract_from_dir
 
     known = {(m.context, m.id) for m in _catalog() if m.id}
-    method_map = [("drafting/**.py", "python"), ("templates/**.html", "jinja2"), ("templates/**.txt", "jinja2")]
+    method_map = [
+        ("drafting/**.py", "python"),
+        ("templates/**.html", "jinja2"),
+        ("templates/**.txt", "jinja2"),
+    ]
     found = set()
     for _file, _line, message, _comments, _ctx in extract_from_dir(
-        str(ROOT), method_map=method_map, keywords={"_": None, "gettext": None, "_l": None, "lazy_gettext": None, "ngettext": (1, 2),
-                  "pgettext": ((1, "c"), 2), "lazy_pgettext": ((1, "c"), 2)}
+        str(ROOT),
+        method_map=method_map,
+        keywords={
+            "_": None,
+            "gettext": None,
+            "_l": None,
+            "lazy_gettext": None,
+            "ngettext": (1, 2),
+            "pgettext": ((1, "c"), 2),
+            "lazy_pgettext": ((1, "c"), 2),
+        },
     ):
         found.add((_ctx, message if isinstance(message, str) else message[0]))
     new = sorted(str(m) for m in found - known)

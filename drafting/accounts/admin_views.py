@@ -37,8 +37,15 @@ def users():
     page = max(request.args.get("page", 1, type=int), 1)
     items = db.session.scalars(query.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
     return render_template(
-        "admin/users.html", users=items, q=q, role=role, page=page, page_size=PAGE_SIZE,
-        role_form=RoleForm(formdata=None), confirm_form=ConfirmForm(), roles=list(Role),
+        "admin/users.html",
+        users=items,
+        q=q,
+        role=role,
+        page=page,
+        page_size=PAGE_SIZE,
+        role_form=RoleForm(formdata=None),
+        confirm_form=ConfirmForm(),
+        roles=list(Role),
     )
 
 
@@ -111,5 +118,8 @@ def organizations():
 @login_required
 def organization(org_id: int):
     org = get_or_404(Organization, org_id)
-    require(permissions.can_view_organization(current_user, org) and permissions.is_secretariat(current_user))
+    require(
+        permissions.can_view_organization(current_user, org)
+        and permissions.is_secretariat(current_user)
+    )
     return render_template("admin/organization.html", org=org)

@@ -32,9 +32,7 @@ def needs_rehash(password_hash: str) -> bool:
 @cache
 def common_passwords() -> frozenset[str]:
     path = Path(__file__).with_name("common_passwords.txt")
-    return frozenset(
-        line.strip().lower() for line in path.read_text().splitlines() if line.strip()
-    )
+    return frozenset(line.strip().lower() for line in path.read_text().splitlines() if line.strip())
 
 
 def password_problem(password: str, *, min_length: int, email: str = "") -> str | None:

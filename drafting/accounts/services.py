@@ -94,9 +94,7 @@ def register_organization(
     _check_unique_email(email)
     if db.session.scalar(select(Organization).where(Organization.credit_code == code)):
         raise Refused(
-            _(
-                "This organization is already registered. Ask one of its users to invite you."
-            ),
+            _("This organization is already registered. Ask one of its users to invite you."),
             code="organization_exists",
         )
     if db.session.scalar(select(Organization).where(Organization.name == org_name.strip())):
@@ -234,9 +232,7 @@ def invite_colleague(org: Organization, email: str, *, actor: User) -> Invitatio
     email = normalise_email(email)
     existing = user_by_email(email)
     if existing is not None:
-        raise Refused(
-            _("%(email)s already has an account.", email=email), code="email_taken"
-        )
+        raise Refused(_("%(email)s already has an account.", email=email), code="email_taken")
     invitation = Invitation(organization=org, email=email, invited_by=actor)
     db.session.add(invitation)
     db.session.flush()
@@ -258,7 +254,9 @@ def invitation_from_token(token: str) -> Invitation:
         data = read_link_token("invite", token, current_app.config["INVITE_TOKEN_MAX_AGE"])
     except TokenError as exc:
         raise Refused(
-            _("This invitation has expired or is not valid. Ask your colleague to invite you again."),
+            _(
+                "This invitation has expired or is not valid. Ask your colleague to invite you again."
+            ),
             code="token_invalid",
         ) from exc
     invitation = db.session.get(Invitation, data.get("iid"))
@@ -274,7 +272,9 @@ def invitation_from_token(token: str) -> Invitation:
     return invitation
 
 
-def accept_invitation(invitation: Invitation, *, name: str, password: str, locale: str | None) -> User:
+def accept_invitation(
+    invitation: Invitation, *, name: str, password: str, locale: str | None
+) -> User:
     check_password_policy(password, invitation.email)
     _check_unique_email(invitation.email)
     user = User(
@@ -344,8 +344,14 @@ def set_active(user: User, active: bool, *, actor: User) -> None:
 
 
 def create_user(
-    *, email: str, name: str, password: str, role: Role, organization: Organization | None = None,
-    actor: User | None = None, confirmed: bool = True,
+    *,
+    email: str,
+    name: str,
+    password: str,
+    role: Role,
+    organization: Organization | None = None,
+    actor: User | None = None,
+    confirmed: bool = True,
 ) -> User:
     """Create a user directly (CLI, secretariat, demo data)."""
     email = normalise_email(email)
@@ -388,9 +394,7 @@ def revoke_api_token(token: ApiToken, *, actor: User) -> None:
 
 
 def user_for_api_token(secret: str) -> User | None:
-    token = db.session.scalar(
-        select(ApiToken).where(ApiToken.token_hash == hash_api_token(secret))
-    )
+    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_api_token(secret)))
     if token is None or token.revoked_at is not None or not token.user.is_active_account:
         return None
     now = utcnow()

@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
@@ -101,7 +111,9 @@ def confirm_email(token: str):
         flash_error(exc)
         return render_template("accounts/message.html", title=_("Email confirmation")), 400
     flash(_("Thank you, your email address %(email)s is confirmed.", email=user.email), "success")
-    return redirect(url_for("main.home") if current_user.is_authenticated else url_for("accounts.login"))
+    return redirect(
+        url_for("main.home") if current_user.is_authenticated else url_for("accounts.login")
+    )
 
 
 @bp.route("/confirm/resend", methods=["POST"])
@@ -110,7 +122,10 @@ def confirm_email(token: str):
 def resend_confirmation():
     if not current_user.email_confirmed:
         services.send_confirmation(current_user)
-        flash(_("We have sent a new confirmation link to %(email)s.", email=current_user.email), "success")
+        flash(
+            _("We have sent a new confirmation link to %(email)s.", email=current_user.email),
+            "success",
+        )
     return redirect(url_for("main.home"))
 
 
@@ -158,11 +173,16 @@ def forgot_password():
     if form.validate_on_submit():
         services.request_password_reset(form.email.data)
         flash(
-            _("If an account exists for %(email)s, we have sent it a link to choose a new password.", email=form.email.data),
+            _(
+                "If an account exists for %(email)s, we have sent it a link to choose a new password.",
+                email=form.email.data,
+            ),
             "info",
         )
         return redirect(url_for("accounts.login"))
-    return render_template("accounts/forgot_password.html", form=form), (422 if form.is_submitted() else 200)
+    return render_template("accounts/forgot_password.html", form=form), (
+        422 if form.is_submitted() else 200
+    )
 
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
@@ -177,7 +197,9 @@ def reset_password(token: str):
         logout_user()
         flash(_("Your password has been changed. Please log in."), "success")
         return redirect(url_for("accounts.login"))
-    return render_template("accounts/reset_password.html", form=form), (422 if form.is_submitted() else 200)
+    return render_template("accounts/reset_password.html", form=form), (
+        422 if form.is_submitted() else 200
+    )
 
 
 @bp.route("/account", methods=["GET", "POST"])
@@ -195,7 +217,10 @@ def profile():
     if not form.is_submitted():
         form.locale.data = current_user.locale or "zh"
     return render_template(
-        "accounts/profile.html", form=form, password_form=ChangePasswordForm(), confirm_form=ConfirmForm()
+        "accounts/profile.html",
+        form=form,
+        password_form=ChangePasswordForm(),
+        confirm_form=ConfirmForm(),
     ), (422 if form.is_submitted() else 200)
 
 
@@ -212,7 +237,9 @@ def change_password():
         else:
             # Keep this browser logged in under the new session version.
             _start_session(current_user._get_current_object())
-            flash(_("Your password has been changed; your other sessions have been ended."), "success")
+            flash(
+                _("Your password has been changed; your other sessions have been ended."), "success"
+            )
             return redirect(url_for("accounts.profile"))
     return render_template(
         "accounts/profile.html",
@@ -247,7 +274,11 @@ def tokens():
     ).all()
     status = 422 if form.errors else (201 if new_secret else 200)
     return render_template(
-        "accounts/tokens.html", form=form, tokens=items, new_secret=new_secret, confirm_form=ConfirmForm()
+        "accounts/tokens.html",
+        form=form,
+        tokens=items,
+        new_secret=new_secret,
+        confirm_form=ConfirmForm(),
     ), status
 
 
@@ -339,7 +370,10 @@ def accept_invitation(token: str):
     if form.validate_on_submit():
         try:
             user = services.accept_invitation(
-                invitation, name=form.name.data, password=form.password.data, locale=session.get("lang")
+                invitation,
+                name=form.name.data,
+                password=form.password.data,
+                locale=session.get("lang"),
             )
         except ServiceError as exc:
             form.password.errors = [*form.password.errors, exc.message]

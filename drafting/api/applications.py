@@ -18,41 +18,100 @@ from drafting.extensions import db
 from drafting.groups.models import GroupRole
 from drafting.reviews.queries import decisions_for, load_application
 
-APPLICATION_SCHEMA = {"type": "object", "properties": {
-    "id": {"type": "integer"}, "call_id": {"type": "integer"}, "organization": {"type": "string"},
-    "state": {"type": "string"}, "contact_name": {"type": "string"}, "contact_phone": {"type": "string"},
-    "contact_email": {"type": "string"}, "submitted_at": {"type": ["string", "null"]},
-    "return_message": {"type": "string"},
-    "standards": {"type": "array", "items": {"type": "object", "properties": {
-        "standard_id": {"type": "integer"}, "role": {"type": "string", "enum": ["main", "participating"]}}}},
-    "answers": {"type": "array", "items": {"type": "object", "properties": {
-        "requirement_id": {"type": "integer"}, "statement": {"type": "string"}, "version": {"type": "integer"}}}},
-    "attachments": {"type": "array", "items": {"type": "object"}},
-    "missing": {"type": "array", "items": {"type": "string"}},
-    "decisions": {"type": "array", "items": {"type": "object"}},
-}}
-ANSWER_INPUT = {"type": "object", "required": ["requirement_id", "statement", "version"], "properties": {
-    "requirement_id": {"type": "integer"}, "statement": {"type": "string"},
-    "version": {"type": "integer", "description": "the version you edited (0 when there was no answer)"}}}
-PATCH_INPUT = {"type": "object", "properties": {
-    "contact_name": {"type": "string"}, "contact_phone": {"type": "string"}, "contact_email": {"type": "string"},
-    "standards": APPLICATION_SCHEMA["properties"]["standards"]}}
+APPLICATION_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "id": {"type": "integer"},
+        "call_id": {"type": "integer"},
+        "organization": {"type": "string"},
+        "state": {"type": "string"},
+        "contact_name": {"type": "string"},
+        "contact_phone": {"type": "string"},
+        "contact_email": {"type": "string"},
+        "submitted_at": {"type": ["string", "null"]},
+        "return_message": {"type": "string"},
+        "standards": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "standard_id": {"type": "integer"},
+                    "role": {"type": "string", "enum": ["main", "participating"]},
+                },
+            },
+        },
+        "answers": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "requirement_id": {"type": "integer"},
+                    "statement": {"type": "string"},
+                    "version": {"type": "integer"},
+                },
+            },
+        },
+        "attachments": {"type": "array", "items": {"type": "object"}},
+        "missing": {"type": "array", "items": {"type": "string"}},
+        "decisions": {"type": "array", "items": {"type": "object"}},
+    },
+}
+ANSWER_INPUT = {
+    "type": "object",
+    "required": ["requirement_id", "statement", "version"],
+    "properties": {
+        "requirement_id": {"type": "integer"},
+        "statement": {"type": "string"},
+        "version": {
+            "type": "integer",
+            "description": "the version you edited (0 when there was no answer)",
+        },
+    },
+}
+PATCH_INPUT = {
+    "type": "object",
+    "properties": {
+        "contact_name": {"type": "string"},
+        "contact_phone": {"type": "string"},
+        "contact_email": {"type": "string"},
+        "standards": APPLICATION_SCHEMA["properties"]["standards"],
+    },
+}
 
 
 def application_json(a: Application) -> dict:
     decisions = decisions_for([a.id]).get(a.id, {})
     return {
-        "id": a.id, "call_id": a.call_id, "organization": a.organization.name, "state": a.state.value,
-        "contact_name": a.contact_name, "contact_phone": a.contact_phone, "contact_email": a.contact_email,
-        "submitted_at": a.submitted_at.isoformat() if a.submitted_at else None, "return_message": a.return_message,
+        "id": a.id,
+        "call_id": a.call_id,
+        "organization": a.organization.name,
+        "state": a.state.value,
+        "contact_name": a.contact_name,
+        "contact_phone": a.contact_phone,
+        "contact_email": a.contact_email,
+        "submitted_at": a.submitted_at.isoformat() if a.submitted_at else None,
+        "return_message": a.return_message,
         "standards": [{"standard_id": s.standard_id, "role": s.role.value} for s in a.standards],
-        "answers": [{"requirement_id": x.requirement_id, "statement": x.statement, "version": x.version}
-                    for x in a.answers],
-        "attachments": [{"id": f.id, "requirement_id": f.requirement_id, "filename": f.filename, "size": f.size,
-                         "content_type": f.content_type} for f in a.attachments],
+        "answers": [
+            {"requirement_id": x.requirement_id, "statement": x.statement, "version": x.version}
+            for x in a.answers
+        ],
+        "attachments": [
+            {
+                "id": f.id,
+                "requirement_id": f.requirement_id,
+                "filename": f.filename,
+                "size": f.size,
+                "content_type": f.content_type,
+            }
+            for f in a.attachments
+        ],
         "missing": services.missing_items(a),
-        "decisions": [{"standard_id": d.standard_id, "outcome": d.outcome.value, "reason": d.reason}
-                      for d in decisions.values() if d.published_at is not None],
+        "decisions": [
+            {"standard_id": d.standard_id, "outcome": d.outcome.value, "reason": d.reason}
+            for d in decisions.values()
+            if d.published_at is not None
+        ],
     }
 
 
@@ -66,12 +125,23 @@ def _visible(application_id: int) -> Application:
 def _editable(application_id: int) -> Application:
     application = _visible(application_id)
     if not permissions.can_edit_application(current_user, application):
-        abort(api_error(403, "forbidden", _("Only the applicant organization's users can change an application.")))
+        abort(
+            api_error(
+                403,
+                "forbidden",
+                _("Only the applicant organization's users can change an application."),
+            )
+        )
     return application
 
 
-@api_route("/applications", summary="Your organization's applications (all of a call for the secretariat: ?call_id=)",
-           tags=("applications",), response_schema={"type": "array", "items": APPLICATION_SCHEMA}, errors=(401, 403))
+@api_route(
+    "/applications",
+    summary="Your organization's applications (all of a call for the secretariat: ?call_id=)",
+    tags=("applications",),
+    response_schema={"type": "array", "items": APPLICATION_SCHEMA},
+    errors=(401, 403),
+)
 def applications_list():
     query = select(Application).order_by(Application.id)
     if current_user.role == Role.SECRETARIAT:
@@ -81,21 +151,35 @@ def applications_list():
     elif permissions.can_list_own_applications(current_user):
         query = query.where(Application.organization_id == current_user.organization_id)
     else:
-        return api_error(403, "forbidden", _("Reviewers find applications through the calls they review."))
+        return api_error(
+            403, "forbidden", _("Reviewers find applications through the calls they review.")
+        )
     return [application_json(a) for a in db.session.scalars(query.limit(500))]
 
 
-@api_route("/applications", methods=("POST",), summary="Start your organization's application to a call",
-           tags=("applications",), request_schema={"type": "object", "required": ["call_id"],
-                                                   "properties": {"call_id": {"type": "integer"}}},
-           response_schema=APPLICATION_SCHEMA, success_status=201, errors=(400, 401, 403, 404, 409, 422))
+@api_route(
+    "/applications",
+    methods=("POST",),
+    summary="Start your organization's application to a call",
+    tags=("applications",),
+    request_schema={
+        "type": "object",
+        "required": ["call_id"],
+        "properties": {"call_id": {"type": "integer"}},
+    },
+    response_schema=APPLICATION_SCHEMA,
+    success_status=201,
+    errors=(400, 401, 403, 404, 409, 422),
+)
 def applications_create():
     if not permissions.can_list_own_applications(current_user):
         return api_error(403, "forbidden", _("Only users of a member organization can apply."))
     data = json_body()
     call_id = data.get("call_id")
     if not isinstance(call_id, int):
-        return api_error(422, "invalid", _("call_id must be a call's id."), details={"call_id": "integer"})
+        return api_error(
+            422, "invalid", _("call_id must be a call's id."), details={"call_id": "integer"}
+        )
     call = db.session.get(Call, call_id)
     if call is None or call.state == CallState.DRAFT:
         abort(404)
@@ -103,15 +187,26 @@ def applications_create():
     return application_json(application), 201
 
 
-@api_route("/applications/<int:application_id>", summary="One application", tags=("applications",),
-           response_schema=APPLICATION_SCHEMA, errors=(401, 404))
+@api_route(
+    "/applications/<int:application_id>",
+    summary="One application",
+    tags=("applications",),
+    response_schema=APPLICATION_SCHEMA,
+    errors=(401, 404),
+)
 def applications_get(application_id: int):
     return application_json(_visible(application_id))
 
 
-@api_route("/applications/<int:application_id>", methods=("PATCH",), summary="Change contact and standards",
-           tags=("applications",), request_schema=PATCH_INPUT, response_schema=APPLICATION_SCHEMA,
-           errors=(400, 401, 403, 404, 409, 422))
+@api_route(
+    "/applications/<int:application_id>",
+    methods=("PATCH",),
+    summary="Change contact and standards",
+    tags=("applications",),
+    request_schema=PATCH_INPUT,
+    response_schema=APPLICATION_SCHEMA,
+    errors=(400, 401, 403, 404, 409, 422),
+)
 def applications_patch(application_id: int):
     application = _editable(application_id)
     data = json_body()
@@ -121,49 +216,89 @@ def applications_patch(application_id: int):
         try:
             standards = {int(i["standard_id"]): GroupRole(i["role"]) for i in items}
         except (TypeError, KeyError, ValueError):
-            return api_error(422, "invalid", _("standards must be a list of {standard_id, role: main|participating}."))
+            return api_error(
+                422,
+                "invalid",
+                _("standards must be a list of {standard_id, role: main|participating}."),
+            )
     for key in ("contact_name", "contact_phone", "contact_email"):
         if key in data and not isinstance(data[key], str):
             return api_error(422, "invalid", _("%(field)s must be text.", field=key))
-    services.update_details(application, actor=current_user, standards=standards,
-                            contact_name=data.get("contact_name"), contact_phone=data.get("contact_phone"),
-                            contact_email=data.get("contact_email"))
+    services.update_details(
+        application,
+        actor=current_user,
+        standards=standards,
+        contact_name=data.get("contact_name"),
+        contact_phone=data.get("contact_phone"),
+        contact_email=data.get("contact_email"),
+    )
     return application_json(application)
 
 
-@api_route("/applications/<int:application_id>/answers", methods=("PUT",),
-           summary="Save one answer; a stale version is refused with 409 and both texts",
-           tags=("applications",), request_schema=ANSWER_INPUT,
-           response_schema=ANSWER_INPUT, errors=(400, 401, 403, 404, 409, 422))
+@api_route(
+    "/applications/<int:application_id>/answers",
+    methods=("PUT",),
+    summary="Save one answer; a stale version is refused with 409 and both texts",
+    tags=("applications",),
+    request_schema=ANSWER_INPUT,
+    response_schema=ANSWER_INPUT,
+    errors=(400, 401, 403, 404, 409, 422),
+)
 def applications_answer(application_id: int):
     application = _editable(application_id)
     data = json_body()
     rid, statement, version = data.get("requirement_id"), data.get("statement"), data.get("version")
     if not isinstance(rid, int) or not isinstance(statement, str) or not isinstance(version, int):
-        return api_error(422, "invalid", _("Send requirement_id (number), statement (text) and version (number)."))
-    answer = services.save_answer(application, rid, statement, base_version=version, actor=current_user)
-    return {"requirement_id": rid, "statement": answer.statement if answer else "",
-            "version": answer.version if answer else 0}
+        return api_error(
+            422,
+            "invalid",
+            _("Send requirement_id (number), statement (text) and version (number)."),
+        )
+    answer = services.save_answer(
+        application, rid, statement, base_version=version, actor=current_user
+    )
+    return {
+        "requirement_id": rid,
+        "statement": answer.statement if answer else "",
+        "version": answer.version if answer else 0,
+    }
 
 
-@api_route("/applications/<int:application_id>/attachments", methods=("POST",),
-           summary="Upload an evidence file (multipart: requirement_id, file)", tags=("applications",),
-           success_status=201, errors=(400, 401, 403, 404, 409, 413, 422))
+@api_route(
+    "/applications/<int:application_id>/attachments",
+    methods=("POST",),
+    summary="Upload an evidence file (multipart: requirement_id, file)",
+    tags=("applications",),
+    success_status=201,
+    errors=(400, 401, 403, 404, 409, 413, 422),
+)
 def applications_upload(application_id: int):
     application = _editable(application_id)
     upload = request.files.get("file")
     rid = request.form.get("requirement_id", type=int)
     if upload is None or not upload.filename or not rid:
-        return api_error(400, "bad_request", _("Send multipart/form-data with requirement_id and file."))
-    f = services.add_attachment(application, rid, filename=upload.filename, data=read_upload(upload),
-                                actor=current_user)
-    return {"id": f.id, "requirement_id": f.requirement_id, "filename": f.filename, "size": f.size,
-            "content_type": f.content_type}, 201
+        return api_error(
+            400, "bad_request", _("Send multipart/form-data with requirement_id and file.")
+        )
+    f = services.add_attachment(
+        application, rid, filename=upload.filename, data=read_upload(upload), actor=current_user
+    )
+    return {
+        "id": f.id,
+        "requirement_id": f.requirement_id,
+        "filename": f.filename,
+        "size": f.size,
+        "content_type": f.content_type,
+    }, 201
 
 
-@api_route("/applications/<int:application_id>/attachments/<int:attachment_id>",
-           summary="Download an evidence file", tags=("applications",), errors=(401, 404),
-           response_content_type="application/octet-stream")
+@api_route(
+    "/applications/<int:application_id>/attachments/<int:attachment_id>",
+    summary="Download an evidence file",
+    tags=("applications",),
+    errors=(401, 404),
+    response_content_type="application/octet-stream",
+)
 def applications_download(application_id: int, attachment_id: int):
     application = _visible(application_id)
     for f in application.attachments:
@@ -172,16 +307,28 @@ def applications_download(application_id: int, attachment_id: int):
     abort(404)
 
 
-@api_route("/applications/<int:application_id>/submit", methods=("POST",), summary="Submit the application",
-           tags=("applications",), response_schema=APPLICATION_SCHEMA, errors=(401, 403, 404, 409, 422))
+@api_route(
+    "/applications/<int:application_id>/submit",
+    methods=("POST",),
+    summary="Submit the application",
+    tags=("applications",),
+    response_schema=APPLICATION_SCHEMA,
+    errors=(401, 403, 404, 409, 422),
+)
 def applications_submit(application_id: int):
     application = _editable(application_id)
     services.submit(application, actor=current_user)
     return application_json(application)
 
 
-@api_route("/applications/<int:application_id>/withdraw", methods=("POST",), summary="Withdraw the application",
-           tags=("applications",), response_schema=APPLICATION_SCHEMA, errors=(401, 403, 404, 409))
+@api_route(
+    "/applications/<int:application_id>/withdraw",
+    methods=("POST",),
+    summary="Withdraw the application",
+    tags=("applications",),
+    response_schema=APPLICATION_SCHEMA,
+    errors=(401, 403, 404, 409),
+)
 def applications_withdraw(application_id: int):
     application = _editable(application_id)
     services.withdraw(application, actor=current_user)

@@ -67,7 +67,9 @@ def _require_login(view: Callable) -> Callable:
     def wrapper(*args, **kwargs):
         if not current_user.is_authenticated:
             return api_error(
-                401, "unauthorized", _("Log in or send a valid API token (Authorization: Bearer …).")
+                401,
+                "unauthorized",
+                _("Log in or send a valid API token (Authorization: Bearer …)."),
             )
         return view(*args, **kwargs)
 
@@ -82,7 +84,9 @@ def json_body() -> dict:
     if not isinstance(data, dict):
         abort(
             api_error(
-                400, "malformed_json", _("The request body must be a JSON object (Content-Type: application/json).")
+                400,
+                "malformed_json",
+                _("The request body must be a JSON object (Content-Type: application/json)."),
             )
         )
     return data

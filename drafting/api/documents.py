@@ -23,33 +23,53 @@ ERRORS = (400, 401, 403, 404, 422)
 DOCUMENT_SCHEMA = {
     "type": "object",
     "properties": {
-        "id": {"type": "integer"}, "number": {"type": "string"}, "title_zh": {"type": "string"},
-        "title_en": {"type": "string"}, "ics": {"type": "string"}, "ccs": {"type": "string"},
-        "issuing_body": {"type": "string"}, "stage": {"type": "string", "enum": [s.value for s in DocumentStage]},
-        "drafting_group_id": {"type": "integer"}, "head_revision_id": {"type": ["integer", "null"]},
+        "id": {"type": "integer"},
+        "number": {"type": "string"},
+        "title_zh": {"type": "string"},
+        "title_en": {"type": "string"},
+        "ics": {"type": "string"},
+        "ccs": {"type": "string"},
+        "issuing_body": {"type": "string"},
+        "stage": {"type": "string", "enum": [s.value for s in DocumentStage]},
+        "drafting_group_id": {"type": "integer"},
+        "head_revision_id": {"type": ["integer", "null"]},
         "comment_period_ends_at": {"type": ["string", "null"], "format": "date-time"},
         "comments_public": {"type": "boolean"},
         "planned_published_on": {"type": ["string", "null"], "format": "date"},
         "planned_implemented_on": {"type": ["string", "null"], "format": "date"},
-        "can_edit": {"type": "boolean"}, "can_comment": {"type": "boolean"},
+        "can_edit": {"type": "boolean"},
+        "can_comment": {"type": "boolean"},
     },
 }
 REVISION_SCHEMA = {
     "type": "object",
     "properties": {
-        "id": {"type": "integer"}, "number": {"type": "integer"}, "parent_id": {"type": ["integer", "null"]},
-        "author": {"type": ["string", "null"]}, "created_at": {"type": "string", "format": "date-time"},
-        "message": {"type": "string"}, "sha256": {"type": "string"}, "size": {"type": "integer"},
-        "stage": {"type": "string"}, "text": {"type": "string", "description": "only on a single revision"},
+        "id": {"type": "integer"},
+        "number": {"type": "integer"},
+        "parent_id": {"type": ["integer", "null"]},
+        "author": {"type": ["string", "null"]},
+        "created_at": {"type": "string", "format": "date-time"},
+        "message": {"type": "string"},
+        "sha256": {"type": "string"},
+        "size": {"type": "integer"},
+        "stage": {"type": "string"},
+        "text": {"type": "string", "description": "only on a single revision"},
     },
 }
 COMMENT_SCHEMA = {
     "type": "object",
     "properties": {
-        "id": {"type": "integer"}, "revision_id": {"type": "integer"}, "parent_id": {"type": ["integer", "null"]},
-        "clause": {"type": "string"}, "quote": {"type": "string"}, "type": {"type": "string", "enum": ["ge", "te", "ed"]},
-        "comment": {"type": "string"}, "proposed_change": {"type": "string"}, "author": {"type": "string"},
-        "organization": {"type": "string"}, "created_at": {"type": "string", "format": "date-time"},
+        "id": {"type": "integer"},
+        "revision_id": {"type": "integer"},
+        "parent_id": {"type": ["integer", "null"]},
+        "clause": {"type": "string"},
+        "quote": {"type": "string"},
+        "type": {"type": "string", "enum": ["ge", "te", "ed"]},
+        "comment": {"type": "string"},
+        "proposed_change": {"type": "string"},
+        "author": {"type": "string"},
+        "organization": {"type": "string"},
+        "created_at": {"type": "string", "format": "date-time"},
         "resolution": {"type": ["string", "null"], "enum": [r.value for r in Resolution] + [None]},
         "resolution_reason": {"type": "string"},
     },
@@ -62,13 +82,26 @@ def _locale() -> str:
 
 def document_json(d: StandardDocument) -> dict:
     return {
-        "id": d.id, "number": d.number, "title_zh": d.title_zh, "title_en": d.title_en, "ics": d.ics, "ccs": d.ccs,
-        "issuing_body": d.issuing_body, "stage": d.stage.value, "drafting_group_id": d.drafting_group_id,
+        "id": d.id,
+        "number": d.number,
+        "title_zh": d.title_zh,
+        "title_en": d.title_en,
+        "ics": d.ics,
+        "ccs": d.ccs,
+        "issuing_body": d.issuing_body,
+        "stage": d.stage.value,
+        "drafting_group_id": d.drafting_group_id,
         "head_revision_id": d.head_revision_id,
-        "comment_period_ends_at": d.comment_period_ends_at.isoformat() if d.comment_period_ends_at else None,
+        "comment_period_ends_at": d.comment_period_ends_at.isoformat()
+        if d.comment_period_ends_at
+        else None,
         "comments_public": d.comments_public,
-        "planned_published_on": d.planned_published_on.isoformat() if d.planned_published_on else None,
-        "planned_implemented_on": d.planned_implemented_on.isoformat() if d.planned_implemented_on else None,
+        "planned_published_on": d.planned_published_on.isoformat()
+        if d.planned_published_on
+        else None,
+        "planned_implemented_on": d.planned_implemented_on.isoformat()
+        if d.planned_implemented_on
+        else None,
         "can_edit": permissions.can_edit_document(current_user, d),
         "can_comment": permissions.can_comment(current_user, d),
     }
@@ -76,8 +109,14 @@ def document_json(d: StandardDocument) -> dict:
 
 def revision_json(r: Revision, *, text: bool = False) -> dict:
     data = {
-        "id": r.id, "number": r.number, "parent_id": r.parent_id, "author": r.author.name if r.author else None,
-        "created_at": r.created_at.isoformat(), "message": r.message, "sha256": r.sha256, "size": r.size,
+        "id": r.id,
+        "number": r.number,
+        "parent_id": r.parent_id,
+        "author": r.author.name if r.author else None,
+        "created_at": r.created_at.isoformat(),
+        "message": r.message,
+        "sha256": r.sha256,
+        "size": r.size,
         "stage": r.stage.value,
     }
     if text:
@@ -87,10 +126,19 @@ def revision_json(r: Revision, *, text: bool = False) -> dict:
 
 def comment_json(c: Comment) -> dict:
     return {
-        "id": c.id, "revision_id": c.revision_id, "parent_id": c.parent_id, "clause": c.clause, "quote": c.quote,
-        "type": c.type.value, "comment": c.body, "proposed_change": c.proposed_change, "author": c.author_name,
-        "organization": c.organization_name, "created_at": c.created_at.isoformat(),
-        "resolution": c.resolution.value if c.resolution else None, "resolution_reason": c.resolution_reason,
+        "id": c.id,
+        "revision_id": c.revision_id,
+        "parent_id": c.parent_id,
+        "clause": c.clause,
+        "quote": c.quote,
+        "type": c.type.value,
+        "comment": c.body,
+        "proposed_change": c.proposed_change,
+        "author": c.author_name,
+        "organization": c.organization_name,
+        "created_at": c.created_at.isoformat(),
+        "resolution": c.resolution.value if c.resolution else None,
+        "resolution_reason": c.resolution_reason,
     }
 
 
@@ -106,7 +154,11 @@ def _document(document_id: int, check=permissions.can_view_document) -> Standard
 def _revision(document: StandardDocument, revision_id: int) -> Revision:
     revision = queries.revision_of(document, revision_id)
     if revision is None:
-        abort(api_error(404, "not_found", _("There is no revision %(id)d in this document.", id=revision_id)))
+        abort(
+            api_error(
+                404, "not_found", _("There is no revision %(id)d in this document.", id=revision_id)
+            )
+        )
     return revision
 
 
@@ -114,10 +166,16 @@ def _require_fields(data: dict, spec: dict[str, type]) -> None:
     errors = {}
     for name, kind in spec.items():
         value = data.get(name)
-        if value is None or (kind is str and not isinstance(value, str)) or (
-            kind is int and (not isinstance(value, int) or isinstance(value, bool))
+        if (
+            value is None
+            or (kind is str and not isinstance(value, str))
+            or (kind is int and (not isinstance(value, int) or isinstance(value, bool)))
         ):
-            errors[name] = [_("This field is required.") if value is None else _("This field has the wrong type.")]
+            errors[name] = [
+                _("This field is required.")
+                if value is None
+                else _("This field has the wrong type.")
+            ]
         elif kind is str and not value.strip() and name != "text":
             errors[name] = [_("This field is required.")]
     if errors:
@@ -131,18 +189,41 @@ def _service_error(exc: ServiceError):
 
 # --- documents -------------------------------------------------------------
 
-@api_route("/documents", summary="Documents you can see", tags=TAGS,
-           response_schema={"type": "array", "items": DOCUMENT_SCHEMA}, errors=(401,))
+
+@api_route(
+    "/documents",
+    summary="Documents you can see",
+    tags=TAGS,
+    response_schema={"type": "array", "items": DOCUMENT_SCHEMA},
+    errors=(401,),
+)
 def documents_list():
     return [document_json(d) for d in queries.visible_documents(current_user)]
 
 
-@api_route("/documents", methods=("POST",), summary="Create a document from the skeleton (secretariat)", tags=TAGS,
-           request_schema={"type": "object", "required": ["number", "title_zh", "drafting_group_id"], "properties": {
-               "number": {"type": "string"}, "title_zh": {"type": "string"}, "title_en": {"type": "string"},
-               "ics": {"type": "string"}, "ccs": {"type": "string"}, "issuing_body": {"type": "string"},
-               "drafting_group_id": {"type": "integer"}, "text": {"type": "string"}}},
-           response_schema=DOCUMENT_SCHEMA, success_status=201, errors=ERRORS)
+@api_route(
+    "/documents",
+    methods=("POST",),
+    summary="Create a document from the skeleton (secretariat)",
+    tags=TAGS,
+    request_schema={
+        "type": "object",
+        "required": ["number", "title_zh", "drafting_group_id"],
+        "properties": {
+            "number": {"type": "string"},
+            "title_zh": {"type": "string"},
+            "title_en": {"type": "string"},
+            "ics": {"type": "string"},
+            "ccs": {"type": "string"},
+            "issuing_body": {"type": "string"},
+            "drafting_group_id": {"type": "integer"},
+            "text": {"type": "string"},
+        },
+    },
+    response_schema=DOCUMENT_SCHEMA,
+    success_status=201,
+    errors=ERRORS,
+)
 def documents_create():
     if not permissions.can_create_document(current_user):
         return api_error(403, "forbidden", _("Only the secretariat creates documents."))
@@ -150,87 +231,156 @@ def documents_create():
     _require_fields(data, {"number": str, "title_zh": str, "drafting_group_id": int})
     group = db.session.get(DraftingGroup, data["drafting_group_id"])
     if group is None:
-        return api_error(422, "invalid", _("Some fields are missing or invalid."),
-                         fields={"drafting_group_id": [_("There is no such drafting group.")]})
+        return api_error(
+            422,
+            "invalid",
+            _("Some fields are missing or invalid."),
+            fields={"drafting_group_id": [_("There is no such drafting group.")]},
+        )
     kwargs = {k: str(data.get(k) or "") for k in ("title_en", "ics", "ccs", "issuing_body")}
     if isinstance(data.get("text"), str):
         kwargs["text"] = data["text"]
     try:
-        document = services.create_document(number=data["number"], title_zh=data["title_zh"], group=group,
-                                            actor=current_user, **kwargs)
+        document = services.create_document(
+            number=data["number"],
+            title_zh=data["title_zh"],
+            group=group,
+            actor=current_user,
+            **kwargs,
+        )
     except ServiceError as exc:
         return _service_error(exc)
     return document_json(document), 201
 
 
-@api_route("/documents/<int:document_id>", summary="A document", tags=TAGS, response_schema=DOCUMENT_SCHEMA,
-           errors=(401, 403, 404))
+@api_route(
+    "/documents/<int:document_id>",
+    summary="A document",
+    tags=TAGS,
+    response_schema=DOCUMENT_SCHEMA,
+    errors=(401, 403, 404),
+)
 def document_get(document_id: int):
     return document_json(_document(document_id))
 
 
 # --- revisions -------------------------------------------------------------
 
-@api_route("/documents/<int:document_id>/revisions", summary="Revisions of a document, newest first", tags=TAGS,
-           response_schema={"type": "array", "items": REVISION_SCHEMA}, errors=(401, 403, 404))
+
+@api_route(
+    "/documents/<int:document_id>/revisions",
+    summary="Revisions of a document, newest first",
+    tags=TAGS,
+    response_schema={"type": "array", "items": REVISION_SCHEMA},
+    errors=(401, 403, 404),
+)
 def revisions_list(document_id: int):
     return [revision_json(r) for r in queries.revisions_of(_document(document_id))]
 
 
 @api_route(
-    "/documents/<int:document_id>/revisions", methods=("POST",),
+    "/documents/<int:document_id>/revisions",
+    methods=("POST",),
     summary="Save a new revision; merged three-way if the head moved since base_revision_id (409 on a conflict)",
     tags=TAGS,
-    request_schema={"type": "object", "required": ["text", "base_revision_id"], "properties": {
-        "text": {"type": "string"}, "base_revision_id": {"type": "integer"}, "message": {"type": "string"}}},
-    response_schema={"type": "object", "properties": {
-        "revision": REVISION_SCHEMA, "created": {"type": "boolean"}, "merged": {"type": "boolean"},
-        "merged_revisions": {"type": "array", "items": {"type": "integer"}},
-        "merged_authors": {"type": "array", "items": {"type": "string"}}}},
-    success_status=201, errors=(400, 401, 403, 404, 409, 413, 422),
+    request_schema={
+        "type": "object",
+        "required": ["text", "base_revision_id"],
+        "properties": {
+            "text": {"type": "string"},
+            "base_revision_id": {"type": "integer"},
+            "message": {"type": "string"},
+        },
+    },
+    response_schema={
+        "type": "object",
+        "properties": {
+            "revision": REVISION_SCHEMA,
+            "created": {"type": "boolean"},
+            "merged": {"type": "boolean"},
+            "merged_revisions": {"type": "array", "items": {"type": "integer"}},
+            "merged_authors": {"type": "array", "items": {"type": "string"}},
+        },
+    },
+    success_status=201,
+    errors=(400, 401, 403, 404, 409, 413, 422),
 )
 def revisions_create(document_id: int):
     document = _document(document_id, permissions.can_edit_document)
     data = json_body()
     _require_fields(data, {"text": str, "base_revision_id": int})
     try:
-        result = services.save_revision(document, data["text"], data["base_revision_id"],
-                                        str(data.get("message") or ""), actor=current_user)
+        result = services.save_revision(
+            document,
+            data["text"],
+            data["base_revision_id"],
+            str(data.get("message") or ""),
+            actor=current_user,
+        )
     except services.SaveConflict as exc:
         return api_error(409, "conflict", exc.message, **exc.details)
     except ServiceError as exc:
         return _service_error(exc)
     body = {
-        "revision": revision_json(result.revision), "created": result.created, "merged": result.merged,
-        "merged_revisions": [r.number for r in result.merged_revisions], "merged_authors": result.merged_authors,
+        "revision": revision_json(result.revision),
+        "created": result.created,
+        "merged": result.merged,
+        "merged_revisions": [r.number for r in result.merged_revisions],
+        "merged_authors": result.merged_authors,
     }
     return body, (201 if result.created else 200)
 
 
-@api_route("/documents/<int:document_id>/revisions/<int:revision_id>", summary="A revision with its text",
-           tags=TAGS, response_schema=REVISION_SCHEMA, errors=(401, 403, 404))
+@api_route(
+    "/documents/<int:document_id>/revisions/<int:revision_id>",
+    summary="A revision with its text",
+    tags=TAGS,
+    response_schema=REVISION_SCHEMA,
+    errors=(401, 403, 404),
+)
 def revision_get(document_id: int, revision_id: int):
     document = _document(document_id)
     return revision_json(_revision(document, revision_id), text=True)
 
 
-@api_route("/documents/<int:document_id>/diff", summary="Differences between two revisions (?from=&to=)",
-           tags=TAGS, response_schema={"type": "object"}, errors=(401, 403, 404, 422))
+@api_route(
+    "/documents/<int:document_id>/diff",
+    summary="Differences between two revisions (?from=&to=)",
+    tags=TAGS,
+    response_schema={"type": "object"},
+    errors=(401, 403, 404, 422),
+)
 def diff_get(document_id: int):
     document = _document(document_id)
     old_id, new_id = request.args.get("from", type=int), request.args.get("to", type=int)
     if old_id is None or new_id is None:
-        return api_error(422, "invalid", _("Give the revisions to compare as ?from=<id>&to=<id>."),
-                         fields={k: [_("This field is required.")] for k, v in (("from", old_id), ("to", new_id))
-                                 if v is None})
+        return api_error(
+            422,
+            "invalid",
+            _("Give the revisions to compare as ?from=<id>&to=<id>."),
+            fields={
+                k: [_("This field is required.")]
+                for k, v in (("from", old_id), ("to", new_id))
+                if v is None
+            },
+        )
     old, new = _revision(document, old_id), _revision(document, new_id)
     result = diff_revisions(old.text, new.text)
     return {
-        "from": revision_json(old), "to": revision_json(new),
-        "stats": {"lines_added": result.stats.lines_added, "lines_removed": result.stats.lines_removed,
-                  "chars_inserted": result.stats.chars_inserted, "chars_deleted": result.stats.chars_deleted},
-        "inline": [{"kind": s.kind, "text": s.text} if hasattr(s, "text") else {"kind": "skip", "count": s.count}
-                   for s in result.inline],
+        "from": revision_json(old),
+        "to": revision_json(new),
+        "stats": {
+            "lines_added": result.stats.lines_added,
+            "lines_removed": result.stats.lines_removed,
+            "chars_inserted": result.stats.chars_inserted,
+            "chars_deleted": result.stats.chars_deleted,
+        },
+        "inline": [
+            {"kind": s.kind, "text": s.text}
+            if hasattr(s, "text")
+            else {"kind": "skip", "count": s.count}
+            for s in result.inline
+        ],
         "inline_html": str(render_inline_html(result)),
         "side_by_side_html": str(render_side_by_side_html(result)),
     }
@@ -238,53 +388,105 @@ def diff_get(document_id: int):
 
 # --- comments --------------------------------------------------------------
 
-@api_route("/documents/<int:document_id>/comments",
-           summary="Comments, filtered by ?status=open|resolved|accepted|…, ?clause=, ?organization=", tags=TAGS,
-           response_schema={"type": "array", "items": COMMENT_SCHEMA}, errors=(401, 403, 404))
+
+@api_route(
+    "/documents/<int:document_id>/comments",
+    summary="Comments, filtered by ?status=open|resolved|accepted|…, ?clause=, ?organization=",
+    tags=TAGS,
+    response_schema={"type": "array", "items": COMMENT_SCHEMA},
+    errors=(401, 403, 404),
+)
 def comments_list(document_id: int):
     document = _document(document_id)
     threads = queries.comment_threads(document, queries.CommentFilters.from_args(request.args))
-    return [{**comment_json(t.comment), "replies": [comment_json(r) for r in t.replies]} for t in threads]
+    return [
+        {**comment_json(t.comment), "replies": [comment_json(r) for r in t.replies]}
+        for t in threads
+    ]
 
 
-@api_route("/documents/<int:document_id>/comments", methods=("POST",),
-           summary="Comment on a clause of a revision, or reply (parent_id)", tags=TAGS,
-           request_schema={"type": "object", "required": ["comment"], "properties": {
-               "comment": {"type": "string"}, "revision_id": {"type": "integer"}, "clause": {"type": "string"},
-               "quote": {"type": "string"}, "type": {"type": "string", "enum": ["ge", "te", "ed"]},
-               "proposed_change": {"type": "string"}, "parent_id": {"type": "integer"}}},
-           response_schema=COMMENT_SCHEMA, success_status=201, errors=ERRORS + (409,))
+@api_route(
+    "/documents/<int:document_id>/comments",
+    methods=("POST",),
+    summary="Comment on a clause of a revision, or reply (parent_id)",
+    tags=TAGS,
+    request_schema={
+        "type": "object",
+        "required": ["comment"],
+        "properties": {
+            "comment": {"type": "string"},
+            "revision_id": {"type": "integer"},
+            "clause": {"type": "string"},
+            "quote": {"type": "string"},
+            "type": {"type": "string", "enum": ["ge", "te", "ed"]},
+            "proposed_change": {"type": "string"},
+            "parent_id": {"type": "integer"},
+        },
+    },
+    response_schema=COMMENT_SCHEMA,
+    success_status=201,
+    errors=ERRORS + (409,),
+)
 def comments_create(document_id: int):
     document = _document(document_id, permissions.can_comment)
     data = json_body()
     _require_fields(data, {"comment": str})
     try:
         if data.get("parent_id") is not None:
-            parent = db.session.get(Comment, data["parent_id"]) if isinstance(data["parent_id"], int) else None
+            parent = (
+                db.session.get(Comment, data["parent_id"])
+                if isinstance(data["parent_id"], int)
+                else None
+            )
             if parent is None or parent.document_id != document.id:
-                return api_error(422, "invalid", _("Some fields are missing or invalid."),
-                                 fields={"parent_id": [_("There is no such comment in this document.")]})
+                return api_error(
+                    422,
+                    "invalid",
+                    _("Some fields are missing or invalid."),
+                    fields={"parent_id": [_("There is no such comment in this document.")]},
+                )
             comment = services.reply(parent, body=data["comment"], actor=current_user)
             return comment_json(comment), 201
         revision = document.head_revision
         if data.get("revision_id") is not None:
-            revision = _revision(document, data["revision_id"]) if isinstance(data["revision_id"], int) else None
+            revision = (
+                _revision(document, data["revision_id"])
+                if isinstance(data["revision_id"], int)
+                else None
+            )
         outline = {h.display_number for h in render(revision.text).outline}
         comment = services.add_comment(
-            document, revision=revision, body=data["comment"], clause=str(data.get("clause") or ""),
-            quote=str(data.get("quote") or ""), type=str(data.get("type") or CommentType.TECHNICAL.value),
-            proposed_change=str(data.get("proposed_change") or ""), actor=current_user, outline_numbers=outline,
+            document,
+            revision=revision,
+            body=data["comment"],
+            clause=str(data.get("clause") or ""),
+            quote=str(data.get("quote") or ""),
+            type=str(data.get("type") or CommentType.TECHNICAL.value),
+            proposed_change=str(data.get("proposed_change") or ""),
+            actor=current_user,
+            outline_numbers=outline,
         )
     except ServiceError as exc:
         return _service_error(exc)
     return comment_json(comment), 201
 
 
-@api_route("/documents/<int:document_id>/comments/<int:comment_id>/resolution", methods=("PUT",),
-           summary="Resolve a comment: accepted, partly_accepted or not_accepted, with the reason", tags=TAGS,
-           request_schema={"type": "object", "required": ["resolution"], "properties": {
-               "resolution": {"type": "string", "enum": [r.value for r in Resolution]}, "reason": {"type": "string"}}},
-           response_schema=COMMENT_SCHEMA, errors=ERRORS + (409,))
+@api_route(
+    "/documents/<int:document_id>/comments/<int:comment_id>/resolution",
+    methods=("PUT",),
+    summary="Resolve a comment: accepted, partly_accepted or not_accepted, with the reason",
+    tags=TAGS,
+    request_schema={
+        "type": "object",
+        "required": ["resolution"],
+        "properties": {
+            "resolution": {"type": "string", "enum": [r.value for r in Resolution]},
+            "reason": {"type": "string"},
+        },
+    },
+    response_schema=COMMENT_SCHEMA,
+    errors=ERRORS + (409,),
+)
 def comment_resolution_put(document_id: int, comment_id: int):
     document = _document(document_id, permissions.can_resolve_comments)
     comment = db.session.get(Comment, comment_id)
@@ -293,8 +495,9 @@ def comment_resolution_put(document_id: int, comment_id: int):
     data = json_body()
     _require_fields(data, {"resolution": str})
     try:
-        services.resolve_comment(comment, data["resolution"], reason=str(data.get("reason") or ""),
-                                 actor=current_user)
+        services.resolve_comment(
+            comment, data["resolution"], reason=str(data.get("reason") or ""), actor=current_user
+        )
     except ServiceError as exc:
         return _service_error(exc)
     return comment_json(comment)
@@ -302,44 +505,76 @@ def comment_resolution_put(document_id: int, comment_id: int):
 
 # --- stage and checks ------------------------------------------------------
 
-@api_route("/documents/<int:document_id>/stage", methods=("POST",),
-           summary="Move the document to another stage (checks must be clean unless the secretariat overrides)",
-           tags=TAGS,
-           request_schema={"type": "object", "required": ["stage"], "properties": {
-               "stage": {"type": "string", "enum": [s.value for s in DocumentStage]},
-               "override_checks": {"type": "boolean"}, "reason": {"type": "string"}}},
-           response_schema=DOCUMENT_SCHEMA, errors=ERRORS + (409,))
+
+@api_route(
+    "/documents/<int:document_id>/stage",
+    methods=("POST",),
+    summary="Move the document to another stage (checks must be clean unless the secretariat overrides)",
+    tags=TAGS,
+    request_schema={
+        "type": "object",
+        "required": ["stage"],
+        "properties": {
+            "stage": {"type": "string", "enum": [s.value for s in DocumentStage]},
+            "override_checks": {"type": "boolean"},
+            "reason": {"type": "string"},
+        },
+    },
+    response_schema=DOCUMENT_SCHEMA,
+    errors=ERRORS + (409,),
+)
 def stage_post(document_id: int):
     document = _document(document_id, permissions.can_move_stage)
     data = json_body()
     _require_fields(data, {"stage": str})
     try:
-        services.transition(document, data["stage"], actor=current_user,
-                            override_checks=bool(data.get("override_checks")), reason=str(data.get("reason") or ""),
-                            locale=_locale())
+        services.transition(
+            document,
+            data["stage"],
+            actor=current_user,
+            override_checks=bool(data.get("override_checks")),
+            reason=str(data.get("reason") or ""),
+            locale=_locale(),
+        )
     except ServiceError as exc:
         return _service_error(exc)
     return document_json(document)
 
 
-@api_route("/documents/<int:document_id>/checks",
-           summary="Findings of the checks on the latest revision (or ?revision=<id>)", tags=TAGS,
-           response_schema={"type": "object", "properties": {
-               "revision_id": {"type": "integer"}, "errors": {"type": "integer"},
-               "findings": {"type": "array", "items": {"type": "object"}}}},
-           errors=(401, 403, 404))
+@api_route(
+    "/documents/<int:document_id>/checks",
+    summary="Findings of the checks on the latest revision (or ?revision=<id>)",
+    tags=TAGS,
+    response_schema={
+        "type": "object",
+        "properties": {
+            "revision_id": {"type": "integer"},
+            "errors": {"type": "integer"},
+            "findings": {"type": "array", "items": {"type": "object"}},
+        },
+    },
+    errors=(401, 403, 404),
+)
 def checks_get(document_id: int):
     document = _document(document_id)
     revision_id = request.args.get("revision", type=int)
     revision = _revision(document, revision_id) if revision_id else document.head_revision
     findings = run_checks(revision.text, include_counts=request.args.get("counts") == "1")
-    return {"revision_id": revision.id, "errors": sum(f.severity == "error" for f in findings),
-            "findings": [f.to_dict(_locale()) for f in findings]}
+    return {
+        "revision_id": revision.id,
+        "errors": sum(f.severity == "error" for f in findings),
+        "findings": [f.to_dict(_locale()) for f in findings],
+    }
 
 
-@api_route("/documents/<int:document_id>/export.pdf", summary="The PDF of the latest revision (or ?revision=<id>)",
-           tags=TAGS, response_content_type="application/pdf", response_schema={"type": "string", "format": "binary"},
-           errors=(401, 403, 404, 422))
+@api_route(
+    "/documents/<int:document_id>/export.pdf",
+    summary="The PDF of the latest revision (or ?revision=<id>)",
+    tags=TAGS,
+    response_content_type="application/pdf",
+    response_schema={"type": "string", "format": "binary"},
+    errors=(401, 403, 404, 422),
+)
 def export_pdf_get(document_id: int):
     from drafting.documents.views import _pdf_response
     from drafting.export import ExportError
@@ -360,9 +595,13 @@ ATTACHMENT_SCHEMA = {
     "type": "object",
     "properties": {
         "name": {"type": "string", "description": "the name the text uses: ![图题](name)"},
-        "markdown": {"type": "string"}, "content_type": {"type": "string", "enum": ["image/png", "image/jpeg"]},
-        "size": {"type": "integer"}, "sha256": {"type": "string"}, "url": {"type": "string"},
-        "uploaded_by": {"type": ["string", "null"]}, "created_at": {"type": "string", "format": "date-time"},
+        "markdown": {"type": "string"},
+        "content_type": {"type": "string", "enum": ["image/png", "image/jpeg"]},
+        "size": {"type": "integer"},
+        "sha256": {"type": "string"},
+        "url": {"type": "string"},
+        "uploaded_by": {"type": ["string", "null"]},
+        "created_at": {"type": "string", "format": "date-time"},
     },
 }
 
@@ -371,47 +610,80 @@ def attachment_json(a) -> dict:
     from flask import url_for
 
     return {
-        "name": a.name, "markdown": a.markdown, "content_type": a.content_type, "size": a.size, "sha256": a.sha256,
+        "name": a.name,
+        "markdown": a.markdown,
+        "content_type": a.content_type,
+        "size": a.size,
+        "sha256": a.sha256,
         "url": url_for("documents.attachment", document_id=a.document_id, name=a.name),
-        "uploaded_by": a.uploaded_by.name if a.uploaded_by else None, "created_at": a.created_at.isoformat(),
+        "uploaded_by": a.uploaded_by.name if a.uploaded_by else None,
+        "created_at": a.created_at.isoformat(),
     }
 
 
-@api_route("/documents/<int:document_id>/attachments", summary="The document's images, by name", tags=TAGS,
-           response_schema={"type": "array", "items": ATTACHMENT_SCHEMA}, errors=(401, 403, 404))
+@api_route(
+    "/documents/<int:document_id>/attachments",
+    summary="The document's images, by name",
+    tags=TAGS,
+    response_schema={"type": "array", "items": ATTACHMENT_SCHEMA},
+    errors=(401, 403, 404),
+)
 def attachments_list(document_id: int):
     document = _document(document_id)
     return [attachment_json(a) for a in services.attachments_of(document)]
 
 
-@api_route("/documents/<int:document_id>/attachments", methods=("POST",),
-           summary="Upload a PNG or JPEG image (multipart/form-data: file, optional name); "
-                   "an image with the same name is replaced", tags=TAGS,
-           response_schema=ATTACHMENT_SCHEMA, success_status=201, errors=(400, 401, 403, 404, 409, 413, 422))
+@api_route(
+    "/documents/<int:document_id>/attachments",
+    methods=("POST",),
+    summary="Upload a PNG or JPEG image (multipart/form-data: file, optional name); "
+    "an image with the same name is replaced",
+    tags=TAGS,
+    response_schema=ATTACHMENT_SCHEMA,
+    success_status=201,
+    errors=(400, 401, 403, 404, 409, 413, 422),
+)
 def attachments_create(document_id: int):
     from drafting.applications.uploads import read_upload
 
     document = _document(document_id, permissions.can_edit_document)
     upload = request.files.get("file")
     if upload is None or not upload.filename:
-        return api_error(422, "invalid", _("Send the image as the multipart field “file”."),
-                         fields={"file": [_("This field is required.")]})
+        return api_error(
+            422,
+            "invalid",
+            _("Send the image as the multipart field “file”."),
+            fields={"file": [_("This field is required.")]},
+        )
     try:
-        att = services.add_attachment(document, filename=upload.filename, data=read_upload(upload),
-                                      name=request.form.get("name"), actor=current_user)
+        att = services.add_attachment(
+            document,
+            filename=upload.filename,
+            data=read_upload(upload),
+            name=request.form.get("name"),
+            actor=current_user,
+        )
     except ServiceError as exc:
         return _service_error(exc)
     return attachment_json(att), 201
 
 
-@api_route("/documents/<int:document_id>/attachments/<name>", methods=("DELETE",),
-           summary="Remove an image (figures naming it show a placeholder)", tags=TAGS,
-           response_schema={"type": "object"}, success_status=204, errors=(401, 403, 404, 409))
+@api_route(
+    "/documents/<int:document_id>/attachments/<name>",
+    methods=("DELETE",),
+    summary="Remove an image (figures naming it show a placeholder)",
+    tags=TAGS,
+    response_schema={"type": "object"},
+    success_status=204,
+    errors=(401, 403, 404, 409),
+)
 def attachment_delete(document_id: int, name: str):
     document = _document(document_id, permissions.can_edit_document)
     att = services.attachment_of(document, name)
     if att is None:
-        return api_error(404, "not_found", _("There is no image %(name)s in this document.", name=name))
+        return api_error(
+            404, "not_found", _("There is no image %(name)s in this document.", name=name)
+        )
     try:
         services.remove_attachment(document, att, actor=current_user)
     except ServiceError as exc:

@@ -72,7 +72,9 @@ def build_openapi(app: Flask) -> dict:
             for status in doc["errors"]:
                 op["responses"][str(status)] = {
                     "description": _STATUS_TEXT.get(status, "Error"),
-                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+                    "content": {
+                        "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}
+                    },
                 }
             if not doc["auth"]:
                 op["security"] = []

@@ -15,45 +15,90 @@ from drafting.reviews import permissions, services
 from drafting.reviews.models import Assessment, Decision, Outcome, Rating
 from drafting.reviews.queries import load_call
 
-ASSESSMENT_SCHEMA = {"type": "object", "properties": {
-    "requirement_id": {"type": "integer"}, "reviewer": {"type": "string"},
-    "rating": {"type": "string", "enum": ["met", "partly_met", "not_met"]},
-    "score": {"type": "integer", "minimum": 0, "maximum": 10}, "reason": {"type": "string"}}}
-DECISION_SCHEMA = {"type": "object", "properties": {
-    "application_id": {"type": "integer"}, "standard_id": {"type": "integer"},
-    "outcome": {"type": "string", "enum": ["main", "participating", "rejected"]}, "reason": {"type": "string"},
-    "published": {"type": "boolean"}}}
+ASSESSMENT_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "requirement_id": {"type": "integer"},
+        "reviewer": {"type": "string"},
+        "rating": {"type": "string", "enum": ["met", "partly_met", "not_met"]},
+        "score": {"type": "integer", "minimum": 0, "maximum": 10},
+        "reason": {"type": "string"},
+    },
+}
+DECISION_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "application_id": {"type": "integer"},
+        "standard_id": {"type": "integer"},
+        "outcome": {"type": "string", "enum": ["main", "participating", "rejected"]},
+        "reason": {"type": "string"},
+        "published": {"type": "boolean"},
+    },
+}
 
 
 def _assessment_json(a: Assessment) -> dict:
-    return {"requirement_id": a.requirement_id, "reviewer": a.reviewer.name, "rating": a.rating.value,
-            "score": a.score, "reason": a.reason}
+    return {
+        "requirement_id": a.requirement_id,
+        "reviewer": a.reviewer.name,
+        "rating": a.rating.value,
+        "score": a.score,
+        "reason": a.reason,
+    }
 
 
 def _decision_json(d: Decision) -> dict:
-    return {"application_id": d.application_id, "standard_id": d.standard_id, "outcome": d.outcome.value,
-            "reason": d.reason, "published": d.published_at is not None}
+    return {
+        "application_id": d.application_id,
+        "standard_id": d.standard_id,
+        "outcome": d.outcome.value,
+        "reason": d.reason,
+        "published": d.published_at is not None,
+    }
 
 
 def _reviewable(application_id: int) -> Application:
     application = _visible(application_id)
-    if not (permissions.is_secretariat(current_user) or permissions.can_review_call(current_user, application.call)):
-        abort(api_error(403, "forbidden", _("Only the call's reviewers and the secretariat see assessments.")))
+    if not (
+        permissions.is_secretariat(current_user)
+        or permissions.can_review_call(current_user, application.call)
+    ):
+        abort(
+            api_error(
+                403,
+                "forbidden",
+                _("Only the call's reviewers and the secretariat see assessments."),
+            )
+        )
     return application
 
 
-@api_route("/applications/<int:application_id>/assessments", summary="Assessments of an application",
-           tags=("reviews",), response_schema={"type": "array", "items": ASSESSMENT_SCHEMA}, errors=(401, 403, 404))
+@api_route(
+    "/applications/<int:application_id>/assessments",
+    summary="Assessments of an application",
+    tags=("reviews",),
+    response_schema={"type": "array", "items": ASSESSMENT_SCHEMA},
+    errors=(401, 403, 404),
+)
 def assessments_list(application_id: int):
     application = _reviewable(application_id)
-    rows = db.session.scalars(select(Assessment).where(Assessment.application_id == application.id)
-                              .order_by(Assessment.id))
+    rows = db.session.scalars(
+        select(Assessment)
+        .where(Assessment.application_id == application.id)
+        .order_by(Assessment.id)
+    )
     return [_assessment_json(a) for a in rows]
 
 
-@api_route("/applications/<int:application_id>/assessments", methods=("POST",),
-           summary="Save your assessment of one requirement", tags=("reviews",), request_schema=ASSESSMENT_SCHEMA,
-           response_schema=ASSESSMENT_SCHEMA, errors=(400, 401, 403, 404, 409, 422))
+@api_route(
+    "/applications/<int:application_id>/assessments",
+    methods=("POST",),
+    summary="Save your assessment of one requirement",
+    tags=("reviews",),
+    request_schema=ASSESSMENT_SCHEMA,
+    response_schema=ASSESSMENT_SCHEMA,
+    errors=(400, 401, 403, 404, 409, 422),
+)
 def assessments_save(application_id: int):
     application = _reviewable(application_id)
     data = json_body()
@@ -63,28 +108,48 @@ def assessments_save(application_id: int):
         return api_error(422, "invalid", _("rating must be met, partly_met or not_met."))
     rid, score, reason = data.get("requirement_id"), data.get("score"), data.get("reason", "")
     if not isinstance(rid, int) or not isinstance(score, int) or not isinstance(reason, str):
-        return api_error(422, "invalid", _("Send requirement_id and score (numbers) and reason (text)."))
+        return api_error(
+            422, "invalid", _("Send requirement_id and score (numbers) and reason (text).")
+        )
     if not permissions.can_assess(current_user, application):
         return api_error(403, "forbidden", _("You cannot assess this application."))
-    a = services.save_assessment(application, rid, rating=rating, score=score, reason=reason, reviewer=current_user)
+    a = services.save_assessment(
+        application, rid, rating=rating, score=score, reason=reason, reviewer=current_user
+    )
     return _assessment_json(a)
 
 
-@api_route("/decisions", summary="Decisions of a call (?call_id=, secretariat)", tags=("reviews",),
-           response_schema={"type": "array", "items": DECISION_SCHEMA}, errors=(400, 401, 403, 404))
+@api_route(
+    "/decisions",
+    summary="Decisions of a call (?call_id=, secretariat)",
+    tags=("reviews",),
+    response_schema={"type": "array", "items": DECISION_SCHEMA},
+    errors=(400, 401, 403, 404),
+)
 def decisions_list():
     if not permissions.is_secretariat(current_user):
         return api_error(403, "forbidden", _("Only the secretariat sees pending decisions."))
     call_id = request.args.get("call_id", type=int)
     if not call_id:
         return api_error(400, "bad_request", _("Give the call: ?call_id=…"))
-    rows = db.session.scalars(select(Decision).join(Decision.application).where(Application.call_id == call_id)
-                              .order_by(Decision.id))
+    rows = db.session.scalars(
+        select(Decision)
+        .join(Decision.application)
+        .where(Application.call_id == call_id)
+        .order_by(Decision.id)
+    )
     return [_decision_json(d) for d in rows]
 
 
-@api_route("/decisions", methods=("POST",), summary="Record a pending decision (secretariat)", tags=("reviews",),
-           request_schema=DECISION_SCHEMA, response_schema=DECISION_SCHEMA, errors=(400, 401, 403, 404, 409, 422))
+@api_route(
+    "/decisions",
+    methods=("POST",),
+    summary="Record a pending decision (secretariat)",
+    tags=("reviews",),
+    request_schema=DECISION_SCHEMA,
+    response_schema=DECISION_SCHEMA,
+    errors=(400, 401, 403, 404, 409, 422),
+)
 def decisions_save():
     if not permissions.is_secretariat(current_user):
         return api_error(403, "forbidden", _("Only the secretariat decides."))
@@ -99,12 +164,19 @@ def decisions_save():
     application = db.session.get(Application, app_id)
     if application is None:
         abort(404)
-    d = services.set_decision(application, std_id, outcome, reason=str(data.get("reason", "")), actor=current_user)
+    d = services.set_decision(
+        application, std_id, outcome, reason=str(data.get("reason", "")), actor=current_user
+    )
     return _decision_json(d)
 
 
-@api_route("/calls/<int:call_id>/decisions/publish", methods=("POST",), summary="Publish every decision of a call",
-           tags=("reviews",), errors=(401, 403, 404, 409))
+@api_route(
+    "/calls/<int:call_id>/decisions/publish",
+    methods=("POST",),
+    summary="Publish every decision of a call",
+    tags=("reviews",),
+    errors=(401, 403, 404, 409),
+)
 def decisions_publish(call_id: int):
     if not permissions.is_secretariat(current_user):
         return api_error(403, "forbidden", _("Only the secretariat publishes decisions."))

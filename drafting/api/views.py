@@ -42,7 +42,13 @@ def user_json(user) -> dict:
     }
 
 
-@api_route("/me", summary="The authenticated user", tags=("accounts",), response_schema=USER_SCHEMA, errors=(401,))
+@api_route(
+    "/me",
+    summary="The authenticated user",
+    tags=("accounts",),
+    response_schema=USER_SCHEMA,
+    errors=(401,),
+)
 def me():
     return user_json(current_user)
 

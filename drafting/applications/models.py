@@ -10,8 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from drafting.accounts.models import Organization, User
 from drafting.calls.models import Call, CallStandard, Requirement
-from drafting.core.models import str_enum
-from drafting.core.models import UTCDateTime
+from drafting.core.models import UTCDateTime, str_enum
 from drafting.core.timeutil import utcnow
 from drafting.extensions import db
 from drafting.groups.models import GroupRole
@@ -28,7 +27,11 @@ class ApplicationState(enum.StrEnum):
     REJECTED = "rejected"
 
 
-DECIDED_STATES = (ApplicationState.ACCEPTED, ApplicationState.PARTLY_ACCEPTED, ApplicationState.REJECTED)
+DECIDED_STATES = (
+    ApplicationState.ACCEPTED,
+    ApplicationState.PARTLY_ACCEPTED,
+    ApplicationState.REJECTED,
+)
 EDITABLE_STATES = (ApplicationState.DRAFT, ApplicationState.RETURNED)
 
 
@@ -47,7 +50,9 @@ class Application(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     call_id: Mapped[int] = mapped_column(ForeignKey("call.id", ondelete="CASCADE"), index=True)
-    organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id", ondelete="CASCADE"), index=True)
+    organization_id: Mapped[int] = mapped_column(
+        ForeignKey("organization.id", ondelete="CASCADE"), index=True
+    )
     state: Mapped[ApplicationState] = mapped_column(
         str_enum(ApplicationState, "application_state"), default=ApplicationState.DRAFT, index=True
     )
@@ -63,7 +68,9 @@ class Application(db.Model):
     call: Mapped[Call] = relationship()
     organization: Mapped[Organization] = relationship()
     standards: Mapped[list[ApplicationStandard]] = relationship(
-        back_populates="application", cascade="all, delete-orphan", order_by="ApplicationStandard.id"
+        back_populates="application",
+        cascade="all, delete-orphan",
+        order_by="ApplicationStandard.id",
     )
     answers: Mapped[list[Answer]] = relationship(
         back_populates="application", cascade="all, delete-orphan", order_by="Answer.id"
@@ -92,8 +99,12 @@ class ApplicationStandard(db.Model):
     __table_args__ = (UniqueConstraint("application_id", "standard_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    application_id: Mapped[int] = mapped_column(ForeignKey("application.id", ondelete="CASCADE"), index=True)
-    standard_id: Mapped[int] = mapped_column(ForeignKey("call_standard.id", ondelete="CASCADE"), index=True)
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("application.id", ondelete="CASCADE"), index=True
+    )
+    standard_id: Mapped[int] = mapped_column(
+        ForeignKey("call_standard.id", ondelete="CASCADE"), index=True
+    )
     role: Mapped[GroupRole] = mapped_column(str_enum(GroupRole, "applied_role", 16))
 
     application: Mapped[Application] = relationship(back_populates="standards")
@@ -107,8 +118,12 @@ class Answer(db.Model):
     __table_args__ = (UniqueConstraint("application_id", "requirement_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    application_id: Mapped[int] = mapped_column(ForeignKey("application.id", ondelete="CASCADE"), index=True)
-    requirement_id: Mapped[int] = mapped_column(ForeignKey("requirement.id", ondelete="CASCADE"), index=True)
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("application.id", ondelete="CASCADE"), index=True
+    )
+    requirement_id: Mapped[int] = mapped_column(
+        ForeignKey("requirement.id", ondelete="CASCADE"), index=True
+    )
     statement: Mapped[str] = mapped_column(Text, default="")
     version: Mapped[int] = mapped_column(Integer)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -129,8 +144,12 @@ class Attachment(db.Model):
     __tablename__ = "attachment"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    application_id: Mapped[int] = mapped_column(ForeignKey("application.id", ondelete="CASCADE"), index=True)
-    requirement_id: Mapped[int] = mapped_column(ForeignKey("requirement.id", ondelete="CASCADE"), index=True)
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("application.id", ondelete="CASCADE"), index=True
+    )
+    requirement_id: Mapped[int] = mapped_column(
+        ForeignKey("requirement.id", ondelete="CASCADE"), index=True
+    )
     filename: Mapped[str] = mapped_column(String(255))
     sha256: Mapped[str] = mapped_column(String(64))
     content_type: Mapped[str] = mapped_column(String(100))

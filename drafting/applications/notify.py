@@ -16,9 +16,13 @@ from drafting.mail.services import queue_mail
 
 
 def _recipients(organization_id: int) -> list[User]:
-    return list(db.session.scalars(
-        select(User).where(User.organization_id == organization_id, User.is_active_account.is_(True)).order_by(User.id)
-    ))
+    return list(
+        db.session.scalars(
+            select(User)
+            .where(User.organization_id == organization_id, User.is_active_account.is_(True))
+            .order_by(User.id)
+        )
+    )
 
 
 def _mail_org(application: Application, template: str, **ctx) -> None:
@@ -27,7 +31,9 @@ def _mail_org(application: Application, template: str, **ctx) -> None:
         return
     # CLI commands (cron reminders, demo data) have no request: links and
     # templates need one, with the site's address.
-    with current_app.test_request_context(base_url=current_app.config.get("SITE_URL", "http://localhost:5000")):
+    with current_app.test_request_context(
+        base_url=current_app.config.get("SITE_URL", "http://localhost:5000")
+    ):
         _mail_org_now(application, template, **ctx)
 
 
@@ -36,11 +42,27 @@ def _mail_org_now(application: Application, template: str, **ctx) -> None:
     sent = set()
     for user in _recipients(application.organization_id):
         sent.add(user.email)
-        queue_mail(user.email, template, locale=user.locale, user=user, application=application,
-                   call=application.call, link=link, **ctx)
+        queue_mail(
+            user.email,
+            template,
+            locale=user.locale,
+            user=user,
+            application=application,
+            call=application.call,
+            link=link,
+            **ctx,
+        )
     contact = (application.contact_email or "").strip().lower()
     if contact and contact not in sent:
-        queue_mail(contact, template, application=application, call=application.call, link=link, user=None, **ctx)
+        queue_mail(
+            contact,
+            template,
+            application=application,
+            call=application.call,
+            link=link,
+            user=None,
+            **ctx,
+        )
 
 
 def notify_submitted(application: Application) -> None:
@@ -71,13 +93,17 @@ def remind_drafts(days: int, now: datetime | None = None) -> int:
     now = now or utcnow()
     calls = db.session.scalars(
         select(Call).where(
-            Call.state == CallState.PUBLISHED, Call.closes_at > now, Call.closes_at <= now + timedelta(days=days)
+            Call.state == CallState.PUBLISHED,
+            Call.closes_at > now,
+            Call.closes_at <= now + timedelta(days=days),
         )
     ).all()
     count = 0
     for call in calls:
         drafts = db.session.scalars(
-            select(Application).where(Application.call_id == call.id, Application.state == ApplicationState.DRAFT)
+            select(Application).where(
+                Application.call_id == call.id, Application.state == ApplicationState.DRAFT
+            )
         )
         for application in drafts:
             _mail_org(application, "deadline_reminder")

@@ -32,11 +32,14 @@ def is_assigned_reviewer(user, call_id: int) -> bool:
     from drafting.extensions import db
     from drafting.reviews.models import ReviewerAssignment
 
-    return db.session.scalar(
-        select(ReviewerAssignment.id).where(
-            ReviewerAssignment.call_id == call_id, ReviewerAssignment.user_id == user.id
+    return (
+        db.session.scalar(
+            select(ReviewerAssignment.id).where(
+                ReviewerAssignment.call_id == call_id, ReviewerAssignment.user_id == user.id
+            )
         )
-    ) is not None
+        is not None
+    )
 
 
 def can_view_application(user, application: Application) -> bool:
@@ -47,7 +50,9 @@ def can_view_application(user, application: Application) -> bool:
     if user.organization_id is not None and user.organization_id == application.organization_id:
         return False  # a reviewer never sees their own organization's application
     # Reviewers do not see drafts: nothing has been submitted to review yet.
-    return application.state != ApplicationState.DRAFT and is_assigned_reviewer(user, application.call_id)
+    return application.state != ApplicationState.DRAFT and is_assigned_reviewer(
+        user, application.call_id
+    )
 
 
 def can_edit_application(user, application: Application) -> bool:

@@ -40,14 +40,24 @@ TRANSITIONS: dict[ApplicationState, set[ApplicationState]] = {
 }
 
 
-def transition(application: Application, new_state: ApplicationState, *, actor: User | None,
-               reason: str | None = None, now: datetime | None = None) -> None:
+def transition(
+    application: Application,
+    new_state: ApplicationState,
+    *,
+    actor: User | None,
+    reason: str | None = None,
+    now: datetime | None = None,
+) -> None:
     """Move `application` to `new_state` if the table allows it; audit it."""
     now = now or utcnow()
     old = application.state
     if new_state not in TRANSITIONS[old]:
         raise Refused(
-            _("An application in state “%(old)s” cannot become “%(new)s”.", old=old.value, new=new_state.value),
+            _(
+                "An application in state “%(old)s” cannot become “%(new)s”.",
+                old=old.value,
+                new=new_state.value,
+            ),
             code="bad_transition",
         )
     if new_state == S.SUBMITTED:
@@ -59,10 +69,18 @@ def transition(application: Application, new_state: ApplicationState, *, actor: 
     application.state = new_state
     application.updated_at = now
     db.session.flush()
-    record(actor, f"application.{new_state.value}", application, old=str(old), new=str(new_state), reason=reason)
+    record(
+        actor,
+        f"application.{new_state.value}",
+        application,
+        old=str(old),
+        new=str(new_state),
+        reason=reason,
+    )
 
 
 # --- deadline -------------------------------------------------------------
+
 
 def deadline_message(call: Call) -> str:
     from drafting.core.i18n import format_dt
@@ -76,7 +94,9 @@ def deadline_message(call: Call) -> str:
 def _check_editable(application: Application, now: datetime | None) -> None:
     if application.state not in EDITABLE_STATES:
         raise Refused(
-            _("This application has been submitted and can no longer be changed. Withdraw it first, or wait until the secretariat returns it for changes."),
+            _(
+                "This application has been submitted and can no longer be changed. Withdraw it first, or wait until the secretariat returns it for changes."
+            ),
             code="not_editable",
         )
     # A returned application may be changed and resubmitted after the deadline.
@@ -94,7 +114,9 @@ def _lock_for_write(application: Application) -> None:
     lock makes writes to one application take turns; SQLite's BEGIN
     IMMEDIATE already serializes them (FOR UPDATE is not rendered there).
     """
-    db.session.execute(select(Application.id).where(Application.id == application.id).with_for_update())
+    db.session.execute(
+        select(Application.id).where(Application.id == application.id).with_for_update()
+    )
     # What we read before the lock may be stale: reload it under the lock.
     db.session.expire(application)
 
@@ -109,10 +131,15 @@ def is_editable(application: Application, now: datetime | None = None) -> bool:
 
 # --- creating and editing -------------------------------------------------
 
-def start_application(call: Call, org: Organization, *, actor: User, now: datetime | None = None) -> Application:
+
+def start_application(
+    call: Call, org: Organization, *, actor: User, now: datetime | None = None
+) -> Application:
     """The organization's application to `call`: the existing one, or a new draft."""
     existing = db.session.scalar(
-        select(Application).where(Application.call_id == call.id, Application.organization_id == org.id)
+        select(Application).where(
+            Application.call_id == call.id, Application.organization_id == org.id
+        )
     )
     if existing is not None:
         return existing
@@ -120,8 +147,13 @@ def start_application(call: Call, org: Organization, *, actor: User, now: dateti
         if call.has_closed(now):
             raise Refused(deadline_message(call), code="deadline_passed")
         raise Refused(_("This call is not open for applications."), code="not_open")
-    application = Application(call=call, organization=org, contact_name=actor.name, contact_email=actor.email,
-                              contact_phone=actor.phone or "")
+    application = Application(
+        call=call,
+        organization=org,
+        contact_name=actor.name,
+        contact_email=actor.email,
+        contact_phone=actor.phone or "",
+    )
     try:
         with db.session.begin_nested():
             db.session.add(application)
@@ -129,19 +161,32 @@ def start_application(call: Call, org: Organization, *, actor: User, now: dateti
     except IntegrityError:
         # A colleague started it at the same moment: one application per organization and call.
         return db.session.scalars(
-            select(Application).where(Application.call_id == call.id, Application.organization_id == org.id)
+            select(Application).where(
+                Application.call_id == call.id, Application.organization_id == org.id
+            )
         ).one()
     record(actor, "application.created", application, call_id=call.id, organization_id=org.id)
     return application
 
 
-def update_details(application: Application, *, actor: User, now: datetime | None = None,
-                   contact_name: str | None = None, contact_phone: str | None = None,
-                   contact_email: str | None = None, standards: dict[int, GroupRole] | None = None) -> None:
+def update_details(
+    application: Application,
+    *,
+    actor: User,
+    now: datetime | None = None,
+    contact_name: str | None = None,
+    contact_phone: str | None = None,
+    contact_email: str | None = None,
+    standards: dict[int, GroupRole] | None = None,
+) -> None:
     """Contact person and the standards applied for (standard id → role)."""
     _lock_for_write(application)
     _check_editable(application, now)
-    for key, value in (("contact_name", contact_name), ("contact_phone", contact_phone), ("contact_email", contact_email)):
+    for key, value in (
+        ("contact_name", contact_name),
+        ("contact_phone", contact_phone),
+        ("contact_email", contact_email),
+    ):
         if value is not None:
             setattr(application, key, value.strip()[:254])
     if standards is not None:
@@ -161,8 +206,12 @@ def update_details(application: Application, *, actor: User, now: datetime | Non
                 application.standards.append(ApplicationStandard(standard_id=sid, role=role))
     application.updated_at = now or utcnow()
     db.session.flush()
-    record(actor, "application.updated", application,
-           standards={str(k): str(v) for k, v in (standards or {}).items()} or None)
+    record(
+        actor,
+        "application.updated",
+        application,
+        standards={str(k): str(v) for k, v in (standards or {}).items()} or None,
+    )
 
 
 def _requirement_of(application: Application, requirement_id: int) -> Requirement:
@@ -174,7 +223,9 @@ def _requirement_of(application: Application, requirement_id: int) -> Requiremen
 
 def _stale(requirement_id: int, answer: Answer | None, statement: str) -> Conflict:
     return Conflict(
-        _("A colleague changed this answer while you were editing it. Both texts are shown: merge them and save again."),
+        _(
+            "A colleague changed this answer while you were editing it. Both texts are shown: merge them and save again."
+        ),
         code="stale_answer",
         details={
             "requirement_id": requirement_id,
@@ -186,8 +237,15 @@ def _stale(requirement_id: int, answer: Answer | None, statement: str) -> Confli
     )
 
 
-def save_answer(application: Application, requirement_id: int, statement: str, *, base_version: int,
-                actor: User, now: datetime | None = None) -> Answer | None:
+def save_answer(
+    application: Application,
+    requirement_id: int,
+    statement: str,
+    *,
+    base_version: int,
+    actor: User,
+    now: datetime | None = None,
+) -> Answer | None:
     """Save a statement. `base_version` is the version the user started from
     (0 for no answer yet); if a colleague saved in between, refuse with both
     texts so that neither is lost."""
@@ -207,8 +265,12 @@ def save_answer(application: Application, requirement_id: int, statement: str, *
     try:
         with db.session.begin_nested():
             if answer is None:
-                answer = Answer(requirement_id=requirement.id, statement=statement, updated_by_id=actor.id,
-                                updated_at=now or utcnow())
+                answer = Answer(
+                    requirement_id=requirement.id,
+                    statement=statement,
+                    updated_by_id=actor.id,
+                    updated_at=now or utcnow(),
+                )
                 application.answers.append(answer)
             else:
                 answer.statement = statement
@@ -217,18 +279,33 @@ def save_answer(application: Application, requirement_id: int, statement: str, *
             db.session.flush()
     except (StaleDataError, IntegrityError):
         # A colleague's save landed between our read and our write.
-        fresh = db.session.scalar(select(Answer).where(
-            Answer.application_id == application.id, Answer.requirement_id == requirement.id
-        ).execution_options(populate_existing=True))
+        fresh = db.session.scalar(
+            select(Answer)
+            .where(Answer.application_id == application.id, Answer.requirement_id == requirement.id)
+            .execution_options(populate_existing=True)
+        )
         raise _stale(requirement.id, fresh, statement) from None
     application.updated_at = now or utcnow()
     db.session.flush()
-    record(actor, "application.answer_saved", application, requirement_id=requirement.id, version=answer.version)
+    record(
+        actor,
+        "application.answer_saved",
+        application,
+        requirement_id=requirement.id,
+        version=answer.version,
+    )
     return answer
 
 
-def add_attachment(application: Application, requirement_id: int, *, filename: str | None, data: bytes,
-                   actor: User, now: datetime | None = None) -> Attachment:
+def add_attachment(
+    application: Application,
+    requirement_id: int,
+    *,
+    filename: str | None,
+    data: bytes,
+    actor: User,
+    now: datetime | None = None,
+) -> Attachment:
     """Check and store an evidence file for one requirement."""
     from drafting.applications.uploads import check_upload
     from drafting.storage import store_blob
@@ -238,8 +315,14 @@ def add_attachment(application: Application, requirement_id: int, *, filename: s
     requirement = _requirement_of(application, requirement_id)
     name, content_type = check_upload(filename, data)
     sha = store_blob(data)
-    attachment = Attachment(requirement_id=requirement.id, filename=name, sha256=sha, content_type=content_type,
-                            size=len(data), uploaded_by_id=actor.id)
+    attachment = Attachment(
+        requirement_id=requirement.id,
+        filename=name,
+        sha256=sha,
+        content_type=content_type,
+        size=len(data),
+        uploaded_by_id=actor.id,
+    )
     application.attachments.append(attachment)
     application.updated_at = now or utcnow()
     db.session.flush()
@@ -247,16 +330,24 @@ def add_attachment(application: Application, requirement_id: int, *, filename: s
     return attachment
 
 
-def remove_attachment(application: Application, attachment: Attachment, *, actor: User,
-                      now: datetime | None = None) -> None:
+def remove_attachment(
+    application: Application, attachment: Attachment, *, actor: User, now: datetime | None = None
+) -> None:
     _lock_for_write(application)
     _check_editable(application, now)
     application.attachments.remove(attachment)
     db.session.flush()
-    record(actor, "application.file_removed", application, attachment_id=attachment.id, summary=attachment.filename)
+    record(
+        actor,
+        "application.file_removed",
+        application,
+        attachment_id=attachment.id,
+        summary=attachment.filename,
+    )
 
 
 # --- checklist ------------------------------------------------------------
+
 
 @dataclass
 class ChecklistItem:
@@ -305,12 +396,19 @@ def missing_items(application: Application) -> list[str]:
                 ("file",): _("an evidence file"),
                 ("statement", "file"): _("a statement and an evidence file"),
             }[tuple(item.missing)]
-            problems.append(_("Requirement %(n)d (%(text)s) needs %(what)s.",
-                              n=item.requirement.position + 1, text=item.requirement.text[:40], what=what))
+            problems.append(
+                _(
+                    "Requirement %(n)d (%(text)s) needs %(what)s.",
+                    n=item.requirement.position + 1,
+                    text=item.requirement.text[:40],
+                    what=what,
+                )
+            )
     return problems
 
 
 # --- submit, withdraw -----------------------------------------------------
+
 
 def submit(application: Application, *, actor: User, now: datetime | None = None) -> None:
     """Submit, if complete and (unless returned for changes) before the deadline; mail a receipt."""
@@ -321,7 +419,10 @@ def submit(application: Application, *, actor: User, now: datetime | None = None
     problems = missing_items(application)
     if problems:
         raise ServiceError(
-            _("The application cannot be submitted yet: %(n)d item(s) are missing.", n=len(problems)),
+            _(
+                "The application cannot be submitted yet: %(n)d item(s) are missing.",
+                n=len(problems),
+            ),
             code="incomplete",
             details=problems,
         )
@@ -331,13 +432,17 @@ def submit(application: Application, *, actor: User, now: datetime | None = None
     notify_submitted(application)
 
 
-def withdraw(application: Application, *, actor: User, reason: str | None = None, now: datetime | None = None) -> None:
+def withdraw(
+    application: Application, *, actor: User, reason: str | None = None, now: datetime | None = None
+) -> None:
     _lock_for_write(application)
     if application.state not in (S.SUBMITTED, S.UNDER_REVIEW):
         raise Refused(_("Only a submitted application can be withdrawn."), code="bad_transition")
     if application.call.has_closed(now):
         raise Refused(
-            _("The deadline has passed; to withdraw the application now, please contact the secretariat."),
+            _(
+                "The deadline has passed; to withdraw the application now, please contact the secretariat."
+            ),
             code="deadline_passed",
         )
     transition(application, S.WITHDRAWN, actor=actor, reason=reason, now=now)

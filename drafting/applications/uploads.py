@@ -69,8 +69,10 @@ def check_upload(filename: str | None, data: bytes) -> tuple[str, str]:
     content_type = sniff(data)
     if content_type is None:
         raise ServiceError(
-            _("%(name)s is not a PDF, JPEG, PNG, DOCX or XLSX file (judged by its content, not its name). Please upload one of these types.",
-              name=display_name(filename)),
+            _(
+                "%(name)s is not a PDF, JPEG, PNG, DOCX or XLSX file (judged by its content, not its name). Please upload one of these types.",
+                name=display_name(filename),
+            ),
             code="file_type",
         )
     return display_name(filename), content_type
@@ -79,8 +81,11 @@ def check_upload(filename: str | None, data: bytes) -> tuple[str, str]:
 def _check_size(filename: str | None, data: bytes) -> None:
     if len(data) > current_app.config["UPLOAD_MAX_BYTES"]:
         raise TooLarge(
-            _("The file %(name)s is larger than %(mb)d MB. Please send a smaller file, for example a scanned PDF at a lower resolution.",
-              name=display_name(filename), mb=limit_mb())
+            _(
+                "The file %(name)s is larger than %(mb)d MB. Please send a smaller file, for example a scanned PDF at a lower resolution.",
+                name=display_name(filename),
+                mb=limit_mb(),
+            )
         )
     if not data:
         raise ServiceError(_("The file is empty."), code="empty_file")
@@ -101,8 +106,11 @@ def check_image(filename: str | None, data: bytes) -> tuple[str, str]:
     content_type = sniff(data)
     if content_type not in IMAGE_TYPES:
         raise ServiceError(
-            _("%(name)s is not a PNG or JPEG image (judged by its content, not its name). Save the figure as PNG "
-              "or JPEG and upload it again.", name=display_name(filename)),
+            _(
+                "%(name)s is not a PNG or JPEG image (judged by its content, not its name). Save the figure as PNG "
+                "or JPEG and upload it again.",
+                name=display_name(filename),
+            ),
             code="file_type",
         )
     return display_name(filename), content_type

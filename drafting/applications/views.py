@@ -37,7 +37,10 @@ STATE_LABELS = {
     ApplicationState.PARTLY_ACCEPTED: lazy_pgettext("application", "Partly accepted"),
     ApplicationState.REJECTED: lazy_pgettext("application", "Not accepted"),
 }
-ROLE_LABELS = {GroupRole.MAIN: _l("Main drafting unit"), GroupRole.PARTICIPATING: _l("Participating unit")}
+ROLE_LABELS = {
+    GroupRole.MAIN: _l("Main drafting unit"),
+    GroupRole.PARTICIPATING: _l("Participating unit"),
+}
 
 
 def application_or_404(application_id: int) -> Application:
@@ -59,7 +62,8 @@ def _editable_or_403(application_id: int) -> Application:
 def index():
     require(permissions.can_list_own_applications(current_user))
     applications = db.session.scalars(
-        select(Application).where(Application.organization_id == current_user.organization_id)
+        select(Application)
+        .where(Application.organization_id == current_user.organization_id)
         .order_by(Application.created_at.desc())
     ).all()
     return render_template("applications/index.html", applications=applications)
@@ -73,13 +77,24 @@ def start(call_id: int):
         abort(404)
     require(current_user.organization_id is not None and current_user.role.value == "member")
     if not can_apply(current_user, call):
-        existing = db.session.scalar(select(Application).where(
-            Application.call_id == call.id, Application.organization_id == current_user.organization_id))
+        existing = db.session.scalar(
+            select(Application).where(
+                Application.call_id == call.id,
+                Application.organization_id == current_user.organization_id,
+            )
+        )
         if existing is None:
-            flash(services.deadline_message(call) if call.has_closed() else _("This call is not open for applications."), "error")
+            flash(
+                services.deadline_message(call)
+                if call.has_closed()
+                else _("This call is not open for applications."),
+                "error",
+            )
             return redirect(url_for("calls.show", call_id=call.id))
     try:
-        application = services.start_application(call, current_user.organization, actor=current_user)
+        application = services.start_application(
+            call, current_user.organization, actor=current_user
+        )
     except ServiceError as exc:
         flash_error(exc)
         return redirect(url_for("calls.show", call_id=call.id))
@@ -92,12 +107,19 @@ def _render(application: Application, status: int = 200, conflicts=None, problem
     decisions = decisions_for([application.id]).get(application.id, {})
     published = {sid: d for sid, d in decisions.items() if d.published_at is not None}
     return render_template(
-        "applications/edit.html", application=application, call=application.call,
-        checklist=services.checklist(application), editable=services.is_editable(application)
+        "applications/edit.html",
+        application=application,
+        call=application.call,
+        checklist=services.checklist(application),
+        editable=services.is_editable(application)
         and permissions.can_edit_application(current_user, application),
-        deadline_passed=application.call.has_closed(), conflicts=conflicts or {}, problems=problems or [],
-        chosen={s.standard_id: s.role.value for s in application.standards}, decisions=published,
-        state_labels=STATE_LABELS, role_labels_app=ROLE_LABELS,
+        deadline_passed=application.call.has_closed(),
+        conflicts=conflicts or {},
+        problems=problems or [],
+        chosen={s.standard_id: s.role.value for s in application.standards},
+        decisions=published,
+        state_labels=STATE_LABELS,
+        role_labels_app=ROLE_LABELS,
     ), status
 
 
@@ -125,12 +147,20 @@ def save(application_id: int):
             if role in ("main", "participating"):
                 standards[s.id] = GroupRole(role)
             elif role:
-                flash(_("Choose main drafting unit, participating unit or not applying for each standard."), "error")
+                flash(
+                    _(
+                        "Choose main drafting unit, participating unit or not applying for each standard."
+                    ),
+                    "error",
+                )
                 return _render(application, 422)
     try:
         services.update_details(
-            application, actor=current_user, standards=standards,
-            contact_name=form.get("contact_name"), contact_phone=form.get("contact_phone"),
+            application,
+            actor=current_user,
+            standards=standards,
+            contact_name=form.get("contact_name"),
+            contact_phone=form.get("contact_phone"),
             contact_email=form.get("contact_email"),
         )
     except ServiceError as exc:
@@ -146,8 +176,13 @@ def save(application_id: int):
         except ValueError:
             version = -1
         try:
-            services.save_answer(application, r.id, form[key].replace("\r\n", "\n"), base_version=version,
-                                 actor=current_user)
+            services.save_answer(
+                application,
+                r.id,
+                form[key].replace("\r\n", "\n"),
+                base_version=version,
+                actor=current_user,
+            )
         except Conflict as exc:
             conflicts[r.id] = exc.details
     upload_errors = _store_uploads(application)
@@ -161,7 +196,13 @@ def save(application_id: int):
         if not conflicts:
             return _render(application, max(exc.status for exc in upload_errors))
     if conflicts:
-        flash(_("A colleague changed %(n)d answer(s) while you were editing. Your other changes are saved; merge the texts shown and save again.", n=len(conflicts)), "error")
+        flash(
+            _(
+                "A colleague changed %(n)d answer(s) while you were editing. Your other changes are saved; merge the texts shown and save again.",
+                n=len(conflicts),
+            ),
+            "error",
+        )
         return _render(application, 409, conflicts=conflicts)
     if request.form.get("action") == "submit":
         return submit(application_id)
@@ -185,8 +226,13 @@ def _store_uploads(application: Application) -> list[ServiceError]:
     errors = []
     for requirement_id, upload in _files_in_request(application):
         try:
-            services.add_attachment(application, requirement_id, filename=upload.filename,
-                                    data=read_upload(upload), actor=current_user)
+            services.add_attachment(
+                application,
+                requirement_id,
+                filename=upload.filename,
+                data=read_upload(upload),
+                actor=current_user,
+            )
         except ServiceError as exc:
             errors.append(exc)
     return errors
@@ -205,13 +251,20 @@ def upload(application_id: int):
         flash(_("Choose a file to upload."), "error")
         return _render(application, 400)
     try:
-        services.add_attachment(application, requirement_id, filename=upload.filename, data=read_upload(upload),
-                                actor=current_user)
+        services.add_attachment(
+            application,
+            requirement_id,
+            filename=upload.filename,
+            data=read_upload(upload),
+            actor=current_user,
+        )
     except ServiceError as exc:
         flash_error(exc)
         return _render(application, exc.status)
     flash(_("The file has been uploaded."), "success")
-    return redirect(url_for("applications.edit", application_id=application.id) + f"#req-{requirement_id}")
+    return redirect(
+        url_for("applications.edit", application_id=application.id) + f"#req-{requirement_id}"
+    )
 
 
 def _attachment_of(application: Application, attachment_id: int) -> Attachment:
@@ -232,7 +285,10 @@ def delete_file(application_id: int, attachment_id: int):
         flash_error(exc)
         return _render(application, exc.status)
     flash(_("The file has been removed."), "success")
-    return redirect(url_for("applications.edit", application_id=application.id) + f"#req-{attachment.requirement_id}")
+    return redirect(
+        url_for("applications.edit", application_id=application.id)
+        + f"#req-{attachment.requirement_id}"
+    )
 
 
 @bp.route("/applications/<int:application_id>/files/<int:attachment_id>")
@@ -240,8 +296,12 @@ def delete_file(application_id: int, attachment_id: int):
 def download(application_id: int, attachment_id: int):
     application = application_or_404(application_id)
     attachment = _attachment_of(application, attachment_id)
-    return send_stored(attachment.sha256, attachment.filename, attachment.content_type,
-                       inline=request.args.get("inline") == "1")
+    return send_stored(
+        attachment.sha256,
+        attachment.filename,
+        attachment.content_type,
+        inline=request.args.get("inline") == "1",
+    )
 
 
 @bp.route("/applications/<int:application_id>/submit", methods=["POST"])
@@ -252,7 +312,9 @@ def submit(application_id: int):
         services.submit(application, actor=current_user)
     except ServiceError as exc:
         flash_error(exc)
-        return _render(application, exc.status, problems=exc.details if isinstance(exc.details, list) else [])
+        return _render(
+            application, exc.status, problems=exc.details if isinstance(exc.details, list) else []
+        )
     flash(_("Your application has been submitted. A receipt is on its way by mail."), "success")
     return redirect(url_for("applications.edit", application_id=application.id))
 
@@ -288,9 +350,14 @@ def _labels():
     return {"application_state_labels": STATE_LABELS, "applied_role_labels": ROLE_LABELS}
 
 
-templating.NAV.append(templating.NavEntry("applications.index", _l("Our applications"),
-                                          permissions.can_list_own_applications, 20))
-templating.PERMISSIONS.update({
-    "can_view_application": permissions.can_view_application,
-    "can_edit_application": permissions.can_edit_application,
-})
+templating.NAV.append(
+    templating.NavEntry(
+        "applications.index", _l("Our applications"), permissions.can_list_own_applications, 20
+    )
+)
+templating.PERMISSIONS.update(
+    {
+        "can_view_application": permissions.can_view_application,
+        "can_edit_application": permissions.can_edit_application,
+    }
+)

@@ -35,8 +35,13 @@ def _day(value: str | None) -> datetime | None:
 @login_required
 def index():
     require(can_view_audit_log(current_user))
-    query = select(AuditEntry).options(selectinload(AuditEntry.actor)).order_by(AuditEntry.id.desc())
-    filters = {k: request.args.get(k, "").strip() for k in ("action", "object_type", "object_id", "actor", "since", "until")}
+    query = (
+        select(AuditEntry).options(selectinload(AuditEntry.actor)).order_by(AuditEntry.id.desc())
+    )
+    filters = {
+        k: request.args.get(k, "").strip()
+        for k in ("action", "object_type", "object_id", "actor", "since", "until")
+    }
     if filters["action"]:
         query = query.where(AuditEntry.action.startswith(filters["action"]))
     if filters["object_type"]:
@@ -54,7 +59,9 @@ def index():
         query = query.where(AuditEntry.at < until + timedelta(days=1))
     page = max(request.args.get("page", 1, type=int), 1)
     entries = db.session.scalars(query.limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)).all()
-    object_types = db.session.scalars(select(AuditEntry.object_type).distinct().order_by(AuditEntry.object_type)).all()
+    object_types = db.session.scalars(
+        select(AuditEntry.object_type).distinct().order_by(AuditEntry.object_type)
+    ).all()
     return render_template(
         "audit/index.html",
         entries=entries[:PAGE_SIZE],

@@ -32,7 +32,11 @@ def to_utc(local: datetime | None) -> datetime | None:
     """A naive time typed in the user's zone, as UTC."""
     if local is None:
         return None
-    return as_utc(get_timezone().localize(local) if hasattr(get_timezone(), "localize") else local.replace(tzinfo=get_timezone()))
+    return as_utc(
+        get_timezone().localize(local)
+        if hasattr(get_timezone(), "localize")
+        else local.replace(tzinfo=get_timezone())
+    )
 
 
 def to_local(value: datetime | None) -> datetime | None:
@@ -46,8 +50,12 @@ class CallForm(FlaskForm):
     issuing_body = StringField(_l("Issuing body"), validators=[Optional(), Length(max=200)])
     notice = TextAreaField(_l("Notice (Markdown)"), validators=[Optional(), Length(max=100_000)])
     contact = StringField(_l("Contact"), validators=[Optional(), Length(max=300)])
-    opens_at = DateTimeLocalField(_l("Opens at"), format="%Y-%m-%dT%H:%M", validators=[DataRequired()])
-    closes_at = DateTimeLocalField(_l("Closes at"), format="%Y-%m-%dT%H:%M", validators=[DataRequired()])
+    opens_at = DateTimeLocalField(
+        _l("Opens at"), format="%Y-%m-%dT%H:%M", validators=[DataRequired()]
+    )
+    closes_at = DateTimeLocalField(
+        _l("Closes at"), format="%Y-%m-%dT%H:%M", validators=[DataRequired()]
+    )
 
 
 class StandardForm(FlaskForm):
@@ -55,17 +63,26 @@ class StandardForm(FlaskForm):
     title_en = StringField(_l("Title (English)"), validators=[Optional(), Length(max=300)])
     scope = TextAreaField(_l("Scope"), validators=[Optional(), Length(max=5000)])
     planned_number = StringField(_l("Planned number"), validators=[Optional(), Length(max=50)])
-    main_capacity = IntegerField(_l("Main drafting units it takes"), default=3, validators=[NumberRange(min=0, max=100)])
+    main_capacity = IntegerField(
+        _l("Main drafting units it takes"), default=3, validators=[NumberRange(min=0, max=100)]
+    )
 
 
 class RequirementForm(FlaskForm):
     text = TextAreaField(_l("Requirement"), validators=[DataRequired(), Length(max=5000)])
     mandatory = BooleanField(_l("Mandatory"), default=True)
-    evidence = SelectField(_l("Evidence expected"), choices=[(k.value, v) for k, v in EVIDENCE_LABELS.items()],
-                           default=EvidenceKind.BOTH.value)
+    evidence = SelectField(
+        _l("Evidence expected"),
+        choices=[(k.value, v) for k, v in EVIDENCE_LABELS.items()],
+        default=EvidenceKind.BOTH.value,
+    )
     weight = IntegerField(_l("Weight"), default=1, validators=[NumberRange(min=0, max=100)])
-    standards = SelectMultipleField(_l("Applies to (none chosen: every standard)"), coerce=int, validators=[Optional()])
+    standards = SelectMultipleField(
+        _l("Applies to (none chosen: every standard)"), coerce=int, validators=[Optional()]
+    )
 
 
 class ExtendForm(FlaskForm):
-    closes_at = DateTimeLocalField(_l("New deadline"), format="%Y-%m-%dT%H:%M", validators=[DataRequired()])
+    closes_at = DateTimeLocalField(
+        _l("New deadline"), format="%Y-%m-%dT%H:%M", validators=[DataRequired()]
+    )

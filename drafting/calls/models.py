@@ -41,7 +41,8 @@ class Call(db.Model):
         CheckConstraint("closes_at > opens_at", name="closes_after_opening"),
         CheckConstraint("state = 'draft' OR published_at IS NOT NULL", name="published_has_date"),
         CheckConstraint(
-            "state NOT IN ('decided', 'archived') OR decided_at IS NOT NULL", name="decided_has_date"
+            "state NOT IN ('decided', 'archived') OR decided_at IS NOT NULL",
+            name="decided_has_date",
         ),
     )
 
@@ -52,16 +53,22 @@ class Call(db.Model):
     contact: Mapped[str] = mapped_column(String(300), default="")
     opens_at: Mapped[datetime] = mapped_column(UTCDateTime)
     closes_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
-    state: Mapped[CallState] = mapped_column(str_enum(CallState, "call_state"), default=CallState.DRAFT, index=True)
+    state: Mapped[CallState] = mapped_column(
+        str_enum(CallState, "call_state"), default=CallState.DRAFT, index=True
+    )
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     standards: Mapped[list[CallStandard]] = relationship(
-        back_populates="call", cascade="all, delete-orphan", order_by="CallStandard.position, CallStandard.id"
+        back_populates="call",
+        cascade="all, delete-orphan",
+        order_by="CallStandard.position, CallStandard.id",
     )
     requirements: Mapped[list[Requirement]] = relationship(
-        back_populates="call", cascade="all, delete-orphan", order_by="Requirement.position, Requirement.id"
+        back_populates="call",
+        cascade="all, delete-orphan",
+        order_by="Requirement.position, Requirement.id",
     )
     attachments: Mapped[list[CallAttachment]] = relationship(
         back_populates="call", cascade="all, delete-orphan", order_by="CallAttachment.id"
@@ -69,7 +76,9 @@ class Call(db.Model):
 
     def is_open(self, now: datetime | None = None) -> bool:
         now = now or utcnow()
-        return self.state == CallState.PUBLISHED and as_utc(self.opens_at) <= now < as_utc(self.closes_at)
+        return self.state == CallState.PUBLISHED and as_utc(self.opens_at) <= now < as_utc(
+            self.closes_at
+        )
 
     def has_closed(self, now: datetime | None = None) -> bool:
         return (now or utcnow()) >= as_utc(self.closes_at)
@@ -130,7 +139,9 @@ class Requirement(db.Model):
     position: Mapped[int] = mapped_column(Integer, default=0)
     text: Mapped[str] = mapped_column(Text)
     mandatory: Mapped[bool] = mapped_column(Boolean, default=True)
-    evidence: Mapped[EvidenceKind] = mapped_column(str_enum(EvidenceKind, "evidence_kind"), default=EvidenceKind.BOTH)
+    evidence: Mapped[EvidenceKind] = mapped_column(
+        str_enum(EvidenceKind, "evidence_kind"), default=EvidenceKind.BOTH
+    )
     weight: Mapped[int] = mapped_column(Integer, default=1)
     applies_to_all: Mapped[bool] = mapped_column(Boolean, default=True)
 

@@ -29,20 +29,35 @@ TRANSITIONS: dict[CallState, set[CallState]] = {
 }
 
 
-def transition(call: Call, new_state: CallState, *, actor: User | None, reason: str | None = None,
-               now: datetime | None = None) -> None:
+def transition(
+    call: Call,
+    new_state: CallState,
+    *,
+    actor: User | None,
+    reason: str | None = None,
+    now: datetime | None = None,
+) -> None:
     """Move `call` to `new_state` if the table allows it; audit it."""
     now = now or utcnow()
     if new_state not in TRANSITIONS[call.state]:
         raise Refused(
-            _("A call in state “%(old)s” cannot become “%(new)s”.", old=call.state.value, new=new_state.value),
+            _(
+                "A call in state “%(old)s” cannot become “%(new)s”.",
+                old=call.state.value,
+                new=new_state.value,
+            ),
             code="bad_transition",
         )
     if new_state == CallState.PUBLISHED:
         if not call.standards:
-            raise Refused(_("Add at least one standard before publishing the call."), code="no_standards")
+            raise Refused(
+                _("Add at least one standard before publishing the call."), code="no_standards"
+            )
         if not call.requirements:
-            raise Refused(_("Add at least one requirement before publishing the call."), code="no_requirements")
+            raise Refused(
+                _("Add at least one requirement before publishing the call."),
+                code="no_requirements",
+            )
         call.published_at = now
     if new_state == CallState.DECIDED:
         call.decided_at = now
@@ -61,14 +76,29 @@ def _check_dates(opens_at: datetime, closes_at: datetime) -> None:
         raise ServiceError(_("The closing time must be after the opening time."), code="dates")
 
 
-def create_call(*, title: str, notice: str, issuing_body: str, contact: str, opens_at: datetime,
-                closes_at: datetime, actor: User) -> Call:
+def create_call(
+    *,
+    title: str,
+    notice: str,
+    issuing_body: str,
+    contact: str,
+    opens_at: datetime,
+    closes_at: datetime,
+    actor: User,
+) -> Call:
     """A new call in draft."""
     if not title.strip():
         raise ServiceError(_("A call needs a title."), code="title")
     _check_dates(opens_at, closes_at)
-    call = Call(title=title.strip(), notice=notice, issuing_body=issuing_body.strip(), contact=contact.strip(),
-                opens_at=opens_at, closes_at=closes_at, state=CallState.DRAFT)
+    call = Call(
+        title=title.strip(),
+        notice=notice,
+        issuing_body=issuing_body.strip(),
+        contact=contact.strip(),
+        opens_at=opens_at,
+        closes_at=closes_at,
+        state=CallState.DRAFT,
+    )
     db.session.add(call)
     db.session.flush()
     record(actor, "call.created", call, summary=call.title)
@@ -84,7 +114,9 @@ def update_call(call: Call, *, actor: User, **fields) -> None:
             # The form shows minutes: the same minute means "unchanged".
             if key in fields and _minute(fields[key]) != _minute(getattr(call, key)):
                 raise Refused(
-                    _("The dates of a published call change only by extending the deadline or closing early."),
+                    _(
+                        "The dates of a published call change only by extending the deadline or closing early."
+                    ),
                     code="dates_locked",
                 )
             fields.pop(key, None)
@@ -105,16 +137,32 @@ def _check_structure_editable(call: Call) -> None:
         raise Refused(_("A decided call can no longer be changed."), code="call_decided")
 
 
-def add_standard(call: Call, *, title_zh: str, title_en: str = "", scope: str = "", planned_number: str = "",
-                 main_capacity: int = 3, actor: User) -> CallStandard:
+def add_standard(
+    call: Call,
+    *,
+    title_zh: str,
+    title_en: str = "",
+    scope: str = "",
+    planned_number: str = "",
+    main_capacity: int = 3,
+    actor: User,
+) -> CallStandard:
     _check_structure_editable(call)
     if not title_zh.strip():
         raise ServiceError(_("A standard needs a Chinese title."), code="title_zh")
     if main_capacity < 0:
-        raise ServiceError(_("The number of main drafting units cannot be negative."), code="main_capacity")
-    standard = CallStandard(call=call, title_zh=title_zh.strip(), title_en=title_en.strip(), scope=scope,
-                            planned_number=planned_number.strip(), main_capacity=main_capacity,
-                            position=len(call.standards))
+        raise ServiceError(
+            _("The number of main drafting units cannot be negative."), code="main_capacity"
+        )
+    standard = CallStandard(
+        call=call,
+        title_zh=title_zh.strip(),
+        title_en=title_en.strip(),
+        scope=scope,
+        planned_number=planned_number.strip(),
+        main_capacity=main_capacity,
+        position=len(call.standards),
+    )
     db.session.add(standard)
     db.session.flush()
     record(actor, "call.standard_added", call, standard_id=standard.id, summary=standard.title_zh)
@@ -126,7 +174,9 @@ def remove_standard(call: Call, standard: CallStandard, *, actor: User) -> None:
         raise ServiceError(_("This standard is not part of the call."), code="not_in_call")
     if call.state != CallState.DRAFT:
         raise Refused(
-            _("The call is published: removing a standard would invalidate applications for it. Add a note to the notice instead."),
+            _(
+                "The call is published: removing a standard would invalidate applications for it. Add a note to the notice instead."
+            ),
             code="published_structure",
         )
     call.standards.remove(standard)
@@ -134,8 +184,16 @@ def remove_standard(call: Call, standard: CallStandard, *, actor: User) -> None:
     record(actor, "call.standard_removed", call, standard_id=standard.id, summary=standard.title_zh)
 
 
-def add_requirement(call: Call, *, text: str, mandatory: bool = True, evidence: EvidenceKind = EvidenceKind.BOTH,
-                    weight: int = 1, standard_ids: list[int] | None = None, actor: User) -> Requirement:
+def add_requirement(
+    call: Call,
+    *,
+    text: str,
+    mandatory: bool = True,
+    evidence: EvidenceKind = EvidenceKind.BOTH,
+    weight: int = 1,
+    standard_ids: list[int] | None = None,
+    actor: User,
+) -> Requirement:
     """A requirement for every standard (no `standard_ids`) or for the given ones."""
     _check_structure_editable(call)
     if not text.strip():
@@ -148,13 +206,28 @@ def add_requirement(call: Call, *, text: str, mandatory: bool = True, evidence: 
     if call.state != CallState.DRAFT and mandatory:
         # Applicants already submitted would suddenly be incomplete.
         raise Refused(
-            _("The call is published: a new requirement can only be optional."), code="published_structure"
+            _("The call is published: a new requirement can only be optional."),
+            code="published_structure",
         )
-    requirement = Requirement(call=call, text=text.strip(), mandatory=mandatory, evidence=evidence, weight=weight,
-                              applies_to_all=not standards, standards=standards, position=len(call.requirements))
+    requirement = Requirement(
+        call=call,
+        text=text.strip(),
+        mandatory=mandatory,
+        evidence=evidence,
+        weight=weight,
+        applies_to_all=not standards,
+        standards=standards,
+        position=len(call.requirements),
+    )
     db.session.add(requirement)
     db.session.flush()
-    record(actor, "call.requirement_added", call, requirement_id=requirement.id, summary=requirement.text)
+    record(
+        actor,
+        "call.requirement_added",
+        call,
+        requirement_id=requirement.id,
+        summary=requirement.text,
+    )
     return requirement
 
 
@@ -163,12 +236,20 @@ def remove_requirement(call: Call, requirement: Requirement, *, actor: User) -> 
         raise ServiceError(_("This requirement is not part of the call."), code="not_in_call")
     if call.state != CallState.DRAFT:
         raise Refused(
-            _("The call is published: removing a requirement would invalidate the answers already given. Mark it in the notice instead."),
+            _(
+                "The call is published: removing a requirement would invalidate the answers already given. Mark it in the notice instead."
+            ),
             code="published_structure",
         )
     call.requirements.remove(requirement)
     db.session.flush()
-    record(actor, "call.requirement_removed", call, requirement_id=requirement.id, summary=requirement.text)
+    record(
+        actor,
+        "call.requirement_removed",
+        call,
+        requirement_id=requirement.id,
+        summary=requirement.text,
+    )
 
 
 def publish(call: Call, *, actor: User, now: datetime | None = None) -> None:
@@ -180,11 +261,15 @@ def extend_deadline(call: Call, new_closes_at: datetime, *, actor: User) -> None
     if call.state != CallState.PUBLISHED:
         raise Refused(_("Only a published call's deadline can be extended."), code="not_published")
     if as_utc(new_closes_at) <= as_utc(call.closes_at):
-        raise ServiceError(_("The new deadline must be later than the current one."), code="closes_at")
+        raise ServiceError(
+            _("The new deadline must be later than the current one."), code="closes_at"
+        )
     old = call.closes_at
     call.closes_at = new_closes_at
     db.session.flush()
-    record(actor, "call.deadline_extended", call, old=old.isoformat(), new=new_closes_at.isoformat())
+    record(
+        actor, "call.deadline_extended", call, old=old.isoformat(), new=new_closes_at.isoformat()
+    )
     from drafting.applications.notify import notify_deadline_extended
 
     notify_deadline_extended(call)
@@ -209,7 +294,9 @@ def add_attachment(call: Call, *, filename: str, data: bytes, actor: User) -> Ca
     _check_structure_editable(call)
     name, content_type = check_upload(filename, data)
     sha = store_blob(data)
-    attachment = CallAttachment(call=call, filename=name, sha256=sha, content_type=content_type, size=len(data))
+    attachment = CallAttachment(
+        call=call, filename=name, sha256=sha, content_type=content_type, size=len(data)
+    )
     db.session.add(attachment)
     db.session.flush()
     record(actor, "call.attachment_added", call, attachment_id=attachment.id, summary=name)
@@ -219,10 +306,18 @@ def add_attachment(call: Call, *, filename: str, data: bytes, actor: User) -> Ca
 def remove_attachment(call: Call, attachment: CallAttachment, *, actor: User) -> None:
     call.attachments.remove(attachment)
     db.session.flush()
-    record(actor, "call.attachment_removed", call, attachment_id=attachment.id, summary=attachment.filename)
+    record(
+        actor,
+        "call.attachment_removed",
+        call,
+        attachment_id=attachment.id,
+        summary=attachment.filename,
+    )
 
 
 def public_calls() -> list[Call]:
-    return list(db.session.scalars(
-        select(Call).where(Call.state != CallState.DRAFT).order_by(Call.closes_at.desc())
-    ))
+    return list(
+        db.session.scalars(
+            select(Call).where(Call.state != CallState.DRAFT).order_by(Call.closes_at.desc())
+        )
+    )

@@ -47,10 +47,16 @@ def index():
         from drafting.calls.models import CallState
         from drafting.extensions import db
 
-        drafts = list(db.session.scalars(select(Call).where(Call.state == CallState.DRAFT).order_by(Call.id.desc())))
+        drafts = list(
+            db.session.scalars(
+                select(Call).where(Call.state == CallState.DRAFT).order_by(Call.id.desc())
+            )
+        )
     open_calls = [c for c in calls if c.display_state() in ("open", "upcoming")]
     past_calls = [c for c in calls if c.display_state() not in ("open", "upcoming")]
-    return render_template("calls/index.html", open_calls=open_calls, past_calls=past_calls, drafts=drafts)
+    return render_template(
+        "calls/index.html", open_calls=open_calls, past_calls=past_calls, drafts=drafts
+    )
 
 
 @bp.route("/<int:call_id>")
@@ -63,11 +69,19 @@ def show(call_id: int):
         from drafting.applications.models import Application
         from drafting.extensions import db
 
-        application = db.session.scalar(select(Application).where(
-            Application.call_id == call.id, Application.organization_id == current_user.organization_id))
+        application = db.session.scalar(
+            select(Application).where(
+                Application.call_id == call.id,
+                Application.organization_id == current_user.organization_id,
+            )
+        )
     return render_template(
-        "calls/show.html", call=call, notice_html=Markup(render_markdown(call.notice)), application=application,
-        can_apply=permissions.can_apply(current_user, call), can_manage=permissions.can_manage_calls(current_user),
+        "calls/show.html",
+        call=call,
+        notice_html=Markup(render_markdown(call.notice)),
+        application=application,
+        can_apply=permissions.can_apply(current_user, call),
+        can_manage=permissions.can_manage_calls(current_user),
     )
 
 
@@ -77,10 +91,13 @@ def attachment(call_id: int, attachment_id: int):
     item = get_or_404(CallAttachment, attachment_id)
     if item.call_id != call.id:
         abort(404)
-    return send_stored(item.sha256, item.filename, item.content_type, inline=request.args.get("inline") == "1")
+    return send_stored(
+        item.sha256, item.filename, item.content_type, inline=request.args.get("inline") == "1"
+    )
 
 
 # --- the secretariat's editor ---------------------------------------------
+
 
 def _manage_call(call_id: int) -> Call:
     call = load_call(call_id)
@@ -98,16 +115,25 @@ def new():
     if form.validate_on_submit():
         try:
             call = services.create_call(
-                title=form.title.data, notice=form.notice.data or "", issuing_body=form.issuing_body.data or "",
-                contact=form.contact.data or "", opens_at=to_utc(form.opens_at.data),
-                closes_at=to_utc(form.closes_at.data), actor=current_user,
+                title=form.title.data,
+                notice=form.notice.data or "",
+                issuing_body=form.issuing_body.data or "",
+                contact=form.contact.data or "",
+                opens_at=to_utc(form.opens_at.data),
+                closes_at=to_utc(form.closes_at.data),
+                actor=current_user,
             )
         except ServiceError as exc:
             flash_error(exc)
             return render_template("calls/form.html", form=form, call=None), 422
-        flash(_("The call has been created as a draft. Add its standards and requirements."), "success")
+        flash(
+            _("The call has been created as a draft. Add its standards and requirements."),
+            "success",
+        )
         return redirect(url_for("calls.edit", call_id=call.id))
-    return render_template("calls/form.html", form=form, call=None), (422 if form.is_submitted() else 200)
+    return render_template("calls/form.html", form=form, call=None), (
+        422 if form.is_submitted() else 200
+    )
 
 
 def _editor(call: Call, form=None, standard_form=None, requirement_form=None, status=200):
@@ -119,8 +145,12 @@ def _editor(call: Call, form=None, standard_form=None, requirement_form=None, st
     extend_form = ExtendForm(formdata=None)
     extend_form.closes_at.data = to_local(call.closes_at)
     return render_template(
-        "calls/form.html", call=call, form=form, standard_form=standard_form or StandardForm(formdata=None),
-        requirement_form=requirement_form, extend_form=extend_form,
+        "calls/form.html",
+        call=call,
+        form=form,
+        standard_form=standard_form or StandardForm(formdata=None),
+        requirement_form=requirement_form,
+        extend_form=extend_form,
     ), status
 
 
@@ -135,9 +165,14 @@ def edit(call_id: int):
         return _editor(call, form=form, status=422)
     try:
         services.update_call(
-            call, actor=current_user, title=form.title.data.strip(), notice=form.notice.data or "",
-            issuing_body=(form.issuing_body.data or "").strip(), contact=(form.contact.data or "").strip(),
-            opens_at=to_utc(form.opens_at.data), closes_at=to_utc(form.closes_at.data),
+            call,
+            actor=current_user,
+            title=form.title.data.strip(),
+            notice=form.notice.data or "",
+            issuing_body=(form.issuing_body.data or "").strip(),
+            contact=(form.contact.data or "").strip(),
+            opens_at=to_utc(form.opens_at.data),
+            closes_at=to_utc(form.closes_at.data),
         )
     except ServiceError as exc:
         flash_error(exc)
@@ -155,9 +190,15 @@ def add_standard(call_id: int):
         flash(_("Please correct the fields marked below."), "error")
         return _editor(call, standard_form=form, status=422)
     try:
-        services.add_standard(call, title_zh=form.title_zh.data, title_en=form.title_en.data or "",
-                              scope=form.scope.data or "", planned_number=form.planned_number.data or "",
-                              main_capacity=form.main_capacity.data, actor=current_user)
+        services.add_standard(
+            call,
+            title_zh=form.title_zh.data,
+            title_en=form.title_en.data or "",
+            scope=form.scope.data or "",
+            planned_number=form.planned_number.data or "",
+            main_capacity=form.main_capacity.data,
+            actor=current_user,
+        )
     except ServiceError as exc:
         flash_error(exc)
         return _editor(call, standard_form=form, status=exc.status)
@@ -189,9 +230,15 @@ def add_requirement(call_id: int):
         flash(_("Please correct the fields marked below."), "error")
         return _editor(call, requirement_form=form, status=422)
     try:
-        services.add_requirement(call, text=form.text.data, mandatory=form.mandatory.data,
-                                 evidence=EvidenceKind(form.evidence.data), weight=form.weight.data,
-                                 standard_ids=form.standards.data or [], actor=current_user)
+        services.add_requirement(
+            call,
+            text=form.text.data,
+            mandatory=form.mandatory.data,
+            evidence=EvidenceKind(form.evidence.data),
+            weight=form.weight.data,
+            standard_ids=form.standards.data or [],
+            actor=current_user,
+        )
     except ServiceError as exc:
         flash_error(exc)
         return _editor(call, requirement_form=form, status=exc.status)
@@ -222,7 +269,9 @@ def add_attachment(call_id: int):
         flash(_("Choose a file to upload."), "error")
         return _editor(call, status=400)
     try:
-        services.add_attachment(call, filename=upload.filename, data=read_upload(upload), actor=current_user)
+        services.add_attachment(
+            call, filename=upload.filename, data=read_upload(upload), actor=current_user
+        )
     except ServiceError as exc:
         flash_error(exc)
         return _editor(call, status=exc.status)
@@ -286,8 +335,13 @@ def close(call_id: int):
 
 
 CALL_STATE_LABELS = {
-    "draft": _l("Draft"), "upcoming": _l("Opens soon"), "open": _l("Open"), "closed": _l("Closed"),
-    "published": _l("Published"), "decided": _l("Decided"), "archived": _l("Archived"),
+    "draft": _l("Draft"),
+    "upcoming": _l("Opens soon"),
+    "open": _l("Open"),
+    "closed": _l("Closed"),
+    "published": _l("Published"),
+    "decided": _l("Decided"),
+    "archived": _l("Archived"),
 }
 
 
@@ -296,11 +350,15 @@ def _always(user) -> bool:
 
 
 templating.NAV.append(templating.NavEntry("calls.index", _l("Calls"), _always, 10))
-templating.PERMISSIONS.update({
-    "can_manage_calls": permissions.can_manage_calls,
-    "can_apply": permissions.can_apply,
-})
-templating.HOME_SECTIONS.append(templating.HomeSection(_l("Open calls"), "calls/_home.html", _always, 10))
+templating.PERMISSIONS.update(
+    {
+        "can_manage_calls": permissions.can_manage_calls,
+        "can_apply": permissions.can_apply,
+    }
+)
+templating.HOME_SECTIONS.append(
+    templating.HomeSection(_l("Open calls"), "calls/_home.html", _always, 10)
+)
 
 
 def time_left(call: Call) -> str:
@@ -320,7 +378,9 @@ def _call_helpers():
     from drafting.calls.forms import EVIDENCE_LABELS
 
     return {
-        "call_state_labels": CALL_STATE_LABELS, "evidence_labels": EVIDENCE_LABELS, "time_left": time_left,
+        "call_state_labels": CALL_STATE_LABELS,
+        "evidence_labels": EVIDENCE_LABELS,
+        "time_left": time_left,
         "open_calls_for_home": open_calls_for_home,
     }
 
@@ -334,19 +394,20 @@ def open_calls_for_home(limit: int = 5) -> list[Call]:
     from drafting.extensions import db
 
     now = utcnow()
-    return list(db.session.scalars(
-        select(Call)
-        .where(Call.state == CallState.PUBLISHED, Call.opens_at <= now, Call.closes_at > now)
-        .order_by(Call.closes_at)
-        .limit(limit)
-    ))
+    return list(
+        db.session.scalars(
+            select(Call)
+            .where(Call.state == CallState.PUBLISHED, Call.opens_at <= now, Call.closes_at > now)
+            .order_by(Call.closes_at)
+            .limit(limit)
+        )
+    )
 
 
 @bp.cli.command("remind")
 @click.option("--days", default=3, show_default=True, help="Remind when the deadline is this near.")
 def remind_command(days: int) -> None:
     """Mail organizations whose application is still a draft when the deadline is near (for cron)."""
-
 
     from drafting.applications.notify import remind_drafts
     from drafting.core.transaction import commit

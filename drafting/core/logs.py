@@ -56,7 +56,10 @@ def init_app(app: Flask) -> None:
         # failed, request id …") leads to this line and any error logged with it.
         started = g.get("request_started")
         request_log.info(
-            "%s %s %d %.1f ms", request.method, request.path, response.status_code,
+            "%s %s %d %.1f ms",
+            request.method,
+            request.path,
+            response.status_code,
             (time.perf_counter() - started) * 1000 if started else 0.0,
         )
         return response

@@ -16,7 +16,11 @@ def str_enum(cls, name: str, length: int = 32) -> Enum:
     only, the same on SQLite and PostgreSQL.
     """
     return Enum(
-        cls, name=name, native_enum=False, create_constraint=True, length=length,
+        cls,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=length,
         values_callable=lambda e: [m.value for m in e],
     )
 

@@ -103,10 +103,15 @@ def load_demo_documents() -> None:
     from drafting.documents import services
     from drafting.documents.states import CommentType
 
-    secretariat = db.session.scalar(select(User).where(User.role == Role.SECRETARIAT).order_by(User.id))
+    secretariat = db.session.scalar(
+        select(User).where(User.role == Role.SECRETARIAT).order_by(User.id)
+    )
     standard = db.session.scalar(select(CallStandard).order_by(CallStandard.id))
     by_name = {o.name: o for o in db.session.scalars(select(Organization))}
-    main_org, part_org = by_name.get("绿能电池回收有限公司"), by_name.get("华锂新材料科技股份有限公司")
+    main_org, part_org = (
+        by_name.get("绿能电池回收有限公司"),
+        by_name.get("华锂新材料科技股份有限公司"),
+    )
     title_zh = standard.title_zh if standard else "废旧磷酸铁锂电池正极材料回收利用技术规范"
     title_en = standard.title_en if standard else ""
     group = standard.drafting_group if standard is not None else None
@@ -118,24 +123,47 @@ def load_demo_documents() -> None:
             group_services.add_member(group, part_org, GroupRole.PARTICIPATING, actor=secretariat)
         if standard is not None:
             standard.drafting_group = group
-    number = (standard.planned_number if standard and standard.planned_number else "T/CESA 1201—2026")
+    number = standard.planned_number if standard and standard.planned_number else "T/CESA 1201—2026"
     document = services.create_document(
-        number=number, title_zh=title_zh, title_en=title_en, ics="13.030.50", ccs="Z 70",
-        issuing_body="中国电子节能技术协会", group=group, actor=secretariat,
+        number=number,
+        title_zh=title_zh,
+        title_en=title_en,
+        ics="13.030.50",
+        ccs="Z 70",
+        issuing_body="中国电子节能技术协会",
+        group=group,
+        actor=secretariat,
     )
     first = document.head_revision
     editors = [u for u in main_org.users] if main_org else [secretariat]
     author = editors[0]
-    services.save_revision(document, DEMO_TEXT, first.id, "填写范围、术语、技术要求和附录A", actor=author)
+    services.save_revision(
+        document, DEMO_TEXT, first.id, "填写范围、术语、技术要求和附录A", actor=author
+    )
     second_author = editors[1] if len(editors) > 1 else author
-    text = DEMO_TEXT.replace("回收企业宜建立废旧电池来源和去向的信息追溯系统。",
-                             "回收企业宜建立废旧电池来源和去向的信息追溯系统，追溯信息保存期限不宜少于3年。")
-    head = services.save_revision(document, text, document.head_revision_id, "补充追溯信息保存期限",
-                                  actor=second_author).revision
+    text = DEMO_TEXT.replace(
+        "回收企业宜建立废旧电池来源和去向的信息追溯系统。",
+        "回收企业宜建立废旧电池来源和去向的信息追溯系统，追溯信息保存期限不宜少于3年。",
+    )
+    head = services.save_revision(
+        document, text, document.head_revision_id, "补充追溯信息保存期限", actor=second_author
+    ).revision
     commenter = part_org.users[0] if part_org and part_org.users else secretariat
-    services.add_comment(document, revision=head, clause="5.2", type=CommentType.TECHNICAL,
-                         quote="铝的回收率应不低于 95%",
-                         body="铝回收率 95% 的指标偏高，湿法工艺难以稳定达到。",
-                         proposed_change="改为“铝的回收率应不低于 90%”。", actor=commenter)
-    services.add_comment(document, revision=head, clause="2", type=CommentType.EDITORIAL,
-                         body="GB/T 33598 已有 2023 版，建议核对引用文件的名称。", actor=commenter)
+    services.add_comment(
+        document,
+        revision=head,
+        clause="5.2",
+        type=CommentType.TECHNICAL,
+        quote="铝的回收率应不低于 95%",
+        body="铝回收率 95% 的指标偏高，湿法工艺难以稳定达到。",
+        proposed_change="改为“铝的回收率应不低于 90%”。",
+        actor=commenter,
+    )
+    services.add_comment(
+        document,
+        revision=head,
+        clause="2",
+        type=CommentType.EDITORIAL,
+        body="GB/T 33598 已有 2023 版，建议核对引用文件的名称。",
+        actor=commenter,
+    )

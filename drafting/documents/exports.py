@@ -24,7 +24,9 @@ ISO_HEADERS = [
 ]
 
 
-def _workbook(title: str, headers: list[str], rows: list[list], widths: list[int], heading: str) -> bytes:
+def _workbook(
+    title: str, headers: list[str], rows: list[list], widths: list[int], heading: str
+) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = title
@@ -62,12 +64,20 @@ def resolution_table(document: StandardDocument, threads: list[Thread]) -> bytes
     rows = []
     for i, thread in enumerate(threads, 1):
         c = thread.comment
-        rows.append([
-            i, c.clause or "全文", _comment_text(thread), c.organization_name or c.author_name,
-            RESOLUTION_ZH.get(c.resolution, "") if c.resolution else "", c.resolution_reason,
-        ])
+        rows.append(
+            [
+                i,
+                c.clause or "全文",
+                _comment_text(thread),
+                c.organization_name or c.author_name,
+                RESOLUTION_ZH.get(c.resolution, "") if c.resolution else "",
+                c.resolution_reason,
+            ]
+        )
     heading = f"《{document.title_zh}》（{document.number}）征求意见汇总处理表"
-    return _workbook("征求意见汇总处理表", RESOLUTION_TABLE_HEADERS, rows, [6, 12, 60, 28, 12, 40], heading)
+    return _workbook(
+        "征求意见汇总处理表", RESOLUTION_TABLE_HEADERS, rows, [6, 12, 60, 28, 12, 40], heading
+    )
 
 
 def iso_template(document: StandardDocument, threads: list[Thread]) -> bytes:
@@ -77,10 +87,20 @@ def iso_template(document: StandardDocument, threads: list[Thread]) -> bytes:
         c = thread.comment
         observation = ""
         if c.resolution:
-            observation = RESOLUTION_ZH[c.resolution] + (f"：{c.resolution_reason}" if c.resolution_reason else "")
-        rows.append([
-            c.organization_name or c.author_name, "", c.clause, c.quote, str(c.type), c.body, c.proposed_change,
-            observation,
-        ])
+            observation = RESOLUTION_ZH[c.resolution] + (
+                f"：{c.resolution_reason}" if c.resolution_reason else ""
+            )
+        rows.append(
+            [
+                c.organization_name or c.author_name,
+                "",
+                c.clause,
+                c.quote,
+                str(c.type),
+                c.body,
+                c.proposed_change,
+                observation,
+            ]
+        )
     heading = f"{document.number} {document.title_zh}"
     return _workbook("Comments", ISO_HEADERS, rows, [24, 10, 14, 30, 10, 50, 40, 40], heading)

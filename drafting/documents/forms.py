@@ -25,9 +25,15 @@ NUMBER_RE = r"^T/[A-Za-z0-9]+ [0-9.]+[—-][0-9]{4}$"
 
 
 class DocumentForm(FlaskForm):
-    number = StringField(_l("Number"), description=_l("T/<association code> <nnnn>—<yyyy>, e.g. T/CESA 1201—2026"),
-                         validators=[DataRequired(), Length(max=60),
-                                     Regexp(NUMBER_RE, message=_l("Write the number as T/CESA 1201—2026."))])
+    number = StringField(
+        _l("Number"),
+        description=_l("T/<association code> <nnnn>—<yyyy>, e.g. T/CESA 1201—2026"),
+        validators=[
+            DataRequired(),
+            Length(max=60),
+            Regexp(NUMBER_RE, message=_l("Write the number as T/CESA 1201—2026.")),
+        ],
+    )
     title_zh = StringField(_l("Title (Chinese)"), validators=[DataRequired(), Length(max=300)])
     title_en = StringField(_l("Title (English)"), validators=[Optional(), Length(max=300)])
     ics = StringField(_l("ICS"), validators=[Optional(), Length(max=40)])
@@ -38,15 +44,23 @@ class DocumentForm(FlaskForm):
 
 
 class NewDocumentForm(DocumentForm):
-    group_id = SelectField(_l("Drafting group"), coerce=int,
-                           description=_l("An existing group, or a new one named after the document."))
-    main_unit_id = SelectField(_l("Main drafting unit of a new group"), coerce=int, validators=[Optional()])
+    group_id = SelectField(
+        _l("Drafting group"),
+        coerce=int,
+        description=_l("An existing group, or a new one named after the document."),
+    )
+    main_unit_id = SelectField(
+        _l("Main drafting unit of a new group"), coerce=int, validators=[Optional()]
+    )
 
 
 class SettingsForm(DocumentForm):
-    comment_period_ends_at = DateTimeLocalField(_l("End of the comment period"), format="%Y-%m-%dT%H:%M",
-                                                validators=[Optional()])
-    comments_public = BooleanField(_l("Anyone may comment during the comment period (not only member organizations)"))
+    comment_period_ends_at = DateTimeLocalField(
+        _l("End of the comment period"), format="%Y-%m-%dT%H:%M", validators=[Optional()]
+    )
+    comments_public = BooleanField(
+        _l("Anyone may comment during the comment period (not only member organizations)")
+    )
 
 
 class EditorForm(FlaskForm):
@@ -58,22 +72,32 @@ class EditorForm(FlaskForm):
 class CommentForm(FlaskForm):
     revision_id = HiddenField()
     clause = SelectField(_l("Clause"), validators=[Optional()])
-    type = SelectField(_l("Type"), choices=[(k.value, v) for k, v in COMMENT_TYPE_LABELS.items()], default="te")
+    type = SelectField(
+        _l("Type"), choices=[(k.value, v) for k, v in COMMENT_TYPE_LABELS.items()], default="te"
+    )
     quote = TextAreaField(_l("Quoted text (optional)"), validators=[Optional(), Length(max=5000)])
     body = TextAreaField(_l("Comment"), validators=[DataRequired(), Length(max=20_000)])
-    proposed_change = TextAreaField(_l("Proposed change"), validators=[Optional(), Length(max=20_000)])
+    proposed_change = TextAreaField(
+        _l("Proposed change"), validators=[Optional(), Length(max=20_000)]
+    )
     author_name = StringField(_l("Your name"), validators=[Optional(), Length(max=100)])
-    organization_name = StringField(_l("Your organization"), validators=[Optional(), Length(max=200)])
+    organization_name = StringField(
+        _l("Your organization"), validators=[Optional(), Length(max=200)]
+    )
 
 
 class ReplyForm(FlaskForm):
     body = TextAreaField(_l("Reply"), validators=[DataRequired(), Length(max=20_000)])
     author_name = StringField(_l("Your name"), validators=[Optional(), Length(max=100)])
-    organization_name = StringField(_l("Your organization"), validators=[Optional(), Length(max=200)])
+    organization_name = StringField(
+        _l("Your organization"), validators=[Optional(), Length(max=200)]
+    )
 
 
 class ResolveForm(FlaskForm):
-    resolution = SelectField(_l("Resolution"), choices=[(k.value, v) for k, v in RESOLUTION_LABELS.items()])
+    resolution = SelectField(
+        _l("Resolution"), choices=[(k.value, v) for k, v in RESOLUTION_LABELS.items()]
+    )
     reason = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=5000)])
 
 
@@ -85,9 +109,16 @@ class StageForm(FlaskForm):
 
 class MemberForm(FlaskForm):
     organization_id = SelectField(_l("Organization"), coerce=int)
-    role = SelectField(_l("Role"), choices=[(GroupRole.MAIN.value, _l("Main drafting unit")),
-                                           (GroupRole.PARTICIPATING.value, _l("Participating unit"))])
+    role = SelectField(
+        _l("Role"),
+        choices=[
+            (GroupRole.MAIN.value, _l("Main drafting unit")),
+            (GroupRole.PARTICIPATING.value, _l("Participating unit")),
+        ],
+    )
 
 
 class NameEditorForm(FlaskForm):
-    email = StringField(_l("Email of the editor"), validators=[DataRequired(), Email(), Length(max=254)])
+    email = StringField(
+        _l("Email of the editor"), validators=[DataRequired(), Email(), Length(max=254)]
+    )

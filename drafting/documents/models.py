@@ -44,15 +44,18 @@ class StandardDocument(db.Model):
     title_zh: Mapped[str] = mapped_column(String(300))
     title_en: Mapped[str] = mapped_column(String(300), default="")
     issuing_body: Mapped[str] = mapped_column(String(200), default="")
-    stage: Mapped[DocumentStage] = mapped_column(str_enum(DocumentStage, "document_stage"),
-                                                 default=DocumentStage.WORKING_DRAFT)
+    stage: Mapped[DocumentStage] = mapped_column(
+        str_enum(DocumentStage, "document_stage"), default=DocumentStage.WORKING_DRAFT
+    )
     planned_published_on: Mapped[date | None] = mapped_column(Date)
     planned_implemented_on: Mapped[date | None] = mapped_column(Date)
     # The comment period of the draft for comments ends here (UTC).
     comment_period_ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Whether anyone, not only member organizations, may comment in that period.
     comments_public: Mapped[bool] = mapped_column(Boolean, default=False)
-    drafting_group_id: Mapped[int] = mapped_column(ForeignKey("drafting_group.id", ondelete="RESTRICT"), index=True)
+    drafting_group_id: Mapped[int] = mapped_column(
+        ForeignKey("drafting_group.id", ondelete="RESTRICT"), index=True
+    )
     # The revision and the document point at each other: created after both tables.
     head_revision_id: Mapped[int | None] = mapped_column(
         ForeignKey("revision.id", ondelete="SET NULL", use_alter=True), index=True
@@ -61,7 +64,9 @@ class StandardDocument(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     drafting_group: Mapped[DraftingGroup] = relationship(lazy="joined")
-    head_revision: Mapped[Revision | None] = relationship(foreign_keys=[head_revision_id], post_update=True)
+    head_revision: Mapped[Revision | None] = relationship(
+        foreign_keys=[head_revision_id], post_update=True
+    )
 
     @property
     def is_published(self) -> bool:
@@ -85,11 +90,15 @@ class Revision(db.Model):
     __table_args__ = (UniqueConstraint("document_id", "number"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    document_id: Mapped[int] = mapped_column(ForeignKey("standard_document.id", ondelete="CASCADE"), index=True)
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("standard_document.id", ondelete="CASCADE"), index=True
+    )
     # 1, 2, 3… within the document: what people say ("revision 7").
     number: Mapped[int] = mapped_column(Integer)
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("revision.id", ondelete="SET NULL"))
-    author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
+    author_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user.id", ondelete="SET NULL"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     message: Mapped[str] = mapped_column(String(500), default="")
     # Loaded only when asked for: lists of revisions never carry megabytes of text.
@@ -115,9 +124,13 @@ class Draft(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
-    document_id: Mapped[int] = mapped_column(ForeignKey("standard_document.id", ondelete="CASCADE"), index=True)
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("standard_document.id", ondelete="CASCADE"), index=True
+    )
     # The revision the text was edited from: the base of a later merge.
-    base_revision_id: Mapped[int | None] = mapped_column(ForeignKey("revision.id", ondelete="SET NULL"))
+    base_revision_id: Mapped[int | None] = mapped_column(
+        ForeignKey("revision.id", ondelete="SET NULL")
+    )
     text: Mapped[str] = mapped_column(Text)
     # Set when a save was refused because of a conflict.
     conflicted: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -129,28 +142,44 @@ class Draft(db.Model):
 class Comment(db.Model):
     __tablename__ = "document_comment"
     __table_args__ = (
-        CheckConstraint("resolution IS NULL OR resolved_by_id IS NOT NULL", name="resolution_has_resolver"),
+        CheckConstraint(
+            "resolution IS NULL OR resolved_by_id IS NOT NULL", name="resolution_has_resolver"
+        ),
         CheckConstraint("resolution IS NULL OR parent_id IS NULL", name="only_top_level_resolved"),
         Index("ix_document_comment_document_clause", "document_id", "clause"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    document_id: Mapped[int] = mapped_column(ForeignKey("standard_document.id", ondelete="CASCADE"), index=True)
-    revision_id: Mapped[int] = mapped_column(ForeignKey("revision.id", ondelete="CASCADE"), index=True)
-    parent_id: Mapped[int | None] = mapped_column(ForeignKey("document_comment.id", ondelete="CASCADE"), index=True)
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("standard_document.id", ondelete="CASCADE"), index=True
+    )
+    revision_id: Mapped[int] = mapped_column(
+        ForeignKey("revision.id", ondelete="CASCADE"), index=True
+    )
+    parent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("document_comment.id", ondelete="CASCADE"), index=True
+    )
     # "4.2", "附录A", "A.1"; "" for the document as a whole.
     clause: Mapped[str] = mapped_column(String(40), default="")
     quote: Mapped[str] = mapped_column(Text, default="")
-    type: Mapped[CommentType] = mapped_column(str_enum(CommentType, "comment_type"), default=CommentType.TECHNICAL)
+    type: Mapped[CommentType] = mapped_column(
+        str_enum(CommentType, "comment_type"), default=CommentType.TECHNICAL
+    )
     body: Mapped[str] = mapped_column(Text)
     proposed_change: Mapped[str] = mapped_column(Text, default="")
     # A public commenter has no account: their name and organization are typed in.
-    author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
+    author_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user.id", ondelete="SET NULL"), index=True
+    )
     author_name: Mapped[str] = mapped_column(String(100), default="")
-    organization_id: Mapped[int | None] = mapped_column(ForeignKey("organization.id", ondelete="SET NULL"), index=True)
+    organization_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organization.id", ondelete="SET NULL"), index=True
+    )
     organization_name: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    resolution: Mapped[Resolution | None] = mapped_column(str_enum(Resolution, "comment_resolution"))
+    resolution: Mapped[Resolution | None] = mapped_column(
+        str_enum(Resolution, "comment_resolution")
+    )
     resolution_reason: Mapped[str] = mapped_column(Text, default="")
     resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -169,11 +198,15 @@ class StageChange(db.Model):
     __tablename__ = "stage_change"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    document_id: Mapped[int] = mapped_column(ForeignKey("standard_document.id", ondelete="CASCADE"), index=True)
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("standard_document.id", ondelete="CASCADE"), index=True
+    )
     from_stage: Mapped[DocumentStage] = mapped_column(str_enum(DocumentStage, "stage_change_from"))
     to_stage: Mapped[DocumentStage] = mapped_column(str_enum(DocumentStage, "stage_change_to"))
     # The revision the move was made at (the tag).
-    revision_id: Mapped[int | None] = mapped_column(ForeignKey("revision.id", ondelete="SET NULL"), index=True)
+    revision_id: Mapped[int | None] = mapped_column(
+        ForeignKey("revision.id", ondelete="SET NULL"), index=True
+    )
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     # The secretariat moved it although the checks found errors.
     checks_overridden: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -191,7 +224,9 @@ class Presence(db.Model):
     __table_args__ = (UniqueConstraint("document_id", "user_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    document_id: Mapped[int] = mapped_column(ForeignKey("standard_document.id", ondelete="CASCADE"), index=True)
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("standard_document.id", ondelete="CASCADE"), index=True
+    )
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
     seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -209,7 +244,9 @@ class DocumentAttachment(db.Model):
     __table_args__ = (UniqueConstraint("document_id", "name"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    document_id: Mapped[int] = mapped_column(ForeignKey("standard_document.id", ondelete="CASCADE"), index=True)
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("standard_document.id", ondelete="CASCADE"), index=True
+    )
     name: Mapped[str] = mapped_column(String(200))
     sha256: Mapped[str] = mapped_column(String(64))
     content_type: Mapped[str] = mapped_column(String(100))
@@ -222,7 +259,11 @@ class DocumentAttachment(db.Model):
     @property
     def markdown(self) -> str:
         """The snippet that shows this image as a figure (angle brackets when the name has spaces or brackets)."""
-        target = f"<{self.name}>" if any(ch.isspace() or ch in "()" for ch in self.name) else self.name
+        target = (
+            f"<{self.name}>" if any(ch.isspace() or ch in "()" for ch in self.name) else self.name
+        )
         # The figure number is given by the renderer: "图1-工艺流程.png" suggests the caption "工艺流程".
-        caption = _FIGURE_NUMBER.sub("", self.name.rsplit(".", 1)[0]).translate({ord("["): None, ord("]"): None})
+        caption = _FIGURE_NUMBER.sub("", self.name.rsplit(".", 1)[0]).translate(
+            {ord("["): None, ord("]"): None}
+        )
         return f"![{caption.strip() or '图题'}]({target})"

@@ -18,16 +18,21 @@ from drafting.groups.models import DraftingGroup, GroupEditor, GroupMembership
 
 def _document_options():
     return (
-        joinedload(StandardDocument.drafting_group).selectinload(DraftingGroup.memberships)
+        joinedload(StandardDocument.drafting_group)
+        .selectinload(DraftingGroup.memberships)
         .joinedload(GroupMembership.organization),
-        joinedload(StandardDocument.drafting_group).selectinload(DraftingGroup.editors).joinedload(GroupEditor.user),
+        joinedload(StandardDocument.drafting_group)
+        .selectinload(DraftingGroup.editors)
+        .joinedload(GroupEditor.user),
     )
 
 
 def load_document(document_id: int) -> StandardDocument | None:
     """A document with its group (members, editors) loaded: the permission predicates need them."""
     return db.session.scalar(
-        select(StandardDocument).where(StandardDocument.id == document_id).options(*_document_options())
+        select(StandardDocument)
+        .where(StandardDocument.id == document_id)
+        .options(*_document_options())
     )
 
 
@@ -40,11 +45,14 @@ def visible_documents(user) -> list[StandardDocument]:
 
 def revisions_of(document: StandardDocument) -> list[Revision]:
     """Newest first, with authors and stage tags, without their texts."""
-    return list(db.session.scalars(
-        select(Revision).where(Revision.document_id == document.id)
-        .options(joinedload(Revision.author), selectinload(Revision.stage_changes))
-        .order_by(Revision.number.desc())
-    ).unique())
+    return list(
+        db.session.scalars(
+            select(Revision)
+            .where(Revision.document_id == document.id)
+            .options(joinedload(Revision.author), selectinload(Revision.stage_changes))
+            .order_by(Revision.number.desc())
+        ).unique()
+    )
 
 
 def revision_of(document: StandardDocument, revision_id: int) -> Revision | None:
@@ -55,11 +63,14 @@ def revision_of(document: StandardDocument, revision_id: int) -> Revision | None
 
 
 def stage_changes_of(document: StandardDocument) -> list[StageChange]:
-    return list(db.session.scalars(
-        select(StageChange).where(StageChange.document_id == document.id)
-        .options(joinedload(StageChange.actor), joinedload(StageChange.revision))
-        .order_by(StageChange.id)
-    ).unique())
+    return list(
+        db.session.scalars(
+            select(StageChange)
+            .where(StageChange.document_id == document.id)
+            .options(joinedload(StageChange.actor), joinedload(StageChange.revision))
+            .order_by(StageChange.id)
+        ).unique()
+    )
 
 
 @dataclass
@@ -76,17 +87,25 @@ class CommentFilters:
 
     @classmethod
     def from_args(cls, args) -> CommentFilters:
-        return cls(status=args.get("status", "").strip(), clause=args.get("clause", "").strip(),
-                   organization=args.get("organization", "").strip())
+        return cls(
+            status=args.get("status", "").strip(),
+            clause=args.get("clause", "").strip(),
+            organization=args.get("organization", "").strip(),
+        )
 
 
-def comment_threads(document: StandardDocument, filters: CommentFilters | None = None) -> list[Thread]:
+def comment_threads(
+    document: StandardDocument, filters: CommentFilters | None = None
+) -> list[Thread]:
     """Top-level comments matching the filters, each with its replies: two queries whatever the count."""
     filters = filters or CommentFilters()
     query = (
-        select(Comment).where(Comment.document_id == document.id, Comment.parent_id.is_(None))
-        .options(joinedload(Comment.revision).load_only(Revision.id, Revision.number),
-                 joinedload(Comment.resolved_by))
+        select(Comment)
+        .where(Comment.document_id == document.id, Comment.parent_id.is_(None))
+        .options(
+            joinedload(Comment.revision).load_only(Revision.id, Revision.number),
+            joinedload(Comment.resolved_by),
+        )
         .order_by(Comment.id)
     )
     if filters.status == "open":
@@ -96,7 +115,9 @@ def comment_threads(document: StandardDocument, filters: CommentFilters | None =
     elif filters.status:
         query = query.where(Comment.resolution == filters.status)
     if filters.clause:
-        query = query.where(or_(Comment.clause == filters.clause, Comment.clause.startswith(filters.clause + ".")))
+        query = query.where(
+            or_(Comment.clause == filters.clause, Comment.clause.startswith(filters.clause + "."))
+        )
     if filters.organization:
         query = query.where(Comment.organization_name == filters.organization)
     tops = list(db.session.scalars(query).unique())
@@ -111,9 +132,9 @@ def comment_threads(document: StandardDocument, filters: CommentFilters | None =
 
 def comment_counts(document: StandardDocument) -> dict[str, int]:
     rows = db.session.execute(
-        select(Comment.resolution.is_(None), func.count()).where(
-            Comment.document_id == document.id, Comment.parent_id.is_(None)
-        ).group_by(Comment.resolution.is_(None))
+        select(Comment.resolution.is_(None), func.count())
+        .where(Comment.document_id == document.id, Comment.parent_id.is_(None))
+        .group_by(Comment.resolution.is_(None))
     ).all()
     counts = {"open": 0, "resolved": 0}
     for is_open, n in rows:
@@ -123,11 +144,18 @@ def comment_counts(document: StandardDocument) -> dict[str, int]:
 
 
 def commenting_organizations(document: StandardDocument) -> list[str]:
-    return list(db.session.scalars(
-        select(Comment.organization_name).where(Comment.document_id == document.id, Comment.parent_id.is_(None),
-                                                Comment.organization_name != "")
-        .distinct().order_by(Comment.organization_name)
-    ))
+    return list(
+        db.session.scalars(
+            select(Comment.organization_name)
+            .where(
+                Comment.document_id == document.id,
+                Comment.parent_id.is_(None),
+                Comment.organization_name != "",
+            )
+            .distinct()
+            .order_by(Comment.organization_name)
+        )
+    )
 
 
 def document_meta(document: StandardDocument):

@@ -28,7 +28,9 @@ def images_of(document: StandardDocument) -> dict:
     """What render() and build_html() need to show the document's figures from the attachment route."""
     names = {a.name for a in services.attachments_of(document)}
     return {
-        "attachment_url": lambda name: url_for("documents.attachment", document_id=document.id, name=name),
+        "attachment_url": lambda name: url_for(
+            "documents.attachment", document_id=document.id, name=name
+        ),
         "attachments": names,
     }
 

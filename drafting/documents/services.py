@@ -102,6 +102,7 @@ class SaveResult:
 
 # --- documents ------------------------------------------------------------
 
+
 def create_document(
     *,
     number: str,
@@ -119,23 +120,48 @@ def create_document(
     """A new document in the working-draft stage, its first revision the GB/T 1.1-2020 skeleton."""
     number = " ".join(number.split())
     if db.session.scalar(select(StandardDocument.id).where(StandardDocument.number == number)):
-        raise ServiceError(_("A document numbered %(number)s exists already.", number=number), code="number_taken")
+        raise ServiceError(
+            _("A document numbered %(number)s exists already.", number=number), code="number_taken"
+        )
     document = StandardDocument(
-        number=number, title_zh=title_zh.strip(), title_en=title_en.strip(), ics=ics.strip(), ccs=ccs.strip(),
-        issuing_body=issuing_body.strip(), drafting_group=group, stage=DocumentStage.WORKING_DRAFT,
-        planned_published_on=planned_published_on, planned_implemented_on=planned_implemented_on,
+        number=number,
+        title_zh=title_zh.strip(),
+        title_en=title_en.strip(),
+        ics=ics.strip(),
+        ccs=ccs.strip(),
+        issuing_body=issuing_body.strip(),
+        drafting_group=group,
+        stage=DocumentStage.WORKING_DRAFT,
+        planned_published_on=planned_published_on,
+        planned_implemented_on=planned_implemented_on,
     )
     db.session.add(document)
     db.session.flush()
-    _new_revision(document, normalize_newlines(text), parent=None, message=_("Created from the skeleton"), actor=actor)
+    _new_revision(
+        document,
+        normalize_newlines(text),
+        parent=None,
+        message=_("Created from the skeleton"),
+        actor=actor,
+    )
     record(actor, "document.created", document, summary=f"{document.number} {document.title_zh}")
     return document
 
 
 def update_document(document: StandardDocument, *, actor: User, **fields) -> None:
     """Metadata and the comment period (the secretariat)."""
-    allowed = {"number", "title_zh", "title_en", "ics", "ccs", "issuing_body", "planned_published_on",
-               "planned_implemented_on", "comment_period_ends_at", "comments_public"}
+    allowed = {
+        "number",
+        "title_zh",
+        "title_en",
+        "ics",
+        "ccs",
+        "issuing_body",
+        "planned_published_on",
+        "planned_implemented_on",
+        "comment_period_ends_at",
+        "comments_public",
+    }
     changed = {}
     for name, value in fields.items():
         if name not in allowed:
@@ -146,9 +172,14 @@ def update_document(document: StandardDocument, *, actor: User, **fields) -> Non
             changed[name] = value
             setattr(document, name, value)
     if "number" in changed and db.session.scalar(
-        select(StandardDocument.id).where(StandardDocument.number == document.number, StandardDocument.id != document.id)
+        select(StandardDocument.id).where(
+            StandardDocument.number == document.number, StandardDocument.id != document.id
+        )
     ):
-        raise ServiceError(_("A document numbered %(number)s exists already.", number=document.number), code="number_taken")
+        raise ServiceError(
+            _("A document numbered %(number)s exists already.", number=document.number),
+            code="number_taken",
+        )
     if changed:
         document.updated_at = utcnow()
         record(actor, "document.updated", document, fields=sorted(changed))
@@ -156,9 +187,12 @@ def update_document(document: StandardDocument, *, actor: User, **fields) -> Non
 
 # --- saving ---------------------------------------------------------------
 
+
 def _refuse_if_published(document: StandardDocument) -> None:
     if document.is_published:
-        raise Refused(_("This document is published and can no longer be changed."), code="published")
+        raise Refused(
+            _("This document is published and can no longer be changed."), code="published"
+        )
 
 
 def _locked_head(document: StandardDocument) -> Revision | None:
@@ -166,19 +200,33 @@ def _locked_head(document: StandardDocument) -> Revision | None:
     build on the same head (PostgreSQL: FOR UPDATE; SQLite: the write
     transaction is already exclusive)."""
     head_id = db.session.execute(
-        select(StandardDocument.head_revision_id).where(StandardDocument.id == document.id).with_for_update()
+        select(StandardDocument.head_revision_id)
+        .where(StandardDocument.id == document.id)
+        .with_for_update()
     ).scalar_one()
     if head_id != document.head_revision_id:
         db.session.refresh(document)
     return db.session.get(Revision, head_id) if head_id else None
 
 
-def _new_revision(document: StandardDocument, text: str, *, parent: Revision | None, message: str,
-                  actor: User | None) -> Revision:
+def _new_revision(
+    document: StandardDocument,
+    text: str,
+    *,
+    parent: Revision | None,
+    message: str,
+    actor: User | None,
+) -> Revision:
     revision = Revision(
-        document_id=document.id, number=(parent.number + 1) if parent else 1, parent_id=parent.id if parent else None,
-        author=actor, message=message.strip()[:500], text=text, sha256=text_sha256(text),
-        size=len(text.encode("utf-8")), stage=document.stage,
+        document_id=document.id,
+        number=(parent.number + 1) if parent else 1,
+        parent_id=parent.id if parent else None,
+        author=actor,
+        message=message.strip()[:500],
+        text=text,
+        sha256=text_sha256(text),
+        size=len(text.encode("utf-8")),
+        stage=document.stage,
     )
     db.session.add(revision)
     db.session.flush()
@@ -189,7 +237,12 @@ def _new_revision(document: StandardDocument, text: str, *, parent: Revision | N
 
 
 def save_revision(
-    document: StandardDocument, text: str, base_revision_id: int | None, message: str, *, actor: User
+    document: StandardDocument,
+    text: str,
+    base_revision_id: int | None,
+    message: str,
+    *,
+    actor: User,
 ) -> SaveResult:
     """Save ``text``, edited from revision ``base_revision_id``, as the new head.
 
@@ -202,8 +255,10 @@ def save_revision(
     text = normalize_newlines(text)
     if has_conflict_markers(text):
         raise ServiceError(
-            _("The text still holds conflict markers (<<<<<<< … >>>>>>>). In each marked place keep the "
-              "wording you want, remove the marker lines, then save again."),
+            _(
+                "The text still holds conflict markers (<<<<<<< … >>>>>>>). In each marked place keep the "
+                "wording you want, remove the marker lines, then save again."
+            ),
             code="conflict_markers",
         )
     head = _locked_head(document)
@@ -215,7 +270,9 @@ def save_revision(
     base = db.session.get(Revision, base_revision_id) if base_revision_id is not None else None
     if base is None or base.document_id != document.id:
         raise ServiceError(
-            _("The revision this text was edited from is not part of this document. Reload the editor and try again."),
+            _(
+                "The revision this text was edited from is not part of this document. Reload the editor and try again."
+            ),
             code="unknown_base",
         )
     if base.id == head.id:
@@ -231,26 +288,46 @@ def save_revision(
         keep_draft(document, actor, text, base.id, conflicted=True)
         # The refusal must not roll back the draft that holds the editor's text.
         transaction.keep_on_error()
-        record(actor, "document.save_conflict", document, base=base.number, head=head.number,
-               conflicts=len(merge.conflicts))
-        raise SaveConflict(
-            _("Someone else changed the same place since revision %(base)d. Your text was not lost: it is "
-              "kept as your draft. Resolve the marked conflicts and save again.", base=base.number),
-            merge=merge, base=base, head=head,
+        record(
+            actor,
+            "document.save_conflict",
+            document,
+            base=base.number,
+            head=head.number,
+            conflicts=len(merge.conflicts),
         )
-    intervening = list(db.session.scalars(
-        select(Revision).where(Revision.document_id == document.id, Revision.number > base.number)
-        .order_by(Revision.number)
-    ))
+        raise SaveConflict(
+            _(
+                "Someone else changed the same place since revision %(base)d. Your text was not lost: it is "
+                "kept as your draft. Resolve the marked conflicts and save again.",
+                base=base.number,
+            ),
+            merge=merge,
+            base=base,
+            head=head,
+        )
+    intervening = list(
+        db.session.scalars(
+            select(Revision)
+            .where(Revision.document_id == document.id, Revision.number > base.number)
+            .order_by(Revision.number)
+        )
+    )
     result = SaveResult(head, created=False, merged_revisions=intervening)
     if merge.text == head.text:
         discard_draft(document, actor)
         return result
     names = "、".join(result.merged_authors)
-    note = _("merged with revisions %(first)d–%(last)d by %(names)s", first=intervening[0].number,
-             last=intervening[-1].number, names=names)
+    note = _(
+        "merged with revisions %(first)d–%(last)d by %(names)s",
+        first=intervening[0].number,
+        last=intervening[-1].number,
+        names=names,
+    )
     full_message = f"{message} ({note})" if message else note[:1].upper() + note[1:]
-    result.revision = _new_revision(document, merge.text, parent=head, message=full_message, actor=actor)
+    result.revision = _new_revision(
+        document, merge.text, parent=head, message=full_message, actor=actor
+    )
     result.created = True
     _after_save(document, actor, result.revision, merged_from=[r.number for r in intervening])
     return result
@@ -265,22 +342,38 @@ def restore_revision(document: StandardDocument, revision: Revision, *, actor: U
     """Make an old revision's text the head again, as a new revision."""
     _refuse_if_published(document)
     if revision.document_id != document.id:
-        raise ServiceError(_("This revision is not part of this document."), code="unknown_revision")
+        raise ServiceError(
+            _("This revision is not part of this document."), code="unknown_revision"
+        )
     head_id = document.head_revision_id
-    return save_revision(document, revision.text, head_id, _("Restored revision %(n)d", n=revision.number),
-                         actor=actor)
+    return save_revision(
+        document,
+        revision.text,
+        head_id,
+        _("Restored revision %(n)d", n=revision.number),
+        actor=actor,
+    )
 
 
 # --- private drafts -------------------------------------------------------
 
+
 def draft_of(document: StandardDocument, user: User) -> Draft | None:
     if not getattr(user, "is_authenticated", False):
         return None
-    return db.session.scalar(select(Draft).where(Draft.document_id == document.id, Draft.user_id == user.id))
+    return db.session.scalar(
+        select(Draft).where(Draft.document_id == document.id, Draft.user_id == user.id)
+    )
 
 
-def keep_draft(document: StandardDocument, user: User, text: str, base_revision_id: int | None, *,
-               conflicted: bool = False) -> Draft:
+def keep_draft(
+    document: StandardDocument,
+    user: User,
+    text: str,
+    base_revision_id: int | None,
+    *,
+    conflicted: bool = False,
+) -> Draft:
     """Store (or replace) the user's private draft of the document."""
     _refuse_if_published(document)
     text = normalize_newlines(text)
@@ -290,8 +383,14 @@ def keep_draft(document: StandardDocument, user: User, text: str, base_revision_
             base_revision_id = document.head_revision_id
     draft = draft_of(document, user)
     if draft is None:
-        draft = Draft(user_id=user.id, document_id=document.id, text=text, base_revision_id=base_revision_id,
-                      conflicted=conflicted, updated_at=utcnow())
+        draft = Draft(
+            user_id=user.id,
+            document_id=document.id,
+            text=text,
+            base_revision_id=base_revision_id,
+            conflicted=conflicted,
+            updated_at=utcnow(),
+        )
         try:
             with db.session.begin_nested():
                 db.session.add(draft)
@@ -307,24 +406,41 @@ def keep_draft(document: StandardDocument, user: User, text: str, base_revision_
 
 def discard_draft(document: StandardDocument, user: User) -> None:
     if getattr(user, "is_authenticated", False):
-        db.session.execute(delete(Draft).where(Draft.document_id == document.id, Draft.user_id == user.id))
+        db.session.execute(
+            delete(Draft).where(Draft.document_id == document.id, Draft.user_id == user.id)
+        )
 
 
 # --- stages ---------------------------------------------------------------
 
+
 def unresolved_comments(document: StandardDocument) -> list[Comment]:
-    return list(db.session.scalars(
-        select(Comment).where(Comment.document_id == document.id, Comment.parent_id.is_(None),
-                              Comment.resolution.is_(None)).order_by(Comment.id)
-    ))
+    return list(
+        db.session.scalars(
+            select(Comment)
+            .where(
+                Comment.document_id == document.id,
+                Comment.parent_id.is_(None),
+                Comment.resolution.is_(None),
+            )
+            .order_by(Comment.id)
+        )
+    )
 
 
 def error_findings(text: str) -> list:
     return [f for f in run_checks(text) if f.severity == "error"]
 
 
-def transition(document: StandardDocument, new_stage: DocumentStage | str, *, actor: User,
-               override_checks: bool = False, reason: str = "", locale: str = "en") -> StageChange:
+def transition(
+    document: StandardDocument,
+    new_stage: DocumentStage | str,
+    *,
+    actor: User,
+    override_checks: bool = False,
+    reason: str = "",
+    locale: str = "en",
+) -> StageChange:
     """Move the document to ``new_stage`` if the table allows it, tagging the head revision.
 
     Leaving the comment stage needs every comment resolved; moving forward
@@ -335,22 +451,35 @@ def transition(document: StandardDocument, new_stage: DocumentStage | str, *, ac
     try:
         new_stage = DocumentStage(new_stage)
     except ValueError:
-        raise ServiceError(_("There is no stage called %(stage)s.", stage=new_stage), code="unknown_stage") from None
+        raise ServiceError(
+            _("There is no stage called %(stage)s.", stage=new_stage), code="unknown_stage"
+        ) from None
     old = document.stage
     if new_stage not in allowed_transitions(old):
         raise Refused(
-            _("A document in the stage “%(old)s” cannot move to “%(new)s”.", old=STAGE_LABELS[old],
-              new=STAGE_LABELS[new_stage]),
+            _(
+                "A document in the stage “%(old)s” cannot move to “%(new)s”.",
+                old=STAGE_LABELS[old],
+                new=STAGE_LABELS[new_stage],
+            ),
             code="transition_not_allowed",
         )
     if old == DocumentStage.DRAFT_FOR_COMMENTS:
         open_comments = unresolved_comments(document)
         if open_comments:
             raise Refused(
-                _("%(n)d comments are not resolved yet. Resolve each of them before the document leaves the "
-                  "comment stage.", n=len(open_comments)),
+                _(
+                    "%(n)d comments are not resolved yet. Resolve each of them before the document leaves the "
+                    "comment stage.",
+                    n=len(open_comments),
+                ),
                 code="unresolved_comments",
-                details={"comments": [{"id": c.id, "clause": c.clause, "comment": c.body[:200]} for c in open_comments]},
+                details={
+                    "comments": [
+                        {"id": c.id, "clause": c.clause, "comment": c.body[:200]}
+                        for c in open_comments
+                    ]
+                },
             )
     head = document.head_revision
     overridden = False
@@ -360,28 +489,48 @@ def transition(document: StandardDocument, new_stage: DocumentStage | str, *, ac
         if errors:
             if not override_checks:
                 raise Refused(
-                    _("The checks found %(n)d errors in the text. Correct them first, or ask the secretariat to "
-                      "override the checks.", n=len(errors)),
+                    _(
+                        "The checks found %(n)d errors in the text. Correct them first, or ask the secretariat to "
+                        "override the checks.",
+                        n=len(errors),
+                    ),
                     code="checks_failed",
                     details={"findings": [f.to_dict(locale) for f in errors]},
                 )
             if not can_override_checks(actor, document):
-                raise NotAllowed(_("Only the secretariat may override the checks."), code="override_not_allowed")
+                raise NotAllowed(
+                    _("Only the secretariat may override the checks."), code="override_not_allowed"
+                )
             if not reason.strip():
                 raise ServiceError(_("Say why the checks are overridden."), code="reason_required")
             overridden = True
-    change = StageChange(document_id=document.id, from_stage=old, to_stage=new_stage, revision=head,
-                         actor=actor, checks_overridden=overridden, reason=reason.strip())
+    change = StageChange(
+        document_id=document.id,
+        from_stage=old,
+        to_stage=new_stage,
+        revision=head,
+        actor=actor,
+        checks_overridden=overridden,
+        reason=reason.strip(),
+    )
     db.session.add(change)
     document.stage = new_stage
     document.updated_at = utcnow()
     db.session.flush()
-    record(actor, "document.stage_changed", document, old=str(old), new=str(new_stage),
-           revision=head.number if head else None, checks_overridden=overridden)
+    record(
+        actor,
+        "document.stage_changed",
+        document,
+        old=str(old),
+        new=str(new_stage),
+        revision=head.number if head else None,
+        checks_overridden=overridden,
+    )
     return change
 
 
 # --- comments -------------------------------------------------------------
+
 
 def add_comment(
     document: StandardDocument,
@@ -401,19 +550,32 @@ def add_comment(
     the clause numbers that exist in that revision."""
     _refuse_if_published(document)
     if revision.document_id != document.id:
-        raise ServiceError(_("This revision is not part of this document."), code="unknown_revision")
+        raise ServiceError(
+            _("This revision is not part of this document."), code="unknown_revision"
+        )
     body, clause = (body or "").strip(), (clause or "").strip()
     if not body:
         raise ServiceError(_("Write the comment."), code="body_required")
     try:
         type = CommentType(type)
     except ValueError:
-        raise ServiceError(_("The type of comment must be ge, te or ed."), code="unknown_type") from None
+        raise ServiceError(
+            _("The type of comment must be ge, te or ed."), code="unknown_type"
+        ) from None
     if clause and outline_numbers is not None and clause not in outline_numbers:
-        raise ServiceError(_("There is no clause %(clause)s in revision %(n)d.", clause=clause, n=revision.number),
-                           code="unknown_clause")
-    comment = Comment(document_id=document.id, revision_id=revision.id, clause=clause, quote=(quote or "").strip(),
-                      type=type, body=body, proposed_change=(proposed_change or "").strip())
+        raise ServiceError(
+            _("There is no clause %(clause)s in revision %(n)d.", clause=clause, n=revision.number),
+            code="unknown_clause",
+        )
+    comment = Comment(
+        document_id=document.id,
+        revision_id=revision.id,
+        clause=clause,
+        quote=(quote or "").strip(),
+        type=type,
+        body=body,
+        proposed_change=(proposed_change or "").strip(),
+    )
     _set_commenter(comment, actor, author_name, organization_name)
     db.session.add(comment)
     db.session.flush()
@@ -421,7 +583,9 @@ def add_comment(
     return comment
 
 
-def _set_commenter(comment: Comment, actor: User | None, author_name: str, organization_name: str) -> None:
+def _set_commenter(
+    comment: Comment, actor: User | None, author_name: str, organization_name: str
+) -> None:
     if actor is not None and getattr(actor, "is_authenticated", False):
         comment.author_id = actor.id
         comment.author_name = actor.name
@@ -431,21 +595,36 @@ def _set_commenter(comment: Comment, actor: User | None, author_name: str, organ
         return
     author_name, organization_name = (author_name or "").strip(), (organization_name or "").strip()
     if not author_name or not organization_name:
-        raise ServiceError(_("Give your name and your organization with a public comment."), code="commenter_required")
+        raise ServiceError(
+            _("Give your name and your organization with a public comment."),
+            code="commenter_required",
+        )
     comment.author_name = author_name[:100]
     comment.organization_name = organization_name[:200]
 
 
-def reply(parent: Comment, *, body: str, actor: User | None, author_name: str = "",
-          organization_name: str = "") -> Comment:
+def reply(
+    parent: Comment,
+    *,
+    body: str,
+    actor: User | None,
+    author_name: str = "",
+    organization_name: str = "",
+) -> Comment:
     document = db.session.get(StandardDocument, parent.document_id)
     _refuse_if_published(document)
     body = (body or "").strip()
     if not body:
         raise ServiceError(_("Write the reply."), code="body_required")
     root = parent if parent.parent_id is None else db.session.get(Comment, parent.parent_id)
-    comment = Comment(document_id=parent.document_id, revision_id=parent.revision_id, parent_id=root.id,
-                      clause=root.clause, type=root.type, body=body)
+    comment = Comment(
+        document_id=parent.document_id,
+        revision_id=parent.revision_id,
+        parent_id=root.id,
+        clause=root.clause,
+        type=root.type,
+        body=body,
+    )
     _set_commenter(comment, actor, author_name, organization_name)
     db.session.add(comment)
     db.session.flush()
@@ -453,41 +632,62 @@ def reply(parent: Comment, *, body: str, actor: User | None, author_name: str = 
     return comment
 
 
-def resolve_comment(comment: Comment, resolution: Resolution | str, *, reason: str, actor: User) -> Comment:
+def resolve_comment(
+    comment: Comment, resolution: Resolution | str, *, reason: str, actor: User
+) -> Comment:
     """The editors' decision on a comment: accepted, partly accepted or not accepted, with the reason."""
     document = db.session.get(StandardDocument, comment.document_id)
     _refuse_if_published(document)
     if comment.parent_id is not None:
-        raise ServiceError(_("Replies are not resolved; resolve the comment they answer."), code="reply")
+        raise ServiceError(
+            _("Replies are not resolved; resolve the comment they answer."), code="reply"
+        )
     try:
         resolution = Resolution(resolution)
     except ValueError:
-        raise ServiceError(_("The resolution must be accepted, partly accepted or not accepted."),
-                           code="unknown_resolution") from None
+        raise ServiceError(
+            _("The resolution must be accepted, partly accepted or not accepted."),
+            code="unknown_resolution",
+        ) from None
     reason = (reason or "").strip()
     if resolution != Resolution.ACCEPTED and not reason:
-        raise ServiceError(_("Give the reason when a comment is not fully accepted."), code="reason_required")
+        raise ServiceError(
+            _("Give the reason when a comment is not fully accepted."), code="reason_required"
+        )
     comment.resolution = resolution
     comment.resolution_reason = reason
     comment.resolved_by_id = actor.id
     comment.resolved_at = utcnow()
     db.session.flush()
-    record(actor, "document.comment_resolved", document, comment_id=comment.id, resolution=str(resolution))
+    record(
+        actor,
+        "document.comment_resolved",
+        document,
+        comment_id=comment.id,
+        resolution=str(resolution),
+    )
     return comment
 
 
 # --- attachments (the figures' images) -------------------------------------
 
+
 def attachments_of(document: StandardDocument) -> list[DocumentAttachment]:
-    return list(db.session.scalars(
-        select(DocumentAttachment).where(DocumentAttachment.document_id == document.id)
-        .order_by(DocumentAttachment.name)
-    ))
+    return list(
+        db.session.scalars(
+            select(DocumentAttachment)
+            .where(DocumentAttachment.document_id == document.id)
+            .order_by(DocumentAttachment.name)
+        )
+    )
 
 
 def attachment_of(document: StandardDocument, name: str) -> DocumentAttachment | None:
-    return db.session.scalar(select(DocumentAttachment).where(
-        DocumentAttachment.document_id == document.id, DocumentAttachment.name == name))
+    return db.session.scalar(
+        select(DocumentAttachment).where(
+            DocumentAttachment.document_id == document.id, DocumentAttachment.name == name
+        )
+    )
 
 
 def attachment_files(document: StandardDocument) -> dict[str, Path]:
@@ -507,15 +707,24 @@ def attachment_display_name(filename: str | None) -> str:
     # brackets would be decoded or split differently in the Markdown link.
     if attachment_name(name) != name or any(ch in name for ch in "%<>"):
         raise ServiceError(
-            _("“%(name)s” cannot be used as an image name. Use a name without / \\ ? # %% < >, "
-              "for example 图1-工艺流程.png.", name=name),
+            _(
+                "“%(name)s” cannot be used as an image name. Use a name without / \\ ? # %% < >, "
+                "for example 图1-工艺流程.png.",
+                name=name,
+            ),
             code="bad_name",
         )
     return name
 
 
-def add_attachment(document: StandardDocument, *, filename: str | None, data: bytes,
-                   actor: User, name: str | None = None) -> DocumentAttachment:
+def add_attachment(
+    document: StandardDocument,
+    *,
+    filename: str | None,
+    data: bytes,
+    actor: User,
+    name: str | None = None,
+) -> DocumentAttachment:
     """Store a PNG or JPEG image for the document's figures under ``name`` (else the file's name).
 
     The type is judged by the bytes; an image with the same name is replaced
@@ -531,8 +740,14 @@ def add_attachment(document: StandardDocument, *, filename: str | None, data: by
     attachment = attachment_of(document, name)
     replaced = attachment is not None
     if attachment is None:
-        attachment = DocumentAttachment(document_id=document.id, name=name, sha256=sha256,
-                                        content_type=content_type, size=len(data), uploaded_by_id=actor.id)
+        attachment = DocumentAttachment(
+            document_id=document.id,
+            name=name,
+            sha256=sha256,
+            content_type=content_type,
+            size=len(data),
+            uploaded_by_id=actor.id,
+        )
         try:
             with db.session.begin_nested():
                 db.session.add(attachment)
@@ -544,13 +759,22 @@ def add_attachment(document: StandardDocument, *, filename: str | None, data: by
     attachment.uploaded_by_id, attachment.created_at = actor.id, utcnow()
     document.updated_at = utcnow()
     db.session.flush()
-    record(actor, "document.attachment_replaced" if replaced else "document.attachment_added", document,
-           name=name, sha256=sha256, size=len(data), content_type=content_type,
-           **({"previous_sha256": previous} if replaced else {}))
+    record(
+        actor,
+        "document.attachment_replaced" if replaced else "document.attachment_added",
+        document,
+        name=name,
+        sha256=sha256,
+        size=len(data),
+        content_type=content_type,
+        **({"previous_sha256": previous} if replaced else {}),
+    )
     return attachment
 
 
-def remove_attachment(document: StandardDocument, attachment: DocumentAttachment, *, actor: User) -> None:
+def remove_attachment(
+    document: StandardDocument, attachment: DocumentAttachment, *, actor: User
+) -> None:
     """Remove an image; figures still naming it show a placeholder. The blob stays (others may share it)."""
     _refuse_if_published(document)
     if attachment.document_id != document.id:
@@ -564,6 +788,7 @@ def remove_attachment(document: StandardDocument, attachment: DocumentAttachment
 
 # --- export ---------------------------------------------------------------
 
+
 def export_pdf(document: StandardDocument, revision: Revision) -> bytes:
     """The PDF of a revision, from the export cache when it was made before."""
     from flask import current_app
@@ -571,11 +796,16 @@ def export_pdf(document: StandardDocument, revision: Revision) -> bytes:
     from drafting.documents.queries import document_meta
     from drafting.export import export_pdf as make_pdf
 
-    return make_pdf(document_meta(document), revision.text, attachments=attachment_files(document),
-                    cache=current_app.config["EXPORT_DIR"])
+    return make_pdf(
+        document_meta(document),
+        revision.text,
+        attachments=attachment_files(document),
+        cache=current_app.config["EXPORT_DIR"],
+    )
 
 
 # --- presence -------------------------------------------------------------
+
 
 def heartbeat(document: StandardDocument, user: User, now: datetime | None = None) -> None:
     """Note that ``user`` has the document open (a row, not process memory: several app instances share it)."""
@@ -590,16 +820,23 @@ def heartbeat(document: StandardDocument, user: User, now: datetime | None = Non
             return
         except IntegrityError:
             presence = db.session.scalar(
-                select(Presence).where(Presence.document_id == document.id, Presence.user_id == user.id)
+                select(Presence).where(
+                    Presence.document_id == document.id, Presence.user_id == user.id
+                )
             )
     presence.seen_at = now
 
 
-def present_users(document: StandardDocument, *, exclude: User | None = None,
-                  now: datetime | None = None) -> list[User]:
+def present_users(
+    document: StandardDocument, *, exclude: User | None = None, now: datetime | None = None
+) -> list[User]:
     since = (now or utcnow()) - PRESENCE_WINDOW
-    query = (select(User).join(Presence, Presence.user_id == User.id)
-             .where(Presence.document_id == document.id, Presence.seen_at >= since).order_by(User.name))
+    query = (
+        select(User)
+        .join(Presence, Presence.user_id == User.id)
+        .where(Presence.document_id == document.id, Presence.seen_at >= since)
+        .order_by(User.name)
+    )
     if exclude is not None and getattr(exclude, "is_authenticated", False):
         query = query.where(User.id != exclude.id)
     return list(db.session.scalars(query))

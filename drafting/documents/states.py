@@ -19,7 +19,10 @@ class DocumentStage(enum.StrEnum):
 TRANSITIONS: dict[DocumentStage, tuple[DocumentStage, ...]] = {
     DocumentStage.WORKING_DRAFT: (DocumentStage.DRAFT_FOR_COMMENTS,),
     DocumentStage.DRAFT_FOR_COMMENTS: (DocumentStage.DRAFT_FOR_REVIEW, DocumentStage.WORKING_DRAFT),
-    DocumentStage.DRAFT_FOR_REVIEW: (DocumentStage.DRAFT_FOR_APPROVAL, DocumentStage.DRAFT_FOR_COMMENTS),
+    DocumentStage.DRAFT_FOR_REVIEW: (
+        DocumentStage.DRAFT_FOR_APPROVAL,
+        DocumentStage.DRAFT_FOR_COMMENTS,
+    ),
     DocumentStage.DRAFT_FOR_APPROVAL: (DocumentStage.PUBLISHED, DocumentStage.DRAFT_FOR_REVIEW),
     DocumentStage.PUBLISHED: (),
 }

@@ -91,7 +91,14 @@ def _revision(document: StandardDocument, revision_id: int) -> Revision:
 def _json_body() -> dict:
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
-        abort(make_response(jsonify(error="malformed_json", message=_("The request body must be a JSON object.")), 400))
+        abort(
+            make_response(
+                jsonify(
+                    error="malformed_json", message=_("The request body must be a JSON object.")
+                ),
+                400,
+            )
+        )
     return data
 
 
@@ -114,6 +121,7 @@ def _findings(text: str, attachments=None) -> list[dict]:
 
 
 # --- list, create, settings -----------------------------------------------
+
 
 @bp.route("/")
 def index():
@@ -145,10 +153,16 @@ def new():
                     org = get_or_404(Organization, form.main_unit_id.data)
                     group_services.add_member(group, org, GroupRole.MAIN, actor=current_user)
             document = services.create_document(
-                number=form.number.data, title_zh=form.title_zh.data, title_en=form.title_en.data or "",
-                ics=form.ics.data or "", ccs=form.ccs.data or "", issuing_body=form.issuing_body.data or "",
+                number=form.number.data,
+                title_zh=form.title_zh.data,
+                title_en=form.title_en.data or "",
+                ics=form.ics.data or "",
+                ccs=form.ccs.data or "",
+                issuing_body=form.issuing_body.data or "",
                 planned_published_on=form.planned_published_on.data,
-                planned_implemented_on=form.planned_implemented_on.data, group=group, actor=current_user,
+                planned_implemented_on=form.planned_implemented_on.data,
+                group=group,
+                actor=current_user,
             )
         except ServiceError as exc:
             flash_error(exc)
@@ -169,9 +183,15 @@ def settings(document_id: int):
     if form.validate_on_submit():
         try:
             services.update_document(
-                document, actor=current_user, number=form.number.data, title_zh=form.title_zh.data,
-                title_en=form.title_en.data or "", ics=form.ics.data or "", ccs=form.ccs.data or "",
-                issuing_body=form.issuing_body.data or "", planned_published_on=form.planned_published_on.data,
+                document,
+                actor=current_user,
+                number=form.number.data,
+                title_zh=form.title_zh.data,
+                title_en=form.title_en.data or "",
+                ics=form.ics.data or "",
+                ccs=form.ccs.data or "",
+                issuing_body=form.issuing_body.data or "",
+                planned_published_on=form.planned_published_on.data,
                 planned_implemented_on=form.planned_implemented_on.data,
                 comment_period_ends_at=to_utc(form.comment_period_ends_at.data),
                 comments_public=form.comments_public.data,
@@ -183,7 +203,9 @@ def settings(document_id: int):
         return redirect(url_for("documents.show", document_id=document.id))
     if form.is_submitted():
         flash_form_errors(form)
-    return render_template("documents/settings.html", document=document, form=form), (422 if form.is_submitted() else 200)
+    return render_template("documents/settings.html", document=document, form=form), (
+        422 if form.is_submitted() else 200
+    )
 
 
 @bp.route("/<int:document_id>/group", methods=["GET", "POST"])
@@ -201,11 +223,15 @@ def group(document_id: int):
         try:
             if "m-organization_id" in request.form and member_form.validate():
                 org = get_or_404(Organization, member_form.organization_id.data)
-                group_services.add_member(grp, org, GroupRole(member_form.role.data), actor=current_user)
+                group_services.add_member(
+                    grp, org, GroupRole(member_form.role.data), actor=current_user
+                )
                 flash(_("%(org)s is in the drafting group.", org=org.name), "success")
                 return redirect(url_for("documents.group", document_id=document.id))
             if "e-email" in request.form and editor_form.validate():
-                user = db.session.scalar(select(User).where(User.email == editor_form.email.data.strip().lower()))
+                user = db.session.scalar(
+                    select(User).where(User.email == editor_form.email.data.strip().lower())
+                )
                 if user is None:
                     editor_form.email.errors = [_("No user has this email address.")]
                 else:
@@ -221,17 +247,27 @@ def group(document_id: int):
                 group_services.remove_editor(grp, user, actor=current_user)
                 return redirect(url_for("documents.group", document_id=document.id))
             if "participants_may_edit" in request.form:
-                group_services.set_participants_may_edit(grp, request.form["participants_may_edit"] == "1",
-                                                         actor=current_user)
+                group_services.set_participants_may_edit(
+                    grp, request.form["participants_may_edit"] == "1", actor=current_user
+                )
                 return redirect(url_for("documents.group", document_id=document.id))
         except ServiceError as exc:
             flash_error(exc)
-    return render_template("documents/group.html", document=document, group=grp, member_form=member_form,
-                           editor_form=editor_form, role_labels_group={GroupRole.MAIN: _("Main drafting unit"),
-                                                                       GroupRole.PARTICIPATING: _("Participating unit")}), status
+    return render_template(
+        "documents/group.html",
+        document=document,
+        group=grp,
+        member_form=member_form,
+        editor_form=editor_form,
+        role_labels_group={
+            GroupRole.MAIN: _("Main drafting unit"),
+            GroupRole.PARTICIPATING: _("Participating unit"),
+        },
+    ), status
 
 
 # --- the document page ----------------------------------------------------
+
 
 @bp.route("/<int:document_id>")
 def show(document_id: int):
@@ -239,13 +275,18 @@ def show(document_id: int):
     head = document.head_revision
     rendered = rendered_revision(document, head) if head else None
     return render_template(
-        "documents/show.html", document=document, head=head, rendered=rendered,
-        counts=queries.comment_counts(document), changes=queries.stage_changes_of(document),
+        "documents/show.html",
+        document=document,
+        head=head,
+        rendered=rendered,
+        counts=queries.comment_counts(document),
+        changes=queries.stage_changes_of(document),
         units=group_services.drafting_units(document.drafting_group),
     )
 
 
 # --- the editor -----------------------------------------------------------
+
 
 @dataclass
 class EditorState:
@@ -271,17 +312,29 @@ def editor_state(document: StandardDocument, user) -> EditorState:
     return EditorState(merge.conflict_text(), head.id, restored_at=draft.updated_at, merge=merge)
 
 
-def _editor_page(document: StandardDocument, state: EditorState, form: EditorForm | None = None, status: int = 200):
+def _editor_page(
+    document: StandardDocument,
+    state: EditorState,
+    form: EditorForm | None = None,
+    status: int = 200,
+):
     form = form or EditorForm(formdata=None)
     form.text.data = state.text
     form.base_revision_id.data = state.base_revision_id
     images = images_of(document)
     rendered = render(state.text, **images) if not state.merge else None
     return render_template(
-        "documents/editor.html", document=document, form=form, state=state, rendered=rendered,
-        findings=run_checks(state.text, attachments=images["attachments"]), locale=locale(),
-        has_markers=has_conflict_markers(state.text), severity_labels=SEVERITY_LABELS,
-        attachments=services.attachments_of(document), upload_limit_mb=limit_mb(),
+        "documents/editor.html",
+        document=document,
+        form=form,
+        state=state,
+        rendered=rendered,
+        findings=run_checks(state.text, attachments=images["attachments"]),
+        locale=locale(),
+        has_markers=has_conflict_markers(state.text),
+        severity_labels=SEVERITY_LABELS,
+        attachments=services.attachments_of(document),
+        upload_limit_mb=limit_mb(),
         others=services.present_users(document, exclude=current_user),
     ), status
 
@@ -294,10 +347,17 @@ def edit(document_id: int):
     form = EditorForm()
     if not form.validate():
         flash_form_errors(form)
-        return _editor_page(document, EditorState(form.text.data or "", document.head_revision_id), form, 422)
+        return _editor_page(
+            document, EditorState(form.text.data or "", document.head_revision_id), form, 422
+        )
     try:
-        result = services.save_revision(document, form.text.data or "", form.base_revision_id.data,
-                                        form.message.data or "", actor=current_user)
+        result = services.save_revision(
+            document,
+            form.text.data or "",
+            form.base_revision_id.data,
+            form.message.data or "",
+            actor=current_user,
+        )
     except services.SaveConflict as exc:
         flash_error(exc)
         state = EditorState(exc.merge.conflict_text(), exc.head.id, merge=exc.merge)
@@ -306,17 +366,29 @@ def edit(document_id: int):
     except ServiceError as exc:
         flash_error(exc)
         if exc.code != "published":
-            services.keep_draft(document, current_user, form.text.data or "", form.base_revision_id.data)
+            services.keep_draft(
+                document, current_user, form.text.data or "", form.base_revision_id.data
+            )
             from drafting.core.transaction import keep_on_error
 
             keep_on_error()
-        return _editor_page(document, EditorState(form.text.data or "", form.base_revision_id.data), form,
-                            exc.status)
+        return _editor_page(
+            document,
+            EditorState(form.text.data or "", form.base_revision_id.data),
+            form,
+            exc.status,
+        )
     if not result.created:
         flash(_("Nothing changed since the last revision."), "info")
     elif result.merged:
-        flash(_("Saved as revision %(n)d. Changes by %(names)s saved meanwhile were merged in.",
-                n=result.revision.number, names="、".join(result.merged_authors)), "success")
+        flash(
+            _(
+                "Saved as revision %(n)d. Changes by %(names)s saved meanwhile were merged in.",
+                n=result.revision.number,
+                names="、".join(result.merged_authors),
+            ),
+            "success",
+        )
     else:
         flash(_("Saved as revision %(n)d.", n=result.revision.number), "success")
     return redirect(url_for("documents.edit", document_id=document.id))
@@ -328,9 +400,13 @@ def autosave(document_id: int):
     data = _json_body()
     text, base = data.get("text"), data.get("base_revision_id")
     if not isinstance(text, str) or not isinstance(base, int):
-        return jsonify(error="invalid", message=_("Send the text and the revision it was edited from.")), 422
+        return jsonify(
+            error="invalid", message=_("Send the text and the revision it was edited from.")
+        ), 422
     draft = services.keep_draft(document, current_user, text, base)
-    return jsonify(saved_at=draft.updated_at.isoformat(), head_revision_id=document.head_revision_id)
+    return jsonify(
+        saved_at=draft.updated_at.isoformat(), head_revision_id=document.head_revision_id
+    )
 
 
 @bp.route("/<int:document_id>/draft/discard", methods=["POST"])
@@ -348,15 +424,24 @@ def preview(document_id: int):
     if not isinstance(text, str):
         return jsonify(error="invalid", message=_("Send the text to preview.")), 422
     if has_conflict_markers(text):
-        return jsonify(html="", findings=[], markers=True,
-                       message=_("Resolve the conflict markers to see the preview."))
+        return jsonify(
+            html="",
+            findings=[],
+            markers=True,
+            message=_("Resolve the conflict markers to see the preview."),
+        )
     images = images_of(document)
     rendered = render(text, **images)
-    return jsonify(html=rendered.html, findings=_findings(text, images["attachments"]), markers=False,
-                   head_revision_id=document.head_revision_id)
+    return jsonify(
+        html=rendered.html,
+        findings=_findings(text, images["attachments"]),
+        markers=False,
+        head_revision_id=document.head_revision_id,
+    )
 
 
 # --- images (attachments the figures refer to) ----------------------------
+
 
 def _attachment(document: StandardDocument, name: str):
     attachment = services.attachment_of(document, name)
@@ -385,7 +470,10 @@ def attachment(document_id: int, name: str):
     # Only the images we sniffed are shown in the browser; anything else is downloaded.
     disposition = "inline" if att.content_type in IMAGE_TYPES else "attachment"
     extension = {"image/png": ".png", "image/jpeg": ".jpg"}.get(att.content_type, "")
-    fallback = "".join(c for c in att.name if c.isascii() and (c.isalnum() or c in "-_.")).strip(".") or "image"
+    fallback = (
+        "".join(c for c in att.name if c.isascii() and (c.isalnum() or c in "-_.")).strip(".")
+        or "image"
+    )
     if extension and not fallback.lower().endswith((extension, ".jpeg")):
         fallback += extension
     response.headers["Content-Disposition"] = (
@@ -403,13 +491,24 @@ def upload_attachment(document_id: int):
         flash(_("Choose a PNG or JPEG image to upload."), "error")
         return _editor_page(document, editor_state(document, current_user), status=422)
     try:
-        att = services.add_attachment(document, filename=upload.filename, data=read_upload(upload),
-                                      name=request.form.get("name"), actor=current_user)
+        att = services.add_attachment(
+            document,
+            filename=upload.filename,
+            data=read_upload(upload),
+            name=request.form.get("name"),
+            actor=current_user,
+        )
     except ServiceError as exc:
         flash_error(exc)
         return _editor_page(document, editor_state(document, current_user), status=exc.status)
-    flash(_("The image %(name)s is stored. Refer to it in the text as %(snippet)s.", name=att.name,
-            snippet=att.markdown), "success")
+    flash(
+        _(
+            "The image %(name)s is stored. Refer to it in the text as %(snippet)s.",
+            name=att.name,
+            snippet=att.markdown,
+        ),
+        "success",
+    )
     return redirect(url_for("documents.edit", document_id=document.id, _anchor="images"))
 
 
@@ -422,7 +521,13 @@ def remove_attachment(document_id: int, name: str):
     except ServiceError as exc:
         flash_error(exc)
         return redirect(url_for("documents.edit", document_id=document.id, _anchor="images"))
-    flash(_("The image %(name)s was removed. Figures that still name it show a placeholder.", name=name), "info")
+    flash(
+        _(
+            "The image %(name)s was removed. Figures that still name it show a placeholder.",
+            name=name,
+        ),
+        "info",
+    )
     return redirect(url_for("documents.edit", document_id=document.id, _anchor="images"))
 
 
@@ -446,20 +551,30 @@ def csrf_token():
 
 # --- history and diffs ----------------------------------------------------
 
+
 @bp.route("/<int:document_id>/history")
 def history(document_id: int):
     document = _document(document_id)
     revisions = queries.revisions_of(document)
-    return render_template("documents/history.html", document=document, revisions=revisions,
-                           can_edit=permissions.can_edit_document(current_user, document))
+    return render_template(
+        "documents/history.html",
+        document=document,
+        revisions=revisions,
+        can_edit=permissions.can_edit_document(current_user, document),
+    )
 
 
 @bp.route("/<int:document_id>/revisions/<int:revision_id>")
 def revision(document_id: int, revision_id: int):
     document = _document(document_id)
     rev = _revision(document, revision_id)
-    return render_template("documents/revision.html", document=document, revision=rev, rendered=rendered_revision(document, rev),
-                           can_edit=permissions.can_edit_document(current_user, document))
+    return render_template(
+        "documents/revision.html",
+        document=document,
+        revision=rev,
+        rendered=rendered_revision(document, rev),
+        can_edit=permissions.can_edit_document(current_user, document),
+    )
 
 
 @bp.route("/<int:document_id>/revisions/<int:revision_id>/restore", methods=["POST"])
@@ -472,7 +587,14 @@ def restore(document_id: int, revision_id: int):
         flash_error(exc)
         return redirect(url_for("documents.history", document_id=document.id))
     if result.created:
-        flash(_("Revision %(old)d restored as revision %(n)d.", old=rev.number, n=result.revision.number), "success")
+        flash(
+            _(
+                "Revision %(old)d restored as revision %(n)d.",
+                old=rev.number,
+                n=result.revision.number,
+            ),
+            "success",
+        )
     else:
         flash(_("Revision %(old)d is the same as the latest revision.", old=rev.number), "info")
     return redirect(url_for("documents.history", document_id=document.id))
@@ -487,14 +609,26 @@ def diff(document_id: int):
     view = "inline" if request.args.get("view") == "inline" else "side"
     result = diff_revisions(old.text, new.text)
     label = _("{n} unchanged lines")
-    html = render_inline_html(result, skip_label=label) if view == "inline" else render_side_by_side_html(
-        result, skip_label=label)
+    html = (
+        render_inline_html(result, skip_label=label)
+        if view == "inline"
+        else render_side_by_side_html(result, skip_label=label)
+    )
     revisions = queries.revisions_of(document)
-    return render_template("documents/diff.html", document=document, old=old, new=new, view=view, html=html,
-                           stats=result.stats, revisions=revisions)
+    return render_template(
+        "documents/diff.html",
+        document=document,
+        old=old,
+        new=new,
+        view=view,
+        html=html,
+        stats=result.stats,
+        revisions=revisions,
+    )
 
 
 # --- comments -------------------------------------------------------------
+
 
 def _comment_page(document: StandardDocument, form: CommentForm | None = None, status: int = 200):
     head = document.head_revision
@@ -508,11 +642,17 @@ def _comment_page(document: StandardDocument, form: CommentForm | None = None, s
     filters = queries.CommentFilters.from_args(request.args)
     threads = queries.comment_threads(document, filters)
     return render_template(
-        "documents/comments.html", document=document, form=form, threads=threads, filters=filters,
-        organizations=queries.commenting_organizations(document), clauses=form.clause.choices,
+        "documents/comments.html",
+        document=document,
+        form=form,
+        threads=threads,
+        filters=filters,
+        organizations=queries.commenting_organizations(document),
+        clauses=form.clause.choices,
         can_comment=permissions.can_comment(current_user, document),
         can_resolve=permissions.can_resolve_comments(current_user, document),
-        resolve_form=ResolveForm(formdata=None), reply_form=ReplyForm(formdata=None),
+        resolve_form=ResolveForm(formdata=None),
+        reply_form=ReplyForm(formdata=None),
         counts=queries.comment_counts(document),
     ), status
 
@@ -536,15 +676,29 @@ def comments(document_id: int):
     if not form.validate():
         flash_form_errors(form)
         return _comment_page(document, form, 422)
-    rev = queries.revision_of(document, int(form.revision_id.data)) if (form.revision_id.data or "").isdigit() else None
+    rev = (
+        queries.revision_of(document, int(form.revision_id.data))
+        if (form.revision_id.data or "").isdigit()
+        else None
+    )
     rev = rev or head
     try:
-        outline = {h.display_number for h in rendered_revision(document, rev).outline} if rev.id != head.id else {
-            value for value, _label in form.clause.choices}
+        outline = (
+            {h.display_number for h in rendered_revision(document, rev).outline}
+            if rev.id != head.id
+            else {value for value, _label in form.clause.choices}
+        )
         services.add_comment(
-            document, revision=rev, body=form.body.data, clause=form.clause.data or "", quote=form.quote.data or "",
-            type=form.type.data, proposed_change=form.proposed_change.data or "", actor=current_user,
-            author_name=form.author_name.data or "", organization_name=form.organization_name.data or "",
+            document,
+            revision=rev,
+            body=form.body.data,
+            clause=form.clause.data or "",
+            quote=form.quote.data or "",
+            type=form.type.data,
+            proposed_change=form.proposed_change.data or "",
+            actor=current_user,
+            author_name=form.author_name.data or "",
+            organization_name=form.organization_name.data or "",
             outline_numbers=outline,
         )
     except ServiceError as exc:
@@ -570,8 +724,13 @@ def reply(document_id: int, comment_id: int):
         flash(_("Write the reply."), "error")
         return redirect(url_for("documents.comments", document_id=document.id))
     try:
-        services.reply(parent, body=form.body.data, actor=current_user, author_name=form.author_name.data or "",
-                       organization_name=form.organization_name.data or "")
+        services.reply(
+            parent,
+            body=form.body.data,
+            actor=current_user,
+            author_name=form.author_name.data or "",
+            organization_name=form.organization_name.data or "",
+        )
     except ServiceError as exc:
         flash_error(exc)
         return redirect(url_for("documents.comments", document_id=document.id))
@@ -588,20 +747,28 @@ def resolve(document_id: int, comment_id: int):
         flash_form_errors(form)
         return _comment_page(document, status=422)
     try:
-        services.resolve_comment(comment, form.resolution.data, reason=form.reason.data or "", actor=current_user)
+        services.resolve_comment(
+            comment, form.resolution.data, reason=form.reason.data or "", actor=current_user
+        )
     except ServiceError as exc:
         flash_error(exc)
         return _comment_page(document, status=exc.status)
     flash(_("The comment is resolved."), "success")
-    return redirect(url_for("documents.comments", document_id=document.id, _anchor=f"c{comment.id}"))
+    return redirect(
+        url_for("documents.comments", document_id=document.id, _anchor=f"c{comment.id}")
+    )
 
 
 def _xlsx(data: bytes, filename: str):
     from urllib.parse import quote
 
     response = make_response(data)
-    response.headers["Content-Type"] = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    response.headers["Content-Disposition"] = f"attachment; filename=\"comments.xlsx\"; filename*=UTF-8''{quote(filename)}"
+    response.headers["Content-Type"] = (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response.headers["Content-Disposition"] = (
+        f"attachment; filename=\"comments.xlsx\"; filename*=UTF-8''{quote(filename)}"
+    )
     return response
 
 
@@ -609,7 +776,9 @@ def _xlsx(data: bytes, filename: str):
 def comments_table_xlsx(document_id: int):
     document = _document(document_id, permissions.can_export_comments)
     threads = queries.comment_threads(document)
-    return _xlsx(exports.resolution_table(document, threads), f"{document.title_zh}-征求意见汇总处理表.xlsx")
+    return _xlsx(
+        exports.resolution_table(document, threads), f"{document.title_zh}-征求意见汇总处理表.xlsx"
+    )
 
 
 @bp.route("/<int:document_id>/comments/iso-template.xlsx")
@@ -620,6 +789,7 @@ def comments_iso_xlsx(document_id: int):
 
 
 # --- export ---------------------------------------------------------------
+
 
 def _export_revision(document: StandardDocument) -> Revision:
     revision_id = request.args.get("revision", type=int)
@@ -633,7 +803,9 @@ def export_html(document_id: int):
 
     document = _document(document_id)
     revision = _export_revision(document)
-    html = build_html(queries.document_meta(document), revision.text, for_print=False, **images_of(document))
+    html = build_html(
+        queries.document_meta(document), revision.text, for_print=False, **images_of(document)
+    )
     return make_response(html, 200, {"Content-Type": "text/html; charset=utf-8"})
 
 
@@ -665,17 +837,26 @@ def _pdf_response(pdf: bytes, document: StandardDocument, revision: Revision):
 
 # --- stages ---------------------------------------------------------------
 
+
 def _stage_page(document: StandardDocument, refusal: ServiceError | None = None, status: int = 200):
     head = document.head_revision
     findings = run_checks(head.text)
     errors = [f for f in findings if f.severity == "error"]
     return render_template(
-        "documents/stage.html", document=document, transitions=allowed_transitions(document.stage),
-        errors=errors, findings=findings, locale=locale(), changes=queries.stage_changes_of(document),
+        "documents/stage.html",
+        document=document,
+        transitions=allowed_transitions(document.stage),
+        errors=errors,
+        findings=findings,
+        locale=locale(),
+        changes=queries.stage_changes_of(document),
         can_move=permissions.can_move_stage(current_user, document),
         can_override=permissions.can_override_checks(current_user, document),
-        open_comments=services.unresolved_comments(document) if document.stage == DocumentStage.DRAFT_FOR_COMMENTS else [],
-        refusal=refusal, form=StageForm(formdata=None),
+        open_comments=services.unresolved_comments(document)
+        if document.stage == DocumentStage.DRAFT_FOR_COMMENTS
+        else [],
+        refusal=refusal,
+        form=StageForm(formdata=None),
     ), status
 
 
@@ -691,40 +872,56 @@ def stage(document_id: int):
         flash_form_errors(form)
         return _stage_page(document, status=422)
     try:
-        services.transition(document, form.stage.data, actor=current_user,
-                            override_checks=form.override_checks.data, reason=form.reason.data or "",
-                            locale=locale())
+        services.transition(
+            document,
+            form.stage.data,
+            actor=current_user,
+            override_checks=form.override_checks.data,
+            reason=form.reason.data or "",
+            locale=locale(),
+        )
     except ServiceError as exc:
         flash_error(exc)
         return _stage_page(document, refusal=exc, status=exc.status)
-    flash(_("The document is now at the stage “%(stage)s”.", stage=STAGE_LABELS[document.stage]), "success")
+    flash(
+        _("The document is now at the stage “%(stage)s”.", stage=STAGE_LABELS[document.stage]),
+        "success",
+    )
     return redirect(url_for("documents.stage", document_id=document.id))
 
 
 # --- templates ------------------------------------------------------------
+
 
 def _may_see_documents(user) -> bool:
     return user.is_authenticated
 
 
 templating.NAV.append(
-    templating.NavEntry("documents.index", lazy_pgettext("navigation", "Documents"), _may_see_documents, 20)
+    templating.NavEntry(
+        "documents.index", lazy_pgettext("navigation", "Documents"), _may_see_documents, 20
+    )
 )
-templating.PERMISSIONS.update({
-    "can_create_document": permissions.can_create_document,
-    "can_manage_document": permissions.can_manage_document,
-    "can_edit_document": permissions.can_edit_document,
-    "can_comment": permissions.can_comment,
-    "can_move_stage": permissions.can_move_stage,
-    "can_resolve_comments": permissions.can_resolve_comments,
-    "can_export_comments": permissions.can_export_comments,
-})
+templating.PERMISSIONS.update(
+    {
+        "can_create_document": permissions.can_create_document,
+        "can_manage_document": permissions.can_manage_document,
+        "can_edit_document": permissions.can_edit_document,
+        "can_comment": permissions.can_comment,
+        "can_move_stage": permissions.can_move_stage,
+        "can_resolve_comments": permissions.can_resolve_comments,
+        "can_export_comments": permissions.can_export_comments,
+    }
+)
 
 
 @bp.app_context_processor
 def _labels():
-    return {"stage_labels": STAGE_LABELS, "comment_type_labels": COMMENT_TYPE_LABELS,
-            "resolution_labels": RESOLUTION_LABELS}
+    return {
+        "stage_labels": STAGE_LABELS,
+        "comment_type_labels": COMMENT_TYPE_LABELS,
+        "resolution_labels": RESOLUTION_LABELS,
+    }
 
 
 def _markup(html: str) -> Markup:

@@ -51,11 +51,13 @@ class GroupMembership(db.Model):
     __table_args__ = (UniqueConstraint("group_id", "organization_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    group_id: Mapped[int] = mapped_column(ForeignKey("drafting_group.id", ondelete="CASCADE"), index=True)
-    organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id", ondelete="CASCADE"), index=True)
-    role: Mapped[GroupRole] = mapped_column(
-        str_enum(GroupRole, "group_role", 16)
+    group_id: Mapped[int] = mapped_column(
+        ForeignKey("drafting_group.id", ondelete="CASCADE"), index=True
     )
+    organization_id: Mapped[int] = mapped_column(
+        ForeignKey("organization.id", ondelete="CASCADE"), index=True
+    )
+    role: Mapped[GroupRole] = mapped_column(str_enum(GroupRole, "group_role", 16))
     # Order in the foreword's list of drafting units.
     position: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -71,7 +73,9 @@ class GroupEditor(db.Model):
     __table_args__ = (UniqueConstraint("group_id", "user_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    group_id: Mapped[int] = mapped_column(ForeignKey("drafting_group.id", ondelete="CASCADE"), index=True)
+    group_id: Mapped[int] = mapped_column(
+        ForeignKey("drafting_group.id", ondelete="CASCADE"), index=True
+    )
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
     # Named drafters appear in the foreword's list of main drafters.
     is_drafter: Mapped[bool] = mapped_column(Boolean, default=True)

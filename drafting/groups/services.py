@@ -19,16 +19,27 @@ def create_group(name: str, *, actor: User | None) -> DraftingGroup:
     return group
 
 
-def add_member(group: DraftingGroup, org: Organization, role: GroupRole, *, actor: User | None) -> GroupMembership:
+def add_member(
+    group: DraftingGroup, org: Organization, role: GroupRole, *, actor: User | None
+) -> GroupMembership:
     """Add an organization, or change its role if it is already in the group."""
     membership = group.membership_of(org.id)
     if membership is None:
-        membership = GroupMembership(group=group, organization=org, role=role, position=len(group.memberships))
+        membership = GroupMembership(
+            group=group, organization=org, role=role, position=len(group.memberships)
+        )
         db.session.add(membership)
         db.session.flush()
         record(actor, "group.member_added", group, organization_id=org.id, role=str(role))
     elif membership.role != role:
-        record(actor, "group.member_role_changed", group, organization_id=org.id, old=str(membership.role), new=str(role))
+        record(
+            actor,
+            "group.member_role_changed",
+            group,
+            organization_id=org.id,
+            old=str(membership.role),
+            new=str(role),
+        )
         membership.role = role
     return membership
 
@@ -42,7 +53,9 @@ def remove_member(group: DraftingGroup, org: Organization, *, actor: User | None
     record(actor, "group.member_removed", group, organization_id=org.id)
 
 
-def name_editor(group: DraftingGroup, user: User, *, actor: User | None, is_drafter: bool = True) -> GroupEditor:
+def name_editor(
+    group: DraftingGroup, user: User, *, actor: User | None, is_drafter: bool = True
+) -> GroupEditor:
     for editor in group.editors:
         if editor.user_id == user.id:
             return editor

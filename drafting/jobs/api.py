@@ -17,20 +17,33 @@ TAGS = ("exports",)
 JOB_SCHEMA = {
     "type": "object",
     "properties": {
-        "id": {"type": "integer"}, "document_id": {"type": "integer"}, "revision_id": {"type": "integer"},
+        "id": {"type": "integer"},
+        "document_id": {"type": "integer"},
+        "revision_id": {"type": "integer"},
         "state": {"type": "string", "enum": [s.value for s in JobState]},
         "progress": {"type": "integer", "minimum": 0, "maximum": 100},
-        "progress_label": {"type": "string"}, "error": {"type": ["string", "null"]},
+        "progress_label": {"type": "string"},
+        "error": {"type": ["string", "null"]},
         "created_at": {"type": ["string", "null"], "format": "date-time"},
         "started_at": {"type": ["string", "null"], "format": "date-time"},
         "finished_at": {"type": ["string", "null"], "format": "date-time"},
-        "status_url": {"type": "string"}, "download_url": {"type": ["string", "null"]},
+        "status_url": {"type": "string"},
+        "download_url": {"type": ["string", "null"]},
     },
 }
 CREATED_SCHEMA = {
     "description": "202 with the job, or 200 with `cached: true` and `download_url` when the PDF exists already",
-    "oneOf": [JOB_SCHEMA, {"type": "object", "properties": {
-        "cached": {"type": "boolean"}, "revision_id": {"type": "integer"}, "download_url": {"type": "string"}}}],
+    "oneOf": [
+        JOB_SCHEMA,
+        {
+            "type": "object",
+            "properties": {
+                "cached": {"type": "boolean"},
+                "revision_id": {"type": "integer"},
+                "download_url": {"type": "string"},
+            },
+        },
+    ],
 }
 
 
@@ -38,50 +51,84 @@ def api_job_json(job) -> dict:
     data = job_json(job)
     data["status_url"] = url_for("api.export_job_get", document_id=job.document_id, job_id=job.id)
     if data["download_url"]:
-        data["download_url"] = url_for("api.export_job_download", document_id=job.document_id, job_id=job.id)
+        data["download_url"] = url_for(
+            "api.export_job_download", document_id=job.document_id, job_id=job.id
+        )
     return data
 
 
 def _job(document, job_id: int):
     job = services.job_of(document, job_id)
     if job is None:
-        abort(api_error(404, "not_found", _("There is no export job %(id)d for this document.", id=job_id)))
+        abort(
+            api_error(
+                404, "not_found", _("There is no export job %(id)d for this document.", id=job_id)
+            )
+        )
     services.expire_if_stale(job)
     return job
 
 
-@api_route("/documents/<int:document_id>/exports", methods=("POST",),
-           summary="Export the latest revision (or ?revision=<id>) to PDF in the background",
-           tags=TAGS, response_schema=CREATED_SCHEMA, success_status=202, errors=(401, 403, 404))
+@api_route(
+    "/documents/<int:document_id>/exports",
+    methods=("POST",),
+    summary="Export the latest revision (or ?revision=<id>) to PDF in the background",
+    tags=TAGS,
+    response_schema=CREATED_SCHEMA,
+    success_status=202,
+    errors=(401, 403, 404),
+)
 def export_job_create(document_id: int):
     document = _document(document_id, can_export)
     revision_id = request.args.get("revision", type=int)
     revision = _revision(document, revision_id) if revision_id else document.head_revision
     result = services.request_export(document, revision, actor=current_user)
     if result.cached_path is not None:
-        return {"cached": True, "revision_id": revision.id,
-                "download_url": url_for("api.export_pdf_get", document_id=document.id, revision=revision.id)}, 200
+        return {
+            "cached": True,
+            "revision_id": revision.id,
+            "download_url": url_for(
+                "api.export_pdf_get", document_id=document.id, revision=revision.id
+            ),
+        }, 200
     status = 202
-    return api_job_json(result.job), status, {"Location": url_for(
-        "api.export_job_get", document_id=document.id, job_id=result.job.id)}
+    return (
+        api_job_json(result.job),
+        status,
+        {"Location": url_for("api.export_job_get", document_id=document.id, job_id=result.job.id)},
+    )
 
 
-@api_route("/documents/<int:document_id>/exports/<int:job_id>", summary="The state and progress of an export job",
-           tags=TAGS, response_schema=JOB_SCHEMA, errors=(401, 403, 404))
+@api_route(
+    "/documents/<int:document_id>/exports/<int:job_id>",
+    summary="The state and progress of an export job",
+    tags=TAGS,
+    response_schema=JOB_SCHEMA,
+    errors=(401, 403, 404),
+)
 def export_job_get(document_id: int, job_id: int):
     document = _document(document_id, can_export)
     return api_job_json(_job(document, job_id))
 
 
-@api_route("/documents/<int:document_id>/exports/<int:job_id>/download", summary="The PDF an export job made",
-           tags=TAGS, response_content_type="application/pdf", response_schema={"type": "string", "format": "binary"},
-           errors=(401, 403, 404, 409))
+@api_route(
+    "/documents/<int:document_id>/exports/<int:job_id>/download",
+    summary="The PDF an export job made",
+    tags=TAGS,
+    response_content_type="application/pdf",
+    response_schema={"type": "string", "format": "binary"},
+    errors=(401, 403, 404, 409),
+)
 def export_job_download(document_id: int, job_id: int):
     document = _document(document_id, can_export)
     job = _job(document, job_id)
     if job.state != JobState.DONE:
-        return api_error(409, "not_ready", _("The export is not finished (state: %(state)s).", state=str(job.state)),
-                         job=api_job_json(job))
+        return api_error(
+            409,
+            "not_ready",
+            _("The export is not finished (state: %(state)s).", state=str(job.state)),
+            job=api_job_json(job),
+        )
     path = services.result_file(job)
     if path is None:
         services.fail(job, code="missing")

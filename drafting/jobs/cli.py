@@ -18,7 +18,9 @@ def worker(burst: bool) -> None:
     from drafting.jobs.queue import queue_name, redis_connection, rq_queue
 
     if not current_app.config.get("REDIS_URL"):
-        raise click.ClickException("REDIS_URL is not set: without it exports run inside the web process.")
+        raise click.ClickException(
+            "REDIS_URL is not set: without it exports run inside the web process."
+        )
     # SimpleWorker: jobs run in this process, so the export pool's processes stay warm between jobs.
     w = SimpleWorker([rq_queue()], connection=redis_connection())
     click.echo(f"Export worker on queue {queue_name()}{' (burst)' if burst else ''}.")

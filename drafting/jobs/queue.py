@@ -46,9 +46,11 @@ def enqueue_export(job_id: int) -> None:
         from drafting.jobs.services import stale_after
 
         rq_queue(app).enqueue(
-            JOB_FUNCTION, job_id,
+            JOB_FUNCTION,
+            job_id,
             job_timeout=int(stale_after().total_seconds()),
-            result_ttl=3600, failure_ttl=7 * 24 * 3600,
+            result_ttl=3600,
+            failure_ttl=7 * 24 * 3600,
             description=f"export job {job_id}",
         )
     elif kind == "eager":
@@ -68,7 +70,8 @@ def _thread_pool(app: Flask) -> ThreadPoolExecutor:
     with _executor_lock:
         if _executor is None:
             _executor = ThreadPoolExecutor(
-                max_workers=int(app.config.get("EXPORT_JOB_THREADS", 2)), thread_name_prefix="export-job"
+                max_workers=int(app.config.get("EXPORT_JOB_THREADS", 2)),
+                thread_name_prefix="export-job",
             )
         return _executor
 
@@ -79,7 +82,9 @@ def redis_connection(app: Flask | None = None):
     if connection is None:
         import redis
 
-        connection = redis.Redis.from_url(app.config["REDIS_URL"], socket_timeout=5, socket_connect_timeout=5)
+        connection = redis.Redis.from_url(
+            app.config["REDIS_URL"], socket_timeout=5, socket_connect_timeout=5
+        )
         app.extensions["export_queue_redis"] = connection
     return connection
 
@@ -92,7 +97,7 @@ def rq_queue(app: Flask | None = None):
 
 
 def health(app: Flask | None = None) -> str:
-    """"ok" when the RQ queue can be reached, else the error's name."""
+    """ "ok" when the RQ queue can be reached, else the error's name."""
     try:
         rq_queue(app).count  # noqa: B018 - a round trip to Redis
         return "ok"

@@ -34,7 +34,9 @@ PROGRESS_LABELS = {
 #: Messages for failures that are ours rather than the exporter's.
 ERROR_MESSAGES = {
     "stale": _l("The export worker stopped before finishing this export. Start the export again."),
-    "internal": _l("The export failed because of an error on the server. Start the export again; if it fails again, tell the secretariat."),
+    "internal": _l(
+        "The export failed because of an error on the server. Start the export again; if it fails again, tell the secretariat."
+    ),
     "missing": _l("The exported PDF is no longer stored. Start the export again."),
 }
 
@@ -74,7 +76,9 @@ def export_inputs(document: StandardDocument, revision: Revision) -> ExportInput
     from drafting.documents.services import attachment_files
     from drafting.export import LayoutOptions
 
-    return ExportInputs(document_meta(document), revision.text, attachment_files(document), LayoutOptions())
+    return ExportInputs(
+        document_meta(document), revision.text, attachment_files(document), LayoutOptions()
+    )
 
 
 def cache_key_for(document: StandardDocument, revision: Revision) -> str:
@@ -120,14 +124,25 @@ def request_export(document: StandardDocument, revision: Revision, *, actor: Use
         return ExportRequest(cached_path=path)
     existing = db.session.scalars(
         select(ExportJobRecord)
-        .where(ExportJobRecord.document_id == document.id, ExportJobRecord.revision_id == revision.id,
-               ExportJobRecord.cache_key == key, ExportJobRecord.state.in_(ACTIVE_STATES))
+        .where(
+            ExportJobRecord.document_id == document.id,
+            ExportJobRecord.revision_id == revision.id,
+            ExportJobRecord.cache_key == key,
+            ExportJobRecord.state.in_(ACTIVE_STATES),
+        )
         .order_by(ExportJobRecord.id.desc())
     ).first()
     if existing is not None and not expire_if_stale(existing):
         return ExportRequest(job=existing)
-    job = ExportJobRecord(document_id=document.id, revision_id=revision.id, requested_by_id=actor.id,
-                          state=JobState.QUEUED, progress=0, progress_label="queued", cache_key=key)
+    job = ExportJobRecord(
+        document_id=document.id,
+        revision_id=revision.id,
+        requested_by_id=actor.id,
+        state=JobState.QUEUED,
+        progress=0,
+        progress_label="queued",
+        cache_key=key,
+    )
     db.session.add(job)
     db.session.flush()
     record(actor, "document.export_requested", document, job_id=job.id, revision_id=revision.id)
@@ -164,6 +179,7 @@ def result_file(job: ExportJobRecord) -> Path | None:
 
 # --- state changes, made by the worker (each followed by a commit there) ---
 
+
 def start(job: ExportJobRecord) -> None:
     job.state = JobState.RUNNING
     job.started_at = utcnow()
@@ -197,11 +213,19 @@ def fail(job: ExportJobRecord, *, code: str, message: str = "") -> None:
     job.finished_at = utcnow()
     job.progress_label = "failed"
     db.session.flush()
-    record(None, "document.export_failed", object_type="standard_document", object_id=job.document_id,
-           job_id=job.id, code=code, message=message[:200])
+    record(
+        None,
+        "document.export_failed",
+        object_type="standard_document",
+        object_id=job.document_id,
+        job_id=job.id,
+        code=code,
+        message=message[:200],
+    )
 
 
 # --- for display ------------------------------------------------------------
+
 
 def progress_text(job: ExportJobRecord) -> str:
     return str(PROGRESS_LABELS.get(job.progress_label, job.progress_label))

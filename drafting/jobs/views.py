@@ -48,7 +48,7 @@ def send_pdf(path: Path, document: StandardDocument, revision: Revision):
     """The PDF as a download, named in ASCII and, per RFC 5987, in full."""
     response = send_file(path, mimetype="application/pdf", max_age=0)
     response.headers["Content-Disposition"] = (
-        f"attachment; filename=\"document-{document.id}-r{revision.number}.pdf\"; "
+        f'attachment; filename="document-{document.id}-r{revision.number}.pdf"; '
         f"filename*=UTF-8''{quote(pdf_filename(document, revision))}"
     )
     return response
@@ -68,8 +68,11 @@ def job_json(job: ExportJobRecord) -> dict:
         "started_at": job.started_at.isoformat() if job.started_at else None,
         "finished_at": job.finished_at.isoformat() if job.finished_at else None,
         "status_url": url_for("jobs.export_status", document_id=document_id, job_id=job.id),
-        "download_url": (url_for("jobs.export_download", document_id=document_id, job_id=job.id)
-                         if job.state == JobState.DONE else None),
+        "download_url": (
+            url_for("jobs.export_download", document_id=document_id, job_id=job.id)
+            if job.state == JobState.DONE
+            else None
+        ),
     }
 
 
@@ -81,16 +84,24 @@ def create_export(document_id: int):
     result = services.request_export(document, revision, actor=current_user)
     if result.cached_path is not None:
         return send_pdf(result.cached_path, document, revision)
-    return redirect(url_for("jobs.export_status", document_id=document.id, job_id=result.job.id), 303)
+    return redirect(
+        url_for("jobs.export_status", document_id=document.id, job_id=result.job.id), 303
+    )
 
 
 @bp.route("/<int:document_id>/exports/<int:job_id>")
 def export_status(document_id: int, job_id: int):
     document = _document(document_id, can_export)
     job = _job(document, job_id)
-    return render_template("jobs/export.html", document=document, job=job, info=job_json(job),
-                           refresh=REFRESH_SECONDS if job.is_active else None,
-                           progress_text=services.progress_text(job), error_text=services.error_text(job))
+    return render_template(
+        "jobs/export.html",
+        document=document,
+        job=job,
+        info=job_json(job),
+        refresh=REFRESH_SECONDS if job.is_active else None,
+        progress_text=services.progress_text(job),
+        error_text=services.error_text(job),
+    )
 
 
 @bp.route("/<int:document_id>/exports/<int:job_id>.json")

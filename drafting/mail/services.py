@@ -119,7 +119,9 @@ def deliver(mail: OutboundMail) -> None:
     timeout = cfg["MAIL_TIMEOUT"]
     if cfg.get("MAIL_USE_SSL"):
         client = smtplib.SMTP_SSL(
-            cfg["MAIL_SERVER"], cfg["MAIL_PORT"], timeout=timeout,
+            cfg["MAIL_SERVER"],
+            cfg["MAIL_PORT"],
+            timeout=timeout,
             context=ssl.create_default_context(),
         )
     else:

@@ -18,9 +18,28 @@ from drafting.reviews.models import Assessment
 from drafting.reviews.queries import dashboard
 from drafting.storage import read_blob
 
-APPLICATION_HEADER = ["id", "organization", "credit_code", "state", "submitted_at", "standards", "contact",
-                      "missing_mandatory", "weighted_score", "assessments"]
-ASSESSMENT_HEADER = ["application_id", "organization", "requirement", "weight", "reviewer", "rating", "score", "reason"]
+APPLICATION_HEADER = [
+    "id",
+    "organization",
+    "credit_code",
+    "state",
+    "submitted_at",
+    "standards",
+    "contact",
+    "missing_mandatory",
+    "weighted_score",
+    "assessments",
+]
+ASSESSMENT_HEADER = [
+    "application_id",
+    "organization",
+    "requirement",
+    "weight",
+    "reviewer",
+    "rating",
+    "score",
+    "reason",
+]
 
 
 def application_rows(user, call: Call) -> list[list]:
@@ -29,13 +48,23 @@ def application_rows(user, call: Call) -> list[list]:
     out = []
     for row in rows:
         a = row.application
-        out.append([
-            a.id, a.organization.name, a.organization.credit_code, a.state.value,
-            a.submitted_at.isoformat() if a.submitted_at else "",
-            "; ".join(f"{titles.get(s.standard_id, s.standard_id)} ({s.role.value})" for s in a.standards),
-            f"{a.contact_name} {a.contact_phone} {a.contact_email}".strip(),
-            len(row.missing), "" if row.score is None else round(row.score, 2), row.assessments,
-        ])
+        out.append(
+            [
+                a.id,
+                a.organization.name,
+                a.organization.credit_code,
+                a.state.value,
+                a.submitted_at.isoformat() if a.submitted_at else "",
+                "; ".join(
+                    f"{titles.get(s.standard_id, s.standard_id)} ({s.role.value})"
+                    for s in a.standards
+                ),
+                f"{a.contact_name} {a.contact_phone} {a.contact_email}".strip(),
+                len(row.missing),
+                "" if row.score is None else round(row.score, 2),
+                row.assessments,
+            ]
+        )
     return out
 
 
@@ -45,13 +74,25 @@ def assessment_rows(user, call: Call) -> list[list]:
     scope = select(Application.id).where(*visible_applications_filter(user, call.id))
     requirements = {r.id: r for r in call.requirements}
     assessments = db.session.scalars(
-        select(Assessment).where(Assessment.application_id.in_(scope))
-        .options(joinedload(Assessment.reviewer), joinedload(Assessment.application).joinedload(Application.organization))
+        select(Assessment)
+        .where(Assessment.application_id.in_(scope))
+        .options(
+            joinedload(Assessment.reviewer),
+            joinedload(Assessment.application).joinedload(Application.organization),
+        )
         .order_by(Assessment.application_id, Assessment.requirement_id, Assessment.id)
     )
     return [
-        [a.application_id, a.application.organization.name, requirements[a.requirement_id].text,
-         requirements[a.requirement_id].weight, a.reviewer.name, a.rating.value, a.score, a.reason]
+        [
+            a.application_id,
+            a.application.organization.name,
+            requirements[a.requirement_id].text,
+            requirements[a.requirement_id].weight,
+            a.reviewer.name,
+            a.rating.value,
+            a.score,
+            a.reason,
+        ]
         for a in assessments
     ]
 
@@ -109,8 +150,10 @@ def evidence_zip(user, call: Call) -> bytes:
     from drafting.reviews.queries import visible_applications_filter
 
     applications = db.session.scalars(
-        select(Application).where(*visible_applications_filter(user, call.id),
-                                  Application.state != ApplicationState.DRAFT)
+        select(Application)
+        .where(
+            *visible_applications_filter(user, call.id), Application.state != ApplicationState.DRAFT
+        )
         .options(joinedload(Application.organization), selectinload(Application.attachments))
         .order_by(Application.id)
     )

@@ -11,8 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from drafting.accounts.models import User
 from drafting.applications.models import Application
 from drafting.calls.models import Call, CallStandard, Requirement
-from drafting.core.models import str_enum
-from drafting.core.models import UTCDateTime
+from drafting.core.models import UTCDateTime, str_enum
 from drafting.core.timeutil import utcnow
 from drafting.extensions import db
 
@@ -50,8 +49,12 @@ class Assessment(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    application_id: Mapped[int] = mapped_column(ForeignKey("application.id", ondelete="CASCADE"), index=True)
-    requirement_id: Mapped[int] = mapped_column(ForeignKey("requirement.id", ondelete="CASCADE"), index=True)
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("application.id", ondelete="CASCADE"), index=True
+    )
+    requirement_id: Mapped[int] = mapped_column(
+        ForeignKey("requirement.id", ondelete="CASCADE"), index=True
+    )
     reviewer_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
     rating: Mapped[Rating] = mapped_column(str_enum(Rating, "rating", 16))
     reason: Mapped[str] = mapped_column(Text, default="")
@@ -70,8 +73,12 @@ class Decision(db.Model):
     __table_args__ = (UniqueConstraint("application_id", "standard_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    application_id: Mapped[int] = mapped_column(ForeignKey("application.id", ondelete="CASCADE"), index=True)
-    standard_id: Mapped[int] = mapped_column(ForeignKey("call_standard.id", ondelete="CASCADE"), index=True)
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("application.id", ondelete="CASCADE"), index=True
+    )
+    standard_id: Mapped[int] = mapped_column(
+        ForeignKey("call_standard.id", ondelete="CASCADE"), index=True
+    )
     outcome: Mapped[Outcome] = mapped_column(str_enum(Outcome, "outcome", 16))
     reason: Mapped[str] = mapped_column(Text, default="")
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))

@@ -28,7 +28,9 @@ from drafting.reviews.models import Assessment, Decision
 
 def load_call(call_id: int) -> Call | None:
     return db.session.scalar(
-        select(Call).where(Call.id == call_id).options(
+        select(Call)
+        .where(Call.id == call_id)
+        .options(
             selectinload(Call.standards),
             selectinload(Call.requirements).selectinload(Requirement.standards),
         )
@@ -63,20 +65,34 @@ def weighted(scores: dict[int, float], weights: dict[int, int]) -> float | None:
 
 SORTS = {
     "organization": lambda row: row.application.organization.name,
-    "submitted": lambda row: (row.application.submitted_at is None, row.application.submitted_at or 0),
+    "submitted": lambda row: (
+        row.application.submitted_at is None,
+        row.application.submitted_at or 0,
+    ),
     "state": lambda row: row.application.state.value,
     "score": lambda row: -(row.score if row.score is not None else -1),
     "missing": lambda row: -len(row.missing),
 }
 
 
-def dashboard(user, call: Call, *, state: str | None = None, standard_id: int | None = None,
-              role: str | None = None, sort: str = "organization") -> tuple[list[Row], dict[str, int]]:
+def dashboard(
+    user,
+    call: Call,
+    *,
+    state: str | None = None,
+    standard_id: int | None = None,
+    role: str | None = None,
+    sort: str = "organization",
+) -> tuple[list[Row], dict[str, int]]:
     """The rows of the dashboard and the status counts."""
     conditions = visible_applications_filter(user, call.id)
-    counts = dict(db.session.execute(
-        select(Application.state, func.count(Application.id)).where(*conditions).group_by(Application.state)
-    ).all())
+    counts = dict(
+        db.session.execute(
+            select(Application.state, func.count(Application.id))
+            .where(*conditions)
+            .group_by(Application.state)
+        ).all()
+    )
     counts = {str(k): v for k, v in counts.items()}
     query = select(Application).where(*conditions)
     if state:
@@ -88,26 +104,42 @@ def dashboard(user, call: Call, *, state: str | None = None, standard_id: int | 
         if role:
             sub = sub.where(ApplicationStandard.role == role)
         query = query.where(Application.id.in_(sub))
-    applications = list(db.session.scalars(query.options(
-        joinedload(Application.organization), selectinload(Application.standards)
-    )))
+    applications = list(
+        db.session.scalars(
+            query.options(joinedload(Application.organization), selectinload(Application.standards))
+        )
+    )
     ids = [a.id for a in applications]
     rows = {a.id: Row(a) for a in applications}
     if not ids:
         return [], counts
     scope = select(Application.id).where(*conditions)
-    answered = set(db.session.execute(
-        select(Answer.application_id, Answer.requirement_id).where(Answer.application_id.in_(scope), Answer.statement != "")
-    ).all())
-    filed = set(db.session.execute(
-        select(Attachment.application_id, Attachment.requirement_id).where(Attachment.application_id.in_(scope)).distinct()
-    ).all())
+    answered = set(
+        db.session.execute(
+            select(Answer.application_id, Answer.requirement_id).where(
+                Answer.application_id.in_(scope), Answer.statement != ""
+            )
+        ).all()
+    )
+    filed = set(
+        db.session.execute(
+            select(Attachment.application_id, Attachment.requirement_id)
+            .where(Attachment.application_id.in_(scope))
+            .distinct()
+        ).all()
+    )
     weights = {r.id: r.weight for r in call.requirements}
     per_req: dict[int, dict[int, float]] = {}
     n_assess: dict[int, int] = {}
     for app_id, req_id, avg, n in db.session.execute(
-        select(Assessment.application_id, Assessment.requirement_id, func.avg(Assessment.score), func.count())
-        .where(Assessment.application_id.in_(scope)).group_by(Assessment.application_id, Assessment.requirement_id)
+        select(
+            Assessment.application_id,
+            Assessment.requirement_id,
+            func.avg(Assessment.score),
+            func.count(),
+        )
+        .where(Assessment.application_id.in_(scope))
+        .group_by(Assessment.application_id, Assessment.requirement_id)
     ):
         per_req.setdefault(app_id, {})[req_id] = float(avg)
         n_assess[app_id] = n_assess.get(app_id, 0) + n
@@ -120,7 +152,9 @@ def dashboard(user, call: Call, *, state: str | None = None, standard_id: int | 
         for r in call.requirements:
             if not r.mandatory or not (r.applies_to(chosen) if chosen else r.applies_to_all):
                 continue
-            if (r.needs_statement and (a.id, r.id) not in answered) or (r.needs_file and (a.id, r.id) not in filed):
+            if (r.needs_statement and (a.id, r.id) not in answered) or (
+                r.needs_file and (a.id, r.id) not in filed
+            ):
                 row.missing.append(r)
         row.score = weighted(per_req.get(a.id, {}), weights)
         row.assessments = n_assess.get(a.id, 0)
@@ -130,7 +164,9 @@ def dashboard(user, call: Call, *, state: str | None = None, standard_id: int | 
 
 def load_application(application_id: int) -> Application | None:
     return db.session.scalar(
-        select(Application).where(Application.id == application_id).options(
+        select(Application)
+        .where(Application.id == application_id)
+        .options(
             joinedload(Application.organization),
             joinedload(Application.call),
             selectinload(Application.standards).joinedload(ApplicationStandard.standard),
@@ -151,10 +187,14 @@ class ReviewSummary:
 
 
 def review_summary(application: Application, user) -> ReviewSummary:
-    assessments = list(db.session.scalars(
-        select(Assessment).where(Assessment.application_id == application.id)
-        .options(joinedload(Assessment.reviewer)).order_by(Assessment.id)
-    ))
+    assessments = list(
+        db.session.scalars(
+            select(Assessment)
+            .where(Assessment.application_id == application.id)
+            .options(joinedload(Assessment.reviewer))
+            .order_by(Assessment.id)
+        )
+    )
     weights = {r.id: r.weight for r in application.call.requirements}
     by_req: dict[int, list[Assessment]] = {}
     by_reviewer: dict[str, dict[int, float]] = {}
@@ -169,14 +209,18 @@ def review_summary(application: Application, user) -> ReviewSummary:
         reviewer_scores=reviewer_scores,
         aggregate=mean(values) if values else None,
         spread=(max(values) - min(values)) if values else None,
-        requirement_spread={r: max(x.score for x in xs) - min(x.score for x in xs) for r, xs in by_req.items()},
+        requirement_spread={
+            r: max(x.score for x in xs) - min(x.score for x in xs) for r, xs in by_req.items()
+        },
     )
 
 
 def decisions_for(application_ids: list[int]) -> dict[int, dict[int, Decision]]:
     result: dict[int, dict[int, Decision]] = {}
     if application_ids:
-        for d in db.session.scalars(select(Decision).where(Decision.application_id.in_(application_ids))):
+        for d in db.session.scalars(
+            select(Decision).where(Decision.application_id.in_(application_ids))
+        ):
             result.setdefault(d.application_id, {})[d.standard_id] = d
     return result
 

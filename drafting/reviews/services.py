@@ -25,10 +25,15 @@ REVIEWABLE = (S.SUBMITTED, S.UNDER_REVIEW)
 
 def assign_reviewer(call: Call, reviewer: User, *, actor: User) -> ReviewerAssignment:
     if reviewer.role != Role.REVIEWER:
-        raise ServiceError(_("%(name)s is not a reviewer. Give them the reviewer role first.", name=reviewer.name),
-                           code="not_reviewer")
-    existing = db.session.scalar(select(ReviewerAssignment).where(
-        ReviewerAssignment.call_id == call.id, ReviewerAssignment.user_id == reviewer.id))
+        raise ServiceError(
+            _("%(name)s is not a reviewer. Give them the reviewer role first.", name=reviewer.name),
+            code="not_reviewer",
+        )
+    existing = db.session.scalar(
+        select(ReviewerAssignment).where(
+            ReviewerAssignment.call_id == call.id, ReviewerAssignment.user_id == reviewer.id
+        )
+    )
     if existing:
         return existing
     assignment = ReviewerAssignment(call=call, user=reviewer)
@@ -39,8 +44,11 @@ def assign_reviewer(call: Call, reviewer: User, *, actor: User) -> ReviewerAssig
 
 
 def unassign_reviewer(call: Call, reviewer: User, *, actor: User) -> None:
-    existing = db.session.scalar(select(ReviewerAssignment).where(
-        ReviewerAssignment.call_id == call.id, ReviewerAssignment.user_id == reviewer.id))
+    existing = db.session.scalar(
+        select(ReviewerAssignment).where(
+            ReviewerAssignment.call_id == call.id, ReviewerAssignment.user_id == reviewer.id
+        )
+    )
     if existing is None:
         raise Refused(_("This person is not a reviewer of the call."), code="not_assigned")
     db.session.delete(existing)
@@ -48,8 +56,16 @@ def unassign_reviewer(call: Call, reviewer: User, *, actor: User) -> None:
     record(actor, "call.reviewer_unassigned", call, user_id=reviewer.id)
 
 
-def save_assessment(application: Application, requirement_id: int, *, rating: Rating, score: int, reason: str,
-                    reviewer: User, now: datetime | None = None) -> Assessment:
+def save_assessment(
+    application: Application,
+    requirement_id: int,
+    *,
+    rating: Rating,
+    score: int,
+    reason: str,
+    reviewer: User,
+    now: datetime | None = None,
+) -> Assessment:
     """The reviewer's view of one requirement; the first one puts the application under review."""
     from drafting.reviews.permissions import can_assess
 
@@ -60,12 +76,22 @@ def save_assessment(application: Application, requirement_id: int, *, rating: Ra
     if not 0 <= score <= 10:
         raise ServiceError(_("The score must be between 0 and 10."), code="score")
     rating = Rating(rating)
-    assessment = db.session.scalar(select(Assessment).where(
-        Assessment.application_id == application.id, Assessment.requirement_id == requirement_id,
-        Assessment.reviewer_id == reviewer.id))
+    assessment = db.session.scalar(
+        select(Assessment).where(
+            Assessment.application_id == application.id,
+            Assessment.requirement_id == requirement_id,
+            Assessment.reviewer_id == reviewer.id,
+        )
+    )
     if assessment is None:
-        assessment = Assessment(application=application, requirement_id=requirement_id, reviewer=reviewer,
-                                rating=rating, score=score, reason=reason.strip())
+        assessment = Assessment(
+            application=application,
+            requirement_id=requirement_id,
+            reviewer=reviewer,
+            rating=rating,
+            score=score,
+            reason=reason.strip(),
+        )
         db.session.add(assessment)
     else:
         assessment.rating, assessment.score, assessment.reason = rating, score, reason.strip()
@@ -73,51 +99,90 @@ def save_assessment(application: Application, requirement_id: int, *, rating: Ra
     if application.state == S.SUBMITTED:
         application_services.transition(application, S.UNDER_REVIEW, actor=reviewer, now=now)
     db.session.flush()
-    record(reviewer, "application.assessed", application, requirement_id=requirement_id, rating=str(rating), score=score)
+    record(
+        reviewer,
+        "application.assessed",
+        application,
+        requirement_id=requirement_id,
+        rating=str(rating),
+        score=score,
+    )
     return assessment
 
 
-def return_for_changes(application: Application, message: str, *, actor: User, now: datetime | None = None) -> None:
+def return_for_changes(
+    application: Application, message: str, *, actor: User, now: datetime | None = None
+) -> None:
     if not message.strip():
         raise ServiceError(_("Tell the applicant what to change."), code="message")
-    application_services.transition(application, S.RETURNED, actor=actor, reason=message.strip(), now=now)
+    application_services.transition(
+        application, S.RETURNED, actor=actor, reason=message.strip(), now=now
+    )
     from drafting.applications.notify import notify_returned
 
     notify_returned(application, message.strip())
 
 
-def set_decision(application: Application, standard_id: int, outcome: Outcome, *, reason: str = "",
-                 actor: User) -> Decision:
+def set_decision(
+    application: Application, standard_id: int, outcome: Outcome, *, reason: str = "", actor: User
+) -> Decision:
     """Record a pending decision for one standard of an application."""
     if application.state not in REVIEWABLE:
         raise Refused(_("Only submitted applications can be decided."), code="not_reviewable")
     if not any(s.standard_id == standard_id for s in application.standards):
         raise ServiceError(_("The application does not apply for this standard."), code="standard")
     outcome = Outcome(outcome)
-    decision = db.session.scalar(select(Decision).where(
-        Decision.application_id == application.id, Decision.standard_id == standard_id))
+    decision = db.session.scalar(
+        select(Decision).where(
+            Decision.application_id == application.id, Decision.standard_id == standard_id
+        )
+    )
     if decision is None:
-        decision = Decision(application=application, standard_id=standard_id, outcome=outcome,
-                            reason=reason.strip(), decided_by_id=actor.id)
+        decision = Decision(
+            application=application,
+            standard_id=standard_id,
+            outcome=outcome,
+            reason=reason.strip(),
+            decided_by_id=actor.id,
+        )
         db.session.add(decision)
     else:
         if decision.published_at is not None:
             raise Refused(_("This decision has already been published."), code="published")
-        decision.outcome, decision.reason, decision.decided_by_id = outcome, reason.strip(), actor.id
+        decision.outcome, decision.reason, decision.decided_by_id = (
+            outcome,
+            reason.strip(),
+            actor.id,
+        )
     db.session.flush()
-    record(actor, "application.decision_set", application, standard_id=standard_id, outcome=str(outcome))
+    record(
+        actor,
+        "application.decision_set",
+        application,
+        standard_id=standard_id,
+        outcome=str(outcome),
+    )
     return decision
 
 
 def capacity_warnings(call: Call) -> list[str]:
     """Standards given more main drafting units than they take."""
     counts: dict[int, int] = {}
-    for d in db.session.scalars(select(Decision).join(Decision.application).where(
-            Application.call_id == call.id, Decision.outcome == Outcome.MAIN)):
+    for d in db.session.scalars(
+        select(Decision)
+        .join(Decision.application)
+        .where(Application.call_id == call.id, Decision.outcome == Outcome.MAIN)
+    ):
         counts[d.standard_id] = counts.get(d.standard_id, 0) + 1
     return [
-        _("“%(title)s” has %(n)d main drafting units but takes %(cap)d.", title=s.title_zh, n=counts[s.id], cap=s.main_capacity)
-        for s in call.standards if counts.get(s.id, 0) > s.main_capacity
+        _(
+            "“%(title)s” has %(n)d main drafting units but takes %(cap)d.",
+            title=s.title_zh,
+            n=counts[s.id],
+            cap=s.main_capacity,
+        )
+        for s in call.standards
+        if counts.get(s.id, 0) > s.main_capacity
     ]
 
 
@@ -128,22 +193,43 @@ def publish_decisions(call: Call, *, actor: User, now: datetime | None = None) -
     # once cannot both form the groups and mail everyone twice.
     db.session.refresh(call, with_for_update=True)
     if call.state != CallState.PUBLISHED:
-        raise Refused(_("The decisions of this call have already been published."), code="call_decided")
+        raise Refused(
+            _("The decisions of this call have already been published."), code="call_decided"
+        )
     if not call.has_closed(now):
-        raise Refused(_("Decisions can be published only after the deadline. Close the call early if needed."),
-                      code="call_open")
-    applications = list(db.session.scalars(select(Application).where(
-        Application.call_id == call.id, Application.state.in_(REVIEWABLE)).order_by(Application.id)))
+        raise Refused(
+            _(
+                "Decisions can be published only after the deadline. Close the call early if needed."
+            ),
+            code="call_open",
+        )
+    applications = list(
+        db.session.scalars(
+            select(Application)
+            .where(Application.call_id == call.id, Application.state.in_(REVIEWABLE))
+            .order_by(Application.id)
+        )
+    )
     decisions: dict[int, dict[int, Decision]] = {}
-    for d in db.session.scalars(select(Decision).join(Decision.application).where(Application.call_id == call.id)):
+    for d in db.session.scalars(
+        select(Decision).join(Decision.application).where(Application.call_id == call.id)
+    ):
         decisions.setdefault(d.application_id, {})[d.standard_id] = d
     undecided = [
         f"{a.organization.name} – {s.standard.title_zh}"
-        for a in applications for s in a.standards if s.standard_id not in decisions.get(a.id, {})
+        for a in applications
+        for s in a.standards
+        if s.standard_id not in decisions.get(a.id, {})
     ]
     if undecided:
-        raise Refused(_("Decide every standard of every submitted application first (%(n)d missing).", n=len(undecided)),
-                      code="undecided", details=undecided)
+        raise Refused(
+            _(
+                "Decide every standard of every submitted application first (%(n)d missing).",
+                n=len(undecided),
+            ),
+            code="undecided",
+            details=undecided,
+        )
     groups: dict[int, DraftingGroup] = {}
     for standard in call.standards:
         if standard.drafting_group_id is None:
@@ -162,7 +248,9 @@ def publish_decisions(call: Call, *, actor: User, now: datetime | None = None) -
             d.published_at = now
             if d.outcome != Outcome.REJECTED:
                 role = GroupRole.MAIN if d.outcome == Outcome.MAIN else GroupRole.PARTICIPATING
-                group_services.add_member(groups[d.standard_id], application.organization, role, actor=actor)
+                group_services.add_member(
+                    groups[d.standard_id], application.organization, role, actor=actor
+                )
         application_services.transition(application, state, actor=actor, now=now)
         from drafting.applications.notify import notify_decision
 
@@ -173,7 +261,9 @@ def publish_decisions(call: Call, *, actor: User, now: datetime | None = None) -
     return applications
 
 
-def add_group_member(standard: CallStandard, org: Organization, role: GroupRole, *, actor: User) -> None:
+def add_group_member(
+    standard: CallStandard, org: Organization, role: GroupRole, *, actor: User
+) -> None:
     if standard.drafting_group is None:
         standard.drafting_group = group_services.create_group(standard.title_zh, actor=actor)
     group_services.add_member(standard.drafting_group, org, role, actor=actor)

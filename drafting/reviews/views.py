@@ -24,9 +24,16 @@ from drafting.reviews.models import Outcome, Rating, ReviewerAssignment
 
 bp = Blueprint("reviews", __name__, url_prefix="/review")
 
-RATING_LABELS = {Rating.MET: _l("Met"), Rating.PARTLY_MET: _l("Partly met"), Rating.NOT_MET: _l("Not met")}
-OUTCOME_LABELS = {Outcome.MAIN: _l("Main drafting unit"), Outcome.PARTICIPATING: _l("Participating unit"),
-                  Outcome.REJECTED: lazy_pgettext("application", "Not accepted")}
+RATING_LABELS = {
+    Rating.MET: _l("Met"),
+    Rating.PARTLY_MET: _l("Partly met"),
+    Rating.NOT_MET: _l("Not met"),
+}
+OUTCOME_LABELS = {
+    Outcome.MAIN: _l("Main drafting unit"),
+    Outcome.PARTICIPATING: _l("Participating unit"),
+    Outcome.REJECTED: lazy_pgettext("application", "Not accepted"),
+}
 
 
 def _call_for_review(call_id: int) -> Call:
@@ -53,7 +60,8 @@ def index():
     if not permissions.is_secretariat(current_user):
         require(current_user.role == Role.REVIEWER)
         query = query.join(ReviewerAssignment, ReviewerAssignment.call_id == Call.id).where(
-            ReviewerAssignment.user_id == current_user.id)
+            ReviewerAssignment.user_id == current_user.id
+        )
     return render_template("reviews/index.html", calls=db.session.scalars(query).all())
 
 
@@ -69,14 +77,27 @@ def dashboard(call_id: int):
     state = args.get("state") if args.get("state") in {s.value for s in ApplicationState} else None
     role = args.get("role") if args.get("role") in ("main", "participating") else None
     sort = args.get("sort") if args.get("sort") in queries.SORTS else "organization"
-    rows, counts = queries.dashboard(current_user, call, state=state, standard_id=standard_id, role=role, sort=sort)
+    rows, counts = queries.dashboard(
+        current_user, call, state=state, standard_id=standard_id, role=role, sort=sort
+    )
     per_standard = {s.id: {"main": 0, "participating": 0} for s in call.standards}
     for row in rows:
         for s in row.application.standards:
-            per_standard.setdefault(s.standard_id, {"main": 0, "participating": 0})[s.role.value] += 1
+            per_standard.setdefault(s.standard_id, {"main": 0, "participating": 0})[
+                s.role.value
+            ] += 1
     return render_template(
-        "reviews/dashboard.html", call=call, rows=rows, counts=counts, per_standard=per_standard,
-        filters={"state": state or "", "standard": standard_id or "", "role": role or "", "sort": sort},
+        "reviews/dashboard.html",
+        call=call,
+        rows=rows,
+        counts=counts,
+        per_standard=per_standard,
+        filters={
+            "state": state or "",
+            "standard": standard_id or "",
+            "role": role or "",
+            "sort": sort,
+        },
         standard_titles={s.id: s.title_zh for s in call.standards},
         can_manage=permissions.can_manage_reviews(current_user, call),
     )
@@ -92,14 +113,20 @@ def review(application_id: int):
         return redirect(url_for("applications.edit", application_id=application.id))
     if application.state == ApplicationState.DRAFT and not permissions.is_secretariat(current_user):
         abort(404)
-    require(permissions.is_secretariat(current_user) or permissions.can_review_call(current_user, application.call))
+    require(
+        permissions.is_secretariat(current_user)
+        or permissions.can_review_call(current_user, application.call)
+    )
     return _render_review(application)
 
 
 def _render_review(application: Application, status: int = 200):
     summary = queries.review_summary(application, current_user)
     return render_template(
-        "reviews/review.html", application=application, call=application.call, summary=summary,
+        "reviews/review.html",
+        application=application,
+        call=application.call,
+        summary=summary,
         can_assess=permissions.can_assess(current_user, application),
         can_manage=permissions.can_manage_reviews(current_user),
         rating_labels=RATING_LABELS,
@@ -120,11 +147,20 @@ def assess(application_id: int):
             score = int(request.form.get(f"score-{r.id}", ""))
             rating = Rating(rating)
         except ValueError:
-            flash(_("Requirement %(n)d: choose a rating and a score from 0 to 10.", n=r.position + 1), "error")
+            flash(
+                _("Requirement %(n)d: choose a rating and a score from 0 to 10.", n=r.position + 1),
+                "error",
+            )
             return _render_review(application, 422)
         try:
-            services.save_assessment(application, r.id, rating=rating, score=score,
-                                     reason=request.form.get(f"reason-{r.id}", ""), reviewer=current_user)
+            services.save_assessment(
+                application,
+                r.id,
+                rating=rating,
+                score=score,
+                reason=request.form.get(f"reason-{r.id}", ""),
+                reviewer=current_user,
+            )
         except ServiceError as exc:
             flash_error(exc)
             return _render_review(application, exc.status)
@@ -142,11 +178,16 @@ def return_application(application_id: int):
     application = application_or_404(application_id)
     require(permissions.can_manage_reviews(current_user))
     try:
-        services.return_for_changes(application, request.form.get("message", ""), actor=current_user)
+        services.return_for_changes(
+            application, request.form.get("message", ""), actor=current_user
+        )
     except ServiceError as exc:
         flash_error(exc)
         return _render_review(application, exc.status)
-    flash(_("The application has been returned to the applicant, who has been told by mail."), "success")
+    flash(
+        _("The application has been returned to the applicant, who has been told by mail."),
+        "success",
+    )
     return redirect(url_for("reviews.review", application_id=application.id))
 
 
@@ -169,10 +210,19 @@ def reviewers(call_id: int):
             return redirect(url_for("reviews.reviewers", call_id=call.id))
         flash(_("The reviewers have been updated."), "success")
         return redirect(url_for("reviews.reviewers", call_id=call.id))
-    candidates = db.session.scalars(select(User).where(User.role == Role.REVIEWER, User.is_active_account.is_(True))
-                                    .order_by(User.name)).all()
-    assigned = set(db.session.scalars(select(ReviewerAssignment.user_id).where(ReviewerAssignment.call_id == call.id)))
-    return render_template("reviews/reviewers.html", call=call, candidates=candidates, assigned=assigned)
+    candidates = db.session.scalars(
+        select(User)
+        .where(User.role == Role.REVIEWER, User.is_active_account.is_(True))
+        .order_by(User.name)
+    ).all()
+    assigned = set(
+        db.session.scalars(
+            select(ReviewerAssignment.user_id).where(ReviewerAssignment.call_id == call.id)
+        )
+    )
+    return render_template(
+        "reviews/reviewers.html", call=call, candidates=candidates, assigned=assigned
+    )
 
 
 @bp.route("/calls/<int:call_id>/decisions", methods=["GET", "POST"])
@@ -193,22 +243,39 @@ def decisions(call_id: int):
             if application is None or application.call_id != call.id:
                 abort(404)
             try:
-                services.set_decision(application, std_id, outcome,
-                                      reason=request.form.get(f"reason-{app_id}-{std_id}", ""), actor=current_user)
+                services.set_decision(
+                    application,
+                    std_id,
+                    outcome,
+                    reason=request.form.get(f"reason-{app_id}-{std_id}", ""),
+                    actor=current_user,
+                )
             except ServiceError as exc:
                 flash_error(exc)
                 return redirect(url_for("reviews.decisions", call_id=call.id))
             count += 1
-        flash(_("%(n)d decision(s) saved; they stay pending until you publish them.", n=count), "success")
+        flash(
+            _("%(n)d decision(s) saved; they stay pending until you publish them.", n=count),
+            "success",
+        )
         for warning in services.capacity_warnings(call):
             flash(warning, "warning")
         return redirect(url_for("reviews.decisions", call_id=call.id))
     rows, _counts = queries.dashboard(current_user, call, sort="score")
-    rows = [r for r in rows if r.application.state in (ApplicationState.SUBMITTED, ApplicationState.UNDER_REVIEW)
-            or r.decisions]
-    return render_template("reviews/decisions.html", call=call, rows=rows, outcome_labels=OUTCOME_LABELS,
-                           warnings=services.capacity_warnings(call),
-                           standard_titles={s.id: s.title_zh for s in call.standards})
+    rows = [
+        r
+        for r in rows
+        if r.application.state in (ApplicationState.SUBMITTED, ApplicationState.UNDER_REVIEW)
+        or r.decisions
+    ]
+    return render_template(
+        "reviews/decisions.html",
+        call=call,
+        rows=rows,
+        outcome_labels=OUTCOME_LABELS,
+        warnings=services.capacity_warnings(call),
+        standard_titles={s.id: s.title_zh for s in call.standards},
+    )
 
 
 @bp.route("/calls/<int:call_id>/decisions/publish", methods=["POST"])
@@ -222,7 +289,13 @@ def publish_decisions(call_id: int):
         for item in (exc.details or [])[:20]:
             flash(item, "error")
         return redirect(url_for("reviews.decisions", call_id=call.id))
-    flash(_("The decisions are published; %(n)d applicant(s) are being told by mail and the drafting groups are formed.", n=len(applications)), "success")
+    flash(
+        _(
+            "The decisions are published; %(n)d applicant(s) are being told by mail and the drafting groups are formed.",
+            n=len(applications),
+        ),
+        "success",
+    )
     return redirect(url_for("reviews.groups", call_id=call.id))
 
 
@@ -231,8 +304,14 @@ def publish_decisions(call_id: int):
 def groups(call_id: int):
     call = _call_for_secretariat(call_id)
     if request.method == "POST":
-        standard = next((s for s in call.standards if str(s.id) == request.form.get("standard_id")), None)
-        org = db.session.get(Organization, int(request.form.get("organization_id") or 0)) if (request.form.get("organization_id") or "").isdigit() else None
+        standard = next(
+            (s for s in call.standards if str(s.id) == request.form.get("standard_id")), None
+        )
+        org = (
+            db.session.get(Organization, int(request.form.get("organization_id") or 0))
+            if (request.form.get("organization_id") or "").isdigit()
+            else None
+        )
         if standard is None or org is None:
             abort(404)
         try:
@@ -246,7 +325,9 @@ def groups(call_id: int):
             return redirect(url_for("reviews.groups", call_id=call.id))
         flash(_("The drafting group has been updated."), "success")
         return redirect(url_for("reviews.groups", call_id=call.id) + f"#std-{standard.id}")
-    return render_template("reviews/groups.html", call=call, organizations=queries.organizations_by_name())
+    return render_template(
+        "reviews/groups.html", call=call, organizations=queries.organizations_by_name()
+    )
 
 
 def _export_response(data: bytes, mimetype: str, filename: str) -> Response:
@@ -260,9 +341,11 @@ def _export_response(data: bytes, mimetype: str, filename: str) -> Response:
 @login_required
 def export_xlsx(call_id: int):
     call = _call_for_secretariat(call_id)
-    return _export_response(exports.xlsx(current_user, call),
-                            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                            f"applications-call-{call.id}.xlsx")
+    return _export_response(
+        exports.xlsx(current_user, call),
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        f"applications-call-{call.id}.xlsx",
+    )
 
 
 @bp.route("/calls/<int:call_id>/export.csv")
@@ -270,15 +353,20 @@ def export_xlsx(call_id: int):
 def export_csv(call_id: int):
     call = _call_for_secretariat(call_id)
     which = "assessments" if request.args.get("what") == "assessments" else "applications"
-    return _export_response(exports.csv_bytes(current_user, call, which), "text/csv; charset=utf-8",
-                            f"{which}-call-{call.id}.csv")
+    return _export_response(
+        exports.csv_bytes(current_user, call, which),
+        "text/csv; charset=utf-8",
+        f"{which}-call-{call.id}.csv",
+    )
 
 
 @bp.route("/calls/<int:call_id>/evidence.zip")
 @login_required
 def export_zip(call_id: int):
     call = _call_for_secretariat(call_id)
-    return _export_response(exports.evidence_zip(current_user, call), "application/zip", f"evidence-call-{call.id}.zip")
+    return _export_response(
+        exports.evidence_zip(current_user, call), "application/zip", f"evidence-call-{call.id}.zip"
+    )
 
 
 def _can_see_reviews(user) -> bool:
@@ -291,8 +379,10 @@ def _labels():
 
 
 templating.NAV.append(templating.NavEntry("reviews.index", _l("Review"), _can_see_reviews, 30))
-templating.PERMISSIONS.update({
-    "can_review_call": permissions.can_review_call,
-    "can_assess": permissions.can_assess,
-    "can_manage_reviews": permissions.can_manage_reviews,
-})
+templating.PERMISSIONS.update(
+    {
+        "can_review_call": permissions.can_review_call,
+        "can_assess": permissions.can_assess,
+        "can_manage_reviews": permissions.can_manage_reviews,
+    }
+)

@@ -3,7 +3,9 @@ import pytest
 from drafting.accounts import credit_code
 
 
-@pytest.mark.parametrize("code", ["91350100M000100Y43", "91110000802100433B", " 91350100m000100y43 "])
+@pytest.mark.parametrize(
+    "code", ["91350100M000100Y43", "91110000802100433B", " 91350100m000100y43 "]
+)
 def test_valid_codes(code):
     assert credit_code.is_valid(code)
     assert credit_code.problem(code) is None

@@ -56,7 +56,12 @@ def test_safe_next_redirect(client, db, make_user):
     r = client.post("/login?next=/account", data={"email": user.email, "password": PASSWORD})
     assert r.headers["Location"].endswith("/account")
     client.post("/logout")
-    for evil in ["https://evil.example/", "//evil.example/x", "/\\evil.example", "javascript:alert(1)"]:
+    for evil in [
+        "https://evil.example/",
+        "//evil.example/x",
+        "/\\evil.example",
+        "javascript:alert(1)",
+    ]:
         r = client.post("/login", data={"email": user.email, "password": PASSWORD, "next": evil})
         assert "evil" not in r.headers["Location"] and "javascript" not in r.headers["Location"]
         client.post("/logout")
@@ -107,10 +112,24 @@ def test_change_password(client, db, make_user, app):
     other = app.test_client()
     login(client, user.email)
     login(other, user.email)
-    r = client.post("/account/password", data={"current_password": "wrong", "password": "new long password 42", "password_again": "new long password 42"})
+    r = client.post(
+        "/account/password",
+        data={
+            "current_password": "wrong",
+            "password": "new long password 42",
+            "password_again": "new long password 42",
+        },
+    )
     assert r.status_code == 422
     assert "current password is not correct" in r.get_data(as_text=True)
-    r = client.post("/account/password", data={"current_password": PASSWORD, "password": "new long password 42", "password_again": "new long password 42"})
+    r = client.post(
+        "/account/password",
+        data={
+            "current_password": PASSWORD,
+            "password": "new long password 42",
+            "password_again": "new long password 42",
+        },
+    )
     assert r.status_code == 302
     assert client.get("/account").status_code == 200  # this browser stays logged in
     assert other.get("/account").status_code == 302  # others are logged out
@@ -127,12 +146,16 @@ def test_password_reset_flow(client, db, make_user, mailbox):
     path = re.sub(r"^https?://[^/]+", "", link)
     r = client.post(path, data={"password": "123", "password_again": "123"})
     assert r.status_code == 422
-    r = client.post(path, data={"password": "a brand new password", "password_again": "a brand new password"})
+    r = client.post(
+        path, data={"password": "a brand new password", "password_again": "a brand new password"}
+    )
     assert r.status_code == 302
     assert login(client, user.email, "a brand new password").status_code == 302
     client.post("/logout")
     # The link works once only.
-    r = client.post(path, data={"password": "another new password", "password_again": "another new password"})
+    r = client.post(
+        path, data={"password": "another new password", "password_again": "another new password"}
+    )
     assert r.status_code == 422
     assert "already been used" in r.get_data(as_text=True)
 

@@ -14,7 +14,14 @@ def test_invite_colleague_and_accept(client, db, login_as, mailbox, app):
     client.post("/logout")
     path = re.sub(r"^https?://[^/]+", "", link)
     assert client.get(path).status_code == 200
-    r = client.post(path, data={"name": "王芳", "password": "a good long password", "password_again": "a good long password"})
+    r = client.post(
+        path,
+        data={
+            "name": "王芳",
+            "password": "a good long password",
+            "password_again": "a good long password",
+        },
+    )
     assert r.status_code == 302
     new = db.session.scalar(select(User).where(User.email == "colleague@example.com"))
     assert new.organization_id == admin.organization_id
@@ -53,10 +60,10 @@ def test_non_admin_cannot_remove(client, db, login_as, make_user):
 def test_last_admin_cannot_be_removed_by_secretariat(client, db, login_as, make_user):
     admin = make_user()
     sec = login_as("secretariat")
+    import pytest
+
     from drafting.accounts.services import remove_member
     from drafting.core.errors import Refused
-
-    import pytest
 
     with pytest.raises(Refused):
         remove_member(admin.organization, admin, actor=sec)
@@ -64,7 +71,17 @@ def test_last_admin_cannot_be_removed_by_secretariat(client, db, login_as, make_
 
 def test_edit_organization_details(client, db, login_as):
     admin = login_as("member")
-    r = client.post("/organization", data={"name": "新名称有限公司", "type": "enterprise", "address": "上海", "contact_name": "", "contact_phone": "", "contact_email": ""})
+    r = client.post(
+        "/organization",
+        data={
+            "name": "新名称有限公司",
+            "type": "enterprise",
+            "address": "上海",
+            "contact_name": "",
+            "contact_phone": "",
+            "contact_email": "",
+        },
+    )
     assert r.status_code == 302
     db.session.refresh(admin.organization)
     assert admin.organization.name == "新名称有限公司"
@@ -82,4 +99,6 @@ def test_secretariat_sets_role(client, db, login_as, make_user):
 def test_member_cannot_set_roles(client, db, login_as, make_user):
     user = make_user()
     login_as("member")
-    assert client.post(f"/admin/users/{user.id}/role", data={"role": "secretariat"}).status_code == 403
+    assert (
+        client.post(f"/admin/users/{user.id}/role", data={"role": "secretariat"}).status_code == 403
+    )

@@ -16,5 +16,8 @@ def test_policy():
     assert password_problem("password123", min_length=10) == "too_common"
     assert password_problem("1234567890", min_length=10) == "too_common"
     assert password_problem("aaaaaaaaaaaa", min_length=10) == "too_common"
-    assert password_problem("zhangsan-2026-x", min_length=10, email="zhangsan@example.com") == "contains_email"
+    assert (
+        password_problem("zhangsan-2026-x", min_length=10, email="zhangsan@example.com")
+        == "contains_email"
+    )
     assert password_problem("Tea and a bicycle at dawn", min_length=10) is None

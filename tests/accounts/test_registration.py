@@ -26,7 +26,9 @@ def register(client, **overrides):
 def test_register_creates_org_and_admin_and_mails_confirmation(client, db, mailbox):
     r = register(client)
     assert r.status_code == 302
-    org = db.session.scalar(select(Organization).where(Organization.credit_code == "91350100M000100Y43"))
+    org = db.session.scalar(
+        select(Organization).where(Organization.credit_code == "91350100M000100Y43")
+    )
     user = db.session.scalar(select(User).where(User.email == "li.wei@example.com"))
     assert org is not None and user.organization_id == org.id
     assert user.is_org_admin and user.email_confirmed_at is None

@@ -31,11 +31,20 @@ def _docx(inner="word/document.xml") -> bytes:
 
 ALLOWED = {
     S.DRAFT: {S.SUBMITTED},
-    S.SUBMITTED: {S.UNDER_REVIEW, S.RETURNED, S.WITHDRAWN, S.ACCEPTED, S.PARTLY_ACCEPTED, S.REJECTED},
+    S.SUBMITTED: {
+        S.UNDER_REVIEW,
+        S.RETURNED,
+        S.WITHDRAWN,
+        S.ACCEPTED,
+        S.PARTLY_ACCEPTED,
+        S.REJECTED,
+    },
     S.UNDER_REVIEW: {S.RETURNED, S.WITHDRAWN, S.ACCEPTED, S.PARTLY_ACCEPTED, S.REJECTED},
     S.RETURNED: {S.SUBMITTED},
     S.WITHDRAWN: {S.DRAFT},
-    S.ACCEPTED: set(), S.PARTLY_ACCEPTED: set(), S.REJECTED: set(),
+    S.ACCEPTED: set(),
+    S.PARTLY_ACCEPTED: set(),
+    S.REJECTED: set(),
 }
 
 
@@ -46,7 +55,9 @@ def test_every_transition(db, sec, old, new):
     application = make_application(call, complete=False)
     application.state = old
     application.submitted_at = utcnow()
-    application.decided_at = utcnow() if old in (S.ACCEPTED, S.PARTLY_ACCEPTED, S.REJECTED) else None
+    application.decided_at = (
+        utcnow() if old in (S.ACCEPTED, S.PARTLY_ACCEPTED, S.REJECTED) else None
+    )
     if new in ALLOWED[old]:
         services.transition(application, new, actor=sec, reason="r")
         assert application.state == new
@@ -94,7 +105,9 @@ def test_checklist_and_submit_refused_with_missing_list(db, sec):
     items = services.checklist(application)
     assert items[0].missing == ["file"] and items[1].missing == ["statement"]
     assert items[2].missing == ["file"] and not items[2].requirement.mandatory
-    services.add_attachment(application, call.requirements[0].id, filename="a.pdf", data=PDF, actor=user)
+    services.add_attachment(
+        application, call.requirements[0].id, filename="a.pdf", data=PDF, actor=user
+    )
     services.save_answer(application, call.requirements[1].id, "有", base_version=0, actor=user)
     services.submit(application, actor=user)  # optional requirement 3 may stay empty
     assert application.state == S.SUBMITTED and application.submitted_at
@@ -119,7 +132,9 @@ def test_deadline_with_frozen_time(db, sec):
             services.submit(application, actor=user)
         assert exc.value.code == "deadline_passed"
         with pytest.raises(Refused):
-            services.save_answer(application, call.requirements[1].id, "x", base_version=1, actor=user)
+            services.save_answer(
+                application, call.requirements[1].id, "x", base_version=1, actor=user
+            )
     services.submit(application, actor=user, now=utcnow() + timedelta(days=4))
     assert application.state == S.SUBMITTED
 
@@ -131,7 +146,9 @@ def test_returned_application_may_resubmit_after_deadline(db, sec):
     user = application.organization.users[0]
     services.transition(application, S.RETURNED, actor=sec, reason="补充营业执照")
     later = utcnow() + timedelta(days=10)
-    services.save_answer(application, call.requirements[1].id, "已补充", base_version=1, actor=user, now=later)
+    services.save_answer(
+        application, call.requirements[1].id, "已补充", base_version=1, actor=user, now=later
+    )
     services.submit(application, actor=user, now=later)
     assert application.state == S.SUBMITTED
     with pytest.raises(Refused):  # for that application only
@@ -161,13 +178,18 @@ def test_stale_answer_refused_with_both_texts(db, sec):
     services.save_answer(application, rid, "Alice 的文字", base_version=0, actor=alice)
     with pytest.raises(Conflict) as exc:
         services.save_answer(application, rid, "Bob 的文字", base_version=0, actor=bob)
-    assert exc.value.details["theirs"] == "Alice 的文字" and exc.value.details["yours"] == "Bob 的文字"
+    assert (
+        exc.value.details["theirs"] == "Alice 的文字" and exc.value.details["yours"] == "Bob 的文字"
+    )
     assert application.answer_for(rid).statement == "Alice 的文字"
-    services.save_answer(application, rid, "合并后", base_version=exc.value.details["version"], actor=bob)
+    services.save_answer(
+        application, rid, "合并后", base_version=exc.value.details["version"], actor=bob
+    )
     assert application.answer_for(rid).version == 2
 
 
 # --- uploads ----------------------------------------------------------------
+
 
 def test_sniff():
     assert sniff(PDF) == "application/pdf"
@@ -182,6 +204,7 @@ def test_sniff():
 
 # --- permissions for every role -------------------------------------------
 
+
 @pytest.fixture
 def world(db, make_user, make_org, sec):
     call = make_call(actor=sec)
@@ -192,7 +215,8 @@ def world(db, make_user, make_org, sec):
     own_reviewer = make_user("reviewer", org=org)
     assign_reviewer(call, own_reviewer, actor=sec)
     return {
-        "call": call, "application": application,
+        "call": call,
+        "application": application,
         "anonymous": AnonymousUserMixin(),
         "member": org.users[0],
         "other_member": make_user("member"),
@@ -203,11 +227,18 @@ def world(db, make_user, make_org, sec):
     }
 
 
-@pytest.mark.parametrize("who,view,edit", [
-    ("anonymous", False, False), ("member", True, True), ("other_member", False, False),
-    ("reviewer_assigned", True, False), ("reviewer_unassigned", False, False),
-    ("reviewer_own_org", False, False), ("secretariat", True, False),
-])
+@pytest.mark.parametrize(
+    "who,view,edit",
+    [
+        ("anonymous", False, False),
+        ("member", True, True),
+        ("other_member", False, False),
+        ("reviewer_assigned", True, False),
+        ("reviewer_unassigned", False, False),
+        ("reviewer_own_org", False, False),
+        ("secretariat", True, False),
+    ],
+)
 def test_application_permissions(world, who, view, edit):
     user, application = world[who], world["application"]
     assert permissions.can_view_application(user, application) is view
@@ -221,6 +252,7 @@ def test_reviewer_does_not_see_drafts(world):
 
 # --- pages ------------------------------------------------------------------
 
+
 def test_member_applies_through_the_web(client, login_as, db, sec, mailbox):
     call = make_call(actor=sec)
     user = login_as("member")
@@ -228,9 +260,17 @@ def test_member_applies_through_the_web(client, login_as, db, sec, mailbox):
     assert r.status_code == 302
     app_id = int(r.headers["Location"].rstrip("/").split("/")[-1])
     r1, r2, r3 = call.requirements
-    data = {f"standard-{call.standards[0].id}": "main", f"standard-{call.standards[1].id}": "",
-            "contact_name": "李伟", "contact_phone": "123", "contact_email": user.email,
-            f"answer-{r1.id}": "我们是回收企业", f"version-{r1.id}": "0", f"answer-{r2.id}": "", f"version-{r2.id}": "0"}
+    data = {
+        f"standard-{call.standards[0].id}": "main",
+        f"standard-{call.standards[1].id}": "",
+        "contact_name": "李伟",
+        "contact_phone": "123",
+        "contact_email": user.email,
+        f"answer-{r1.id}": "我们是回收企业",
+        f"version-{r1.id}": "0",
+        f"answer-{r2.id}": "",
+        f"version-{r2.id}": "0",
+    }
     assert client.post(f"/applications/{app_id}", data=data).status_code == 302
     page = client.get(f"/applications/{app_id}").get_data(as_text=True)
     assert "我们是回收企业" in page
@@ -238,28 +278,43 @@ def test_member_applies_through_the_web(client, login_as, db, sec, mailbox):
     assert r.status_code == 422
     body = r.get_data(as_text=True)
     assert "具备一定技术能力" in body  # the missing list names the requirement
-    r = client.post(f"/applications/{app_id}/files", data={"requirement_id": r1.id, "file": (io.BytesIO(PDF), "资质证书.pdf")},
-                    content_type="multipart/form-data")
+    r = client.post(
+        f"/applications/{app_id}/files",
+        data={"requirement_id": r1.id, "file": (io.BytesIO(PDF), "资质证书.pdf")},
+        content_type="multipart/form-data",
+    )
     assert r.status_code == 302
     data.update({f"answer-{r2.id}": "有实力", f"version-{r1.id}": "1", "action": "submit"})
     r = client.post(f"/applications/{app_id}", data=data)
     assert r.status_code == 302
     mail = mailbox.wait_for(user.email)
-    assert call.title in mail[0]["Subject"] or "Receipt" in mail[0]["Subject"] or "回执" in mail[0]["Subject"]
+    assert (
+        call.title in mail[0]["Subject"]
+        or "Receipt" in mail[0]["Subject"]
+        or "回执" in mail[0]["Subject"]
+    )
 
 
 def test_stale_save_over_the_web_shows_both_texts(client, login_as, db, sec):
     call = make_call(actor=sec)
     application = make_application(call, complete=False)
     rid = call.requirements[1].id
-    services.save_answer(application, rid, "同事的文字", base_version=0, actor=application.organization.users[0])
+    services.save_answer(
+        application, rid, "同事的文字", base_version=0, actor=application.organization.users[0]
+    )
     db.session.commit()
     from tests.support.factories import make_user
 
     login_as(make_user("member", org=application.organization))
-    r = client.post(f"/applications/{application.id}", data={
-        f"standard-{call.standards[0].id}": "main", "contact_name": "x",
-        f"answer-{rid}": "我的文字", f"version-{rid}": "0"})
+    r = client.post(
+        f"/applications/{application.id}",
+        data={
+            f"standard-{call.standards[0].id}": "main",
+            "contact_name": "x",
+            f"answer-{rid}": "我的文字",
+            f"version-{rid}": "0",
+        },
+    )
     assert r.status_code == 409
     body = r.get_data(as_text=True)
     assert "同事的文字" in body and "我的文字" in body
@@ -277,9 +332,14 @@ def test_submit_after_deadline_over_the_web(client, login_as, db, sec):
 
 
 def _upload(client, application, name, data):
-    return client.post(f"/applications/{application.id}/files",
-                       data={"requirement_id": application.call.requirements[0].id, "file": (io.BytesIO(data), name)},
-                       content_type="multipart/form-data")
+    return client.post(
+        f"/applications/{application.id}/files",
+        data={
+            "requirement_id": application.call.requirements[0].id,
+            "file": (io.BytesIO(data), name),
+        },
+        content_type="multipart/form-data",
+    )
 
 
 def test_bad_uploads(app, client, login_as, db, sec):
@@ -293,22 +353,35 @@ def test_bad_uploads(app, client, login_as, db, sec):
     app.config["UPLOAD_MAX_BYTES"] = 1024
     try:
         r = _upload(client, application, "big.pdf", PDF + b"0" * 2000)
-        assert r.status_code == 413 and "1 MB" in r.get_data(as_text=True) or "larger" in r.get_data(as_text=True)
+        assert (
+            r.status_code == 413
+            and "1 MB" in r.get_data(as_text=True)
+            or "larger" in r.get_data(as_text=True)
+        )
     finally:
         app.config["UPLOAD_MAX_BYTES"] = old
     assert db.session.scalar(select(func.count(Attachment.id))) == before
     r = _upload(client, application, "../../etc/资质证书.pdf", PDF)
     assert r.status_code == 302
-    attachment = db.session.scalars(select(Attachment).where(Attachment.application_id == application.id)).one()
+    attachment = db.session.scalars(
+        select(Attachment).where(Attachment.application_id == application.id)
+    ).one()
     assert attachment.filename == "资质证书.pdf"
     r = client.get(f"/applications/{application.id}/files/{attachment.id}")
     assert r.status_code == 200 and r.data == PDF
     cd = r.headers["Content-Disposition"]
-    assert cd.startswith("attachment") and "filename*=UTF-8''%E8%B5%84%E8%B4%A8%E8%AF%81%E4%B9%A6.pdf" in cd
+    assert (
+        cd.startswith("attachment")
+        and "filename*=UTF-8''%E8%B5%84%E8%B4%A8%E8%AF%81%E4%B9%A6.pdf" in cd
+    )
     assert r.headers["X-Content-Type-Options"] == "nosniff"
     r = client.get(f"/applications/{application.id}/files/{attachment.id}?inline=1")
     assert r.headers["Content-Disposition"].startswith("inline") and r.mimetype == "application/pdf"
-    r = client.post(f"/applications/{application.id}/files", data={"requirement_id": "x"}, content_type="multipart/form-data")
+    r = client.post(
+        f"/applications/{application.id}/files",
+        data={"requirement_id": "x"},
+        content_type="multipart/form-data",
+    )
     assert r.status_code == 400
 
 
@@ -337,7 +410,9 @@ def test_other_organization_gets_404(client, login_as, db, sec):
     assert client.get(f"/applications/{own.id}/files/{attachment.id}").status_code == 404
 
 
-@pytest.mark.parametrize("role,expected", [("anonymous", 302), ("member", 200), ("reviewer", 403), ("secretariat", 403)])
+@pytest.mark.parametrize(
+    "role,expected", [("anonymous", 302), ("member", 200), ("reviewer", 403), ("secretariat", 403)]
+)
 def test_my_applications_page(client, login_as, db, role, expected):
     if role != "anonymous":
         login_as(role)
@@ -365,8 +440,12 @@ def test_racing_saves_are_caught_at_write_time(db, sec):
     rid = call.requirements[1].id
     answer = services.save_answer(application, rid, "初稿", base_version=0, actor=user)
     assert answer.version == 1
-    db.session.execute(update(Answer).where(Answer.id == answer.id).values(statement="同事抢先保存", version=2)
-                       .execution_options(synchronize_session=False))
+    db.session.execute(
+        update(Answer)
+        .where(Answer.id == answer.id)
+        .values(statement="同事抢先保存", version=2)
+        .execution_options(synchronize_session=False)
+    )
     with pytest.raises(Conflict) as exc:
         services.save_answer(application, rid, "我的修改", base_version=1, actor=user)
     assert exc.value.details["theirs"] == "同事抢先保存" and exc.value.details["version"] == 2
@@ -391,11 +470,17 @@ def test_malformed_application_form(client, login_as, db, sec):
     application = make_application(call, complete=False)
     login_as(application.organization.users[0])
     rid = call.requirements[1].id
-    r = client.post(f"/applications/{application.id}", data={f"standard-{call.standards[0].id}": "boss"})
+    r = client.post(
+        f"/applications/{application.id}", data={f"standard-{call.standards[0].id}": "boss"}
+    )
     assert r.status_code == 422
-    services.save_answer(application, rid, "已有", base_version=0, actor=application.organization.users[0])
+    services.save_answer(
+        application, rid, "已有", base_version=0, actor=application.organization.users[0]
+    )
     db.session.commit()
-    r = client.post(f"/applications/{application.id}", data={f"answer-{rid}": "x", f"version-{rid}": "abc"})
+    r = client.post(
+        f"/applications/{application.id}", data={f"answer-{rid}": "x", f"version-{rid}": "abc"}
+    )
     assert r.status_code == 409  # a version that is not a number is never current
     r = client.post(f"/applications/{application.id}", data={})
     assert r.status_code == 302  # an empty form changes nothing

@@ -29,14 +29,26 @@ def test_transition_table(db, sec):
     services.transition(call, CallState.ARCHIVED, actor=sec)
     with pytest.raises(Refused):
         services.transition(call, CallState.PUBLISHED, actor=sec)
-    actions = [a for (a,) in db.session.query(AuditEntry.action).filter_by(object_type="call", object_id=call.id)]
+    actions = [
+        a
+        for (a,) in db.session.query(AuditEntry.action).filter_by(
+            object_type="call", object_id=call.id
+        )
+    ]
     assert {"call.published", "call.decided", "call.archived"} <= set(actions)
 
 
 def test_publish_needs_standards_and_requirements(db, sec):
     now = utcnow()
-    call = services.create_call(title="t", notice="", issuing_body="", contact="", opens_at=now,
-                                closes_at=now + timedelta(days=1), actor=sec)
+    call = services.create_call(
+        title="t",
+        notice="",
+        issuing_body="",
+        contact="",
+        opens_at=now,
+        closes_at=now + timedelta(days=1),
+        actor=sec,
+    )
     with pytest.raises(Refused, match="standard"):
         services.publish(call, actor=sec)
     services.add_standard(call, title_zh="标准", actor=sec)
@@ -47,7 +59,15 @@ def test_publish_needs_standards_and_requirements(db, sec):
 def test_dates_must_be_ordered(db, sec):
     now = utcnow()
     with pytest.raises(ServiceError):
-        services.create_call(title="t", notice="", issuing_body="", contact="", opens_at=now, closes_at=now, actor=sec)
+        services.create_call(
+            title="t",
+            notice="",
+            issuing_body="",
+            contact="",
+            opens_at=now,
+            closes_at=now,
+            actor=sec,
+        )
 
 
 def test_open_closed_derived_from_dates(db, sec):
@@ -79,8 +99,14 @@ def test_draft_call_allows_removals(db, sec):
 
 def test_requirement_for_chosen_standards(db, sec):
     call = make_call(state="draft", actor=sec)
-    r = services.add_requirement(call, text="仅标准2", standard_ids=[call.standards[1].id], actor=sec)
-    assert not r.applies_to_all and r.applies_to({call.standards[1].id}) and not r.applies_to({call.standards[0].id})
+    r = services.add_requirement(
+        call, text="仅标准2", standard_ids=[call.standards[1].id], actor=sec
+    )
+    assert (
+        not r.applies_to_all
+        and r.applies_to({call.standards[1].id})
+        and not r.applies_to({call.standards[0].id})
+    )
 
 
 def test_extend_deadline_mails_applicants(app, db, sec, client, login_as, mailbox):
@@ -115,6 +141,7 @@ def test_published_dates_change_only_by_extend(db, sec):
 
 # --- permissions for every role -------------------------------------------
 
+
 @pytest.fixture
 def users(db, make_user, make_org):
     org = make_org()
@@ -126,12 +153,15 @@ def users(db, make_user, make_org):
     }
 
 
-@pytest.mark.parametrize("role,manage,view_draft,view_published,apply", [
-    ("anonymous", False, False, True, False),
-    ("member", False, False, True, True),
-    ("reviewer", False, False, True, False),
-    ("secretariat", True, True, True, False),
-])
+@pytest.mark.parametrize(
+    "role,manage,view_draft,view_published,apply",
+    [
+        ("anonymous", False, False, True, False),
+        ("member", False, False, True, True),
+        ("reviewer", False, False, True, False),
+        ("secretariat", True, True, True, False),
+    ],
+)
 def test_call_permissions(db, users, role, manage, view_draft, view_published, apply):
     user = users[role]
     draft = make_call(state="draft", actor=users["secretariat"])
@@ -145,6 +175,7 @@ def test_call_permissions(db, users, role, manage, view_draft, view_published, a
 
 
 # --- pages -------------------------------------------------------------------
+
 
 def test_public_pages_for_anonymous(client, db, sec):
     call = make_call(actor=sec)
@@ -164,10 +195,16 @@ def test_secretariat_previews_draft(client, login_as, db, sec):
     draft = make_call(state="draft", actor=sec)
     login_as(sec)
     r = client.get(f"/calls/{draft.id}")
-    assert r.status_code == 200 and "Preview" in r.get_data(as_text=True) or "预览" in r.get_data(as_text=True)
+    assert (
+        r.status_code == 200
+        and "Preview" in r.get_data(as_text=True)
+        or "预览" in r.get_data(as_text=True)
+    )
 
 
-@pytest.mark.parametrize("role,expected", [("anonymous", 302), ("member", 403), ("reviewer", 403), ("secretariat", 200)])
+@pytest.mark.parametrize(
+    "role,expected", [("anonymous", 302), ("member", 403), ("reviewer", 403), ("secretariat", 200)]
+)
 def test_editor_access(client, login_as, db, sec, role, expected):
     call = make_call(state="draft", actor=sec)
     if role != "anonymous":
@@ -180,18 +217,36 @@ def test_editor_access(client, login_as, db, sec, role, expected):
 
 def test_secretariat_builds_and_publishes_call(client, login_as, db):
     login_as("secretariat")
-    r = client.post("/calls/new", data={"title": "新通知", "notice": "# 通知", "issuing_body": "联盟",
-                                        "contact": "", "opens_at": "2020-01-01T09:00", "closes_at": "2099-01-01T17:00"})
+    r = client.post(
+        "/calls/new",
+        data={
+            "title": "新通知",
+            "notice": "# 通知",
+            "issuing_body": "联盟",
+            "contact": "",
+            "opens_at": "2020-01-01T09:00",
+            "closes_at": "2099-01-01T17:00",
+        },
+    )
     assert r.status_code == 302
     call_id = int(r.headers["Location"].rstrip("/").split("/")[-2])
     assert client.post(f"/calls/{call_id}/publish").status_code == 409  # no standards yet
-    r = client.post(f"/calls/{call_id}/standards", data={"title_zh": "标准甲", "title_en": "A", "main_capacity": "2"})
+    r = client.post(
+        f"/calls/{call_id}/standards",
+        data={"title_zh": "标准甲", "title_en": "A", "main_capacity": "2"},
+    )
     assert r.status_code == 302
-    r = client.post(f"/calls/{call_id}/requirements", data={"text": "信誉良好", "mandatory": "y", "evidence": "statement", "weight": "1"})
+    r = client.post(
+        f"/calls/{call_id}/requirements",
+        data={"text": "信誉良好", "mandatory": "y", "evidence": "statement", "weight": "1"},
+    )
     assert r.status_code == 302
     assert client.post(f"/calls/{call_id}/standards", data={"title_zh": ""}).status_code == 422
-    r = client.post(f"/calls/{call_id}/attachments", data={"file": (__import__("io").BytesIO(PDF), "通知.pdf")},
-                    content_type="multipart/form-data")
+    r = client.post(
+        f"/calls/{call_id}/attachments",
+        data={"file": (__import__("io").BytesIO(PDF), "通知.pdf")},
+        content_type="multipart/form-data",
+    )
     assert r.status_code == 302
     assert client.post(f"/calls/{call_id}/publish").status_code == 302
     page = client.get(f"/calls/{call_id}").get_data(as_text=True)
@@ -224,18 +279,34 @@ def test_empty_and_malformed_forms(client, login_as, db, sec):
     call = make_call(state="draft", actor=sec)
     login_as(sec)
     assert client.post("/calls/new", data={}).status_code == 422
-    r = client.post("/calls/new", data={"title": "x", "opens_at": "not a date", "closes_at": "2099-01-01T00:00"})
+    r = client.post(
+        "/calls/new", data={"title": "x", "opens_at": "not a date", "closes_at": "2099-01-01T00:00"}
+    )
     assert r.status_code == 422
-    r = client.post("/calls/new", data={"title": "x", "opens_at": "2030-01-02T00:00", "closes_at": "2030-01-01T00:00"})
+    r = client.post(
+        "/calls/new",
+        data={"title": "x", "opens_at": "2030-01-02T00:00", "closes_at": "2030-01-01T00:00"},
+    )
     assert r.status_code == 422  # closes before it opens
-    assert client.post(f"/calls/{call.id}/requirements", data={"text": "", "weight": "-1"}).status_code == 422
+    assert (
+        client.post(f"/calls/{call.id}/requirements", data={"text": "", "weight": "-1"}).status_code
+        == 422
+    )
     assert client.post(f"/calls/{call.id}/edit", data={}).status_code == 422
     assert client.post(f"/calls/{call.id}/attachments", data={}).status_code == 400
-    r = client.post(f"/calls/{call.id}/attachments", data={"file": (__import__("io").BytesIO(b"<html>"), "x.pdf")},
-                    content_type="multipart/form-data")
+    r = client.post(
+        f"/calls/{call.id}/attachments",
+        data={"file": (__import__("io").BytesIO(b"<html>"), "x.pdf")},
+        content_type="multipart/form-data",
+    )
     assert r.status_code == 422
     published = make_call(actor=sec)
-    assert client.post(f"/calls/{published.id}/extend", data={"closes_at": "2000-01-01T00:00"}).status_code == 422
+    assert (
+        client.post(
+            f"/calls/{published.id}/extend", data={"closes_at": "2000-01-01T00:00"}
+        ).status_code
+        == 422
+    )
     assert client.post(f"/calls/{published.id}/extend", data={}).status_code == 422
 
 
@@ -257,7 +328,13 @@ def test_edit_published_call_text_through_the_form(client, login_as, db, sec):
 
     opens = re.search(r'name="opens_at"[^>]*value="([^"]+)"', page).group(1)
     closes = re.search(r'name="closes_at"[^>]*value="([^"]+)"', page).group(1)
-    r = client.post(f"/calls/{call.id}/edit", data={"title": "改后的标题", "opens_at": opens, "closes_at": closes})
+    r = client.post(
+        f"/calls/{call.id}/edit",
+        data={"title": "改后的标题", "opens_at": opens, "closes_at": closes},
+    )
     assert r.status_code == 302
-    r = client.post(f"/calls/{call.id}/edit", data={"title": "x", "opens_at": opens, "closes_at": "2099-01-01T00:00"})
+    r = client.post(
+        f"/calls/{call.id}/edit",
+        data={"title": "x", "opens_at": opens, "closes_at": "2099-01-01T00:00"},
+    )
     assert r.status_code == 409

@@ -48,8 +48,12 @@ def make_document(group, actor, text: str = TEXT, **kw):
 
     n = next(_n)
     return services.create_document(
-        number=kw.pop("number", f"T/CESA {9000 + n}—2026"), title_zh=kw.pop("title_zh", f"测试标准{n}"),
-        group=group, actor=actor, text=text, **kw,
+        number=kw.pop("number", f"T/CESA {9000 + n}—2026"),
+        title_zh=kw.pop("title_zh", f"测试标准{n}"),
+        group=group,
+        actor=actor,
+        text=text,
+        **kw,
     )
 
 
@@ -61,7 +65,10 @@ def make_world(text: str = TEXT) -> SimpleNamespace:
     group_services.add_member(group, part_org, GroupRole.PARTICIPATING, actor=secretariat)
     w = SimpleNamespace(
         secretariat=secretariat,
-        main_org=main_org, part_org=part_org, other_org=other_org, group=group,
+        main_org=main_org,
+        part_org=part_org,
+        other_org=other_org,
+        group=group,
         main_editor=factories.make_user("member", org=main_org),
         main_editor2=factories.make_user("member", org=main_org),
         participant=factories.make_user("member", org=part_org),
@@ -78,11 +85,20 @@ def png_bytes(width: int = 8, height: int = 6, rgb: tuple[int, int, int] = (200,
     import zlib
 
     def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        return (
+            struct.pack(">I", len(data))
+            + kind
+            + data
+            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        )
 
     row = b"\x00" + bytes(rgb) * width
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(row * height)) + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(row * height))
+        + chunk(b"IEND", b"")
+    )
 
 
 FIGURE_NAME = "图1-工艺流程.png"

@@ -24,18 +24,27 @@ SERVED = "/documents/{id}/attachments/" + quote(FIGURE_NAME)
 
 
 def _upload(client, doc, data: bytes, filename: str = FIGURE_NAME, **form):
-    return client.post(f"/documents/{doc.id}/attachments",
-                       data={"file": (io.BytesIO(data), filename), **form}, content_type="multipart/form-data")
+    return client.post(
+        f"/documents/{doc.id}/attachments",
+        data={"file": (io.BytesIO(data), filename), **form},
+        content_type="multipart/form-data",
+    )
 
 
 def _rows(db, doc) -> list[DocumentAttachment]:
-    return list(db.session.scalars(select(DocumentAttachment).where(DocumentAttachment.document_id == doc.id)))
+    return list(
+        db.session.scalars(
+            select(DocumentAttachment).where(DocumentAttachment.document_id == doc.id)
+        )
+    )
 
 
 def _blobs(app) -> set[str]:
     from pathlib import Path
 
-    return {p.name for p in Path(app.config["UPLOAD_DIR"]).glob("*/*") if not p.name.startswith(".")}
+    return {
+        p.name for p in Path(app.config["UPLOAD_DIR"]).glob("*/*") if not p.name.startswith(".")
+    }
 
 
 def _with_figure(doc, actor):
@@ -64,13 +73,18 @@ def _pdf_text(pdf: bytes) -> str:
 
 # --- the journey -------------------------------------------------------------
 
+
 def test_uploaded_image_shows_in_the_editor_and_its_preview(client, login_as, world, doc, db):
     login_as(world.main_editor)
     r = _upload(client, doc, png_bytes())
     assert r.status_code == 302 and r.headers["Location"].endswith("/edit#images")
     [row] = _rows(db, doc)
     assert (row.name, row.content_type, row.size, row.uploaded_by_id) == (
-        FIGURE_NAME, "image/png", len(png_bytes()), world.main_editor.id)
+        FIGURE_NAME,
+        "image/png",
+        len(png_bytes()),
+        world.main_editor.id,
+    )
 
     page = client.get(f"/documents/{doc.id}/edit").get_data(as_text=True)
     assert 'id="images"' in page and "![工艺流程](图1-工艺流程.png)" in page  # the snippet to copy
@@ -93,23 +107,36 @@ def test_the_image_is_served_with_its_type_and_safe_headers(client, login_as, wo
     assert r.headers["Content-Type"] == "image/png"
     assert r.headers["X-Content-Type-Options"] == "nosniff"
     assert r.headers["Content-Disposition"] == (
-        "inline; filename=\"1-.png\"; filename*=UTF-8''" + quote(FIGURE_NAME, safe=""))
-    assert client.get(SERVED.format(id=doc.id), headers={"If-None-Match": r.headers["ETag"]}).status_code == 304
+        "inline; filename=\"1-.png\"; filename*=UTF-8''" + quote(FIGURE_NAME, safe="")
+    )
+    assert (
+        client.get(
+            SERVED.format(id=doc.id), headers={"If-None-Match": r.headers["ETag"]}
+        ).status_code
+        == 304
+    )
 
 
-def test_document_and_revision_pages_and_print_preview_show_the_figure(client, login_as, world, doc):
+def test_document_and_revision_pages_and_print_preview_show_the_figure(
+    client, login_as, world, doc
+):
     add_image(doc, world.secretariat)
     _with_figure(doc, world.main_editor)
     login_as(world.participant)
     served = SERVED.format(id=doc.id)
-    for url in (f"/documents/{doc.id}", f"/documents/{doc.id}/revisions/{doc.head_revision_id}",
-                f"/documents/{doc.id}/export.html"):
+    for url in (
+        f"/documents/{doc.id}",
+        f"/documents/{doc.id}/revisions/{doc.head_revision_id}",
+        f"/documents/{doc.id}/export.html",
+    ):
         html = client.get(url).get_data(as_text=True)
         assert f'src="{served}"' in html, url
         assert "缺少附件：不存在.png" in html, url
 
 
-def test_pdf_embeds_the_image_and_keeps_the_placeholder_for_an_unknown_name(client, login_as, world, doc):
+def test_pdf_embeds_the_image_and_keeps_the_placeholder_for_an_unknown_name(
+    client, login_as, world, doc
+):
     add_image(doc, world.secretariat)
     _with_figure(doc, world.main_editor)
     login_as(world.main_editor)
@@ -120,7 +147,9 @@ def test_pdf_embeds_the_image_and_keeps_the_placeholder_for_an_unknown_name(clie
     assert "缺少附件" in text and "不存在.png" in text
 
 
-def test_export_job_embeds_the_image_and_its_key_follows_the_content(client, login_as, world, doc, db):
+def test_export_job_embeds_the_image_and_its_key_follows_the_content(
+    client, login_as, world, doc, db
+):
     from drafting.jobs.services import cache_key_for
 
     _with_figure(doc, world.main_editor)
@@ -147,8 +176,11 @@ def test_same_name_replaces_one_row_and_is_audited(client, login_as, world, doc,
     assert _upload(client, doc, png_bytes(rgb=(0, 0, 0))).status_code == 302
     [row] = _rows(db, doc)
     assert client.get(SERVED.format(id=doc.id)).data == png_bytes(rgb=(0, 0, 0))
-    actions = db.session.scalars(select(AuditEntry.action).where(AuditEntry.action.like("document.attachment%"))
-                                 .order_by(AuditEntry.id)).all()
+    actions = db.session.scalars(
+        select(AuditEntry.action)
+        .where(AuditEntry.action.like("document.attachment%"))
+        .order_by(AuditEntry.id)
+    ).all()
     assert actions == ["document.attachment_added", "document.attachment_replaced"]
 
 
@@ -157,8 +189,12 @@ def test_remove_leaves_a_placeholder_and_is_audited(client, login_as, world, doc
     login_as(world.main_editor)
     r = client.post(SERVED.format(id=doc.id) + "/remove")
     assert r.status_code == 302 and _rows(db, doc) == []
-    assert db.session.scalar(select(AuditEntry).where(AuditEntry.action == "document.attachment_removed"))
-    html = client.post(f"/documents/{doc.id}/preview", json={"text": FIGURE_TEXT}).get_json()["html"]
+    assert db.session.scalar(
+        select(AuditEntry).where(AuditEntry.action == "document.attachment_removed")
+    )
+    html = client.post(f"/documents/{doc.id}/preview", json={"text": FIGURE_TEXT}).get_json()[
+        "html"
+    ]
     assert "缺少附件：图1-工艺流程.png" in html
     assert client.get(SERVED.format(id=doc.id)).status_code == 404
 
@@ -166,17 +202,24 @@ def test_remove_leaves_a_placeholder_and_is_audited(client, login_as, world, doc
 def test_explicit_name_and_jpeg(client, login_as, world, doc, db):
     login_as(world.main_editor)
     jpeg = b"\xff\xd8\xff\xe0" + b"\x00" * 64
-    assert _upload(client, doc, jpeg, filename="IMG_0001.JPG", name="图2 装置.jpg").status_code == 302
+    assert (
+        _upload(client, doc, jpeg, filename="IMG_0001.JPG", name="图2 装置.jpg").status_code == 302
+    )
     [row] = _rows(db, doc)
     assert (row.name, row.content_type) == ("图2 装置.jpg", "image/jpeg")
     assert row.markdown == "![装置](<图2 装置.jpg>)"
-    html = client.post(f"/documents/{doc.id}/preview", json={"text": row.markdown + "\n"}).get_json()["html"]
+    html = client.post(
+        f"/documents/{doc.id}/preview", json={"text": row.markdown + "\n"}
+    ).get_json()["html"]
     assert "<img" in html and "缺少附件" not in html
 
 
 # --- refusals ----------------------------------------------------------------
 
-def test_an_executable_renamed_png_is_refused_and_nothing_stored(client, login_as, world, doc, db, app):
+
+def test_an_executable_renamed_png_is_refused_and_nothing_stored(
+    client, login_as, world, doc, db, app
+):
     login_as(world.main_editor)
     before = _blobs(app)
     r = _upload(client, doc, b"\x7fELF\x02\x01\x01" + b"\x00" * 200, filename="图1.png")
@@ -208,8 +251,11 @@ def test_a_path_in_the_name_is_reduced_and_a_bad_name_refused(client, login_as, 
 def test_participant_without_edit_rights_may_not_upload(client, login_as, world, doc, db):
     login_as(world.participant)
     assert _upload(client, doc, png_bytes()).status_code == 403
-    r = client.post(f"/api/v1/documents/{doc.id}/attachments",
-                    data={"file": (io.BytesIO(png_bytes()), "a.png")}, content_type="multipart/form-data")
+    r = client.post(
+        f"/api/v1/documents/{doc.id}/attachments",
+        data={"file": (io.BytesIO(png_bytes()), "a.png")},
+        content_type="multipart/form-data",
+    )
     assert r.status_code == 403
     assert _rows(db, doc) == []
 
@@ -221,12 +267,20 @@ def test_another_documents_image_is_not_found(client, login_as, world, doc, db):
     add_image(other, world.secretariat, name="别的图.png")
     login_as(world.main_editor)
     assert client.get(f"/documents/{doc.id}/attachments/{quote('别的图.png')}").status_code == 404
-    assert client.post(f"/documents/{doc.id}/attachments/{quote('别的图.png')}/remove").status_code == 404
-    assert client.delete(f"/api/v1/documents/{doc.id}/attachments/{quote('别的图.png')}").status_code == 404
+    assert (
+        client.post(f"/documents/{doc.id}/attachments/{quote('别的图.png')}/remove").status_code
+        == 404
+    )
+    assert (
+        client.delete(f"/api/v1/documents/{doc.id}/attachments/{quote('别的图.png')}").status_code
+        == 404
+    )
     assert client.get(f"/documents/{other.id}/attachments/{quote('别的图.png')}").status_code == 200
 
 
-def test_anonymous_and_outsiders_cannot_download_a_working_draft_image(client, login_as, world, doc):
+def test_anonymous_and_outsiders_cannot_download_a_working_draft_image(
+    client, login_as, world, doc
+):
     add_image(doc, world.secretariat)
     r = client.get(SERVED.format(id=doc.id))
     assert r.status_code == 302 and "/login" in r.headers["Location"]
@@ -238,7 +292,9 @@ def test_a_published_documents_images_are_public_but_frozen(client, login_as, wo
     add_image(doc, world.secretariat)
     doc.stage = DocumentStage.PUBLISHED
     db.session.flush()
-    assert client.get(SERVED.format(id=doc.id)).status_code == 200  # anyone may read a published standard
+    assert (
+        client.get(SERVED.format(id=doc.id)).status_code == 200
+    )  # anyone may read a published standard
     login_as(world.main_editor)
     assert _upload(client, doc, png_bytes(), filename="新图.png").status_code == 403
     assert client.post(SERVED.format(id=doc.id) + "/remove").status_code == 403
@@ -251,15 +307,26 @@ def test_a_published_documents_images_are_public_but_frozen(client, login_as, wo
 
 # --- the API -------------------------------------------------------------------
 
+
 def test_api_list_upload_replace_delete(client, login_as, world, doc, db):
     login_as(world.main_editor)
     url = f"/api/v1/documents/{doc.id}/attachments"
-    r = client.post(url, data={"file": (io.BytesIO(png_bytes()), FIGURE_NAME)}, content_type="multipart/form-data")
+    r = client.post(
+        url,
+        data={"file": (io.BytesIO(png_bytes()), FIGURE_NAME)},
+        content_type="multipart/form-data",
+    )
     assert r.status_code == 201, r.get_json()
     body = r.get_json()
     assert body["name"] == FIGURE_NAME and body["url"] == SERVED.format(id=doc.id)
-    assert body["markdown"] == "![工艺流程](图1-工艺流程.png)" and body["content_type"] == "image/png"
-    r = client.post(url, data={"file": (io.BytesIO(b"MZ\x90\x00" * 10), "x.png")}, content_type="multipart/form-data")
+    assert (
+        body["markdown"] == "![工艺流程](图1-工艺流程.png)" and body["content_type"] == "image/png"
+    )
+    r = client.post(
+        url,
+        data={"file": (io.BytesIO(b"MZ\x90\x00" * 10), "x.png")},
+        content_type="multipart/form-data",
+    )
     assert r.status_code == 422 and r.get_json()["error"] == "file_type"
     assert client.post(url, data={}, content_type="multipart/form-data").status_code == 422
     assert [a["name"] for a in client.get(url).get_json()] == [FIGURE_NAME]

@@ -16,11 +16,23 @@ from drafting.documents.states import DocumentStage, Resolution
 
 def _comments(world, doc):
     rev = doc.head_revision
-    c1 = services.add_comment(doc, revision=rev, clause="4.1", type="te", body="处理能力应量化。",
-                              quote="相应的处理能力", proposed_change="改为“年处理能力不低于1万吨”。", actor=world.participant)
-    c2 = services.add_comment(doc, revision=rev, clause="4.2", type="ed", body="用词。", actor=world.main_editor)
+    c1 = services.add_comment(
+        doc,
+        revision=rev,
+        clause="4.1",
+        type="te",
+        body="处理能力应量化。",
+        quote="相应的处理能力",
+        proposed_change="改为“年处理能力不低于1万吨”。",
+        actor=world.participant,
+    )
+    c2 = services.add_comment(
+        doc, revision=rev, clause="4.2", type="ed", body="用词。", actor=world.main_editor
+    )
     services.reply(c1, body="同意，下一版修改。", actor=world.main_editor)
-    services.resolve_comment(c1, Resolution.PARTLY_ACCEPTED, reason="量化指标另行规定", actor=world.main_editor)
+    services.resolve_comment(
+        c1, Resolution.PARTLY_ACCEPTED, reason="量化指标另行规定", actor=world.main_editor
+    )
     return c1, c2
 
 
@@ -29,11 +41,23 @@ def test_create_reply_resolve_and_filter(world, doc):
     assert c1.organization_name == world.part_org.name and c1.organization_id == world.part_org.id
     threads = queries.comment_threads(doc)
     assert [t.comment.id for t in threads] == [c1.id, c2.id] and len(threads[0].replies) == 1
-    assert [t.comment.id for t in queries.comment_threads(doc, queries.CommentFilters(status="open"))] == [c2.id]
-    assert [t.comment.id for t in queries.comment_threads(doc, queries.CommentFilters(status="resolved"))] == [c1.id]
-    assert [t.comment.id for t in queries.comment_threads(doc, queries.CommentFilters(status="partly_accepted"))] == [c1.id]
-    assert [t.comment.id for t in queries.comment_threads(doc, queries.CommentFilters(clause="4.2"))] == [c2.id]
-    assert [t.comment.id for t in queries.comment_threads(doc, queries.CommentFilters(clause="4"))] == [c1.id, c2.id]
+    assert [
+        t.comment.id for t in queries.comment_threads(doc, queries.CommentFilters(status="open"))
+    ] == [c2.id]
+    assert [
+        t.comment.id
+        for t in queries.comment_threads(doc, queries.CommentFilters(status="resolved"))
+    ] == [c1.id]
+    assert [
+        t.comment.id
+        for t in queries.comment_threads(doc, queries.CommentFilters(status="partly_accepted"))
+    ] == [c1.id]
+    assert [
+        t.comment.id for t in queries.comment_threads(doc, queries.CommentFilters(clause="4.2"))
+    ] == [c2.id]
+    assert [
+        t.comment.id for t in queries.comment_threads(doc, queries.CommentFilters(clause="4"))
+    ] == [c1.id, c2.id]
     org = queries.CommentFilters(organization=world.main_org.name)
     assert [t.comment.id for t in queries.comment_threads(doc, org)] == [c2.id]
     assert queries.comment_counts(doc) == {"open": 1, "resolved": 1, "total": 2}
@@ -52,29 +76,56 @@ def test_resolution_rules(world, doc):
 
 def test_clause_must_exist(world, doc):
     with pytest.raises(ServiceError):
-        services.add_comment(doc, revision=doc.head_revision, clause="9.9", body="x", actor=world.participant,
-                             outline_numbers={"4.1"})
+        services.add_comment(
+            doc,
+            revision=doc.head_revision,
+            clause="9.9",
+            body="x",
+            actor=world.participant,
+            outline_numbers={"4.1"},
+        )
 
 
 def test_comment_form_and_pages(client, login_as, world, doc, db):
     login_as(world.participant)
     page = client.get(f"/documents/{doc.id}/comments").get_data(as_text=True)
     assert '<option value="4.1">' in page
-    r = client.post(f"/documents/{doc.id}/comments", data={"revision_id": doc.head_revision_id, "clause": "4.1",
-                                                        "type": "te", "body": "网页意见", "proposed_change": "改"})
+    r = client.post(
+        f"/documents/{doc.id}/comments",
+        data={
+            "revision_id": doc.head_revision_id,
+            "clause": "4.1",
+            "type": "te",
+            "body": "网页意见",
+            "proposed_change": "改",
+        },
+    )
     assert r.status_code == 302
     cid = queries.comment_threads(doc)[0].comment.id
     r = client.post(f"/documents/{doc.id}/comments/{cid}/reply", data={"body": "补充说明"})
     assert r.status_code == 302
-    assert client.post(f"/documents/{doc.id}/comments/{cid}/resolve", data={"resolution": "accepted"}).status_code == 403
+    assert (
+        client.post(
+            f"/documents/{doc.id}/comments/{cid}/resolve", data={"resolution": "accepted"}
+        ).status_code
+        == 403
+    )
     login_as(world.main_editor)
-    r = client.post(f"/documents/{doc.id}/comments/{cid}/resolve", data={"resolution": "not_accepted", "reason": ""})
+    r = client.post(
+        f"/documents/{doc.id}/comments/{cid}/resolve",
+        data={"resolution": "not_accepted", "reason": ""},
+    )
     assert r.status_code == 422
-    r = client.post(f"/documents/{doc.id}/comments/{cid}/resolve", data={"resolution": "not_accepted", "reason": "已有规定"})
+    r = client.post(
+        f"/documents/{doc.id}/comments/{cid}/resolve",
+        data={"resolution": "not_accepted", "reason": "已有规定"},
+    )
     assert r.status_code == 302
     page = client.get(f"/documents/{doc.id}/comments?status=not_accepted").get_data(as_text=True)
     assert "网页意见" in page and "补充说明" in page and "已有规定" in page
-    assert "网页意见" not in client.get(f"/documents/{doc.id}/comments?status=open").get_data(as_text=True)
+    assert "网页意见" not in client.get(f"/documents/{doc.id}/comments?status=open").get_data(
+        as_text=True
+    )
 
 
 def test_comment_period_by_date_for_member_organizations(client, login_as, world, doc, db):
@@ -94,8 +145,14 @@ def test_comment_period_by_date_for_member_organizations(client, login_as, world
 def test_public_comments_when_chosen(client, world, doc, db):
     doc.stage = DocumentStage.DRAFT_FOR_COMMENTS
     db.session.commit()
-    data = {"revision_id": doc.head_revision_id, "clause": "4.2", "type": "te", "body": "公众意见",
-            "author_name": "王工", "organization_name": "某检测中心"}
+    data = {
+        "revision_id": doc.head_revision_id,
+        "clause": "4.2",
+        "type": "te",
+        "body": "公众意见",
+        "author_name": "王工",
+        "organization_name": "某检测中心",
+    }
     r = client.post(f"/documents/{doc.id}/comments", data=data)
     assert r.status_code == 302 and "/login" in r.headers["Location"]
     doc.comments_public = True
@@ -115,9 +172,17 @@ def test_xlsx_exports(client, login_as, world, doc):
     assert r.status_code == 200 and r.mimetype.endswith("spreadsheetml.sheet")
     ws = load_workbook(BytesIO(r.data)).active
     rows = list(ws.iter_rows(values_only=True))
-    assert list(rows[1]) == RESOLUTION_TABLE_HEADERS == ["序号", "章条编号", "意见内容", "提出单位", "处理意见", "理由"]
+    assert (
+        list(rows[1])
+        == RESOLUTION_TABLE_HEADERS
+        == ["序号", "章条编号", "意见内容", "提出单位", "处理意见", "理由"]
+    )
     assert rows[2][0] == 1 and rows[2][1] == "4.1" and "处理能力应量化" in rows[2][2]
-    assert rows[2][3] == world.part_org.name and rows[2][4] == "部分采纳" and rows[2][5] == "量化指标另行规定"
+    assert (
+        rows[2][3] == world.part_org.name
+        and rows[2][4] == "部分采纳"
+        and rows[2][5] == "量化指标另行规定"
+    )
     assert rows[3][1] == "4.2" and rows[3][4] in (None, "")
     assert len(rows) == 4  # replies are not rows
     r = client.get(f"/documents/{doc.id}/comments/iso-template.xlsx")

@@ -9,7 +9,15 @@ from drafting.core.timeutil import utcnow
 from drafting.documents import permissions as p
 from drafting.documents.states import DocumentStage
 
-ROLES = ["anonymous", "main", "participant", "participant_may_edit", "outsider", "reviewer", "secretariat"]
+ROLES = [
+    "anonymous",
+    "main",
+    "participant",
+    "participant_may_edit",
+    "outsider",
+    "reviewer",
+    "secretariat",
+]
 
 
 def _user(world, role):
@@ -18,8 +26,13 @@ def _user(world, role):
     if role == "participant_may_edit":
         world.group.participants_may_edit = True
         return world.participant
-    return {"main": world.main_editor, "participant": world.participant, "outsider": world.outsider,
-            "reviewer": world.reviewer, "secretariat": world.secretariat}[role]
+    return {
+        "main": world.main_editor,
+        "participant": world.participant,
+        "outsider": world.outsider,
+        "reviewer": world.reviewer,
+        "secretariat": world.secretariat,
+    }[role]
 
 
 # role -> (view, edit, comment, resolve, move, export, manage)
@@ -52,9 +65,15 @@ PUBLISHED = {
 def _check(world, role, expected):
     user = _user(world, role)
     d = world.document
-    got = (p.can_view_document(user, d), p.can_edit_document(user, d), p.can_comment(user, d),
-           p.can_resolve_comments(user, d), p.can_move_stage(user, d), p.can_export_comments(user, d),
-           p.can_manage_document(user, d))
+    got = (
+        p.can_view_document(user, d),
+        p.can_edit_document(user, d),
+        p.can_comment(user, d),
+        p.can_resolve_comments(user, d),
+        p.can_move_stage(user, d),
+        p.can_export_comments(user, d),
+        p.can_manage_document(user, d),
+    )
     assert got == expected, role
 
 
@@ -63,7 +82,9 @@ def test_working_draft(world, role):
     _check(world, role, WORKING_DRAFT[role])
 
 
-@pytest.mark.parametrize("stage", [DocumentStage.DRAFT_FOR_REVIEW, DocumentStage.DRAFT_FOR_APPROVAL])
+@pytest.mark.parametrize(
+    "stage", [DocumentStage.DRAFT_FOR_REVIEW, DocumentStage.DRAFT_FOR_APPROVAL]
+)
 @pytest.mark.parametrize("role", ROLES)
 def test_review_and_approval_stages_are_the_groups(world, role, stage):
     world.document.stage = stage

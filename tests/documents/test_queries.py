@@ -8,8 +8,12 @@ from tests.documents.factories import TEXT, make_document
 
 def _grow(world, doc, n):
     for i in range(n):
-        services.save_revision(doc, TEXT + f"\n补充{i}。\n", doc.head_revision_id, f"第{i}次", actor=world.main_editor)
-        c = services.add_comment(doc, revision=doc.head_revision, clause="4.1", body=f"意见{i}", actor=world.participant)
+        services.save_revision(
+            doc, TEXT + f"\n补充{i}。\n", doc.head_revision_id, f"第{i}次", actor=world.main_editor
+        )
+        c = services.add_comment(
+            doc, revision=doc.head_revision, clause="4.1", body=f"意见{i}", actor=world.participant
+        )
         services.reply(c, body="回复", actor=world.main_editor)
         if i % 2:
             services.resolve_comment(c, "accepted", reason="", actor=world.main_editor)

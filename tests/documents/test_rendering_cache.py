@@ -20,8 +20,13 @@ def test_same_revision_renders_once_and_new_text_renders_anew(app, db, world, mo
         assert again is first and len(calls) == 1
         from drafting.documents import services
 
-        services.save_revision(doc, doc.head_revision.text + "\n\n# 新增章\n\n新增内容。\n",
-                               base_revision_id=doc.head_revision.id, message="m", actor=world.secretariat)
+        services.save_revision(
+            doc,
+            doc.head_revision.text + "\n\n# 新增章\n\n新增内容。\n",
+            base_revision_id=doc.head_revision.id,
+            message="m",
+            actor=world.secretariat,
+        )
         db.session.flush()
         newer = rendering.rendered_revision(doc, doc.head_revision)
     assert len(calls) == 2

@@ -10,7 +10,9 @@ from tests.documents.factories import TEXT
 
 def test_save_on_head_creates_revision(world, doc):
     head = doc.head_revision
-    result = services.save_revision(doc, TEXT + "\n新增内容。\n", head.id, "补充", actor=world.main_editor)
+    result = services.save_revision(
+        doc, TEXT + "\n新增内容。\n", head.id, "补充", actor=world.main_editor
+    )
     assert result.created and not result.merged
     assert result.revision.number == 2 and result.revision.parent_id == head.id
     assert doc.head_revision_id == result.revision.id

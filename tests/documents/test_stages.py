@@ -37,16 +37,22 @@ def test_unknown_stage(world, doc):
 
 def test_each_move_tags_the_revision(world, doc, db):
     services.transition(doc, DocumentStage.DRAFT_FOR_COMMENTS, actor=world.main_editor)
-    services.save_revision(doc, TEXT + "\n补充。\n", doc.head_revision_id, "", actor=world.main_editor)
+    services.save_revision(
+        doc, TEXT + "\n补充。\n", doc.head_revision_id, "", actor=world.main_editor
+    )
     services.transition(doc, DocumentStage.DRAFT_FOR_REVIEW, actor=world.main_editor)
-    changes = db.session.query(StageChange).filter_by(document_id=doc.id).order_by(StageChange.id).all()
+    changes = (
+        db.session.query(StageChange).filter_by(document_id=doc.id).order_by(StageChange.id).all()
+    )
     assert [c.revision.number for c in changes] == [1, 2]
     assert changes[1].revision.stage_changes == [changes[1]]
 
 
 def test_unresolved_comments_block_leaving_the_comment_stage(world, doc):
     doc.stage = DocumentStage.DRAFT_FOR_COMMENTS
-    c1 = services.add_comment(doc, revision=doc.head_revision, body="一", clause="4.1", actor=world.outsider)
+    c1 = services.add_comment(
+        doc, revision=doc.head_revision, body="一", clause="4.1", actor=world.outsider
+    )
     c2 = services.add_comment(doc, revision=doc.head_revision, body="二", actor=world.participant)
     services.reply(c1, body="回复", actor=world.main_editor)
     for target in (DocumentStage.DRAFT_FOR_REVIEW, DocumentStage.WORKING_DRAFT):
@@ -67,13 +73,25 @@ def test_checks_gate_and_secretariat_override(world, doc):
         services.transition(doc, DocumentStage.DRAFT_FOR_COMMENTS, actor=world.main_editor)
     assert exc.value.code == "checks_failed" and exc.value.details["findings"]
     with pytest.raises(NotAllowed):
-        services.transition(doc, DocumentStage.DRAFT_FOR_COMMENTS, actor=world.main_editor, override_checks=True,
-                            reason="急")
+        services.transition(
+            doc,
+            DocumentStage.DRAFT_FOR_COMMENTS,
+            actor=world.main_editor,
+            override_checks=True,
+            reason="急",
+        )
     with pytest.raises(ServiceError) as exc:
-        services.transition(doc, DocumentStage.DRAFT_FOR_COMMENTS, actor=world.secretariat, override_checks=True)
+        services.transition(
+            doc, DocumentStage.DRAFT_FOR_COMMENTS, actor=world.secretariat, override_checks=True
+        )
     assert exc.value.code == "reason_required"
-    change = services.transition(doc, DocumentStage.DRAFT_FOR_COMMENTS, actor=world.secretariat,
-                                 override_checks=True, reason="引用将在下一版修正")
+    change = services.transition(
+        doc,
+        DocumentStage.DRAFT_FOR_COMMENTS,
+        actor=world.secretariat,
+        override_checks=True,
+        reason="引用将在下一版修正",
+    )
     assert change.checks_overridden and doc.stage == DocumentStage.DRAFT_FOR_COMMENTS
     # Moving back to rework the draft needs no clean checks.
     services.transition(doc, DocumentStage.WORKING_DRAFT, actor=world.main_editor)
@@ -85,10 +103,17 @@ def test_stage_page_and_move(client, login_as, world, doc, db):
     assert 'data-testid="move-draft_for_comments"' in page
     r = client.post(f"/documents/{doc.id}/stage", data={"stage": "draft_for_comments"})
     assert r.status_code == 302
-    services.add_comment(doc, revision=doc.head_revision, body="未处理的意见", actor=world.participant)
+    services.add_comment(
+        doc, revision=doc.head_revision, body="未处理的意见", actor=world.participant
+    )
     db.session.commit()
     r = client.post(f"/documents/{doc.id}/stage", data={"stage": "draft_for_review"})
     assert r.status_code == 409
-    assert "未处理的意见" in r.get_data(as_text=True) and 'data-testid="unresolved"' in r.get_data(as_text=True)
+    assert "未处理的意见" in r.get_data(as_text=True) and 'data-testid="unresolved"' in r.get_data(
+        as_text=True
+    )
     login_as(world.participant)
-    assert client.post(f"/documents/{doc.id}/stage", data={"stage": "draft_for_review"}).status_code == 403
+    assert (
+        client.post(f"/documents/{doc.id}/stage", data={"stage": "draft_for_review"}).status_code
+        == 403
+    )

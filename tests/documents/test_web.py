@@ -12,7 +12,10 @@ B = TEXT.replace("回收企业应具备相应的处理能力。", "回收企业�
 
 
 def _save(client, doc, text, base_id, message="m"):
-    return client.post(f"/documents/{doc.id}/edit", data={"text": text, "base_revision_id": base_id, "message": message})
+    return client.post(
+        f"/documents/{doc.id}/edit",
+        data={"text": text, "base_revision_id": base_id, "message": message},
+    )
 
 
 def test_editor_page_shows_text_preview_and_checks(client, login_as, world, doc):
@@ -69,19 +72,23 @@ def test_conflict_is_refused_with_regions_and_text_kept(client, login_as, world,
     assert "&lt;&lt;&lt;&lt;&lt;&lt;&lt;" in html  # the diff3-marked text in the editor
     # The refused text was committed as the editor's draft despite the 409.
     db.session.expire_all()
-    draft = db.session.query(Draft).filter_by(user_id=world.main_editor2.id, document_id=doc.id).one()
+    draft = (
+        db.session.query(Draft).filter_by(user_id=world.main_editor2.id, document_id=doc.id).one()
+    )
     assert draft.text == B and draft.conflicted
     # Reloading the editor shows the conflict again: nothing lost.
     again = client.get(f"/documents/{doc.id}/edit").get_data(as_text=True)
     assert 'data-testid="conflicts"' in again and "专业的处理设备" in again
     # Saving the marked text is refused; resolving it saves.
     head_id = db.session.get(type(doc), doc.id).head_revision_id
-    marked = re.search(r'<textarea[^>]*>\n?(.*?)</textarea>', again, re.S).group(1)
+    marked = re.search(r"<textarea[^>]*>\n?(.*?)</textarea>", again, re.S).group(1)
     import html as htmllib
 
     marked = htmllib.unescape(marked)
     assert _save(client, doc, marked, head_id).status_code == 422
-    resolved = TEXT.replace("回收企业应具备相应的处理能力。", "回收企业应具备年处理5万吨的能力，宜具备专业的处理设备。")
+    resolved = TEXT.replace(
+        "回收企业应具备相应的处理能力。", "回收企业应具备年处理5万吨的能力，宜具备专业的处理设备。"
+    )
     assert _save(client, doc, resolved, head_id).status_code == 302
     db.session.expire_all()
     head = db.session.get(type(doc), doc.id).head_revision
@@ -126,11 +133,16 @@ def test_one_megabyte_save_through_the_form(client, login_as, world, doc, db):
 
 def test_autosave_and_restore_after_reload(client, login_as, world, doc, db):
     login_as(world.main_editor)
-    r = client.post(f"/documents/{doc.id}/autosave", json={"text": TEXT + "未保存的段落。", "base_revision_id": doc.head_revision_id})
+    r = client.post(
+        f"/documents/{doc.id}/autosave",
+        json={"text": TEXT + "未保存的段落。", "base_revision_id": doc.head_revision_id},
+    )
     assert r.status_code == 200 and r.json["saved_at"]
     page = client.get(f"/documents/{doc.id}/edit").get_data(as_text=True)
     assert "未保存的段落。" in page and 'data-testid="restored"' in page
-    r = client.post(f"/documents/{doc.id}/autosave", data="not json", content_type="application/json")
+    r = client.post(
+        f"/documents/{doc.id}/autosave", data="not json", content_type="application/json"
+    )
     assert r.status_code == 400
     r = client.post(f"/documents/{doc.id}/autosave", json={"text": 5})
     assert r.status_code == 422
@@ -139,7 +151,10 @@ def test_autosave_and_restore_after_reload(client, login_as, world, doc, db):
 def test_draft_made_before_someone_saved_is_merged_on_reload(client, login_as, world, doc, db):
     base = doc.head_revision_id
     login_as(world.main_editor2)
-    client.post(f"/documents/{doc.id}/autosave", json={"text": TEXT.replace("环保要求", "国家环保要求"), "base_revision_id": base})
+    client.post(
+        f"/documents/{doc.id}/autosave",
+        json={"text": TEXT.replace("环保要求", "国家环保要求"), "base_revision_id": base},
+    )
     services.save_revision(doc, A, base, "A", actor=world.main_editor)
     db.session.commit()
     page = client.get(f"/documents/{doc.id}/edit").get_data(as_text=True)
@@ -152,21 +167,36 @@ def test_stale_csrf_token_keeps_the_text(app, client, login_as, world, doc, db):
         login_as(world.main_editor)
         page = client.get(f"/documents/{doc.id}/edit").get_data(as_text=True)
         token = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
-        r = client.post(f"/documents/{doc.id}/autosave", headers={"X-CSRFToken": token},
-                        json={"text": TEXT + "两小时的工作。", "base_revision_id": doc.head_revision_id})
+        r = client.post(
+            f"/documents/{doc.id}/autosave",
+            headers={"X-CSRFToken": token},
+            json={"text": TEXT + "两小时的工作。", "base_revision_id": doc.head_revision_id},
+        )
         assert r.status_code == 200
         # The session changes (expired, renewed elsewhere): the page's token is no longer valid.
         with client.session_transaction() as sess:
             sess.pop("csrf_token", None)
-        r = client.post(f"/documents/{doc.id}/edit", data={
-            "csrf_token": token, "text": TEXT + "两小时的工作。", "base_revision_id": doc.head_revision_id})
+        r = client.post(
+            f"/documents/{doc.id}/edit",
+            data={
+                "csrf_token": token,
+                "text": TEXT + "两小时的工作。",
+                "base_revision_id": doc.head_revision_id,
+            },
+        )
         assert r.status_code == 400
         # The text is still there, and a fresh token from the JSON endpoint saves it.
         page = client.get(f"/documents/{doc.id}/edit").get_data(as_text=True)
         assert "两小时的工作。" in page
         fresh = client.get("/documents/csrf-token").json["csrf_token"]
-        r = client.post(f"/documents/{doc.id}/edit", data={
-            "csrf_token": fresh, "text": TEXT + "两小时的工作。", "base_revision_id": doc.head_revision_id})
+        r = client.post(
+            f"/documents/{doc.id}/edit",
+            data={
+                "csrf_token": fresh,
+                "text": TEXT + "两小时的工作。",
+                "base_revision_id": doc.head_revision_id,
+            },
+        )
         assert r.status_code == 302
     finally:
         app.config["WTF_CSRF_ENABLED"] = False
@@ -174,11 +204,17 @@ def test_stale_csrf_token_keeps_the_text(app, client, login_as, world, doc, db):
 
 def test_preview_and_checks_json(client, login_as, world, doc):
     login_as(world.main_editor)
-    r = client.post(f"/documents/{doc.id}/preview", json={"text": TEXT.replace("应具备", "必须具备")})
+    r = client.post(
+        f"/documents/{doc.id}/preview", json={"text": TEXT.replace("应具备", "必须具备")}
+    )
     assert r.status_code == 200
     assert 'class="clause"' in r.json["html"]
-    assert any(f["severity"] in ("error", "warning") and "必须" in f["message"] for f in r.json["findings"])
-    r = client.post(f"/documents/{doc.id}/preview", json={"text": "<<<<<<< a\nx\n=======\ny\n>>>>>>> b\n"})
+    assert any(
+        f["severity"] in ("error", "warning") and "必须" in f["message"] for f in r.json["findings"]
+    )
+    r = client.post(
+        f"/documents/{doc.id}/preview", json={"text": "<<<<<<< a\nx\n=======\ny\n>>>>>>> b\n"}
+    )
     assert r.json["markers"] is True
 
 
@@ -210,23 +246,36 @@ def test_history_revision_restore_and_diff(client, login_as, world, doc, db):
     assert "A" in page and world.main_editor.name in page
     r = client.get(f"/documents/{doc.id}/revisions/{first.id}")
     assert r.status_code == 200 and "相应的处理能力" in r.get_data(as_text=True)
-    side = client.get(f"/documents/{doc.id}/diff?from={first.id}&to={doc.head_revision_id}").get_data(as_text=True)
+    side = client.get(
+        f"/documents/{doc.id}/diff?from={first.id}&to={doc.head_revision_id}"
+    ).get_data(as_text=True)
     assert "diff-side-by-side" in side and "<ins" in side and "<del" in side
-    inline = client.get(f"/documents/{doc.id}/diff?from={first.id}&to={doc.head_revision_id}&view=inline").get_data(as_text=True)
+    inline = client.get(
+        f"/documents/{doc.id}/diff?from={first.id}&to={doc.head_revision_id}&view=inline"
+    ).get_data(as_text=True)
     assert "diff-inline" in inline
     r = client.post(f"/documents/{doc.id}/revisions/{first.id}/restore")
     assert r.status_code == 302
     db.session.expire_all()
     assert db.session.get(type(doc), doc.id).head_revision.text == first.text
-    other = services.create_document(number="T/CESA 8888—2026", title_zh="另一标准", group=world.group, actor=world.secretariat)
+    other = services.create_document(
+        number="T/CESA 8888—2026", title_zh="另一标准", group=world.group, actor=world.secretariat
+    )
     db.session.commit()
     assert client.get(f"/documents/{doc.id}/revisions/{other.head_revision_id}").status_code == 404
 
 
 def test_secretariat_creates_document_with_new_group(client, login_as, world, db):
     login_as(world.secretariat)
-    r = client.post("/documents/new", data={"number": "T/CESA 7001—2026", "title_zh": "新标准", "group_id": 0,
-                                            "main_unit_id": world.main_org.id})
+    r = client.post(
+        "/documents/new",
+        data={
+            "number": "T/CESA 7001—2026",
+            "title_zh": "新标准",
+            "group_id": 0,
+            "main_unit_id": world.main_org.id,
+        },
+    )
     assert r.status_code == 302, r.get_data(as_text=True)[:2000]
     from drafting.documents.models import StandardDocument
 
@@ -236,6 +285,9 @@ def test_secretariat_creates_document_with_new_group(client, login_as, world, db
     r = client.post(f"/documents/{created.id}/group", data={"e-email": world.outsider.email})
     assert r.status_code == 302
     db.session.expire_all()
-    assert any(e.user_id == world.outsider.id for e in db.session.get(StandardDocument, created.id).drafting_group.editors)
+    assert any(
+        e.user_id == world.outsider.id
+        for e in db.session.get(StandardDocument, created.id).drafting_group.editors
+    )
     r = client.post("/documents/new", data={"number": "bad", "title_zh": "x", "group_id": 0})
     assert r.status_code == 422

@@ -54,7 +54,9 @@ def test_register_confirm_login_language_logout(page, live_server, smtp_sink, sc
 
 
 def test_pages_fit_a_phone(browser, live_server, screenshot):
-    ctx = browser.new_context(base_url=live_server, viewport={"width": 375, "height": 800}, locale="zh-CN")
+    ctx = browser.new_context(
+        base_url=live_server, viewport={"width": 375, "height": 800}, locale="zh-CN"
+    )
     page = ctx.new_page()
     for path, name in [("/", "home-375"), ("/register", "register-375"), ("/login", "login-375")]:
         page.goto(path)

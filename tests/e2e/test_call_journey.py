@@ -63,7 +63,9 @@ def _pdf() -> bytes:
 
 def _local_now() -> datetime:
     """Now in the zone the secretariat types dates in (the site's default: demo users have none)."""
-    return datetime.now(ZoneInfo(os.environ.get("DEFAULT_TIMEZONE", "Asia/Shanghai"))).replace(second=0, microsecond=0)
+    return datetime.now(ZoneInfo(os.environ.get("DEFAULT_TIMEZONE", "Asia/Shanghai"))).replace(
+        second=0, microsecond=0
+    )
 
 
 @pytest.fixture
@@ -72,7 +74,9 @@ def actors(browser, live_server):
     contexts = []
 
     def open_as(email: str):
-        ctx = browser.new_context(base_url=live_server, locale="zh-CN", viewport={"width": 1280, "height": 900})
+        ctx = browser.new_context(
+            base_url=live_server, locale="zh-CN", viewport={"width": 1280, "height": 900}
+        )
         ctx.set_default_timeout(15000)
         contexts.append(ctx)
         page = ctx.new_page()
@@ -100,7 +104,9 @@ def _mails(smtp_sink, address: str, subject_part: str, count: int = 1, timeout: 
         if len(found) >= count:
             return found
         if time.monotonic() > deadline:
-            raise AssertionError(f"{len(found)} of {count} mail(s) to {address} about “{subject_part}” within {timeout} s")
+            raise AssertionError(
+                f"{len(found)} of {count} mail(s) to {address} about “{subject_part}” within {timeout} s"
+            )
         time.sleep(0.1)
 
 
@@ -118,15 +124,20 @@ def test_call_apply_review_decide_publish(actors, live_server, smtp_sink, screen
     sec.fill("input[name=opens_at]", (now - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"))
     # Open for an hour: the secretariat closes it early once the application is in.
     sec.fill("input[name=closes_at]", (now + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"))
-    sec.fill("textarea[name=notice]", "各有关单位：\n\n## 一、申报要求\n\n- 熟悉行业发展情况\n- 具有标准制定经验\n")
+    sec.fill(
+        "textarea[name=notice]",
+        "各有关单位：\n\n## 一、申报要求\n\n- 熟悉行业发展情况\n- 具有标准制定经验\n",
+    )
     sec.fill("input[name=contact]", "联盟秘书处 0755-8466 8869")
     _submit(sec, "form[action$='/calls/new']")
     match = re.search(r"/calls/(\d+)/edit$", sec.url)
     assert match, sec.url
     call_id = int(match.group(1))
 
-    for zh, en, number in [(STANDARD_1, "Insulation test method for retired battery packs", "T/CESA 1301—2026"),
-                           (STANDARD_2, "Quality requirements for recycled lithium carbonate", "T/CESA 1302—2026")]:
+    for zh, en, number in [
+        (STANDARD_1, "Insulation test method for retired battery packs", "T/CESA 1301—2026"),
+        (STANDARD_2, "Quality requirements for recycled lithium carbonate", "T/CESA 1302—2026"),
+    ]:
         form = "form[action$='/standards']"
         sec.locator(form).locator("input[name=title_zh]").fill(zh)
         sec.locator(form).locator("input[name=title_en]").fill(en)
@@ -158,7 +169,9 @@ def test_call_apply_review_decide_publish(actors, live_server, smtp_sink, screen
     expect(sec.locator(".call-head .badge.state-open")).to_have_count(1)
     expect(sec.locator("table.standards tbody tr")).to_have_count(2)
     expect(sec.locator("ol.requirements > li")).to_have_count(3)
-    expect(sec.locator(".prose h2")).to_have_text("一、申报要求")  # the notice's Markdown is rendered
+    expect(sec.locator(".prose h2")).to_have_text(
+        "一、申报要求"
+    )  # the notice's Markdown is rendered
 
     # --- the company applies -------------------------------------------------
     member = actors(MEMBER)
@@ -171,7 +184,9 @@ def test_call_apply_review_decide_publish(actors, live_server, smtp_sink, screen
     expect(member.locator("[data-testid=app-state]")).to_have_class(re.compile(r"\bstate-draft\b"))
 
     member.locator(".standard-choice", has_text=STANDARD_1).locator("input[value=main]").check()
-    member.locator(".standard-choice", has_text=STANDARD_2).locator("input[value=participating]").check()
+    member.locator(".standard-choice", has_text=STANDARD_2).locator(
+        "input[value=participating]"
+    ).check()
     member.fill("input[name=contact_phone]", "0571-8888 6666")
     answers = {
         REQ_LICENCE: "本公司为独立法人企业，统一社会信用代码见营业执照。",
@@ -199,13 +214,17 @@ def test_call_apply_review_decide_publish(actors, live_server, smtp_sink, screen
     expect(member.locator(".checklist li.done")).to_have_count(4)
     expect(member.locator("section.requirement .badge.ok")).to_have_count(3)
     for text, statement in answers.items():
-        expect(member.locator("section.requirement", has_text=text).locator("textarea")).to_have_value(statement)
+        expect(
+            member.locator("section.requirement", has_text=text).locator("textarea")
+        ).to_have_value(statement)
     screenshot(member, "call-application-form")
 
     with member.expect_navigation():
         member.click("[data-testid=submit]")
     expect(member.locator(".flash.success")).to_have_count(1)
-    expect(member.locator("[data-testid=app-state]")).to_have_class(re.compile(r"\bstate-submitted\b"))
+    expect(member.locator("[data-testid=app-state]")).to_have_class(
+        re.compile(r"\bstate-submitted\b")
+    )
     expect(member.locator("[data-testid=submit]")).to_have_count(0)  # no longer editable
     receipt = _mails(smtp_sink, MEMBER, title)[0]
     assert STANDARD_1 in body(receipt) and f"/applications/{application_id}" in body(receipt)
@@ -214,7 +233,9 @@ def test_call_apply_review_decide_publish(actors, live_server, smtp_sink, screen
     sec.goto(f"/review/calls/{call_id}/reviewers")
     with sec.expect_navigation():
         sec.locator("ul.plain-list > li", has_text=REVIEWER).locator("button[value=add]").click()
-    expect(sec.locator("ul.plain-list > li", has_text=REVIEWER).locator(".badge.ok")).to_have_count(1)
+    expect(sec.locator("ul.plain-list > li", has_text=REVIEWER).locator(".badge.ok")).to_have_count(
+        1
+    )
 
     rev = actors(REVIEWER)
     rev.goto("/review/")
@@ -224,8 +245,12 @@ def test_call_apply_review_decide_publish(actors, live_server, smtp_sink, screen
         rev.locator("table.applications a", has_text=COMPANY).click()
     assert rev.url.endswith(f"/review/applications/{application_id}")
     # The answers and the PDF are shown next to the assessment form.
-    expect(rev.locator(".review-item", has_text=REQ_ABILITY).locator(".statement")).to_have_text(answers[REQ_ABILITY])
-    expect(rev.locator(".review-item", has_text=REQ_LICENCE).locator("iframe.pdf-viewer")).to_have_count(1)
+    expect(rev.locator(".review-item", has_text=REQ_ABILITY).locator(".statement")).to_have_text(
+        answers[REQ_ABILITY]
+    )
+    expect(
+        rev.locator(".review-item", has_text=REQ_LICENCE).locator("iframe.pdf-viewer")
+    ).to_have_count(1)
     for text, rating, score, reason in [
         (REQ_LICENCE, "met", "9", "营业执照齐全有效。"),
         (REQ_ABILITY, "met", "8", "产线规模与检测设备满足要求。"),
@@ -240,7 +265,9 @@ def test_call_apply_review_decide_publish(actors, live_server, smtp_sink, screen
         rev.click("[data-testid=save-assessment]")
     expect(rev.locator(".flash.success")).to_have_count(1)
     expect(rev.locator("[data-testid=aggregate]")).not_to_have_text("–")
-    expect(rev.locator(".review-item", has_text=REQ_EXPERIENCE).locator(".assessment")).to_contain_text("仅参与过一项相关标准。")
+    expect(
+        rev.locator(".review-item", has_text=REQ_EXPERIENCE).locator(".assessment")
+    ).to_contain_text("仅参与过一项相关标准。")
     expect(rev.locator(".page-head .badge")).to_have_class(re.compile(r"\bstate-under_review\b"))
 
     # --- the secretariat closes the call early, decides and publishes ----------
@@ -259,7 +286,9 @@ def test_call_apply_review_decide_publish(actors, live_server, smtp_sink, screen
     with sec.expect_navigation():
         sec.locator("form:has(select[name^=outcome-]) button[type=submit]").click()
     expect(sec.locator(".flash.success")).to_have_count(1)
-    expect(sec.locator("table.data tbody tr", has_text=STANDARD_1).locator("select[name^=outcome-]")).to_have_value("main")
+    expect(
+        sec.locator("table.data tbody tr", has_text=STANDARD_1).locator("select[name^=outcome-]")
+    ).to_have_value("main")
     screenshot(sec, "call-decisions")
     with sec.expect_navigation():
         sec.click("[data-testid=publish-decisions]")
@@ -282,10 +311,16 @@ def test_call_apply_review_decide_publish(actors, live_server, smtp_sink, screen
         decision_mail = _mails(smtp_sink, address, title, count=2)[1]
         assert STANDARD_1 in body(decision_mail) and STANDARD_2 in body(decision_mail)
     member.goto(f"/applications/{application_id}")
-    expect(member.locator("[data-testid=app-state]")).to_have_class(re.compile(r"\bstate-accepted\b"))
+    expect(member.locator("[data-testid=app-state]")).to_have_class(
+        re.compile(r"\bstate-accepted\b")
+    )
     decisions = member.locator("section.decisions li")
     expect(decisions).to_have_count(2)
-    expect(decisions.filter(has_text=STANDARD_1).locator("[data-testid=decision]")).to_have_text("主要起草单位")
+    expect(decisions.filter(has_text=STANDARD_1).locator("[data-testid=decision]")).to_have_text(
+        "主要起草单位"
+    )
     expect(decisions.filter(has_text=STANDARD_1)).to_contain_text("技术能力突出")
-    expect(decisions.filter(has_text=STANDARD_2).locator("[data-testid=decision]")).to_have_text("参编单位")
+    expect(decisions.filter(has_text=STANDARD_2).locator("[data-testid=decision]")).to_have_text(
+        "参编单位"
+    )
     screenshot(member, "call-company-decision")

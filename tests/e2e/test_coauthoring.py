@@ -32,7 +32,9 @@ def test_two_editors_conflict_and_resolve(browser, live_server, context, screens
     first = context.new_page()
     login(first, "li.wei@greencell.example", DEMO_PASSWORD)
     _open_editor(first)
-    second_context = browser.new_context(base_url=live_server, locale="zh-CN", viewport={"width": 1280, "height": 900})
+    second_context = browser.new_context(
+        base_url=live_server, locale="zh-CN", viewport={"width": 1280, "height": 900}
+    )
     second_context.set_default_timeout(15000)
     second = second_context.new_page()
     try:
@@ -48,8 +50,12 @@ def test_two_editors_conflict_and_resolve(browser, live_server, context, screens
         # The live preview follows the text.
         expect(first.locator("[data-preview]")).to_contain_text("92%")
         screenshot(first, "coauthoring-editor", full_page=False)
-        second.fill("[data-testid=editor-text]", text.replace(SENTENCE, "铝的回收率应不低于 90%").replace(
-            "专业技术人员。", "专业技术人员和安全管理人员。"))
+        second.fill(
+            "[data-testid=editor-text]",
+            text.replace(SENTENCE, "铝的回收率应不低于 90%").replace(
+                "专业技术人员。", "专业技术人员和安全管理人员。"
+            ),
+        )
 
         _save(first, "提高铝回收率要求")
         assert first.locator(".flash.success").count() == 1
@@ -63,9 +69,12 @@ def test_two_editors_conflict_and_resolve(browser, live_server, context, screens
         # The textarea holds the merge with diff3 markers: keep both editors' words.
         marked = second.input_value("[data-testid=editor-text]")
         assert "<<<<<<<" in marked and "和安全管理人员" in marked
-        resolved = re.sub(r"<<<<<<< .*?>>>>>>> [^\n]*\n",
-                          "正极材料与集流体的分离宜采用物理方法，铝的回收率应不低于 92%（湿法工艺不低于 90%）。\n",
-                          marked, flags=re.S)
+        resolved = re.sub(
+            r"<<<<<<< .*?>>>>>>> [^\n]*\n",
+            "正极材料与集流体的分离宜采用物理方法，铝的回收率应不低于 92%（湿法工艺不低于 90%）。\n",
+            marked,
+            flags=re.S,
+        )
         assert "<<<<<<<" not in resolved
         second.fill("[data-testid=editor-text]", resolved)
         _save(second, "解决冲突：保留两种回收率")

@@ -23,9 +23,16 @@ def build_context(db) -> dict:
     path = Path(current_app.config["EXPORT_DIR"]) / services.relative_result_path(key)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(b"%PDF-1.7\n% a stand-in for the matrix\n%%EOF\n")
-    job = ExportJobRecord(document_id=document.id, revision_id=revision.id, requested_by_id=w.secretariat.id,
-                          state=JobState.DONE, progress=100, progress_label="done", cache_key=key,
-                          result_path=services.relative_result_path(key))
+    job = ExportJobRecord(
+        document_id=document.id,
+        revision_id=revision.id,
+        requested_by_id=w.secretariat.id,
+        state=JobState.DONE,
+        progress=100,
+        progress_label="done",
+        cache_key=key,
+        result_path=services.relative_result_path(key),
+    )
     db.session.add(job)
     db.session.flush()
     return {"job_doc": document, "export_job": job}

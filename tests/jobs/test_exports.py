@@ -18,8 +18,13 @@ from drafting.jobs.models import ExportJobRecord, JobState
 
 
 def _jobs(db, doc) -> list[ExportJobRecord]:
-    return list(db.session.scalars(select(ExportJobRecord).where(ExportJobRecord.document_id == doc.id)
-                                   .order_by(ExportJobRecord.id)))
+    return list(
+        db.session.scalars(
+            select(ExportJobRecord)
+            .where(ExportJobRecord.document_id == doc.id)
+            .order_by(ExportJobRecord.id)
+        )
+    )
 
 
 def _start(client, doc):
@@ -30,14 +35,20 @@ def _start(client, doc):
     return int(match.group(1))
 
 
-def test_export_runs_as_a_job_then_comes_from_the_cache(client, login_as, world, doc, db, pdf_title):
+def test_export_runs_as_a_job_then_comes_from_the_cache(
+    client, login_as, world, doc, db, pdf_title
+):
     login_as(world.participant)
     page = client.get(f"/documents/{doc.id}").get_data(as_text=True)
     assert f'action="/documents/{doc.id}/exports"' in page and "Export PDF" in page
 
     job_id = _start(client, doc)
     status = client.get(f"/documents/{doc.id}/exports/{job_id}.json").get_json()
-    assert status["state"] == "done" and status["progress"] == 100 and status["progress_label"] == "Ready"
+    assert (
+        status["state"] == "done"
+        and status["progress"] == 100
+        and status["progress_label"] == "Ready"
+    )
     assert status["download_url"] == f"/documents/{doc.id}/exports/{job_id}/download"
 
     html = client.get(f"/documents/{doc.id}/exports/{job_id}").get_data(as_text=True)
@@ -48,7 +59,10 @@ def test_export_runs_as_a_job_then_comes_from_the_cache(client, login_as, world,
     assert r.status_code == 200 and r.mimetype == "application/pdf" and r.data.startswith(b"%PDF")
     disposition = r.headers["Content-Disposition"]
     assert disposition.startswith("attachment;")
-    assert f"filename*=UTF-8''{quote(doc.number.replace('/', '-'))}%20{quote(doc.title_zh)}" in disposition
+    assert (
+        f"filename*=UTF-8''{quote(doc.number.replace('/', '-'))}%20{quote(doc.title_zh)}"
+        in disposition
+    )
     assert doc.title_zh in pdf_title(r.data)
 
     job = db.session.get(ExportJobRecord, job_id)
@@ -69,7 +83,10 @@ def test_a_failed_export_says_why_and_can_be_retried(client, login_as, world, do
     from drafting.jobs import tasks
 
     def too_slow(*args, **kwargs):
-        raise ExportError("导出超时 / The export took longer than 0.01 s; split very large tables.", code="timeout")
+        raise ExportError(
+            "导出超时 / The export took longer than 0.01 s; split very large tables.",
+            code="timeout",
+        )
 
     monkeypatch.setattr(tasks, "render_pdf", too_slow)
     login_as(world.main_editor)
@@ -89,7 +106,9 @@ def test_a_failed_export_says_why_and_can_be_retried(client, login_as, world, do
     assert client.get(f"/documents/{doc.id}/exports/{retry}.json").get_json()["state"] == "done"
 
 
-def test_an_unexpected_error_fails_the_job_with_a_message(client, login_as, world, doc, monkeypatch):
+def test_an_unexpected_error_fails_the_job_with_a_message(
+    client, login_as, world, doc, monkeypatch
+):
     from drafting.jobs import tasks
 
     def boom(*args, **kwargs):
@@ -103,7 +122,9 @@ def test_an_unexpected_error_fails_the_job_with_a_message(client, login_as, worl
     assert status["error"].startswith("The export failed because of an error on the server.")
 
 
-def test_a_job_whose_worker_died_is_shown_failed_and_is_redone(client, login_as, world, doc, db, app, monkeypatch):
+def test_a_job_whose_worker_died_is_shown_failed_and_is_redone(
+    client, login_as, world, doc, db, app, monkeypatch
+):
     from drafting.core.timeutil import utcnow
     from drafting.jobs import queue, services
 
@@ -118,7 +139,12 @@ def test_a_job_whose_worker_died_is_shown_failed_and_is_redone(client, login_as,
     assert 'http-equiv="refresh"' in html and "Waiting for an export worker" in html
 
     job = db.session.get(ExportJobRecord, job_id)
-    job.state, job.started_at, job.progress, job.progress_label = JobState.RUNNING, utcnow(), 30, "rendering"
+    job.state, job.started_at, job.progress, job.progress_label = (
+        JobState.RUNNING,
+        utcnow(),
+        30,
+        "rendering",
+    )
     db.session.commit()
     assert client.get(f"/documents/{doc.id}/exports/{job_id}.json").get_json()["state"] == "running"
 
@@ -126,7 +152,10 @@ def test_a_job_whose_worker_died_is_shown_failed_and_is_redone(client, login_as,
     db.session.commit()
     status = client.get(f"/documents/{doc.id}/exports/{job_id}.json").get_json()
     assert status["state"] == "failed"
-    assert status["error"] == "The export worker stopped before finishing this export. Start the export again."
+    assert (
+        status["error"]
+        == "The export worker stopped before finishing this export. Start the export again."
+    )
     db.session.expire_all()
     assert db.session.get(ExportJobRecord, job_id).state == JobState.FAILED
 
@@ -137,8 +166,13 @@ def test_a_job_whose_worker_died_is_shown_failed_and_is_redone(client, login_as,
 def test_the_worker_leaves_a_job_given_up_on_alone(app, db, world, doc):
     from drafting.jobs.tasks import run_export_job
 
-    job = ExportJobRecord(document_id=doc.id, revision_id=doc.head_revision_id, state=JobState.FAILED,
-                          error_code="stale", progress_label="failed")
+    job = ExportJobRecord(
+        document_id=doc.id,
+        revision_id=doc.head_revision_id,
+        state=JobState.FAILED,
+        error_code="stale",
+        progress_label="failed",
+    )
     db.session.add(job)
     db.session.commit()
     assert run_export_job(job.id, app) == "failed"
@@ -169,12 +203,19 @@ def test_who_may_export_watch_and_download(role, client, login_as, world, doc, d
     from drafting.jobs import services
 
     other = __import__("tests.documents.factories", fromlist=["make_document"]).make_document(
-        world.group, world.secretariat)
+        world.group, world.secretariat
+    )
     jobs = {}
     for d in (doc, other):
-        job = ExportJobRecord(document_id=d.id, revision_id=d.head_revision_id, state=JobState.DONE,
-                              progress=100, progress_label="done", cache_key="ab" + "0" * 62,
-                              result_path=services.relative_result_path("ab" + "0" * 62))
+        job = ExportJobRecord(
+            document_id=d.id,
+            revision_id=d.head_revision_id,
+            state=JobState.DONE,
+            progress=100,
+            progress_label="done",
+            cache_key="ab" + "0" * 62,
+            result_path=services.relative_result_path("ab" + "0" * 62),
+        )
         db.session.add(job)
         db.session.flush()
         jobs[d.id] = job.id
@@ -199,13 +240,21 @@ def test_who_may_export_watch_and_download(role, client, login_as, world, doc, d
         if role in ALLOWED:
             assert r.status_code == 200, (name, r.status_code)
         elif role == "anonymous":
-            assert (r.status_code == 401) if name.startswith("api") else ("/login" in r.headers.get("Location", "")), name
+            assert (
+                (r.status_code == 401)
+                if name.startswith("api")
+                else ("/login" in r.headers.get("Location", ""))
+            ), name
         else:
             assert r.status_code == 403, (name, r.status_code)
 
-    count = db.session.scalar(select(func.count(ExportJobRecord.id)).where(ExportJobRecord.document_id == doc.id))
+    count = db.session.scalar(
+        select(func.count(ExportJobRecord.id)).where(ExportJobRecord.document_id == doc.id)
+    )
     r = client.post(f"/documents/{doc.id}/exports")
-    after = db.session.scalar(select(func.count(ExportJobRecord.id)).where(ExportJobRecord.document_id == doc.id))
+    after = db.session.scalar(
+        select(func.count(ExportJobRecord.id)).where(ExportJobRecord.document_id == doc.id)
+    )
     if role in ALLOWED:
         assert r.status_code == 303 and after == count + 1
     else:
@@ -215,12 +264,15 @@ def test_who_may_export_watch_and_download(role, client, login_as, world, doc, d
     # Another document's job under this document's address: not found.
     if role in ALLOWED:
         assert client.get(f"/documents/{doc.id}/exports/{jobs[other.id]}").status_code == 404
-        assert client.get(f"/documents/{doc.id}/exports/{jobs[other.id]}/download").status_code == 404
+        assert (
+            client.get(f"/documents/{doc.id}/exports/{jobs[other.id]}/download").status_code == 404
+        )
         assert client.get(f"/api/v1/documents/{doc.id}/exports/{jobs[other.id]}").status_code == 404
         assert client.get(f"/documents/{doc.id}/exports/999999.json").status_code == 404
 
 
 # --- the API ------------------------------------------------------------------
+
 
 def test_api_export_job(client, login_as, world, doc, db, pdf_title, monkeypatch):
     from drafting.jobs import queue

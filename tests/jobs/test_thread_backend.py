@@ -19,18 +19,30 @@ def thread_app(tmp_path_factory):
 
     tmp = tmp_path_factory.mktemp("jobs_thread")
     url = databases.fresh_database_url(tmp, "jobs_thread")
-    app = create_app({
-        "TESTING": True, "SECRET_KEY": "test", "SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False,
-        "UPLOAD_DIR": str(tmp / "uploads"), "EXPORT_DIR": str(tmp / "exports"), "SERVER_NAME": "drafting.test",
-        "RATELIMIT_STORAGE_URI": "memory://", "EXPORT_QUEUE": "thread",
-    })
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test",
+            "SQLALCHEMY_DATABASE_URI": url,
+            "WTF_CSRF_ENABLED": False,
+            "UPLOAD_DIR": str(tmp / "uploads"),
+            "EXPORT_DIR": str(tmp / "exports"),
+            "SERVER_NAME": "drafting.test",
+            "RATELIMIT_STORAGE_URI": "memory://",
+            "EXPORT_QUEUE": "thread",
+        }
+    )
     with app.app_context():
         upgrade(revision="heads")
         from tests.documents.factories import make_world
 
         world = make_world()
         db.session.commit()
-        ids = {"doc": world.document.id, "editor": world.main_editor.get_id(), "outsider": world.outsider.get_id()}
+        ids = {
+            "doc": world.document.id,
+            "editor": world.main_editor.get_id(),
+            "outsider": world.outsider.get_id(),
+        }
     yield app, ids
     with app.app_context():
         db.engine.dispose()
@@ -101,8 +113,10 @@ def test_a_failing_export_in_a_thread_ends_failed(thread_app, monkeypatch):
     from drafting.jobs import tasks
 
     def fail(*args, **kwargs):
-        raise ExportError("导出进程意外退出 / The export process ended unexpectedly, probably out of memory.",
-                          code="crashed")
+        raise ExportError(
+            "导出进程意外退出 / The export process ended unexpectedly, probably out of memory.",
+            code="crashed",
+        )
 
     monkeypatch.setattr(tasks, "render_pdf", fail)
     app, ids = thread_app
@@ -116,8 +130,13 @@ def test_a_failing_export_in_a_thread_ends_failed(thread_app, monkeypatch):
 
         doc = db.session.get(StandardDocument, ids["doc"])
         editor = db.session.get(User, int(ids["editor"].split(":")[0]))
-        services.save_revision(doc, doc.head_revision.text + "\n本条为新增内容。\n", doc.head_revision_id,
-                               "a change", actor=editor)
+        services.save_revision(
+            doc,
+            doc.head_revision.text + "\n本条为新增内容。\n",
+            doc.head_revision_id,
+            "a change",
+            actor=editor,
+        )
         db.session.commit()
     r = client.post(f"/documents/{ids['doc']}/exports")
     assert r.status_code == 303

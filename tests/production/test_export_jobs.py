@@ -27,7 +27,9 @@ def cluster(tmp_path_factory):
     try:
         redis.Redis.from_url(REDIS_URL, socket_timeout=3).ping()
     except redis.RedisError as exc:
-        pytest.fail(f"Redis is needed at {REDIS_URL} ({exc}); start it: redis-server --daemonize yes")
+        pytest.fail(
+            f"Redis is needed at {REDIS_URL} ({exc}); start it: redis-server --daemonize yes"
+        )
     tmp = tmp_path_factory.mktemp("export_jobs")
     prefix = f"test-{uuid.uuid4().hex[:8]}"
     queue = f"drafting-exports-{prefix}"
@@ -62,8 +64,15 @@ def _clean_redis(client, queue: str, prefix: str) -> None:
 
 def _run_worker(env: dict, log_path) -> None:
     with open(log_path, "w") as log:
-        subprocess.run([sys.executable, "-m", "flask", "jobs", "worker", "--burst"], cwd=server.ROOT, env=env,
-                       stdout=log, stderr=subprocess.STDOUT, timeout=180, check=True)
+        subprocess.run(
+            [sys.executable, "-m", "flask", "jobs", "worker", "--burst"],
+            cwd=server.ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            timeout=180,
+            check=True,
+        )
 
 
 def _download(user: Browserish, url: str) -> tuple[int, dict, bytes]:
@@ -84,8 +93,11 @@ def test_a_job_queued_on_one_instance_is_done_by_the_worker_and_served_by_the_ot
     documents = user.get(a.base + "/api/v1/documents").json()
     document = next(d for d in documents if d["can_edit"])
 
-    r = user.post_form(f"{a.base}/documents/{document['id']}/exports", {},
-                       token_page=f"{a.base}/documents/{document['id']}")
+    r = user.post_form(
+        f"{a.base}/documents/{document['id']}/exports",
+        {},
+        token_page=f"{a.base}/documents/{document['id']}",
+    )
     assert r.status == 303, r.text
     path = r.headers["Location"].replace(a.base, "")
     assert re.fullmatch(rf"/documents/{document['id']}/exports/\d+", path)
@@ -99,7 +111,10 @@ def test_a_job_queued_on_one_instance_is_done_by_the_worker_and_served_by_the_ot
     _run_worker(env, tmp / "worker.log")
 
     status = user.get(b.base + path + ".json").json()
-    assert status["state"] == "done" and status["progress"] == 100, (status, (tmp / "worker.log").read_text())
+    assert status["state"] == "done" and status["progress"] == 100, (
+        status,
+        (tmp / "worker.log").read_text(),
+    )
     code, headers, pdf = _download(user, b.base + status["download_url"])
     assert code == 200 and pdf.startswith(b"%PDF")
     assert headers["Content-Disposition"].startswith("attachment;")
@@ -111,8 +126,11 @@ def test_a_job_queued_on_one_instance_is_done_by_the_worker_and_served_by_the_ot
     import urllib.parse
     import urllib.request
 
-    req = urllib.request.Request(f"{a.base}/documents/{document['id']}/exports", method="POST",
-                                 data=urllib.parse.urlencode({"csrf_token": token}).encode())
+    req = urllib.request.Request(
+        f"{a.base}/documents/{document['id']}/exports",
+        method="POST",
+        data=urllib.parse.urlencode({"csrf_token": token}).encode(),
+    )
     with user.opener.open(req, timeout=30) as resp:
         assert resp.status == 200 and resp.read().startswith(b"%PDF")
 
@@ -121,4 +139,8 @@ def test_health_reports_the_queue(cluster):
     a, b, _env, _tmp = cluster
     for instance in (a, b):
         r = Browserish().get(instance.base + "/healthz")
-        assert r.status == 200 and r.json()["checks"] == {"database": "ok", "redis": "ok", "queue": "ok"}
+        assert r.status == 200 and r.json()["checks"] == {
+            "database": "ok",
+            "redis": "ok",
+            "queue": "ok",
+        }

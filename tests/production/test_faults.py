@@ -17,7 +17,10 @@ def test_app_survives_postgresql_dropping_its_connections(tmp_path):
     srv = server.Server(env, tmp_path / "server.log", gunicorn=True)
     try:
         client = Browserish()
-        assert client.login(srv.base, "secretariat@drafting.example", "demo-password-2026").status == 302
+        assert (
+            client.login(srv.base, "secretariat@drafting.example", "demo-password-2026").status
+            == 302
+        )
         assert client.get(srv.base + "/admin/users").status == 200
         name = url.rsplit("/", 1)[1]
         with databases._admin_connection() as conn:

@@ -22,7 +22,9 @@ def _redis_available() -> None:
     try:
         redis.Redis.from_url(REDIS_URL, socket_timeout=3).ping()
     except redis.RedisError as exc:
-        pytest.fail(f"Redis is needed at {REDIS_URL} ({exc}); start it: redis-server --daemonize yes")
+        pytest.fail(
+            f"Redis is needed at {REDIS_URL} ({exc}); start it: redis-server --daemonize yes"
+        )
 
 
 @pytest.fixture(scope="module")
@@ -98,9 +100,15 @@ def test_concurrent_writers_on_both_instances(two_instances):
         r = client.post_form(
             base + "/register",
             {
-                "org_name": f"并发测试企业{i}", "org_credit_code": code, "org_type": "enterprise",
-                "address": "杭州", "user_name": f"用户{i}", "phone": "", "email": f"rush{i}@example.com",
-                "password": "a long enough password", "password_again": "a long enough password",
+                "org_name": f"并发测试企业{i}",
+                "org_credit_code": code,
+                "org_type": "enterprise",
+                "address": "杭州",
+                "user_name": f"用户{i}",
+                "phone": "",
+                "email": f"rush{i}@example.com",
+                "password": "a long enough password",
+                "password_again": "a long enough password",
             },
         )
         return r.status

@@ -25,7 +25,13 @@ from sqlalchemy import create_engine, text
 
 from drafting.config import normalise_database_url
 from tests.support import databases, server
-from tests.support.apiclient import SessionApi, kill_workers, multipart, pdf_bytes, wait_for_new_workers
+from tests.support.apiclient import (
+    SessionApi,
+    kill_workers,
+    multipart,
+    pdf_bytes,
+    wait_for_new_workers,
+)
 from tests.support.http import Browserish
 
 APPLICANT = "zhang.min@hualithium.example"  # the demo's draft application
@@ -58,7 +64,9 @@ def held_lock(url: str):
         conn.execute("BEGIN IMMEDIATE")
 
         def wait_until_blocked():
-            time.sleep(1.0)  # cannot be observed on SQLite; whatever the timing, nothing may be written
+            time.sleep(
+                1.0
+            )  # cannot be observed on SQLite; whatever the timing, nothing may be written
 
         try:
             yield wait_until_blocked
@@ -123,22 +131,31 @@ def _applicant(srv, engine):
     [application] = api.call("GET", "/applications").json()
     assert application["state"] == "draft"
     file_requirement = _scalar(
-        engine, "SELECT id FROM requirement WHERE call_id = :c AND evidence = 'both' ORDER BY position",
+        engine,
+        "SELECT id FROM requirement WHERE call_id = :c AND evidence = 'both' ORDER BY position",
         c=application["call_id"],
     )
     return client, api, application["id"], file_requirement
 
 
-def _assert_storage_consistent(api, engine, upload_dir: Path, application_id: int, absent_sha: str | None = None):
+def _assert_storage_consistent(
+    api, engine, upload_dir: Path, application_id: int, absent_sha: str | None = None
+):
     """Every blob under a hash name is whole; every attachment the app lists
     is stored and served whole; `absent_sha` is listed nowhere."""
     for path in upload_dir.rglob("*"):
         if path.is_file() and not path.name.startswith(".tmp-"):
-            assert hashlib.sha256(path.read_bytes()).hexdigest() == path.name, f"half-written blob {path}"
+            assert hashlib.sha256(path.read_bytes()).hexdigest() == path.name, (
+                f"half-written blob {path}"
+            )
     listed = api.call("GET", f"/applications/{application_id}").json()["attachments"]
     with engine.connect() as conn:
-        rows = dict(conn.execute(text("SELECT id, sha256 FROM attachment WHERE application_id = :a"),
-                                 {"a": application_id}).all())
+        rows = dict(
+            conn.execute(
+                text("SELECT id, sha256 FROM attachment WHERE application_id = :a"),
+                {"a": application_id},
+            ).all()
+        )
     assert {f["id"] for f in listed} == set(rows)
     for f in listed:
         r = api.client.get(f"{api.base}/api/v1/applications/{application_id}/attachments/{f['id']}")
@@ -155,7 +172,9 @@ def test_worker_killed_while_receiving_an_upload(app_server):
     client, api, application_id, requirement_id = _applicant(srv, engine)
     content = pdf_bytes("killed-mid-body", size=4 * 1024 * 1024)
     sha = hashlib.sha256(content).hexdigest()
-    body, ctype = multipart({"requirement_id": requirement_id}, "file", "半截上传.pdf", content, "application/pdf")
+    body, ctype = multipart(
+        {"requirement_id": requirement_id}, "file", "半截上传.pdf", content, "application/pdf"
+    )
     cookies = "; ".join(f"{c.name}={c.value}" for c in client.jar)
     head = (
         f"POST /api/v1/applications/{application_id}/attachments HTTP/1.1\r\n"
@@ -171,8 +190,13 @@ def test_worker_killed_while_receiving_an_upload(app_server):
     assert not (upload_dir / sha[:2] / sha).exists()
     _assert_storage_consistent(api, engine, upload_dir, application_id, absent_sha=sha)
     # The applicant simply uploads again, and it works.
-    r = api.upload(f"/applications/{application_id}/attachments", {"requirement_id": requirement_id},
-                   "半截上传.pdf", content, "application/pdf")
+    r = api.upload(
+        f"/applications/{application_id}/attachments",
+        {"requirement_id": requirement_id},
+        "半截上传.pdf",
+        content,
+        "application/pdf",
+    )
     assert r.status == 201
     _assert_storage_consistent(api, engine, upload_dir, application_id)
 
@@ -186,9 +210,15 @@ def test_worker_killed_while_storing_an_upload(app_server):
     sha = hashlib.sha256(content).hexdigest()
     before = _scalar(engine, "SELECT count(*) FROM attachment")
     with held_lock(url) as wait_until_blocked:
-        _in_background(lambda: api.upload(f"/applications/{application_id}/attachments",
-                                          {"requirement_id": requirement_id}, "营业执照扫描件.pdf", content,
-                                          "application/pdf"))
+        _in_background(
+            lambda: api.upload(
+                f"/applications/{application_id}/attachments",
+                {"requirement_id": requirement_id},
+                "营业执照扫描件.pdf",
+                content,
+                "application/pdf",
+            )
+        )
         wait_until_blocked()
         _kill_and_recover(srv)
     assert _scalar(engine, "SELECT count(*) FROM attachment") == before
@@ -201,10 +231,17 @@ def test_worker_killed_while_storing_an_upload(app_server):
     if blob.exists():
         assert blob.read_bytes() == content
     _assert_storage_consistent(api, engine, upload_dir, application_id, absent_sha=sha)
-    r = api.upload(f"/applications/{application_id}/attachments", {"requirement_id": requirement_id},
-                   "营业执照扫描件.pdf", content, "application/pdf")
+    r = api.upload(
+        f"/applications/{application_id}/attachments",
+        {"requirement_id": requirement_id},
+        "营业执照扫描件.pdf",
+        content,
+        "application/pdf",
+    )
     assert r.status == 201
-    download = api.client.get(f"{srv.base}/api/v1/applications/{application_id}/attachments/{r.json()['id']}")
+    download = api.client.get(
+        f"{srv.base}/api/v1/applications/{application_id}/attachments/{r.json()['id']}"
+    )
     assert download.status == 200
 
 
@@ -218,20 +255,39 @@ def test_worker_killed_while_saving_a_document(app_server):
     [document] = [d for d in api.call("GET", "/documents").json() if d["can_edit"]][:1]
     doc_id, head_id = document["id"], document["head_revision_id"]
     head_text = api.call("GET", f"/documents/{doc_id}/revisions/{head_id}").json()["text"]
-    revisions_before = _scalar(engine, "SELECT count(*) FROM revision WHERE document_id = :d", d=doc_id)
+    revisions_before = _scalar(
+        engine, "SELECT count(*) FROM revision WHERE document_id = :d", d=doc_id
+    )
     new_text = head_text + "\n本段落在工作进程被终止时正在保存。\n"
     with held_lock(url) as wait_until_blocked:
-        _in_background(lambda: api.call("POST", f"/documents/{doc_id}/revisions",
-                                        {"text": new_text, "base_revision_id": head_id, "message": "killed"}))
+        _in_background(
+            lambda: api.call(
+                "POST",
+                f"/documents/{doc_id}/revisions",
+                {"text": new_text, "base_revision_id": head_id, "message": "killed"},
+            )
+        )
         wait_until_blocked()
         _kill_and_recover(srv)
-    assert _scalar(engine, "SELECT count(*) FROM revision WHERE document_id = :d", d=doc_id) == revisions_before
-    assert _scalar(engine, "SELECT head_revision_id FROM standard_document WHERE id = :d", d=doc_id) == head_id
+    assert (
+        _scalar(engine, "SELECT count(*) FROM revision WHERE document_id = :d", d=doc_id)
+        == revisions_before
+    )
+    assert (
+        _scalar(engine, "SELECT head_revision_id FROM standard_document WHERE id = :d", d=doc_id)
+        == head_id
+    )
     shown = api.call("GET", f"/documents/{doc_id}").json()
     assert shown["head_revision_id"] == head_id
     assert "被终止" not in client.get(f"{srv.base}/documents/{doc_id}").text
     # Saving again from the same base works: no lock or half-state was left behind.
-    r = api.call("POST", f"/documents/{doc_id}/revisions",
-                 {"text": new_text, "base_revision_id": head_id, "message": "again"})
+    r = api.call(
+        "POST",
+        f"/documents/{doc_id}/revisions",
+        {"text": new_text, "base_revision_id": head_id, "message": "again"},
+    )
     assert r.status == 201, r.text[:300]
-    assert api.call("GET", f"/documents/{doc_id}").json()["head_revision_id"] == r.json()["revision"]["id"]
+    assert (
+        api.call("GET", f"/documents/{doc_id}").json()["head_revision_id"]
+        == r.json()["revision"]["id"]
+    )

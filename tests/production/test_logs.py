@@ -25,10 +25,25 @@ class BoomServer(server.Server):
         self.base = f"http://127.0.0.1:{self.port}"
         self.log_path = log_path
         self._log = open(log_path, "w")
-        env = {**env, "GUNICORN_BIND": f"127.0.0.1:{self.port}", "GUNICORN_WORKERS": "2", "GUNICORN_THREADS": "4"}
+        env = {
+            **env,
+            "GUNICORN_BIND": f"127.0.0.1:{self.port}",
+            "GUNICORN_WORKERS": "2",
+            "GUNICORN_THREADS": "4",
+        }
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "tests.support.boom_app:app"],
-            cwd=server.ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "-c",
+                "gunicorn.conf.py",
+                "tests.support.boom_app:app",
+            ],
+            cwd=server.ROOT,
+            env=env,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
         )
         self._wait()
 
@@ -81,11 +96,15 @@ def test_every_request_is_a_json_line_with_its_request_id(srv):
         [line] = [e for e in _lines_for(srv, request_id) if e["logger"] == "drafting.request"]
         assert line["message"].split()[1:3] == [path, str(status)], line
         assert line["level"] == "INFO" and line["time"]
-    assert all({"time", "level", "logger", "message", "request_id"} <= set(e) for e in _entries(srv))
+    assert all(
+        {"time", "level", "logger", "message", "request_id"} <= set(e) for e in _entries(srv)
+    )
 
 
-@pytest.mark.parametrize("lang, title, absent", [("zh", "系统出错", "Something went wrong"),
-                                                 ("en", "Something went wrong", "系统出错")])
+@pytest.mark.parametrize(
+    "lang, title, absent",
+    [("zh", "系统出错", "Something went wrong"), ("en", "Something went wrong", "系统出错")],
+)
 def test_an_error_is_logged_with_its_stack_and_shown_without_it(srv, lang, title, absent):
     r = Browserish().get(srv.base + "/_test/boom", headers={"Accept-Language": lang})
     assert r.status == 500
@@ -102,8 +121,13 @@ def test_an_error_is_logged_with_its_stack_and_shown_without_it(srv, lang, title
 def test_an_api_error_is_json_without_the_stack(srv):
     r = Browserish().get(srv.base + "/api/v1/_test/boom", headers={"Accept-Language": "zh"})
     assert r.status == 500
-    assert r.json() == {"error": "server_error", "message": "系统发生错误，已记录在案，请稍后重试。"}
-    [error] = [e for e in _lines_for(srv, r.headers["X-Request-Id"], expect=2) if e["level"] == "ERROR"]
+    assert r.json() == {
+        "error": "server_error",
+        "message": "系统发生错误，已记录在案，请稍后重试。",
+    }
+    [error] = [
+        e for e in _lines_for(srv, r.headers["X-Request-Id"], expect=2) if e["level"] == "ERROR"
+    ]
     assert "RuntimeError: secret internals 43" in error["stack"]
 
 
@@ -116,7 +140,9 @@ def test_an_error_after_a_failed_flush_still_gets_the_apps_page(srv):
     assert r.status == 500
     assert "系统出错" in r.text and "Traceback" not in r.text and "IntegrityError" not in r.text
     assert 'name="csrf-token"' in r.text, "not the app's own page"
-    [error] = [e for e in _lines_for(srv, r.headers["X-Request-Id"], expect=2) if e["level"] == "ERROR"]
+    [error] = [
+        e for e in _lines_for(srv, r.headers["X-Request-Id"], expect=2) if e["level"] == "ERROR"
+    ]
     assert "IntegrityError" in error["stack"]
     # The worker's session is usable again.
     assert client.get(srv.base + "/account").status == 200

@@ -31,9 +31,20 @@ def rush(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("rush")
     url, env = server.prepare_database(tmp, "rush")
     seeded = subprocess.run(
-        [sys.executable, "-m", "tests.support.rush_seed", str(SHARED_ORGS), str(USERS_PER_SHARED_ORG),
-         str(SOLO_ORGS), str(EDITORS)],
-        cwd=server.ROOT, env=env, capture_output=True, text=True, check=True,
+        [
+            sys.executable,
+            "-m",
+            "tests.support.rush_seed",
+            str(SHARED_ORGS),
+            str(USERS_PER_SHARED_ORG),
+            str(SOLO_ORGS),
+            str(EDITORS),
+        ],
+        cwd=server.ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     setup = json.loads(seeded.stdout.strip().splitlines()[-1])
     srv = server.Server(env, tmp / "server.log", gunicorn=True)
@@ -84,33 +95,63 @@ def _applicant(srv, setup, org: dict, email: str, log: Log, barrier: threading.B
         if r.status == 302:
             accepted["form_answers"] = {rid: form[f"answer-{rid}"] for rid in statement_reqs}
         content = pdf_bytes(email)
-        body, ctype = multipart({"requirement_id": file_req, "csrf_token": client.csrf_token(page)}, "file",
-                                "营业执照.pdf", content, "application/pdf")
-        r = log.add("form upload", client.request("POST", page + "/files", body=body, headers={"Content-Type": ctype}))
+        body, ctype = multipart(
+            {"requirement_id": file_req, "csrf_token": client.csrf_token(page)},
+            "file",
+            "营业执照.pdf",
+            content,
+            "application/pdf",
+        )
+        r = log.add(
+            "form upload",
+            client.request("POST", page + "/files", body=body, headers={"Content-Type": ctype}),
+        )
         if r.status == 302:
             accepted["attachments"].append(("营业执照.pdf", content))
         r = log.add("form submit", client.post_form(page + "/submit", {}, token_page=page))
         accepted["submitted"] = r.status == 302
         return accepted
 
-    r = log.add("patch", api.call("PATCH", f"/applications/{app_id}",
-                                  {"standards": [{"standard_id": first_standard, "role": "main"}]}))
+    r = log.add(
+        "patch",
+        api.call(
+            "PATCH",
+            f"/applications/{app_id}",
+            {"standards": [{"standard_id": first_standard, "role": "main"}]},
+        ),
+    )
     for rid in statement_reqs:
         for attempt in range(MAX_ATTEMPTS):
             current = log.add("read", api.call("GET", f"/applications/{app_id}"))
             assert current.status == 200, current.status
-            version = next((a["version"] for a in current.json()["answers"] if a["requirement_id"] == rid), 0)
+            version = next(
+                (a["version"] for a in current.json()["answers"] if a["requirement_id"] == rid), 0
+            )
             statement = f"{email} 第{attempt + 1}次保存要求{rid}：本单位具备相应技术能力。"
-            r = log.add("answer", api.call("PUT", f"/applications/{app_id}/answers",
-                                           {"requirement_id": rid, "statement": statement, "version": version}))
+            r = log.add(
+                "answer",
+                api.call(
+                    "PUT",
+                    f"/applications/{app_id}/answers",
+                    {"requirement_id": rid, "statement": statement, "version": version},
+                ),
+            )
             if r.status == 200:
                 accepted["answers"].append((app_id, rid, r.json()["version"], statement))
                 break
             if r.status != 409 or r.json().get("error") != "stale_answer":
                 break  # e.g. a colleague submitted meanwhile: refused, nothing to retry
     content = pdf_bytes(email)
-    r = log.add("upload", api.upload(f"/applications/{app_id}/attachments", {"requirement_id": file_req},
-                                     "资质证书.pdf", content, "application/pdf"))
+    r = log.add(
+        "upload",
+        api.upload(
+            f"/applications/{app_id}/attachments",
+            {"requirement_id": file_req},
+            "资质证书.pdf",
+            content,
+            "application/pdf",
+        ),
+    )
     if r.status == 201:
         accepted["attachments"].append(("资质证书.pdf", content))
     r = log.add("submit", api.call("POST", f"/applications/{app_id}/submit"))
@@ -132,12 +173,25 @@ def _editor(srv, setup, email: str, index: int, log: Log, barrier: threading.Bar
     barrier.wait(timeout=60)
     for _attempt in range(MAX_ATTEMPTS):
         lines = base_text.split("\n")
-        sentences = [i for i, line in enumerate(lines) if line.endswith("。") and not line.startswith("#")]
-        target = sentences[::2][index]  # every other paragraph, so edits never touch neighbouring lines
+        sentences = [
+            i for i, line in enumerate(lines) if line.endswith("。") and not line.startswith("#")
+        ]
+        target = sentences[::2][
+            index
+        ]  # every other paragraph, so edits never touch neighbouring lines
         lines[target] += marker
-        r = log.add("revision", api.call("POST", f"/documents/{doc}/revisions",
-                                         {"text": "\n".join(lines), "base_revision_id": head_id,
-                                          "message": f"rush edit {index}"}))
+        r = log.add(
+            "revision",
+            api.call(
+                "POST",
+                f"/documents/{doc}/revisions",
+                {
+                    "text": "\n".join(lines),
+                    "base_revision_id": head_id,
+                    "message": f"rush edit {index}",
+                },
+            ),
+        )
         if r.status == 201:
             done["revisions"].append(r.json()["revision"]["id"])
             break
@@ -155,9 +209,13 @@ def test_deadline_rush_loses_no_write_and_never_fails(rush):
     assert len(applicants) == 50
     start = threading.Barrier(len(applicants) + EDITORS)
     with ThreadPoolExecutor(max_workers=len(applicants) + EDITORS) as pool:
-        app_futures = [pool.submit(_applicant, srv, setup, org, email, log, start) for org, email in applicants]
-        editor_futures = [pool.submit(_editor, srv, setup, email, k, log, start)
-                          for k, email in enumerate(setup["editors"])]
+        app_futures = [
+            pool.submit(_applicant, srv, setup, org, email, log, start) for org, email in applicants
+        ]
+        editor_futures = [
+            pool.submit(_editor, srv, setup, email, k, log, start)
+            for k, email in enumerate(setup["editors"])
+        ]
         results = [f.result(timeout=120) for f in app_futures]
         edits = [f.result(timeout=120) for f in editor_futures]
 
@@ -165,42 +223,71 @@ def test_deadline_rush_loses_no_write_and_never_fails(rush):
     statuses = defaultdict(list)
     for what, r in log.responses:
         statuses[what].append(r.status)
-    assert not [(w, r.status, r.text[:500]) for w, r in log.responses if r.status >= 500], "server errors"
-    unexpected = [(w, r.status, r.text[:300]) for w, r in log.responses
-                  if r.status >= 400 and not is_clear_refusal(r)]
+    assert not [(w, r.status, r.text[:500]) for w, r in log.responses if r.status >= 500], (
+        "server errors"
+    )
+    unexpected = [
+        (w, r.status, r.text[:300])
+        for w, r in log.responses
+        if r.status >= 400 and not is_clear_refusal(r)
+    ]
     assert not unexpected, unexpected
-    assert all(s in (200, 201, 302) for w, r in log.responses if w in ("login", "start", "read")
-               for s in [r.status])
+    assert all(
+        s in (200, 201, 302)
+        for w, r in log.responses
+        if w in ("login", "start", "read")
+        for s in [r.status]
+    )
 
     engine = create_engine(normalise_database_url(url))
     try:
         with engine.connect() as conn:
-            answers = {(a, q): (v, s) for a, q, v, s in conn.execute(
-                text("SELECT application_id, requirement_id, version, statement FROM answer"))}
-            attachments = {(a, n, sha) for a, n, sha in conn.execute(
-                text("SELECT application_id, filename, sha256 FROM attachment"))}
+            answers = {
+                (a, q): (v, s)
+                for a, q, v, s in conn.execute(
+                    text("SELECT application_id, requirement_id, version, statement FROM answer")
+                )
+            }
+            attachments = {
+                (a, n, sha)
+                for a, n, sha in conn.execute(
+                    text("SELECT application_id, filename, sha256 FROM attachment")
+                )
+            }
             states = dict(conn.execute(text("SELECT id, state FROM application")).all())
-            submitted_at = dict(conn.execute(text("SELECT id, submitted_at FROM application")).all())
-            late_answers = conn.execute(text(
-                "SELECT count(*) FROM answer JOIN application ON application.id = answer.application_id "
-                "WHERE application.submitted_at IS NOT NULL AND answer.updated_at > application.submitted_at"
-            )).scalar_one()
-            late_files = conn.execute(text(
-                "SELECT count(*) FROM attachment JOIN application ON application.id = attachment.application_id "
-                "WHERE application.submitted_at IS NOT NULL AND attachment.created_at > application.submitted_at"
-            )).scalar_one()
+            submitted_at = dict(
+                conn.execute(text("SELECT id, submitted_at FROM application")).all()
+            )
+            late_answers = conn.execute(
+                text(
+                    "SELECT count(*) FROM answer JOIN application ON application.id = answer.application_id "
+                    "WHERE application.submitted_at IS NOT NULL AND answer.updated_at > application.submitted_at"
+                )
+            ).scalar_one()
+            late_files = conn.execute(
+                text(
+                    "SELECT count(*) FROM attachment JOIN application ON application.id = attachment.application_id "
+                    "WHERE application.submitted_at IS NOT NULL AND attachment.created_at > application.submitted_at"
+                )
+            ).scalar_one()
             submit_audits = defaultdict(int)
-            for (object_id,) in conn.execute(text(
-                "SELECT object_id FROM audit_entry WHERE action = 'application.submitted'"
-            )):
+            for (object_id,) in conn.execute(
+                text("SELECT object_id FROM audit_entry WHERE action = 'application.submitted'")
+            ):
                 submit_audits[object_id] += 1
-            revisions = conn.execute(text(
-                "SELECT id, number, parent_id FROM revision WHERE document_id = :d ORDER BY number"
-            ), {"d": setup["document_id"]}).all()
-            head_text = conn.execute(text(
-                "SELECT revision.text FROM standard_document JOIN revision "
-                "ON revision.id = standard_document.head_revision_id WHERE standard_document.id = :d"
-            ), {"d": setup["document_id"]}).scalar_one()
+            revisions = conn.execute(
+                text(
+                    "SELECT id, number, parent_id FROM revision WHERE document_id = :d ORDER BY number"
+                ),
+                {"d": setup["document_id"]},
+            ).all()
+            head_text = conn.execute(
+                text(
+                    "SELECT revision.text FROM standard_document JOIN revision "
+                    "ON revision.id = standard_document.head_revision_id WHERE standard_document.id = :d"
+                ),
+                {"d": setup["document_id"]},
+            ).scalar_one()
     finally:
         engine.dispose()
 

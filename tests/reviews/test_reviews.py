@@ -28,18 +28,30 @@ def world(db, sec):
     own = make_user("reviewer", org=application.organization)
     services.assign_reviewer(call, own, actor=sec)
     return {
-        "call": call, "application": application, "anonymous": AnonymousUserMixin(),
-        "member": application.organization.users[0], "other_member": make_user("member"),
-        "reviewer_assigned": reviewer, "reviewer_unassigned": make_user("reviewer"),
-        "reviewer_own_org": own, "secretariat": sec,
+        "call": call,
+        "application": application,
+        "anonymous": AnonymousUserMixin(),
+        "member": application.organization.users[0],
+        "other_member": make_user("member"),
+        "reviewer_assigned": reviewer,
+        "reviewer_unassigned": make_user("reviewer"),
+        "reviewer_own_org": own,
+        "secretariat": sec,
     }
 
 
-@pytest.mark.parametrize("who,review_call,assess,manage", [
-    ("anonymous", False, False, False), ("member", False, False, False), ("other_member", False, False, False),
-    ("reviewer_assigned", True, True, False), ("reviewer_unassigned", False, False, False),
-    ("reviewer_own_org", True, False, False), ("secretariat", True, True, True),
-])
+@pytest.mark.parametrize(
+    "who,review_call,assess,manage",
+    [
+        ("anonymous", False, False, False),
+        ("member", False, False, False),
+        ("other_member", False, False, False),
+        ("reviewer_assigned", True, True, False),
+        ("reviewer_unassigned", False, False, False),
+        ("reviewer_own_org", True, False, False),
+        ("secretariat", True, True, True),
+    ],
+)
 def test_review_permissions(world, who, review_call, assess, manage):
     user = world[who]
     assert permissions.can_review_call(user, world["call"]) is review_call
@@ -59,19 +71,34 @@ def test_assessments_aggregate_and_spread(db, world, sec):
     application, call = world["application"], world["call"]
     r1, r2, r3 = call.requirements  # weights 2, 1, 1
     reviewer = world["reviewer_assigned"]
-    services.save_assessment(application, r1.id, rating=Rating.MET, score=10, reason="好", reviewer=reviewer)
+    services.save_assessment(
+        application, r1.id, rating=Rating.MET, score=10, reason="好", reviewer=reviewer
+    )
     assert application.state == S.UNDER_REVIEW
-    services.save_assessment(application, r2.id, rating=Rating.PARTLY_MET, score=4, reason="", reviewer=reviewer)
-    services.save_assessment(application, r1.id, rating=Rating.NOT_MET, score=4, reason="", reviewer=sec)
+    services.save_assessment(
+        application, r2.id, rating=Rating.PARTLY_MET, score=4, reason="", reviewer=reviewer
+    )
+    services.save_assessment(
+        application, r1.id, rating=Rating.NOT_MET, score=4, reason="", reviewer=sec
+    )
     summary = review_summary(application, reviewer)
     # reviewer: (10*2 + 4*1) / 3 = 8; secretariat: 4
     assert summary.reviewer_scores[reviewer.name] == pytest.approx(8)
     assert summary.aggregate == pytest.approx(6) and summary.spread == pytest.approx(4)
     assert summary.requirement_spread[r1.id] == 6
     with pytest.raises(ServiceError):
-        services.save_assessment(application, r1.id, rating=Rating.MET, score=11, reason="", reviewer=reviewer)
+        services.save_assessment(
+            application, r1.id, rating=Rating.MET, score=11, reason="", reviewer=reviewer
+        )
     with pytest.raises(NotAllowed):
-        services.save_assessment(application, r1.id, rating=Rating.MET, score=5, reason="", reviewer=world["reviewer_own_org"])
+        services.save_assessment(
+            application,
+            r1.id,
+            rating=Rating.MET,
+            score=5,
+            reason="",
+            reviewer=world["reviewer_own_org"],
+        )
 
 
 def test_return_for_changes_mails_applicant(client, login_as, world, mailbox):
@@ -79,7 +106,9 @@ def test_return_for_changes_mails_applicant(client, login_as, world, mailbox):
     application = world["application"]
     r = client.post(f"/review/applications/{application.id}/return", data={"message": ""})
     assert r.status_code == 422
-    r = client.post(f"/review/applications/{application.id}/return", data={"message": "请补充营业执照"})
+    r = client.post(
+        f"/review/applications/{application.id}/return", data={"message": "请补充营业执照"}
+    )
     assert r.status_code == 302
     from drafting.extensions import db
 
@@ -96,7 +125,13 @@ def _decide_all(call, sec, outcome_for):
     for application in db.session.query(Application).filter_by(call_id=call.id):
         if application.state in (S.SUBMITTED, S.UNDER_REVIEW):
             for s in application.standards:
-                services.set_decision(application, s.standard_id, outcome_for(application, s), reason="理由", actor=sec)
+                services.set_decision(
+                    application,
+                    s.standard_id,
+                    outcome_for(application, s),
+                    reason="理由",
+                    actor=sec,
+                )
 
 
 def test_publish_decisions_forms_groups_and_mails(client, login_as, db, world, mailbox):
@@ -133,23 +168,39 @@ def test_publish_decisions_forms_groups_and_mails(client, login_as, db, world, m
     assert call.state == CallState.DECIDED and draft.state == S.DRAFT
     group = call.standards[0].drafting_group
     assert {m.organization_id: m.role for m in group.memberships} == {
-        a1.organization_id: GroupRole.MAIN, a2.organization_id: GroupRole.MAIN}
-    assert {m.organization_id for m in call.standards[1].drafting_group.memberships} == {a1.organization_id}
+        a1.organization_id: GroupRole.MAIN,
+        a2.organization_id: GroupRole.MAIN,
+    }
+    assert {m.organization_id for m in call.standards[1].drafting_group.memberships} == {
+        a1.organization_id
+    }
     mail = mailbox.wait_for(a3.organization.users[0].email)
     assert call.title in mail[0]["Subject"]
     # the company sees its decisions
     login_as(world["member"])
     page = client.get(f"/applications/{a1.id}").get_data(as_text=True)
-    assert "Main drafting unit" in page and "data-testid=\"decision\"" in page
+    assert "Main drafting unit" in page and 'data-testid="decision"' in page
     # the secretariat changes the group afterwards
     login_as(sec)
-    r = client.post(f"/review/calls/{call.id}/groups", data={"standard_id": call.standards[0].id,
-                                                            "organization_id": a2.organization_id, "action": "remove"})
+    r = client.post(
+        f"/review/calls/{call.id}/groups",
+        data={
+            "standard_id": call.standards[0].id,
+            "organization_id": a2.organization_id,
+            "action": "remove",
+        },
+    )
     assert r.status_code == 302
     db.session.expire_all()
     assert {m.organization_id for m in group.memberships} == {a1.organization_id}
-    r = client.post(f"/review/calls/{call.id}/groups", data={"standard_id": call.standards[0].id,
-                                                            "organization_id": a3.organization_id, "role": "participating"})
+    r = client.post(
+        f"/review/calls/{call.id}/groups",
+        data={
+            "standard_id": call.standards[0].id,
+            "organization_id": a3.organization_id,
+            "role": "participating",
+        },
+    )
     db.session.expire_all()
     assert r.status_code == 302 and len(group.memberships) == 2
     assert client.get(f"/review/calls/{call.id}/groups").status_code == 200
@@ -157,11 +208,19 @@ def test_publish_decisions_forms_groups_and_mails(client, login_as, db, world, m
 
 # --- pages and access -------------------------------------------------------
 
-@pytest.mark.parametrize("who,dashboard,review", [
-    ("anonymous", 302, 302), ("member", 403, 302), ("other_member", 403, 404),
-    ("reviewer_assigned", 200, 200), ("reviewer_unassigned", 403, 404),
-    ("reviewer_own_org", 200, 404), ("secretariat", 200, 200),
-])
+
+@pytest.mark.parametrize(
+    "who,dashboard,review",
+    [
+        ("anonymous", 302, 302),
+        ("member", 403, 302),
+        ("other_member", 403, 404),
+        ("reviewer_assigned", 200, 200),
+        ("reviewer_unassigned", 403, 404),
+        ("reviewer_own_org", 200, 404),
+        ("secretariat", 200, 200),
+    ],
+)
 def test_review_pages_access(client, login_as, world, who, dashboard, review):
     if who != "anonymous":
         login_as(world[who])
@@ -179,8 +238,13 @@ def test_reviewer_own_org_excluded_from_dashboard(client, login_as, world):
     assert world["application"].organization.name in body
 
 
-@pytest.mark.parametrize("path", ["reviewers", "decisions", "groups", "export.xlsx", "export.csv", "evidence.zip"])
-@pytest.mark.parametrize("who,expected", [("anonymous", 302), ("member", 403), ("reviewer_assigned", 403), ("secretariat", 200)])
+@pytest.mark.parametrize(
+    "path", ["reviewers", "decisions", "groups", "export.xlsx", "export.csv", "evidence.zip"]
+)
+@pytest.mark.parametrize(
+    "who,expected",
+    [("anonymous", 302), ("member", 403), ("reviewer_assigned", 403), ("secretariat", 200)],
+)
 def test_secretariat_only_pages(client, login_as, world, path, who, expected):
     if who != "anonymous":
         login_as(world[who])
@@ -193,10 +257,15 @@ def test_review_page_shows_pdf_inline_and_saves_assessment(client, login_as, wor
     body = client.get(f"/review/applications/{application.id}").get_data(as_text=True)
     assert "<iframe" in body and "inline=1" in body
     r1 = world["call"].requirements[0]
-    r = client.post(f"/review/applications/{application.id}/assessments",
-                    data={f"rating-{r1.id}": "met", f"score-{r1.id}": "8", f"reason-{r1.id}": "齐全"})
+    r = client.post(
+        f"/review/applications/{application.id}/assessments",
+        data={f"rating-{r1.id}": "met", f"score-{r1.id}": "8", f"reason-{r1.id}": "齐全"},
+    )
     assert r.status_code == 302
-    r = client.post(f"/review/applications/{application.id}/assessments", data={f"rating-{r1.id}": "met", f"score-{r1.id}": "x"})
+    r = client.post(
+        f"/review/applications/{application.id}/assessments",
+        data={f"rating-{r1.id}": "met", f"score-{r1.id}": "x"},
+    )
     assert r.status_code == 422
     r = client.post(f"/review/applications/{application.id}/assessments", data={})
     assert r.status_code == 422
@@ -212,9 +281,15 @@ def test_assign_reviewer_page(client, login_as, world):
 def test_exports(client, login_as, world, db):
     login_as(world["secretariat"])
     call, application = world["call"], world["application"]
-    application.organization.name = "=HYPERLINK(\"x\")绿能"
-    services.save_assessment(application, call.requirements[0].id, rating=Rating.MET, score=9, reason="好",
-                             reviewer=world["reviewer_assigned"])
+    application.organization.name = '=HYPERLINK("x")绿能'
+    services.save_assessment(
+        application,
+        call.requirements[0].id,
+        rating=Rating.MET,
+        score=9,
+        reason="好",
+        reviewer=world["reviewer_assigned"],
+    )
     db.session.commit()
     r = client.get(f"/review/calls/{call.id}/export.csv")
     assert r.data.startswith(b"\xef\xbb\xbf")
@@ -232,6 +307,7 @@ def test_exports(client, login_as, world, db):
 
 # --- bounded queries ----------------------------------------------------------
 
+
 def _count(client, query_counter, url):
     with query_counter() as statements:
         r = client.get(url)
@@ -245,7 +321,9 @@ def test_dashboard_and_review_queries_bounded(client, login_as, db, sec, query_c
     services.assign_reviewer(call, reviewer, actor=sec)
     apps = [make_application(call, submit=True) for _ in range(5)]
     for a in apps:
-        services.save_assessment(a, call.requirements[0].id, rating=Rating.MET, score=7, reason="", reviewer=reviewer)
+        services.save_assessment(
+            a, call.requirements[0].id, rating=Rating.MET, score=7, reason="", reviewer=reviewer
+        )
     db.session.commit()
     login_as(sec)
     few = _count(client, query_counter, f"/review/calls/{call.id}")
@@ -253,8 +331,12 @@ def test_dashboard_and_review_queries_bounded(client, login_as, db, sec, query_c
     few_decisions = _count(client, query_counter, f"/review/calls/{call.id}/decisions")
     more = [make_application(call, submit=True) for _ in range(45)]
     for a in more:
-        services.save_assessment(a, call.requirements[0].id, rating=Rating.MET, score=7, reason="", reviewer=reviewer)
-        services.save_assessment(a, call.requirements[1].id, rating=Rating.MET, score=7, reason="", reviewer=sec)
+        services.save_assessment(
+            a, call.requirements[0].id, rating=Rating.MET, score=7, reason="", reviewer=reviewer
+        )
+        services.save_assessment(
+            a, call.requirements[1].id, rating=Rating.MET, score=7, reason="", reviewer=sec
+        )
     db.session.commit()
     assert _count(client, query_counter, f"/review/calls/{call.id}") == few
     assert _count(client, query_counter, f"/review/applications/{more[-1].id}") == few_review

@@ -29,20 +29,32 @@ class SessionApi:
             headers["Content-Type"] = "application/json"
         return self.client.request(method, self.base + "/api/v1" + path, headers=headers, body=body)
 
-    def upload(self, path: str, fields: dict, filename: str, content: bytes, content_type: str) -> Response:
+    def upload(
+        self, path: str, fields: dict, filename: str, content: bytes, content_type: str
+    ) -> Response:
         body, ctype = multipart(fields, "file", filename, content, content_type)
-        return self.client.request("POST", self.base + "/api/v1" + path, body=body,
-                                   headers={"X-CSRFToken": self.token, "Content-Type": ctype})
+        return self.client.request(
+            "POST",
+            self.base + "/api/v1" + path,
+            body=body,
+            headers={"X-CSRFToken": self.token, "Content-Type": ctype},
+        )
 
 
-def multipart(fields: dict, file_field: str, filename: str, content: bytes, content_type: str) -> tuple[bytes, str]:
+def multipart(
+    fields: dict, file_field: str, filename: str, content: bytes, content_type: str
+) -> tuple[bytes, str]:
     boundary = "----rush" + uuid.uuid4().hex
     parts = []
     for name, value in fields.items():
-        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode())
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+        )
     parts.append(
         f'--{boundary}\r\nContent-Disposition: form-data; name="{file_field}"; filename="{filename}"\r\n'
-        f"Content-Type: {content_type}\r\n\r\n".encode() + content + b"\r\n"
+        f"Content-Type: {content_type}\r\n\r\n".encode()
+        + content
+        + b"\r\n"
     )
     parts.append(f"--{boundary}--\r\n".encode())
     return b"".join(parts), f"multipart/form-data; boundary={boundary}"
@@ -63,12 +75,15 @@ def is_clear_refusal(response: Response) -> bool:
     if ctype.startswith("application/json"):
         body = response.json()
         return bool(body.get("error")) and bool(str(body.get("message", "")).strip())
-    return ctype.startswith("text/html") and "Traceback" not in response.text and (
-        'class="flash' in response.text or "error" in response.text.lower()
+    return (
+        ctype.startswith("text/html")
+        and "Traceback" not in response.text
+        and ('class="flash' in response.text or "error" in response.text.lower())
     )
 
 
 # --- gunicorn workers -------------------------------------------------------
+
 
 def children_of(pid: int) -> list[int]:
     found = []
@@ -95,7 +110,9 @@ def kill_workers(master_pid: int) -> list[int]:
     return workers
 
 
-def wait_for_new_workers(master_pid: int, old: list[int], count: int, timeout: float = 30) -> list[int]:
+def wait_for_new_workers(
+    master_pid: int, old: list[int], count: int, timeout: float = 30
+) -> list[int]:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         current = [p for p in children_of(master_pid) if p not in old]

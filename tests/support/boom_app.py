@@ -29,6 +29,8 @@ def _flush_boom():
     from drafting.extensions import db
 
     existing = db.session.scalars(select(Organization)).first()
-    db.session.add(Organization(name=existing.name, credit_code=existing.credit_code, type=existing.type))
+    db.session.add(
+        Organization(name=existing.name, credit_code=existing.credit_code, type=existing.type)
+    )
     db.session.flush()
     return "not reached"

@@ -31,13 +31,24 @@ class Browserish:
 
     def __init__(self, jar: http.cookiejar.CookieJar | None = None):
         self.jar = jar if jar is not None else http.cookiejar.CookieJar()
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar), _NoRedirect())
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(self.jar), _NoRedirect()
+        )
 
-    def request(self, method: str, url: str, data: dict | None = None, headers: dict | None = None, body: bytes | None = None) -> Response:
+    def request(
+        self,
+        method: str,
+        url: str,
+        data: dict | None = None,
+        headers: dict | None = None,
+        body: bytes | None = None,
+    ) -> Response:
         if data is not None:
             body = urllib.parse.urlencode(data).encode()
             headers = {"Content-Type": "application/x-www-form-urlencoded", **(headers or {})}
-        req = urllib.request.Request(url, data=body, method=method, headers={"Accept-Language": "en", **(headers or {})})
+        req = urllib.request.Request(
+            url, data=body, method=method, headers={"Accept-Language": "en", **(headers or {})}
+        )
         try:
             with self.opener.open(req, timeout=30) as resp:
                 return Response(resp.status, resp.read().decode(), dict(resp.headers))

@@ -36,18 +36,35 @@ def main(n_shared: int, per_shared: int, n_solo: int, n_editors: int) -> dict:
         now = utcnow()
         pw = hash_password(PASSWORD)
         call = next(c for c in db.session.scalars(select(Call).order_by(Call.id)) if c.is_open())
-        document = db.session.scalars(select(StandardDocument).order_by(StandardDocument.id)).first()
-        main_org = next(m.organization for m in document.drafting_group.memberships if m.role == GroupRole.MAIN)
+        document = db.session.scalars(
+            select(StandardDocument).order_by(StandardDocument.id)
+        ).first()
+        main_org = next(
+            m.organization for m in document.drafting_group.memberships if m.role == GroupRole.MAIN
+        )
 
         def user(email: str, name: str, org: Organization, admin: bool) -> None:
-            db.session.add(User(email=email, name=name, password_hash=pw, role=Role.MEMBER, organization=org,
-                                is_org_admin=admin, email_confirmed_at=now))
+            db.session.add(
+                User(
+                    email=email,
+                    name=name,
+                    password_hash=pw,
+                    role=Role.MEMBER,
+                    organization=org,
+                    is_org_admin=admin,
+                    email_confirmed_at=now,
+                )
+            )
 
         orgs = []
         for i in range(n_shared + n_solo):
             first17 = f"91310000MA1R{i:05d}"
-            org = Organization(name=f"截止日企业{i:03d}有限公司", credit_code=first17 + check_character(first17),
-                               type=OrganizationType.ENTERPRISE, address="上海")
+            org = Organization(
+                name=f"截止日企业{i:03d}有限公司",
+                credit_code=first17 + check_character(first17),
+                type=OrganizationType.ENTERPRISE,
+                address="上海",
+            )
             db.session.add(org)
             n_users = per_shared if i < n_shared else 1
             emails = [f"rush{i:03d}.{k}@rush.example" for k in range(n_users)]
@@ -60,8 +77,15 @@ def main(n_shared: int, per_shared: int, n_solo: int, n_editors: int) -> dict:
         db.session.commit()
         return {
             "call_id": call.id,
-            "requirements": [{"id": r.id, "mandatory": r.mandatory, "needs_statement": r.needs_statement,
-                              "needs_file": r.needs_file} for r in call.requirements],
+            "requirements": [
+                {
+                    "id": r.id,
+                    "mandatory": r.mandatory,
+                    "needs_statement": r.needs_statement,
+                    "needs_file": r.needs_file,
+                }
+                for r in call.requirements
+            ],
             "standards": [s.id for s in call.standards],
             "organizations": orgs,
             "editors": editors,

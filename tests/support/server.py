@@ -42,7 +42,9 @@ def instance_env(tmp: Path, database_url: str, smtp_port: int, **extra: str) -> 
     return env
 
 
-def prepare_database(tmp: Path, purpose: str, env_extra: dict | None = None, smtp_port: int = 1) -> tuple[str, dict]:
+def prepare_database(
+    tmp: Path, purpose: str, env_extra: dict | None = None, smtp_port: int = 1
+) -> tuple[str, dict]:
     url = databases.fresh_database_url(tmp, purpose)
     env = instance_env(tmp, url, smtp_port, **(env_extra or {}))
     flask(env, "db", "upgrade", "heads")
@@ -58,10 +60,28 @@ class Server:
         self._log = open(log_path, "w")
         if gunicorn:
             cmd = [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "app:app"]
-            env = {**env, "GUNICORN_BIND": f"127.0.0.1:{self.port}", "GUNICORN_WORKERS": "2", "GUNICORN_THREADS": "4"}
+            env = {
+                **env,
+                "GUNICORN_BIND": f"127.0.0.1:{self.port}",
+                "GUNICORN_WORKERS": "2",
+                "GUNICORN_THREADS": "4",
+            }
         else:
-            cmd = [sys.executable, "-m", "flask", "run", "--host", "127.0.0.1", "--port", str(self.port), "--no-reload", "--with-threads"]
-        self.proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT)
+            cmd = [
+                sys.executable,
+                "-m",
+                "flask",
+                "run",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--no-reload",
+                "--with-threads",
+            ]
+        self.proc = subprocess.Popen(
+            cmd, cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT
+        )
         self._wait()
 
     def _wait(self) -> None:
@@ -73,7 +93,9 @@ class Server:
             except OSError:
                 if self.proc.poll() is not None or time.monotonic() > deadline:
                     self.stop()
-                    raise RuntimeError("the app server did not start:\n" + self.log_path.read_text())
+                    raise RuntimeError(
+                        "the app server did not start:\n" + self.log_path.read_text()
+                    ) from None
                 time.sleep(0.2)
 
     def stop(self) -> None:
