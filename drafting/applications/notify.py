@@ -31,9 +31,7 @@ def _mail_org(application: Application, template: str, **ctx) -> None:
         return
     # CLI commands (cron reminders, demo data) have no request: links and
     # templates need one, with the site's address.
-    with current_app.test_request_context(
-        base_url=current_app.config.get("SITE_URL", "http://localhost:5000")
-    ):
+    with current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"]):
         _mail_org_now(application, template, **ctx)
 
 

@@ -12,6 +12,7 @@ from drafting.calls.models import CallState
 from drafting.core.errors import Refused, ServiceError
 from drafting.core.timeutil import utcnow
 from tests.calls.factories import PDF, make_application, make_call
+from tests.support.smtp import first_link
 
 
 def test_transition_table(db, sec):
@@ -262,17 +263,25 @@ def test_secretariat_builds_and_publishes_call(client, login_as, db):
 
 
 def test_remind_command(app, db, sec, mailbox):
+    """The cron reminder's link is built on PUBLIC_URL (it runs without a request)."""
     call = make_call(actor=sec, closes_in_days=2)
     draft = make_application(call, complete=False)
     make_application(call, submit=True)
     from drafting.applications.notify import remind_drafts
 
-    assert remind_drafts(3) == 1
     assert remind_drafts(1) == 0
     runner = app.test_cli_runner()
-    result = runner.invoke(args=["calls", "remind", "--days", "3"])
-    assert "reminder" in result.output
-    assert draft.organization.users[0].email
+    # As in production: no SERVER_NAME, links from PUBLIC_URL.
+    saved = app.config["SERVER_NAME"], app.config["PUBLIC_URL"]
+    app.config.update(SERVER_NAME=None, PUBLIC_URL="https://drafting.example.org")
+    try:
+        result = runner.invoke(args=["calls", "remind", "--days", "3"])
+    finally:
+        app.config["SERVER_NAME"], app.config["PUBLIC_URL"] = saved
+    assert "1 reminder(s) queued." in result.output
+    runner.invoke(args=["mail", "send"])
+    mail = mailbox.wait_for(draft.organization.users[0].email)[-1]
+    assert first_link(mail) == f"https://drafting.example.org/applications/{draft.id}"
 
 
 def test_empty_and_malformed_forms(client, login_as, db, sec):
