@@ -8,6 +8,7 @@ turned into an :class:`ExportError` message for the user.
 from __future__ import annotations
 
 import logging
+import os
 import resource
 import time
 from collections.abc import Mapping
@@ -125,8 +126,11 @@ def _warm_up() -> None:
     render_pdf(build_html(meta, SKELETON))
 
 
-def worker_main(conn: Connection, memory_limit: int) -> None:
-    """The worker process: limit memory, warm up, then run jobs until told to stop."""
+def worker_main(conn: Connection, memory_limit: int, nice: int = 0) -> None:
+    """The worker process: lower its priority, limit memory, warm up, then run
+    jobs until told to stop."""
+    if nice:
+        os.nice(nice)
     if memory_limit:
         resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
     try:

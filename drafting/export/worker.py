@@ -36,6 +36,9 @@ class ExportLimits:
     time_limit: float = 120.0
     memory_limit: int = 2048 * _MIB
     workers: int = 2
+    # Lower CPU priority than the web workers (os.nice increment): on deadline
+    # day exports must not starve the pages of hundreds of applicants.
+    nice: int = 10
     max_jobs_per_worker: int = 25
     recycle_above_rss: int = 600 * _MIB
     max_text_chars: int = 2_000_000
@@ -51,7 +54,10 @@ class _Worker:
     def __init__(self, context: Any, limits: ExportLimits) -> None:
         parent, child = context.Pipe()
         self.process = context.Process(
-            target=worker_main, args=(child, limits.memory_limit), daemon=True, name="pdf-export"
+            target=worker_main,
+            args=(child, limits.memory_limit, limits.nice),
+            daemon=True,
+            name="pdf-export",
         )
         self.process.start()
         child.close()
