@@ -16,13 +16,30 @@
       ev.preventDefault();
     }
   });
-  // Copy buttons (e.g. a new API token shown once).
+  // Copy buttons: the value of an input (an image's Markdown line) or the
+  // text of an element (a new API token, shown once).
   document.querySelectorAll("[data-copy]").forEach(function (btn) {
     btn.addEventListener("click", function () {
       var target = document.getElementById(btn.getAttribute("data-copy"));
-      if (target && navigator.clipboard) {
-        navigator.clipboard.writeText(target.textContent.trim());
+      if (!target) { return; }
+      var isInput = target.tagName === "INPUT" || target.tagName === "TEXTAREA";
+      var text = isInput ? target.value : target.textContent.trim();
+      var label = btn.textContent;
+      function done() {
         btn.classList.add("copied");
+        var message = btn.getAttribute("data-msg-copied");
+        if (message) {
+          btn.textContent = message;
+          setTimeout(function () { btn.textContent = label; }, 1500);
+        }
+      }
+      function fallback() {
+        if (isInput) { target.select(); document.execCommand("copy"); done(); }
+      }
+      if (navigator.clipboard && window.isSecureContext) {
+        navigator.clipboard.writeText(text).then(done, fallback);
+      } else {
+        fallback();
       }
     });
   });

@@ -182,25 +182,3 @@
   });
 })();
 
-// The images section: copy an image's Markdown line into the clipboard.
-(function () {
-  "use strict";
-  document.querySelectorAll("button[data-copy]").forEach(function (button) {
-    button.addEventListener("click", function () {
-      var input = document.getElementById(button.getAttribute("data-copy"));
-      if (!input) { return; }
-      var label = button.textContent;
-      function done() {
-        button.textContent = button.getAttribute("data-msg-copied") || label;
-        setTimeout(function () { button.textContent = label; }, 1500);
-      }
-      input.select();
-      if (navigator.clipboard && window.isSecureContext) {
-        navigator.clipboard.writeText(input.value).then(done, function () { document.execCommand("copy"); done(); });
-      } else {
-        document.execCommand("copy");
-        done();
-      }
-    });
-  });
-})();

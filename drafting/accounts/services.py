@@ -314,13 +314,6 @@ def remove_member(org: Organization, member: User, *, actor: User) -> None:
     record(actor, "organization.member_removed", org, user_id=member.id, email=member.email)
 
 
-def set_org_admin(org: Organization, member: User, is_admin: bool, *, actor: User) -> None:
-    if member.organization_id != org.id:
-        raise NotAllowed(_("This user is not in your organization."))
-    member.is_org_admin = is_admin
-    record(actor, "organization.admin_changed", org, user_id=member.id, is_admin=is_admin)
-
-
 def set_role(user: User, role: Role, *, actor: User) -> None:
     """The secretariat makes a user a reviewer or a secretariat member (or back)."""
     if user.id == actor.id and role != Role.SECRETARIAT:

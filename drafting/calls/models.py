@@ -86,10 +86,6 @@ class Call(db.Model):
     def not_yet_open(self, now: datetime | None = None) -> bool:
         return (now or utcnow()) < as_utc(self.opens_at)
 
-    @property
-    def is_public(self) -> bool:
-        return self.state != CallState.DRAFT
-
     def display_state(self, now: datetime | None = None) -> str:
         """published calls show as upcoming / open / closed, derived from the dates."""
         if self.state != CallState.PUBLISHED:

@@ -189,10 +189,6 @@ class Comment(db.Model):
     resolved_by: Mapped[User | None] = relationship(foreign_keys=[resolved_by_id])
     organization: Mapped[Organization | None] = relationship()
 
-    @property
-    def is_resolved(self) -> bool:
-        return self.resolution is not None
-
 
 class StageChange(db.Model):
     __tablename__ = "stage_change"

@@ -8,10 +8,8 @@ from flask import current_app
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from drafting.accounts.models import User
 from drafting.documents import permissions
 from drafting.documents.models import Comment, Revision, StageChange, StandardDocument
-from drafting.documents.states import DocumentStage
 from drafting.extensions import db
 from drafting.groups.models import DraftingGroup, GroupEditor, GroupMembership
 
@@ -179,15 +177,3 @@ def document_meta(document: StandardDocument):
         drafting_units=[org.name for org in group_services.drafting_units(group)],
         drafters=[user.name for user in group_services.drafters(group)],
     )
-
-
-def is_public_stage(document: StandardDocument) -> bool:
-    return document.stage in (DocumentStage.PUBLISHED,) or (
-        document.stage == DocumentStage.DRAFT_FOR_COMMENTS and document.comments_public
-    )
-
-
-def user_names(ids: list[int]) -> dict[int, str]:
-    if not ids:
-        return {}
-    return dict(db.session.execute(select(User.id, User.name).where(User.id.in_(ids))).all())

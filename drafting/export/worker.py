@@ -216,7 +216,3 @@ def default_pool() -> ExportPool:
             _default_pool = ExportPool()
             atexit.register(_default_pool.close)
         return _default_pool
-
-
-def export_in_worker(job: ExportJob, pool: ExportPool | None = None) -> JobResult:
-    return (pool or default_pool()).run(job)

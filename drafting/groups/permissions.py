@@ -44,7 +44,3 @@ def is_group_member(user, group: DraftingGroup) -> bool:
         or _named_editor(user, group)
         or group.membership_of(user.organization_id) is not None
     )
-
-
-def can_manage_group(user, group: DraftingGroup | None = None) -> bool:
-    return _authenticated(user) and user.role == Role.SECRETARIAT
