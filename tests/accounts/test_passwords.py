@@ -21,3 +21,12 @@ def test_policy():
         == "contains_email"
     )
     assert password_problem("Tea and a bicycle at dawn", min_length=10) is None
+
+
+def test_the_dummy_hash_costs_what_a_real_one_does():
+    """A missing account is verified against the dummy hash: with the same
+    parameters as real hashes, a wrong email takes as long as a wrong password."""
+    from drafting.accounts.passwords import _DUMMY_HASH, _hasher, needs_rehash
+
+    assert not needs_rehash(_DUMMY_HASH)
+    assert _hasher.verify(_DUMMY_HASH, "not a real password, only for timing")
