@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import click
+from flask.cli import with_appcontext
+from sqlalchemy import func, select
+
 from drafting.accounts.credit_code import check_character
-from drafting.accounts.models import Organization, OrganizationType, Role
+from drafting.accounts.models import Organization, OrganizationType, Role, User
 from drafting.accounts.services import create_user
+from drafting.calls.demo import load_demo_calls
+from drafting.core.cli import with_public_url
+from drafting.documents.demo import load_demo_documents
 from drafting.extensions import db
 
 DEMO_PASSWORD = "demo-password-2026"
@@ -104,9 +111,22 @@ def load_demo() -> None:
         role=Role.REVIEWER,
         organization=orgs[2],
     )
-    from drafting.calls.demo import load_demo_calls
-
     load_demo_calls()
-    from drafting.documents.demo import load_demo_documents
-
     load_demo_documents()
+
+
+@click.command("seed-demo")
+@with_appcontext
+@click.option("--if-empty", is_flag=True, help="Only when the database has no users.")
+@with_public_url
+def seed_demo(if_empty: bool) -> None:
+    """Load demo data and print the demo logins."""
+    if if_empty and db.session.scalar(select(func.count(User.id))):
+        click.echo("Database already has users; demo data not loaded.")
+    else:
+        load_demo()
+        db.session.commit()
+        click.echo("Demo data loaded.")
+    click.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+    for role, email in demo_logins():
+        click.echo(f"  {role:<12} {email}")

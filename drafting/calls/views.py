@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import click
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -402,16 +401,3 @@ def open_calls_for_home(limit: int = 5) -> list[Call]:
             .limit(limit)
         )
     )
-
-
-@bp.cli.command("remind")
-@click.option("--days", default=3, show_default=True, help="Remind when the deadline is this near.")
-def remind_command(days: int) -> None:
-    """Mail organizations whose application is still a draft when the deadline is near (for cron)."""
-
-    from drafting.applications.notify import remind_drafts
-    from drafting.core.transaction import commit
-
-    count = remind_drafts(days)
-    commit()
-    click.echo(f"{count} reminder(s) queued.")
