@@ -419,6 +419,14 @@ def main() -> None:
                 )
             if note:
                 print(f"{'':<19}({note})")
+        if len(table) > 1:
+            idle, loaded = table[0][1], table[1][1]
+            print(f"\n{'page':<22}{'idle p95':>10}{'export p95':>12}{'÷ idle':>8}   goal ≤ 1.5×")
+            for name in idle:
+                ratio = loaded[name]["p95"] / idle[name]["p95"]
+                print(
+                    f"{name:<22}{idle[name]['p95']:>10.1f}{loaded[name]['p95']:>12.1f}{ratio:>8.2f}"
+                )
         if base_label in table[0][1] and len(table) > 1:
             print(
                 "\nratios are to /_ping in the same round; /_ping itself slows while exports run, "
