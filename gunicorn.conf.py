@@ -15,6 +15,25 @@ worker_class = "gthread"
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", 60))
 graceful_timeout = 30
 keepalive = 5
+# The app is imported once in the master and forked: five workers start in
+# about the time of one, and a recycled worker (max_requests) is cheap.
+# Nothing opens a connection or a process at import: the database pool is
+# reset in each worker below, the export pool and the job threads start on
+# first use, and redis-py reconnects after a fork by itself.
+preload_app = os.environ.get("GUNICORN_PRELOAD", "1") == "1"
+
+
+def post_fork(server, worker):
+    """Each worker gets its own database connections, never the master's."""
+    if not server.cfg.preload_app:
+        return
+    app = server.app.wsgi()  # loaded in the master already
+    db = app.extensions.get("sqlalchemy")
+    if db is not None:
+        with app.app_context():
+            db.engine.dispose(close=False)
+
+
 # Recycle workers now and then, so memory cannot creep up for ever.
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", 2000))
 max_requests_jitter = 200
