@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 
 import pytest
 from openpyxl import load_workbook
@@ -105,8 +106,6 @@ def scored(db, sec):
 
 
 def _texts(html: str, testid: str) -> list[str]:
-    import re
-
     return re.findall(rf'data-testid="{testid}"[^>]*>([^<]*)<', html)
 
 
