@@ -162,3 +162,13 @@ def test_safe_member_name_strips_paths_and_controls():
     assert safe_member_name("../../etc/passwd") == "_.._etc_passwd"
     assert safe_member_name("a\x00b\ud800c.pdf") == "a_b_c.pdf"
     assert safe_member_name("...") == "_"
+
+
+def test_times_follow_the_users_zone(client, login_as, exported, sec, db):
+    call, _apps = exported
+    sec.timezone = "Europe/Berlin"
+    db.session.commit()
+    login_as(sec)
+    rows = _csv(client, f"/review/calls/{call.id}/export.csv?lang=en")
+    assert rows[0][4] == "Submitted at (Europe/Berlin)"
+    assert rows[2][4] == "2026-03-01 03:03:04"
