@@ -13,16 +13,55 @@ from drafting.applications.models import Application
 from drafting.extensions import db
 from drafting.reviews import permissions, services
 from drafting.reviews.models import Assessment, Decision, Outcome, Rating
-from drafting.reviews.queries import load_call
+from drafting.reviews.queries import load_call, review_summary
 
 ASSESSMENT_SCHEMA = {
     "type": "object",
     "properties": {
         "requirement_id": {"type": "integer"},
+        "reviewer_id": {"type": "integer"},
         "reviewer": {"type": "string"},
         "rating": {"type": "string", "enum": ["met", "partly_met", "not_met"]},
         "score": {"type": "integer", "minimum": 0, "maximum": 10},
         "reason": {"type": "string"},
+    },
+}
+_NUMBER_OR_NULL = {"type": ["number", "null"]}
+SCORE_SCHEMA = {
+    "type": "object",
+    "description": (
+        "score: the mean, weighted by the requirements' weights, of each requirement's mean "
+        "over the reviewers who rated it (requirements nobody rated left out); the same figure "
+        "as the review page, the dashboard, the decisions page and the exports."
+    ),
+    "properties": {
+        "application_id": {"type": "integer"},
+        "score": _NUMBER_OR_NULL,
+        "assessments": {"type": "integer"},
+        "requirements": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "requirement_id": {"type": "integer"},
+                    "weight": {"type": "integer"},
+                    "mean": _NUMBER_OR_NULL,
+                    "rated_by": {"type": "integer"},
+                },
+            },
+        },
+        "reviewers": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "reviewer_id": {"type": "integer"},
+                    "reviewer": {"type": "string"},
+                    "score": {"type": "number"},
+                    "rated": {"type": "integer"},
+                },
+            },
+        },
     },
 }
 DECISION_SCHEMA = {
@@ -40,6 +79,7 @@ DECISION_SCHEMA = {
 def _assessment_json(a: Assessment) -> dict:
     return {
         "requirement_id": a.requirement_id,
+        "reviewer_id": a.reviewer_id,
         "reviewer": a.reviewer.name,
         "rating": a.rating.value,
         "score": a.score,
@@ -88,6 +128,42 @@ def assessments_list(application_id: int):
         .order_by(Assessment.id)
     )
     return [_assessment_json(a) for a in rows]
+
+
+@api_route(
+    "/applications/<int:application_id>/score",
+    summary="The application's weighted score, per requirement and per reviewer",
+    tags=("reviews",),
+    response_schema=SCORE_SCHEMA,
+    errors=(401, 403, 404),
+)
+def application_score(application_id: int):
+    application = _reviewable(application_id)
+    summary = review_summary(application, current_user)
+    score = summary.scores
+    return {
+        "application_id": application.id,
+        "score": score.value,
+        "assessments": score.assessments,
+        "requirements": [
+            {
+                "requirement_id": r.id,
+                "weight": r.weight,
+                "mean": score.requirements[r.id].mean if r.id in score.requirements else None,
+                "rated_by": score.rated_by(r.id),
+            }
+            for r in application.call.requirements
+        ],
+        "reviewers": [
+            {
+                "reviewer_id": x.reviewer_id,
+                "reviewer": summary.reviewer_names[x.reviewer_id],
+                "score": x.score,
+                "rated": x.rated,
+            }
+            for x in score.reviewers.values()
+        ],
+    }
 
 
 @api_route(

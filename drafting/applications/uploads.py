@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import unicodedata
 import zipfile
 
@@ -56,7 +57,11 @@ def display_name(filename: str | None) -> str:
     """
     name = (filename or "").replace("\\", "/").rsplit("/", 1)[-1]
     name = "".join(c for c in name if unicodedata.category(c)[0] != "C").strip().lstrip(".")
-    return (name or "file")[:200]
+    name = name or "file"
+    if len(name) > 200:  # cut the stem, not the extension
+        stem, ext = os.path.splitext(name)
+        name = stem[: 200 - len(ext)] + ext if stem and len(ext) <= 16 else name[:200]
+    return name
 
 
 def limit_mb() -> int:

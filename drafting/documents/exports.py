@@ -7,6 +7,7 @@ from io import BytesIO
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
+from drafting.core.spreadsheet import row as safe_row
 from drafting.documents.models import StandardDocument
 from drafting.documents.queries import Thread
 from drafting.documents.states import RESOLUTION_ZH
@@ -30,13 +31,15 @@ def _workbook(
     wb = Workbook()
     ws = wb.active
     ws.title = title
-    ws.append([heading])
+    # Comments are typed by anyone who may comment: every cell goes through
+    # the one escaping helper (no live formulas, no characters openpyxl refuses).
+    ws.append(safe_row([heading]))
     ws["A1"].font = Font(bold=True, size=13)
-    ws.append(headers)
+    ws.append(safe_row(headers))
     for cell in ws[2]:
         cell.font = Font(bold=True)
     for row in rows:
-        ws.append(row)
+        ws.append(safe_row(row))
     wrap = Alignment(wrap_text=True, vertical="top")
     for row in ws.iter_rows(min_row=3):
         for cell in row:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from sqlalchemy import CheckConstraint, ForeignKey, Integer, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -26,6 +28,18 @@ class Outcome(enum.StrEnum):
     MAIN = "main"
     PARTICIPATING = "participating"
     REJECTED = "rejected"
+
+
+RATING_LABELS = {
+    Rating.MET: _l("Met"),
+    Rating.PARTLY_MET: _l("Partly met"),
+    Rating.NOT_MET: _l("Not met"),
+}
+OUTCOME_LABELS = {
+    Outcome.MAIN: _l("Main drafting unit"),
+    Outcome.PARTICIPATING: _l("Participating unit"),
+    Outcome.REJECTED: lazy_pgettext("application", "Not accepted"),
+}
 
 
 class ReviewerAssignment(db.Model):

@@ -8,7 +8,6 @@ application figures come from aggregate queries.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from statistics import mean
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
@@ -22,8 +21,10 @@ from drafting.applications.models import (
     Attachment,
 )
 from drafting.calls.models import Call, Requirement
+from drafting.core.collation import name_key
 from drafting.extensions import db
 from drafting.reviews.models import Assessment, Decision
+from drafting.reviews.scores import Rated, Score, aggregate
 
 
 def load_call(call_id: int) -> Call | None:
@@ -51,20 +52,43 @@ def visible_applications_filter(user, call_id: int):
 class Row:
     application: Application
     missing: list[Requirement] = field(default_factory=list)
-    score: float | None = None
-    assessments: int = 0
+    scores: Score = field(default_factory=lambda: Score(None))
     decisions: dict[int, Decision] = field(default_factory=dict)
 
+    @property
+    def score(self) -> float | None:
+        return self.scores.value
 
-def weighted(scores: dict[int, float], weights: dict[int, int]) -> float | None:
-    total = sum(weights.get(r, 1) for r in scores)
-    if not scores or total == 0:
-        return None
-    return sum(score * weights.get(r, 1) for r, score in scores.items()) / total
+    @property
+    def assessments(self) -> int:
+        return self.scores.assessments
+
+
+def call_weights(call: Call) -> dict[int, int]:
+    return {r.id: r.weight for r in call.requirements}
+
+
+def scores_for(application_ids, weights: dict[int, int]) -> dict[int, Score]:
+    """The `scores.aggregate` of each application, in one query.
+
+    `application_ids` is a list or a select of ids; an application without
+    assessments is missing from the result.
+    """
+    ratings: dict[int, list[Rated]] = {}
+    for app_id, reviewer_id, requirement_id, score in db.session.execute(
+        select(
+            Assessment.application_id,
+            Assessment.reviewer_id,
+            Assessment.requirement_id,
+            Assessment.score,
+        ).where(Assessment.application_id.in_(application_ids))
+    ):
+        ratings.setdefault(app_id, []).append(Rated(reviewer_id, requirement_id, score))
+    return {app_id: aggregate(rs, weights) for app_id, rs in ratings.items()}
 
 
 SORTS = {
-    "organization": lambda row: row.application.organization.name,
+    "organization": lambda row: name_key(row.application.organization.name),
     "submitted": lambda row: (
         row.application.submitted_at is None,
         row.application.submitted_at or 0,
@@ -128,21 +152,7 @@ def dashboard(
             .distinct()
         ).all()
     )
-    weights = {r.id: r.weight for r in call.requirements}
-    per_req: dict[int, dict[int, float]] = {}
-    n_assess: dict[int, int] = {}
-    for app_id, req_id, avg, n in db.session.execute(
-        select(
-            Assessment.application_id,
-            Assessment.requirement_id,
-            func.avg(Assessment.score),
-            func.count(),
-        )
-        .where(Assessment.application_id.in_(scope))
-        .group_by(Assessment.application_id, Assessment.requirement_id)
-    ):
-        per_req.setdefault(app_id, {})[req_id] = float(avg)
-        n_assess[app_id] = n_assess.get(app_id, 0) + n
+    scores = scores_for(scope, call_weights(call))
     for d in db.session.scalars(select(Decision).where(Decision.application_id.in_(scope))):
         if d.application_id in rows:
             rows[d.application_id].decisions[d.standard_id] = d
@@ -156,8 +166,8 @@ def dashboard(
                 r.needs_file and (a.id, r.id) not in filed
             ):
                 row.missing.append(r)
-        row.score = weighted(per_req.get(a.id, {}), weights)
-        row.assessments = n_assess.get(a.id, 0)
+        if a.id in scores:
+            row.scores = scores[a.id]
     result = sorted(rows.values(), key=SORTS.get(sort, SORTS["organization"]))
     return result, counts
 
@@ -180,10 +190,16 @@ def load_application(application_id: int) -> Application | None:
 class ReviewSummary:
     by_requirement: dict[int, list[Assessment]]
     mine: dict[int, Assessment]
-    reviewer_scores: dict[str, float]
-    aggregate: float | None
-    spread: float | None
-    requirement_spread: dict[int, float]
+    scores: Score
+    reviewer_names: dict[int, str]
+
+    @property
+    def aggregate(self) -> float | None:
+        return self.scores.value
+
+    @property
+    def spread(self) -> float | None:
+        return self.scores.spread
 
 
 def review_summary(application: Application, user) -> ReviewSummary:
@@ -195,23 +211,17 @@ def review_summary(application: Application, user) -> ReviewSummary:
             .order_by(Assessment.id)
         )
     )
-    weights = {r.id: r.weight for r in application.call.requirements}
     by_req: dict[int, list[Assessment]] = {}
-    by_reviewer: dict[str, dict[int, float]] = {}
     for a in assessments:
         by_req.setdefault(a.requirement_id, []).append(a)
-        by_reviewer.setdefault(a.reviewer.name, {})[a.requirement_id] = a.score
-    reviewer_scores = {name: weighted(scores, weights) for name, scores in by_reviewer.items()}
-    values = [v for v in reviewer_scores.values() if v is not None]
     return ReviewSummary(
         by_requirement=by_req,
         mine={a.requirement_id: a for a in assessments if a.reviewer_id == user.id},
-        reviewer_scores=reviewer_scores,
-        aggregate=mean(values) if values else None,
-        spread=(max(values) - min(values)) if values else None,
-        requirement_spread={
-            r: max(x.score for x in xs) - min(x.score for x in xs) for r, xs in by_req.items()
-        },
+        scores=aggregate(
+            (Rated(a.reviewer_id, a.requirement_id, a.score) for a in assessments),
+            call_weights(application.call),
+        ),
+        reviewer_names={a.reviewer_id: a.reviewer.name for a in assessments},
     )
 
 
@@ -226,4 +236,4 @@ def decisions_for(application_ids: list[int]) -> dict[int, dict[int, Decision]]:
 
 
 def organizations_by_name() -> list[Organization]:
-    return list(db.session.scalars(select(Organization).order_by(Organization.name)))
+    return sorted(db.session.scalars(select(Organization)), key=lambda o: name_key(o.name))

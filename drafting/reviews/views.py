@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_pgettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -20,20 +19,16 @@ from drafting.core.web import flash_error, get_or_404, require
 from drafting.extensions import db
 from drafting.groups.models import GroupRole
 from drafting.reviews import exports, permissions, queries, services
-from drafting.reviews.models import Outcome, Rating, ReviewerAssignment
+from drafting.reviews.models import (
+    OUTCOME_LABELS,
+    RATING_LABELS,
+    Outcome,
+    Rating,
+    ReviewerAssignment,
+)
+from drafting.reviews.scores import format_score
 
 bp = Blueprint("reviews", __name__, url_prefix="/review")
-
-RATING_LABELS = {
-    Rating.MET: _l("Met"),
-    Rating.PARTLY_MET: _l("Partly met"),
-    Rating.NOT_MET: _l("Not met"),
-}
-OUTCOME_LABELS = {
-    Outcome.MAIN: _l("Main drafting unit"),
-    Outcome.PARTICIPATING: _l("Participating unit"),
-    Outcome.REJECTED: lazy_pgettext("application", "Not accepted"),
-}
 
 
 def _call_for_review(call_id: int) -> Call:
@@ -371,6 +366,11 @@ def export_zip(call_id: int):
 
 def _can_see_reviews(user) -> bool:
     return user.is_authenticated and user.role in (Role.REVIEWER, Role.SECRETARIAT)
+
+
+@bp.app_template_filter("score")
+def _score_filter(value):
+    return format_score(value)
 
 
 @bp.app_context_processor

@@ -258,6 +258,10 @@ EXPECTATIONS = {
         "url": _app("/api/v1/applications", "/assessments"),
         **API_APPLICANT_READ,
     },
+    "api.application_score": {
+        "url": _app("/api/v1/applications", "/score"),
+        **API_APPLICANT_READ,
+    },
     "api.assessments_save": {
         "url": _app("/api/v1/applications", "/assessments"),
         "method": "POST",
