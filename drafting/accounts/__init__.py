@@ -1,0 +1,1 @@
+"""Accounts: users, organizations, login, tokens and the password policy."""
