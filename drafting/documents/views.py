@@ -321,6 +321,9 @@ def _editor_page(
     form = form or EditorForm(formdata=None)
     form.text.data = state.text
     form.base_revision_id.data = state.base_revision_id
+    # Render the state's base, not the one posted: after a conflict the text
+    # shown already holds the head, so a save of it must be based on the head.
+    form.base_revision_id.raw_data = None
     images = images_of(document)
     rendered = render(state.text, **images) if not state.merge else None
     return render_template(
