@@ -482,6 +482,11 @@ def comments_create(document_id: int):
         "properties": {
             "resolution": {"type": "string", "enum": [r.value for r in Resolution]},
             "reason": {"type": "string"},
+            "replaces": {
+                "type": "string",
+                "enum": [r.value for r in Resolution],
+                "description": "To change a resolved comment: the resolution it has now (else 409)",
+            },
         },
     },
     response_schema=COMMENT_SCHEMA,
@@ -496,7 +501,11 @@ def comment_resolution_put(document_id: int, comment_id: int):
     _require_fields(data, {"resolution": str})
     try:
         services.resolve_comment(
-            comment, data["resolution"], reason=str(data.get("reason") or ""), actor=current_user
+            comment,
+            data["resolution"],
+            reason=str(data.get("reason") or ""),
+            actor=current_user,
+            replaces=str(data.get("replaces") or "") or None,
         )
     except ServiceError as exc:
         return _service_error(exc)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -25,6 +27,21 @@ class ApplicationState(enum.StrEnum):
     ACCEPTED = "accepted"
     PARTLY_ACCEPTED = "partly_accepted"
     REJECTED = "rejected"
+
+
+# What each state is called on pages and in messages.
+STATE_LABELS = {
+    ApplicationState.DRAFT: _l("Draft"),
+    ApplicationState.SUBMITTED: _l("Submitted"),
+    ApplicationState.UNDER_REVIEW: _l("Under review"),
+    ApplicationState.RETURNED: _l("Returned for changes"),
+    ApplicationState.WITHDRAWN: _l("Withdrawn"),
+    # "Accepted" of an application reads differently in Chinese (入选) from
+    # an accepted comment (采纳): a context tells the translator which.
+    ApplicationState.ACCEPTED: lazy_pgettext("application", "Accepted"),
+    ApplicationState.PARTLY_ACCEPTED: lazy_pgettext("application", "Partly accepted"),
+    ApplicationState.REJECTED: lazy_pgettext("application", "Not accepted"),
+}
 
 
 DECIDED_STATES = (

@@ -5,14 +5,13 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_pgettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from drafting import templating
 from drafting.applications import permissions, services
 from drafting.applications.download import send_stored
-from drafting.applications.models import Application, ApplicationState, Attachment
+from drafting.applications.models import STATE_LABELS, Application, Attachment
 from drafting.applications.uploads import read_upload
 from drafting.calls.models import Call
 from drafting.calls.permissions import can_apply
@@ -25,18 +24,6 @@ from drafting.reviews.queries import load_application
 
 bp = Blueprint("applications", __name__)
 
-STATE_LABELS = {
-    ApplicationState.DRAFT: _l("Draft"),
-    ApplicationState.SUBMITTED: _l("Submitted"),
-    ApplicationState.UNDER_REVIEW: _l("Under review"),
-    ApplicationState.RETURNED: _l("Returned for changes"),
-    ApplicationState.WITHDRAWN: _l("Withdrawn"),
-    # "Accepted" of an application reads differently in Chinese (入选) from
-    # an accepted comment (采纳): a context tells the translator which.
-    ApplicationState.ACCEPTED: lazy_pgettext("application", "Accepted"),
-    ApplicationState.PARTLY_ACCEPTED: lazy_pgettext("application", "Partly accepted"),
-    ApplicationState.REJECTED: lazy_pgettext("application", "Not accepted"),
-}
 ROLE_LABELS = {
     GroupRole.MAIN: _l("Main drafting unit"),
     GroupRole.PARTICIPATING: _l("Participating unit"),

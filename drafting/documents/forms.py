@@ -99,6 +99,8 @@ class ResolveForm(FlaskForm):
         _l("Resolution"), choices=[(k.value, v) for k, v in RESOLUTION_LABELS.items()]
     )
     reason = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=5000)])
+    # the resolution being changed, as the page showed it (see resolve_comment)
+    replaces = HiddenField(validators=[Optional(), Length(max=30)])
 
 
 class StageForm(FlaskForm):

@@ -28,6 +28,7 @@ from drafting.documents.models import (
     text_sha256,
 )
 from drafting.documents.states import (
+    RESOLUTION_LABELS,
     STAGE_LABELS,
     CommentType,
     DocumentStage,
@@ -633,9 +634,20 @@ def reply(
 
 
 def resolve_comment(
-    comment: Comment, resolution: Resolution | str, *, reason: str, actor: User
+    comment: Comment,
+    resolution: Resolution | str,
+    *,
+    reason: str,
+    actor: User,
+    replaces: Resolution | str | None = None,
 ) -> Comment:
-    """The editors' decision on a comment: accepted, partly accepted or not accepted, with the reason."""
+    """The editors' decision on a comment: accepted, partly accepted or not accepted, with the reason.
+
+    A resolved comment is not silently re-resolved: changing its resolution
+    must name the resolution it replaces (``replaces``), so that two editors
+    resolving at once, or a repeated request, get a refusal instead of
+    overwriting; the audit log keeps the earlier resolution and its reason.
+    """
     document = db.session.get(StandardDocument, comment.document_id)
     _refuse_if_published(document)
     if comment.parent_id is not None:
@@ -654,6 +666,18 @@ def resolve_comment(
         raise ServiceError(
             _("Give the reason when a comment is not fully accepted."), code="reason_required"
         )
+    previous = comment.resolution
+    if previous is not None and str(replaces or "") != str(previous):
+        raise Refused(
+            _(
+                "This comment was already resolved as “%(resolution)s” by %(name)s. To change the "
+                "resolution, say which resolution it replaces.",
+                resolution=RESOLUTION_LABELS[Resolution(previous)],
+                name=comment.resolved_by.name if comment.resolved_by else "—",
+            ),
+            code="already_resolved",
+        )
+    previous_reason = comment.resolution_reason
     comment.resolution = resolution
     comment.resolution_reason = reason
     comment.resolved_by_id = actor.id
@@ -665,6 +689,11 @@ def resolve_comment(
         document,
         comment_id=comment.id,
         resolution=str(resolution),
+        **(
+            {"previous": str(previous), "previous_reason": previous_reason or ""}
+            if previous is not None
+            else {}
+        ),
     )
     return comment
 

@@ -751,7 +751,11 @@ def resolve(document_id: int, comment_id: int):
         return _comment_page(document, status=422)
     try:
         services.resolve_comment(
-            comment, form.resolution.data, reason=form.reason.data or "", actor=current_user
+            comment,
+            form.resolution.data,
+            reason=form.reason.data or "",
+            actor=current_user,
+            replaces=form.replaces.data or None,
         )
     except ServiceError as exc:
         flash_error(exc)
