@@ -264,6 +264,62 @@ def document_get(document_id: int):
     return document_json(_document(document_id))
 
 
+@api_route(
+    "/documents/<int:document_id>/move",
+    methods=("POST",),
+    summary="File the document under another drafting group (secretariat; audited)",
+    tags=TAGS,
+    request_schema={
+        "type": "object",
+        "required": ["drafting_group_id"],
+        "properties": {"drafting_group_id": {"type": "integer"}},
+    },
+    response_schema=DOCUMENT_SCHEMA,
+    errors=ERRORS + (409,),
+)
+def document_move(document_id: int):
+    document = _document(document_id, permissions.can_manage_document)
+    data = json_body()
+    _require_fields(data, {"drafting_group_id": int})
+    group = (
+        db.session.get(DraftingGroup, data["drafting_group_id"])
+        if 0 < data["drafting_group_id"] < 2**63
+        else None
+    )
+    if group is None:
+        return api_error(
+            422,
+            "invalid",
+            _("Some fields are missing or invalid."),
+            fields={"drafting_group_id": [_("There is no such drafting group.")]},
+        )
+    try:
+        services.move_document(document, group, actor=current_user)
+    except ServiceError as exc:
+        return _service_error(exc)
+    return document_json(document)
+
+
+@api_route(
+    "/documents/<int:document_id>",
+    methods=("DELETE",),
+    summary=(
+        "Delete a document that has nothing but its first revision and no comment "
+        "(secretariat; audited; 409 otherwise)"
+    ),
+    tags=TAGS,
+    success_status=204,
+    errors=(401, 403, 404, 409),
+)
+def document_delete(document_id: int):
+    document = _document(document_id, permissions.can_manage_document)
+    try:
+        services.delete_document(document, actor=current_user)
+    except ServiceError as exc:
+        return _service_error(exc)
+    return "", 204
+
+
 # --- revisions -------------------------------------------------------------
 
 

@@ -54,6 +54,10 @@ class NewDocumentForm(DocumentForm):
     )
 
 
+class MoveForm(FlaskForm):
+    group_id = SelectField(_l("Drafting group"), coerce=int, validators=[DataRequired()])
+
+
 class SettingsForm(DocumentForm):
     comment_period_ends_at = DateTimeLocalField(
         _l("End of the comment period"), format="%Y-%m-%dT%H:%M", validators=[Optional()]

@@ -9,6 +9,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from drafting.accounts.models import User
+from drafting.calls.models import Call, CallStandard
 from drafting.documents import permissions
 from drafting.documents.models import Comment, Revision, StageChange, StandardDocument
 from drafting.documents.states import DocumentStage
@@ -191,3 +192,25 @@ def user_names(ids: list[int]) -> dict[int, str]:
     if not ids:
         return {}
     return dict(db.session.execute(select(User.id, User.name).where(User.id.in_(ids))).all())
+
+
+def group_labels(groups: list[DraftingGroup]) -> dict[int, str]:
+    """How to name each group in a choice: its name, and the call and planned
+    number of the standard it was formed for, so that two calls with a
+    standard of the same title give two different options."""
+    from_calls: dict[int, tuple[str, str]] = {
+        group_id: (title, number)
+        for group_id, title, number in db.session.execute(
+            select(CallStandard.drafting_group_id, Call.title, CallStandard.planned_number)
+            .join(Call, CallStandard.call_id == Call.id)
+            .where(CallStandard.drafting_group_id.in_([g.id for g in groups]))
+        )
+    }
+    labels = {}
+    for g in groups:
+        if g.id in from_calls:
+            title, number = from_calls[g.id]
+            labels[g.id] = " · ".join(part for part in (g.name, number, title) if part)
+        else:
+            labels[g.id] = g.name
+    return labels

@@ -35,6 +35,7 @@ from drafting.documents.forms import (
     CommentForm,
     EditorForm,
     MemberForm,
+    MoveForm,
     NameEditorForm,
     NewDocumentForm,
     ReplyForm,
@@ -129,9 +130,15 @@ def index():
     return render_template("documents/index.html", documents=documents)
 
 
-def _group_choices(form: NewDocumentForm) -> None:
+def _group_options() -> list[tuple[int, str]]:
+    """Every drafting group, newest first, named with its call and planned number."""
     groups = db.session.scalars(select(DraftingGroup).order_by(DraftingGroup.id.desc())).all()
-    form.group_id.choices = [(0, _("A new drafting group"))] + [(g.id, g.name) for g in groups]
+    labels = queries.group_labels(groups)
+    return [(g.id, labels[g.id]) for g in groups]
+
+
+def _group_choices(form: NewDocumentForm) -> None:
+    form.group_id.choices = [(0, _("A new drafting group"))] + _group_options()
     orgs = db.session.scalars(select(Organization).order_by(Organization.name)).all()
     form.main_unit_id.choices = [(0, "—")] + [(o.id, o.name) for o in orgs]
 
@@ -198,14 +205,56 @@ def settings(document_id: int):
             )
         except ServiceError as exc:
             flash_error(exc)
-            return render_template("documents/settings.html", document=document, form=form), 422
+            return _settings_page(document, form, 422)
         flash(_("The document’s details have been saved."), "success")
         return redirect(url_for("documents.show", document_id=document.id))
     if form.is_submitted():
         flash_form_errors(form)
-    return render_template("documents/settings.html", document=document, form=form), (
-        422 if form.is_submitted() else 200
-    )
+    return _settings_page(document, form, 422 if form.is_submitted() else 200)
+
+
+def _settings_page(document: StandardDocument, form: SettingsForm, status: int = 200):
+    move_form = MoveForm(prefix="move", formdata=None)
+    move_form.group_id.choices = _group_options()
+    move_form.group_id.data = document.drafting_group_id
+    return render_template(
+        "documents/settings.html",
+        document=document,
+        form=form,
+        move_form=move_form,
+        revision_count=len(queries.revisions_of(document)),
+    ), status
+
+
+@bp.route("/<int:document_id>/move", methods=["POST"])
+def move(document_id: int):
+    document = _document(document_id, permissions.can_manage_document)
+    form = MoveForm(prefix="move")
+    form.group_id.choices = _group_options()
+    if not form.validate():
+        flash_form_errors(form)
+        return _settings_page(document, SettingsForm(obj=document, formdata=None), 422)
+    group = get_or_404(DraftingGroup, form.group_id.data)
+    try:
+        services.move_document(document, group, actor=current_user)
+    except ServiceError as exc:
+        flash_error(exc)
+        return _settings_page(document, SettingsForm(obj=document, formdata=None), exc.status)
+    flash(_("The document is now filed under the group “%(name)s”.", name=group.name), "success")
+    return redirect(url_for("documents.settings", document_id=document.id))
+
+
+@bp.route("/<int:document_id>/delete", methods=["POST"])
+def delete(document_id: int):
+    document = _document(document_id, permissions.can_manage_document)
+    number = document.number
+    try:
+        services.delete_document(document, actor=current_user)
+    except ServiceError as exc:
+        flash_error(exc)
+        return _settings_page(document, SettingsForm(obj=document, formdata=None), exc.status)
+    flash(_("The document %(number)s has been deleted.", number=number), "success")
+    return redirect(url_for("documents.index"))
 
 
 @bp.route("/<int:document_id>/group", methods=["GET", "POST"])
