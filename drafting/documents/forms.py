@@ -54,6 +54,11 @@ class NewDocumentForm(DocumentForm):
     )
 
 
+class DraftersForm(FlaskForm):
+    organization_id = IntegerField(validators=[DataRequired()])
+    names = TextAreaField(_l("Drafters, one per line, in order"), validators=[Length(max=5000)])
+
+
 class MoveForm(FlaskForm):
     group_id = SelectField(_l("Drafting group"), coerce=int, validators=[DataRequired()])
 

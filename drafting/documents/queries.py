@@ -178,7 +178,7 @@ def document_meta(document: StandardDocument):
         implemented_on=document.planned_implemented_on,
         issuing_body=document.issuing_body,
         drafting_units=[org.name for org in group_services.drafting_units(group)],
-        drafters=[user.name for user in group_services.drafters(group)],
+        drafters=group_services.foreword_drafters(group),
     )
 
 

@@ -33,6 +33,7 @@ from drafting.documents import exports, permissions, queries, services
 from drafting.documents.diff import diff_revisions, render_inline_html, render_side_by_side_html
 from drafting.documents.forms import (
     CommentForm,
+    DraftersForm,
     EditorForm,
     MemberForm,
     MoveForm,
@@ -308,6 +309,57 @@ def group(document_id: int):
         group=grp,
         member_form=member_form,
         editor_form=editor_form,
+        role_labels_group={
+            GroupRole.MAIN: _("Main drafting unit"),
+            GroupRole.PARTICIPATING: _("Participating unit"),
+        },
+    ), status
+
+
+@bp.route("/<int:document_id>/drafters", methods=["GET", "POST"])
+def drafters(document_id: int):
+    """Each drafting unit names its drafters, in order: they feed 前言's 主要起草人 line."""
+    document = _document(document_id, permissions.can_view_drafters)
+    grp = document.drafting_group
+    status = 200
+    if request.method == "POST":
+        form = DraftersForm()
+        org = grp.membership_of(form.organization_id.data) if form.validate() else None
+        if org is None:
+            if form.errors:
+                flash_form_errors(form)
+            else:
+                flash(_("This organization is not in the drafting group."), "error")
+            status = 422
+        else:
+            require(permissions.can_name_drafters(current_user, document, org.organization_id))
+            try:
+                group_services.set_unit_drafters(
+                    grp,
+                    org.organization,
+                    (form.names.data or "").split("\n"),
+                    actor=current_user,
+                )
+            except ServiceError as exc:
+                flash_error(exc)
+                status = exc.status
+            else:
+                flash(_("The drafters of %(org)s are saved.", org=org.organization.name), "success")
+                return redirect(url_for("documents.drafters", document_id=document.id))
+    units = [
+        {
+            "organization": org,
+            "role": grp.membership_of(org.id).role,
+            "drafters": group_services.unit_drafters(grp, org.id),
+            "can_edit": permissions.can_name_drafters(current_user, document, org.id),
+        }
+        for org in group_services.drafting_units(grp)
+    ]
+    return render_template(
+        "documents/drafters.html",
+        document=document,
+        units=units,
+        foreword_drafters=group_services.foreword_drafters(grp),
         role_labels_group={
             GroupRole.MAIN: _("Main drafting unit"),
             GroupRole.PARTICIPATING: _("Participating unit"),
@@ -967,6 +1019,7 @@ templating.PERMISSIONS.update(
         "can_move_stage": permissions.can_move_stage,
         "can_resolve_comments": permissions.can_resolve_comments,
         "can_export_comments": permissions.can_export_comments,
+        "can_view_drafters": permissions.can_view_drafters,
     }
 )
 

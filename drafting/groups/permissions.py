@@ -48,3 +48,12 @@ def is_group_member(user, group: DraftingGroup) -> bool:
 
 def can_manage_group(user, group: DraftingGroup | None = None) -> bool:
     return _authenticated(user) and user.role == Role.SECRETARIAT
+
+
+def can_name_drafters(user, group: DraftingGroup, organization_id: int | None) -> bool:
+    """A drafting unit names its own drafters; the secretariat names any unit's."""
+    if not _authenticated(user) or group.membership_of(organization_id) is None:
+        return False
+    return user.role == Role.SECRETARIAT or (
+        user.organization_id is not None and user.organization_id == organization_id
+    )

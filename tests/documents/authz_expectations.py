@@ -226,4 +226,18 @@ EXPECTATIONS = {
         "reviewer": 403,
         "secretariat": 409,
     },
+    "documents.drafters": {"url": _d("/drafters"), **GROUP_ONLY},
+    "api.drafters_get": {"url": _a("/drafters"), **API_GROUP_ONLY},
+    # Form data, not JSON: 400 once authorized.
+    "api.drafters_put": {
+        "url": lambda c: (
+            f"/api/v1/documents/{c.doc.id}/drafters/"
+            f"{c.doc.drafting_group.memberships[0].organization_id}"
+        ),
+        "method": "PUT",
+        "anonymous": 401,
+        "member": 403,
+        "reviewer": 403,
+        "secretariat": 400,
+    },
 }
