@@ -17,7 +17,12 @@ from drafting.documents.models import (  # noqa: F401
     StageChange,
     StandardDocument,
 )
-from drafting.groups.models import DraftingGroup, GroupEditor, GroupMembership  # noqa: F401
+from drafting.groups.models import (  # noqa: F401
+    DraftingGroup,
+    GroupDrafter,
+    GroupEditor,
+    GroupMembership,
+)
 from drafting.jobs.models import ExportJobRecord  # noqa: F401
 from drafting.mail.models import OutboundMail  # noqa: F401
 from drafting.reviews.models import Assessment, Decision, ReviewerAssignment  # noqa: F401

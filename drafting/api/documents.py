@@ -14,6 +14,7 @@ from drafting.documents.diff import diff_revisions, render_inline_html, render_s
 from drafting.documents.models import Comment, Revision, StandardDocument
 from drafting.documents.states import CommentType, DocumentStage, Resolution
 from drafting.extensions import db
+from drafting.groups import services as group_services
 from drafting.groups.models import DraftingGroup
 from drafting.standardtext import render, run_checks
 
@@ -264,6 +265,151 @@ def document_get(document_id: int):
     return document_json(_document(document_id))
 
 
+@api_route(
+    "/documents/<int:document_id>/move",
+    methods=("POST",),
+    summary="File the document under another drafting group (secretariat; audited)",
+    tags=TAGS,
+    request_schema={
+        "type": "object",
+        "required": ["drafting_group_id"],
+        "properties": {"drafting_group_id": {"type": "integer"}},
+    },
+    response_schema=DOCUMENT_SCHEMA,
+    errors=ERRORS + (409,),
+)
+def document_move(document_id: int):
+    document = _document(document_id, permissions.can_manage_document)
+    data = json_body()
+    _require_fields(data, {"drafting_group_id": int})
+    group = (
+        db.session.get(DraftingGroup, data["drafting_group_id"])
+        if 0 < data["drafting_group_id"] < 2**63
+        else None
+    )
+    if group is None:
+        return api_error(
+            422,
+            "invalid",
+            _("Some fields are missing or invalid."),
+            fields={"drafting_group_id": [_("There is no such drafting group.")]},
+        )
+    try:
+        services.move_document(document, group, actor=current_user)
+    except ServiceError as exc:
+        return _service_error(exc)
+    return document_json(document)
+
+
+@api_route(
+    "/documents/<int:document_id>",
+    methods=("DELETE",),
+    summary=(
+        "Delete a document that has nothing but its first revision and no comment "
+        "(secretariat; audited; 409 otherwise)"
+    ),
+    tags=TAGS,
+    success_status=204,
+    errors=(401, 403, 404, 409),
+)
+def document_delete(document_id: int):
+    document = _document(document_id, permissions.can_manage_document)
+    try:
+        services.delete_document(document, actor=current_user)
+    except ServiceError as exc:
+        return _service_error(exc)
+    return "", 204
+
+
+DRAFTERS_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "foreword": {
+            "type": "array",
+            "items": {"type": "string"},
+            "description": "The names of 前言's 主要起草人 line, in order",
+        },
+        "units": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "organization_id": {"type": "integer"},
+                    "organization": {"type": "string"},
+                    "role": {"type": "string", "enum": ["main", "participating"]},
+                    "drafters": {"type": "array", "items": {"type": "string"}},
+                },
+            },
+        },
+    },
+}
+
+
+def drafters_json(document: StandardDocument) -> dict:
+    group = document.drafting_group
+    return {
+        "foreword": group_services.foreword_drafters(group),
+        "units": [
+            {
+                "organization_id": org.id,
+                "organization": org.name,
+                "role": group.membership_of(org.id).role.value,
+                "drafters": [d.name for d in group_services.unit_drafters(group, org.id)],
+            }
+            for org in group_services.drafting_units(group)
+        ],
+    }
+
+
+@api_route(
+    "/documents/<int:document_id>/drafters",
+    summary="Each drafting unit's drafters in order, and the foreword's 主要起草人 line they make",
+    tags=TAGS,
+    response_schema=DRAFTERS_SCHEMA,
+    errors=(401, 403, 404),
+)
+def drafters_get(document_id: int):
+    return drafters_json(_document(document_id, permissions.can_view_drafters))
+
+
+@api_route(
+    "/documents/<int:document_id>/drafters/<int:organization_id>",
+    methods=("PUT",),
+    summary="Replace a drafting unit's drafters (the unit itself or the secretariat); they feed 前言",
+    tags=TAGS,
+    request_schema={
+        "type": "object",
+        "required": ["names"],
+        "properties": {"names": {"type": "array", "items": {"type": "string"}}},
+    },
+    response_schema=DRAFTERS_SCHEMA,
+    errors=ERRORS + (409,),
+)
+def drafters_put(document_id: int, organization_id: int):
+    document = _document(document_id, permissions.can_view_drafters)
+    membership = document.drafting_group.membership_of(organization_id)
+    if membership is None:
+        return api_error(404, "not_found", _("This organization is not in the drafting group."))
+    if not permissions.can_name_drafters(current_user, document, organization_id):
+        return api_error(403, "forbidden", _("You may not do this with this document."))
+    data = json_body()
+    names = data.get("names")
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        return api_error(
+            422,
+            "invalid",
+            _("Some fields are missing or invalid."),
+            fields={"names": [_("This field has the wrong type.")]},
+        )
+    try:
+        group_services.set_unit_drafters(
+            document.drafting_group, membership.organization, names, actor=current_user
+        )
+    except ServiceError as exc:
+        return _service_error(exc)
+    return drafters_json(document)
+
+
 # --- revisions -------------------------------------------------------------
 
 
@@ -482,6 +628,11 @@ def comments_create(document_id: int):
         "properties": {
             "resolution": {"type": "string", "enum": [r.value for r in Resolution]},
             "reason": {"type": "string"},
+            "replaces": {
+                "type": "string",
+                "enum": [r.value for r in Resolution],
+                "description": "To change a resolved comment: the resolution it has now (else 409)",
+            },
         },
     },
     response_schema=COMMENT_SCHEMA,
@@ -496,7 +647,11 @@ def comment_resolution_put(document_id: int, comment_id: int):
     _require_fields(data, {"resolution": str})
     try:
         services.resolve_comment(
-            comment, data["resolution"], reason=str(data.get("reason") or ""), actor=current_user
+            comment,
+            data["resolution"],
+            reason=str(data.get("reason") or ""),
+            actor=current_user,
+            replaces=str(data.get("replaces") or "") or None,
         )
     except ServiceError as exc:
         return _service_error(exc)

@@ -249,9 +249,20 @@ def decisions_save():
 @api_route(
     "/calls/<int:call_id>/decisions/publish",
     methods=("POST",),
-    summary="Publish every decision of a call",
+    summary=(
+        "Publish every decision of a call; creates each standard's document. A standard given more "
+        "main drafting units than it takes is refused (409 over_capacity) unless override_capacity "
+        "is true with a reason (audited)"
+    ),
     tags=("reviews",),
-    errors=(401, 403, 404, 409),
+    request_schema={
+        "type": "object",
+        "properties": {
+            "override_capacity": {"type": "boolean"},
+            "reason": {"type": "string"},
+        },
+    },
+    errors=(401, 403, 404, 409, 422),
 )
 def decisions_publish(call_id: int):
     if not permissions.is_secretariat(current_user):
@@ -259,5 +270,13 @@ def decisions_publish(call_id: int):
     call = load_call(call_id)
     if call is None:
         abort(404)
-    applications = services.publish_decisions(call, actor=current_user)
+    data = request.get_json(silent=True) if request.content_length else {}
+    if not isinstance(data, dict):
+        data = json_body()  # answers 400 with the usual message
+    applications = services.publish_decisions(
+        call,
+        actor=current_user,
+        override_capacity=data.get("override_capacity") is True,
+        reason=data.get("reason") if isinstance(data.get("reason"), str) else "",
+    )
     return {"published": len(applications)}

@@ -29,6 +29,7 @@ class ApplicationState(enum.StrEnum):
     REJECTED = "rejected"
 
 
+# What each state is called on pages and in messages.
 STATE_LABELS = {
     ApplicationState.DRAFT: _l("Draft"),
     ApplicationState.SUBMITTED: _l("Submitted"),

@@ -14,6 +14,7 @@ from drafting.accounts.models import Organization, User
 from drafting.applications.models import (
     DECIDED_STATES,
     EDITABLE_STATES,
+    STATE_LABELS,
     Answer,
     Application,
     ApplicationStandard,
@@ -55,8 +56,8 @@ def transition(
         raise Refused(
             _(
                 "An application in state “%(old)s” cannot become “%(new)s”.",
-                old=old.value,
-                new=new_state.value,
+                old=STATE_LABELS[old],
+                new=STATE_LABELS[new_state],
             ),
             code="bad_transition",
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
@@ -27,6 +28,18 @@ class CallState(enum.StrEnum):
     PUBLISHED = "published"
     DECIDED = "decided"
     ARCHIVED = "archived"
+
+
+# What each state (and the derived upcoming / open / closed) is called on pages and in messages.
+CALL_STATE_LABELS = {
+    "draft": _l("Draft"),
+    "upcoming": _l("Opens soon"),
+    "open": _l("Open"),
+    "closed": _l("Closed"),
+    "published": _l("Published"),
+    "decided": _l("Decided"),
+    "archived": _l("Archived"),
+}
 
 
 class EvidenceKind(enum.StrEnum):

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from drafting.accounts.models import User
 from drafting.audit.services import record
 from drafting.calls.models import (
+    CALL_STATE_LABELS,
     Call,
     CallAttachment,
     CallStandard,
@@ -43,8 +44,8 @@ def transition(
         raise Refused(
             _(
                 "A call in state “%(old)s” cannot become “%(new)s”.",
-                old=call.state.value,
-                new=new_state.value,
+                old=CALL_STATE_LABELS[call.state],
+                new=CALL_STATE_LABELS[new_state],
             ),
             code="bad_transition",
         )

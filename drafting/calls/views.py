@@ -20,7 +20,14 @@ from drafting.calls.forms import (
     to_local,
     to_utc,
 )
-from drafting.calls.models import Call, CallAttachment, CallStandard, EvidenceKind, Requirement
+from drafting.calls.models import (
+    CALL_STATE_LABELS,
+    Call,
+    CallAttachment,
+    CallStandard,
+    EvidenceKind,
+    Requirement,
+)
 from drafting.core.errors import ServiceError
 from drafting.core.markdown import render_markdown
 from drafting.core.web import flash_error, get_or_404, require
@@ -331,17 +338,6 @@ def close(call_id: int):
         return _editor(call, status=exc.status)
     flash(_("The call is closed."), "success")
     return redirect(url_for("calls.edit", call_id=call.id))
-
-
-CALL_STATE_LABELS = {
-    "draft": _l("Draft"),
-    "upcoming": _l("Opens soon"),
-    "open": _l("Open"),
-    "closed": _l("Closed"),
-    "published": _l("Published"),
-    "decided": _l("Decided"),
-    "archived": _l("Archived"),
-}
 
 
 def _always(user) -> bool:

@@ -54,6 +54,15 @@ class NewDocumentForm(DocumentForm):
     )
 
 
+class DraftersForm(FlaskForm):
+    organization_id = IntegerField(validators=[DataRequired()])
+    names = TextAreaField(_l("Drafters, one per line, in order"), validators=[Length(max=5000)])
+
+
+class MoveForm(FlaskForm):
+    group_id = SelectField(_l("Drafting group"), coerce=int, validators=[DataRequired()])
+
+
 class SettingsForm(DocumentForm):
     comment_period_ends_at = DateTimeLocalField(
         _l("End of the comment period"), format="%Y-%m-%dT%H:%M", validators=[Optional()]
@@ -99,6 +108,8 @@ class ResolveForm(FlaskForm):
         _l("Resolution"), choices=[(k.value, v) for k, v in RESOLUTION_LABELS.items()]
     )
     reason = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=5000)])
+    # the resolution being changed, as the page showed it (see resolve_comment)
+    replaces = HiddenField(validators=[Optional(), Length(max=30)])
 
 
 class StageForm(FlaskForm):

@@ -11,17 +11,25 @@ merged like diff3:
    therefore merged again, first with sentences as tokens (split after
    。；！？), then, if that still conflicts, with characters for CJK text and
    words, spaces and punctuation for Latin text.
-3. A hunk that still conflicts at the finest level is reported as a conflict,
-   with its lines from all three texts.
+3. The character/word merge is accepted only if no sentence of the base was
+   changed by both sides. A sentence is the unit of meaning: if A changes 应
+   to 宜 and B adds words later in the same sentence, the merged sentence is
+   one neither editor wrote (and may turn a requirement into a
+   recommendation), so it is a conflict showing both versions. Sentences end
+   after 。；！？ (or . ! ? ; followed by a space), at a line break and at a
+   table cell's ``|``; an insertion touches the sentence it lands inside,
+   not one it only borders.
+4. A hunk that still conflicts is reported as a conflict, with its lines from
+   all three texts.
 
 Nothing can be silently dropped: diff3 only ever takes a region from one
 side when the other side's version of that region is identical to the base,
 i.e. when the other side did not change it; whenever both sides changed the
 same region differently (including inserting different text at the same
 point) the region is a conflict. The finer retries are diff3 too, on a
-smaller piece, so the same holds for them. diff-match-patch's fuzzy
-``patch_apply`` is deliberately not used: it can report success while
-losing a concurrent change in the same sentence.
+smaller piece, so the same holds for them, and step 3 only turns merges into
+conflicts. diff-match-patch's fuzzy ``patch_apply`` is deliberately not used:
+it can report success while losing a concurrent change in the same sentence.
 """
 
 from __future__ import annotations
@@ -212,30 +220,81 @@ def _lines(text: str) -> list[str]:
 def _merge_fine(
     base: str, ours: str, theirs: str
 ) -> tuple[str | None, Literal["overlap", "too_large"]]:
-    """Merge one conflicting hunk by sentences, then by characters/words."""
+    """Merge one conflicting hunk by sentences, then by characters/words
+    unless both sides changed the same sentence."""
     # no token is longer than this on average in real text: skip tokenising
     # megabytes only to find the hunk too large
     if max(len(base), len(ours), len(theirs)) > 8 * MAX_FINE_TOKENS:
         return None, "too_large"
-    for tokenize in (sentence_tokens, word_tokens):
+    for tokenize, same_sentence_check in ((sentence_tokens, False), (word_tokens, True)):
         z, a, b = tokenize(base), tokenize(ours), tokenize(theirs)
         if max(len(z), len(a), len(b)) > MAX_FINE_TOKENS:
             return None, "too_large"
-        merged = _diff3_clean(z, a, b)
+        merged = _diff3_clean(z, a, b, sentences=sentence_ids(z) if same_sentence_check else None)
         if merged is not None:
             return merged, "overlap"
     return None, "overlap"
 
 
-def _diff3_clean(base: list[str], ours: list[str], theirs: list[str]) -> str | None:
-    """diff3 of token lists: the merged text, or None if any region conflicts."""
+_SENTENCE_END = frozenset("。；！？|\n")
+_LATIN_SENTENCE_END = frozenset(".!?;")
+
+
+def sentence_ids(tokens: Sequence[str]) -> list[int]:
+    """The sentence number of each word token (a sentence's end belongs to it)."""
+    ids: list[int] = []
+    k = 0
+    for i, token in enumerate(tokens):
+        ids.append(k)
+        if token in _SENTENCE_END or (
+            token in _LATIN_SENTENCE_END and (i + 1 == len(tokens) or tokens[i + 1].isspace())
+        ):
+            k += 1
+    return ids
+
+
+def _touched(sentences: Sequence[int], z1: int, z2: int) -> set[int]:
+    """The base sentences a change of base tokens [z1, z2) touches."""
+    if z2 > z1:
+        return set(sentences[z1:z2])
+    # an insertion touches the sentence it lands inside, not one it borders
+    if 0 < z1 < len(sentences) and sentences[z1 - 1] == sentences[z1]:
+        return {sentences[z1]}
+    return set()
+
+
+def _diff3_clean(
+    base: list[str],
+    ours: list[str],
+    theirs: list[str],
+    *,
+    sentences: Sequence[int] | None = None,
+) -> str | None:
+    """diff3 of token lists: the merged text, or None if any region conflicts
+    (or, given the base's ``sentences``, if both sides changed one sentence)."""
     out: list[str] = []
-    for region in Merge3(base, ours, theirs, sequence_matcher=_Matcher).merge_regions():
-        kind = region[0]
-        if kind == "conflict":
+    touched_ours: set[int] = set()
+    touched_theirs: set[int] = set()
+    iz = ia = ib = 0
+    merge = Merge3(base, ours, theirs, sequence_matcher=_Matcher)
+    for zmatch, zend, amatch, aend, bmatch, bend in merge.find_sync_regions():
+        z, a, b = base[iz:zmatch], ours[ia:amatch], theirs[ib:bmatch]
+        if a == b:  # unchanged, or the same change on both sides
+            out.extend(a)
+        elif a == z:
+            out.extend(b)
+            if sentences is not None:
+                touched_theirs |= _touched(sentences, iz, zmatch)
+        elif b == z:
+            out.extend(a)
+            if sentences is not None:
+                touched_ours |= _touched(sentences, iz, zmatch)
+        else:
             return None
-        source = base if kind == "unchanged" else theirs if kind == "b" else ours
-        out.extend(source[region[1] : region[2]])
+        out.extend(base[zmatch:zend])
+        iz, ia, ib = zend, aend, bend
+    if touched_ours & touched_theirs:
+        return None
     return "".join(out)
 
 

@@ -71,3 +71,15 @@ def can_resolve_comments(user, document: StandardDocument) -> bool:
 
 def can_export_comments(user, document: StandardDocument) -> bool:
     return groups.is_group_member(user, document.drafting_group)
+
+
+def can_view_drafters(user, document: StandardDocument) -> bool:
+    """The drafting group (and the secretariat) sees who each unit named."""
+    return groups.is_group_member(user, document.drafting_group)
+
+
+def can_name_drafters(user, document: StandardDocument, organization_id: int | None) -> bool:
+    """A unit of the group names its own drafters; the secretariat any unit's."""
+    return not document.is_published and groups.can_name_drafters(
+        user, document.drafting_group, organization_id
+    )

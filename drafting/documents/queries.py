@@ -8,6 +8,7 @@ from flask import current_app
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from drafting.calls.models import Call, CallStandard
 from drafting.documents import permissions
 from drafting.documents.models import Comment, Revision, StageChange, StandardDocument
 from drafting.extensions import db
@@ -175,5 +176,27 @@ def document_meta(document: StandardDocument):
         implemented_on=document.planned_implemented_on,
         issuing_body=document.issuing_body,
         drafting_units=[org.name for org in group_services.drafting_units(group)],
-        drafters=[user.name for user in group_services.drafters(group)],
+        drafters=group_services.foreword_drafters(group),
     )
+
+
+def group_labels(groups: list[DraftingGroup]) -> dict[int, str]:
+    """How to name each group in a choice: its name, and the call and planned
+    number of the standard it was formed for, so that two calls with a
+    standard of the same title give two different options."""
+    from_calls: dict[int, tuple[str, str]] = {
+        group_id: (title, number)
+        for group_id, title, number in db.session.execute(
+            select(CallStandard.drafting_group_id, Call.title, CallStandard.planned_number)
+            .join(Call, CallStandard.call_id == Call.id)
+            .where(CallStandard.drafting_group_id.in_([g.id for g in groups]))
+        )
+    }
+    labels = {}
+    for g in groups:
+        if g.id in from_calls:
+            title, number = from_calls[g.id]
+            labels[g.id] = " · ".join(part for part in (g.name, number, title) if part)
+        else:
+            labels[g.id] = g.name
+    return labels

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
 from drafting.accounts.models import User
@@ -28,6 +28,7 @@ from drafting.documents.models import (
     text_sha256,
 )
 from drafting.documents.states import (
+    RESOLUTION_LABELS,
     STAGE_LABELS,
     CommentType,
     DocumentStage,
@@ -146,6 +147,63 @@ def create_document(
     )
     record(actor, "document.created", document, summary=f"{document.number} {document.title_zh}")
     return document
+
+
+def move_document(document: StandardDocument, group: DraftingGroup, *, actor: User) -> None:
+    """File the document under another drafting group (the secretariat; audited)."""
+    _refuse_if_published(document)
+    old = document.drafting_group
+    if old.id == group.id:
+        return
+    document.drafting_group = group
+    document.updated_at = utcnow()
+    db.session.flush()
+    record(
+        actor,
+        "document.moved",
+        document,
+        summary=f"{document.number}: {old.name} → {group.name}",
+        old_group_id=old.id,
+        new_group_id=group.id,
+    )
+
+
+def delete_document(document: StandardDocument, *, actor: User) -> None:
+    """Delete a document filed by mistake: only while it has nothing but its
+    first revision and no comment, so that no one's work is lost (audited)."""
+    revisions = db.session.scalar(
+        select(func.count()).select_from(Revision).where(Revision.document_id == document.id)
+    )
+    if revisions > 1:
+        raise Refused(
+            _(
+                "This document has %(n)d revisions: only a document with nothing but its first revision "
+                "can be deleted.",
+                n=revisions,
+            ),
+            code="has_revisions",
+        )
+    comments = db.session.scalar(
+        select(func.count()).select_from(Comment).where(Comment.document_id == document.id)
+    )
+    if comments:
+        raise Refused(_("This document has comments and cannot be deleted."), code="has_comments")
+    record(
+        actor,
+        "document.deleted",
+        document,
+        summary=f"{document.number} {document.title_zh}",
+        number=document.number,
+        title_zh=document.title_zh,
+        group_id=document.drafting_group_id,
+    )
+    document_id = document.id
+    document.head_revision = None
+    db.session.flush()
+    db.session.expunge(document)
+    # revisions, drafts, presence, attachments and stage changes go with it (ON DELETE CASCADE)
+    db.session.execute(delete(StandardDocument).where(StandardDocument.id == document_id))
+    db.session.flush()
 
 
 def update_document(document: StandardDocument, *, actor: User, **fields) -> None:
@@ -633,9 +691,20 @@ def reply(
 
 
 def resolve_comment(
-    comment: Comment, resolution: Resolution | str, *, reason: str, actor: User
+    comment: Comment,
+    resolution: Resolution | str,
+    *,
+    reason: str,
+    actor: User,
+    replaces: Resolution | str | None = None,
 ) -> Comment:
-    """The editors' decision on a comment: accepted, partly accepted or not accepted, with the reason."""
+    """The editors' decision on a comment: accepted, partly accepted or not accepted, with the reason.
+
+    A resolved comment is not silently re-resolved: changing its resolution
+    must name the resolution it replaces (``replaces``), so that two editors
+    resolving at once, or a repeated request, get a refusal instead of
+    overwriting; the audit log keeps the earlier resolution and its reason.
+    """
     document = db.session.get(StandardDocument, comment.document_id)
     _refuse_if_published(document)
     if comment.parent_id is not None:
@@ -654,6 +723,18 @@ def resolve_comment(
         raise ServiceError(
             _("Give the reason when a comment is not fully accepted."), code="reason_required"
         )
+    previous = comment.resolution
+    if previous is not None and str(replaces or "") != str(previous):
+        raise Refused(
+            _(
+                "This comment was already resolved as “%(resolution)s” by %(name)s. To change the "
+                "resolution, say which resolution it replaces.",
+                resolution=RESOLUTION_LABELS[Resolution(previous)],
+                name=comment.resolved_by.name if comment.resolved_by else "—",
+            ),
+            code="already_resolved",
+        )
+    previous_reason = comment.resolution_reason
     comment.resolution = resolution
     comment.resolution_reason = reason
     comment.resolved_by_id = actor.id
@@ -665,6 +746,11 @@ def resolve_comment(
         document,
         comment_id=comment.id,
         resolution=str(resolution),
+        **(
+            {"previous": str(previous), "previous_reason": previous_reason or ""}
+            if previous is not None
+            else {}
+        ),
     )
     return comment
 

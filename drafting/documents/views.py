@@ -33,8 +33,10 @@ from drafting.documents import exports, permissions, queries, services
 from drafting.documents.diff import diff_revisions, render_inline_html, render_side_by_side_html
 from drafting.documents.forms import (
     CommentForm,
+    DraftersForm,
     EditorForm,
     MemberForm,
+    MoveForm,
     NameEditorForm,
     NewDocumentForm,
     ReplyForm,
@@ -129,9 +131,15 @@ def index():
     return render_template("documents/index.html", documents=documents)
 
 
-def _group_choices(form: NewDocumentForm) -> None:
+def _group_options() -> list[tuple[int, str]]:
+    """Every drafting group, newest first, named with its call and planned number."""
     groups = db.session.scalars(select(DraftingGroup).order_by(DraftingGroup.id.desc())).all()
-    form.group_id.choices = [(0, _("A new drafting group"))] + [(g.id, g.name) for g in groups]
+    labels = queries.group_labels(groups)
+    return [(g.id, labels[g.id]) for g in groups]
+
+
+def _group_choices(form: NewDocumentForm) -> None:
+    form.group_id.choices = [(0, _("A new drafting group"))] + _group_options()
     orgs = db.session.scalars(select(Organization).order_by(Organization.name)).all()
     form.main_unit_id.choices = [(0, "—")] + [(o.id, o.name) for o in orgs]
 
@@ -198,14 +206,56 @@ def settings(document_id: int):
             )
         except ServiceError as exc:
             flash_error(exc)
-            return render_template("documents/settings.html", document=document, form=form), 422
+            return _settings_page(document, form, 422)
         flash(_("The document’s details have been saved."), "success")
         return redirect(url_for("documents.show", document_id=document.id))
     if form.is_submitted():
         flash_form_errors(form)
-    return render_template("documents/settings.html", document=document, form=form), (
-        422 if form.is_submitted() else 200
-    )
+    return _settings_page(document, form, 422 if form.is_submitted() else 200)
+
+
+def _settings_page(document: StandardDocument, form: SettingsForm, status: int = 200):
+    move_form = MoveForm(prefix="move", formdata=None)
+    move_form.group_id.choices = _group_options()
+    move_form.group_id.data = document.drafting_group_id
+    return render_template(
+        "documents/settings.html",
+        document=document,
+        form=form,
+        move_form=move_form,
+        revision_count=len(queries.revisions_of(document)),
+    ), status
+
+
+@bp.route("/<int:document_id>/move", methods=["POST"])
+def move(document_id: int):
+    document = _document(document_id, permissions.can_manage_document)
+    form = MoveForm(prefix="move")
+    form.group_id.choices = _group_options()
+    if not form.validate():
+        flash_form_errors(form)
+        return _settings_page(document, SettingsForm(obj=document, formdata=None), 422)
+    group = get_or_404(DraftingGroup, form.group_id.data)
+    try:
+        services.move_document(document, group, actor=current_user)
+    except ServiceError as exc:
+        flash_error(exc)
+        return _settings_page(document, SettingsForm(obj=document, formdata=None), exc.status)
+    flash(_("The document is now filed under the group “%(name)s”.", name=group.name), "success")
+    return redirect(url_for("documents.settings", document_id=document.id))
+
+
+@bp.route("/<int:document_id>/delete", methods=["POST"])
+def delete(document_id: int):
+    document = _document(document_id, permissions.can_manage_document)
+    number = document.number
+    try:
+        services.delete_document(document, actor=current_user)
+    except ServiceError as exc:
+        flash_error(exc)
+        return _settings_page(document, SettingsForm(obj=document, formdata=None), exc.status)
+    flash(_("The document %(number)s has been deleted.", number=number), "success")
+    return redirect(url_for("documents.index"))
 
 
 @bp.route("/<int:document_id>/group", methods=["GET", "POST"])
@@ -259,6 +309,57 @@ def group(document_id: int):
         group=grp,
         member_form=member_form,
         editor_form=editor_form,
+        role_labels_group={
+            GroupRole.MAIN: _("Main drafting unit"),
+            GroupRole.PARTICIPATING: _("Participating unit"),
+        },
+    ), status
+
+
+@bp.route("/<int:document_id>/drafters", methods=["GET", "POST"])
+def drafters(document_id: int):
+    """Each drafting unit names its drafters, in order: they feed 前言's 主要起草人 line."""
+    document = _document(document_id, permissions.can_view_drafters)
+    grp = document.drafting_group
+    status = 200
+    if request.method == "POST":
+        form = DraftersForm()
+        org = grp.membership_of(form.organization_id.data) if form.validate() else None
+        if org is None:
+            if form.errors:
+                flash_form_errors(form)
+            else:
+                flash(_("This organization is not in the drafting group."), "error")
+            status = 422
+        else:
+            require(permissions.can_name_drafters(current_user, document, org.organization_id))
+            try:
+                group_services.set_unit_drafters(
+                    grp,
+                    org.organization,
+                    (form.names.data or "").split("\n"),
+                    actor=current_user,
+                )
+            except ServiceError as exc:
+                flash_error(exc)
+                status = exc.status
+            else:
+                flash(_("The drafters of %(org)s are saved.", org=org.organization.name), "success")
+                return redirect(url_for("documents.drafters", document_id=document.id))
+    units = [
+        {
+            "organization": org,
+            "role": grp.membership_of(org.id).role,
+            "drafters": group_services.unit_drafters(grp, org.id),
+            "can_edit": permissions.can_name_drafters(current_user, document, org.id),
+        }
+        for org in group_services.drafting_units(grp)
+    ]
+    return render_template(
+        "documents/drafters.html",
+        document=document,
+        units=units,
+        foreword_drafters=group_services.foreword_drafters(grp),
         role_labels_group={
             GroupRole.MAIN: _("Main drafting unit"),
             GroupRole.PARTICIPATING: _("Participating unit"),
@@ -321,6 +422,9 @@ def _editor_page(
     form = form or EditorForm(formdata=None)
     form.text.data = state.text
     form.base_revision_id.data = state.base_revision_id
+    # Render the state's base, not the one posted: after a conflict the text
+    # shown already holds the head, so a save of it must be based on the head.
+    form.base_revision_id.raw_data = None
     images = images_of(document)
     rendered = render(state.text, **images) if not state.merge else None
     return render_template(
@@ -748,7 +852,11 @@ def resolve(document_id: int, comment_id: int):
         return _comment_page(document, status=422)
     try:
         services.resolve_comment(
-            comment, form.resolution.data, reason=form.reason.data or "", actor=current_user
+            comment,
+            form.resolution.data,
+            reason=form.reason.data or "",
+            actor=current_user,
+            replaces=form.replaces.data or None,
         )
     except ServiceError as exc:
         flash_error(exc)
@@ -911,6 +1019,7 @@ templating.PERMISSIONS.update(
         "can_move_stage": permissions.can_move_stage,
         "can_resolve_comments": permissions.can_resolve_comments,
         "can_export_comments": permissions.can_export_comments,
+        "can_view_drafters": permissions.can_view_drafters,
     }
 )
 

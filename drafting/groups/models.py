@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, String, UniqueConstraint
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from drafting.accounts.models import Organization, User
@@ -33,6 +33,11 @@ class DraftingGroup(db.Model):
     )
     editors: Mapped[list[GroupEditor]] = relationship(
         back_populates="group", cascade="all, delete-orphan", order_by="GroupEditor.id"
+    )
+    drafters: Mapped[list[GroupDrafter]] = relationship(
+        back_populates="group",
+        cascade="all, delete-orphan",
+        order_by="GroupDrafter.id",
     )
 
     def membership_of(self, organization_id: int | None) -> GroupMembership | None:
@@ -83,3 +88,25 @@ class GroupEditor(db.Model):
 
     group: Mapped[DraftingGroup] = relationship(back_populates="editors")
     user: Mapped[User] = relationship()
+
+
+class GroupDrafter(db.Model):
+    """A person a drafting unit names as one of its drafters (主要起草人), in
+    the unit's order; the foreword lists them unit by unit in that order."""
+
+    __tablename__ = "group_drafter"
+    __table_args__ = (CheckConstraint("position >= 0", name="position_not_negative"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_id: Mapped[int] = mapped_column(
+        ForeignKey("drafting_group.id", ondelete="CASCADE"), index=True
+    )
+    organization_id: Mapped[int] = mapped_column(
+        ForeignKey("organization.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(100))
+    position: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    group: Mapped[DraftingGroup] = relationship(back_populates="drafters")
+    organization: Mapped[Organization] = relationship()

@@ -44,3 +44,12 @@ def is_group_member(user, group: DraftingGroup) -> bool:
         or _named_editor(user, group)
         or group.membership_of(user.organization_id) is not None
     )
+
+
+def can_name_drafters(user, group: DraftingGroup, organization_id: int | None) -> bool:
+    """A drafting unit names its own drafters; the secretariat names any unit's."""
+    if not _authenticated(user) or group.membership_of(organization_id) is None:
+        return False
+    return user.role == Role.SECRETARIAT or (
+        user.organization_id is not None and user.organization_id == organization_id
+    )

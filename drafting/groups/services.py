@@ -6,9 +6,15 @@ from flask_babel import gettext as _
 
 from drafting.accounts.models import Organization, User
 from drafting.audit.services import record
-from drafting.core.errors import Refused
+from drafting.core.errors import Refused, ServiceError
 from drafting.extensions import db
-from drafting.groups.models import DraftingGroup, GroupEditor, GroupMembership, GroupRole
+from drafting.groups.models import (
+    DraftingGroup,
+    GroupDrafter,
+    GroupEditor,
+    GroupMembership,
+    GroupRole,
+)
 
 
 def create_group(name: str, *, actor: User | None) -> DraftingGroup:
@@ -89,3 +95,65 @@ def drafting_units(group: DraftingGroup) -> list[Organization]:
 
 def drafters(group: DraftingGroup) -> list[User]:
     return [e.user for e in group.editors if e.is_drafter]
+
+
+MAX_DRAFTERS_PER_UNIT = 30
+MAX_DRAFTER_NAME = 100
+
+
+def unit_drafters(group: DraftingGroup, organization_id: int) -> list[GroupDrafter]:
+    """The drafters a unit named, in its order."""
+    return sorted(
+        (d for d in group.drafters if d.organization_id == organization_id),
+        key=lambda d: (d.position, d.id),
+    )
+
+
+def set_unit_drafters(
+    group: DraftingGroup, org: Organization, names: list[str], *, actor: User | None
+) -> list[GroupDrafter]:
+    """Replace the unit's drafters with ``names``, in that order (blank lines and
+    repeats dropped). They feed the foreword's 主要起草人 line."""
+    if group.membership_of(org.id) is None:
+        raise Refused(_("This organization is not in the drafting group."), code="not_member")
+    cleaned: list[str] = []
+    for name in names:
+        name = " ".join(str(name).split())
+        if name and name not in cleaned:
+            cleaned.append(name)
+    too_long = [n for n in cleaned if len(n) > MAX_DRAFTER_NAME]
+    if too_long:
+        raise ServiceError(
+            _(
+                "A drafter's name has at most %(n)d characters: %(name)s",
+                n=MAX_DRAFTER_NAME,
+                name=too_long[0][:20] + "…",
+            ),
+            code="name_too_long",
+        )
+    if len(cleaned) > MAX_DRAFTERS_PER_UNIT:
+        raise ServiceError(
+            _("A unit names at most %(n)d drafters.", n=MAX_DRAFTERS_PER_UNIT),
+            code="too_many_drafters",
+        )
+    for drafter in unit_drafters(group, org.id):
+        group.drafters.remove(drafter)
+    db.session.flush()
+    for position, name in enumerate(cleaned):
+        db.session.add(
+            GroupDrafter(group=group, organization_id=org.id, name=name, position=position)
+        )
+    db.session.flush()
+    record(actor, "group.drafters_set", group, organization_id=org.id, names=cleaned)
+    return unit_drafters(group, org.id)
+
+
+def foreword_drafters(group: DraftingGroup) -> list[str]:
+    """The names for the foreword's 主要起草人 line: each unit's drafters in the
+    unit's order, units in the order of the 起草单位 line; then named editors
+    marked as drafters who are not listed yet."""
+    names: list[str] = []
+    for org in drafting_units(group):
+        names += [d.name for d in unit_drafters(group, org.id) if d.name not in names]
+    names += [u.name for u in drafters(group) if u.name not in names]
+    return names

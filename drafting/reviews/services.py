@@ -14,6 +14,8 @@ from drafting.audit.services import record
 from drafting.calls.models import Call, CallStandard, CallState
 from drafting.core.errors import NotAllowed, Refused, ServiceError
 from drafting.core.timeutil import utcnow
+from drafting.documents import services as document_services
+from drafting.documents.models import StandardDocument
 from drafting.extensions import db
 from drafting.groups import services as group_services
 from drafting.groups.models import DraftingGroup, GroupRole
@@ -165,29 +167,49 @@ def set_decision(
     return decision
 
 
-def capacity_warnings(call: Call) -> list[str]:
-    """Standards given more main drafting units than they take."""
+def over_capacity(call: Call) -> list[tuple[CallStandard, int]]:
+    """Standards given more main drafting units than they take, with the number given."""
     counts: dict[int, int] = {}
     for d in db.session.scalars(
         select(Decision)
         .join(Decision.application)
-        .where(Application.call_id == call.id, Decision.outcome == Outcome.MAIN)
+        .where(
+            Application.call_id == call.id,
+            Application.state.in_(REVIEWABLE),
+            Decision.outcome == Outcome.MAIN,
+        )
     ):
         counts[d.standard_id] = counts.get(d.standard_id, 0) + 1
+    return [(s, counts[s.id]) for s in call.standards if counts.get(s.id, 0) > s.main_capacity]
+
+
+def capacity_warnings(call: Call) -> list[str]:
+    """Standards given more main drafting units than they take."""
     return [
         _(
             "“%(title)s” has %(n)d main drafting units but takes %(cap)d.",
             title=s.title_zh,
-            n=counts[s.id],
+            n=n,
             cap=s.main_capacity,
         )
-        for s in call.standards
-        if counts.get(s.id, 0) > s.main_capacity
+        for s, n in over_capacity(call)
     ]
 
 
-def publish_decisions(call: Call, *, actor: User, now: datetime | None = None) -> list[Application]:
-    """Apply every pending decision at once: states, drafting groups, mail."""
+def publish_decisions(
+    call: Call,
+    *,
+    actor: User,
+    now: datetime | None = None,
+    override_capacity: bool = False,
+    reason: str = "",
+) -> list[Application]:
+    """Apply every pending decision at once: states, drafting groups, each
+    standard's document, mail.
+
+    A standard given more main drafting units than it takes is refused, naming
+    it, unless the secretariat overrides the capacity with a reason (audited).
+    """
     now = now or utcnow()
     # Lock the call row (PostgreSQL) so that two secretaries publishing at
     # once cannot both form the groups and mail everyone twice.
@@ -230,6 +252,34 @@ def publish_decisions(call: Call, *, actor: User, now: datetime | None = None) -
             code="undecided",
             details=undecided,
         )
+    over = over_capacity(call)
+    if over and not override_capacity:
+        raise Refused(
+            _(
+                "Too many main drafting units for %(standards)s. Change the decisions, or override the "
+                "capacity (secretariat) with a reason.",
+                standards="、".join(f"“{s.title_zh}”" for s, _n in over),
+            ),
+            code="over_capacity",
+            details=capacity_warnings(call),
+        )
+    if over:
+        reason = (reason or "").strip()
+        if not reason:
+            raise ServiceError(
+                _("Give the reason for overriding the number of main drafting units."),
+                code="reason_required",
+            )
+        record(
+            actor,
+            "call.capacity_overridden",
+            call,
+            reason=reason,
+            standards=[
+                {"standard_id": s.id, "title": s.title_zh, "main": n, "capacity": s.main_capacity}
+                for s, n in over
+            ],
+        )
     groups: dict[int, DraftingGroup] = {}
     for standard in call.standards:
         if standard.drafting_group_id is None:
@@ -255,10 +305,37 @@ def publish_decisions(call: Call, *, actor: User, now: datetime | None = None) -
         from drafting.applications.notify import notify_decision
 
         notify_decision(application, sorted(mine, key=lambda d: d.standard.position))
+    for standard in call.standards:
+        _create_document_of(standard, groups[standard.id], actor=actor)
     from drafting.calls.services import transition as call_transition
 
     call_transition(call, CallState.DECIDED, actor=actor, now=now)
     return applications
+
+
+def _create_document_of(
+    standard: CallStandard, group: DraftingGroup, *, actor: User
+) -> StandardDocument | None:
+    """The standard's document (planned number, titles, its group), so that the
+    group can start at once; none if the group has no member, already has a
+    document, the standard has no planned number or the number is taken."""
+    number = " ".join(standard.planned_number.split())
+    if not group.memberships or not number:
+        return None
+    taken = db.session.scalar(
+        select(StandardDocument.id).where(
+            (StandardDocument.drafting_group_id == group.id) | (StandardDocument.number == number)
+        )
+    )
+    if taken:
+        return None
+    return document_services.create_document(
+        number=number,
+        title_zh=standard.title_zh,
+        title_en=standard.title_en,
+        group=group,
+        actor=actor,
+    )
 
 
 def add_group_member(

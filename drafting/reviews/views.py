@@ -278,7 +278,12 @@ def decisions(call_id: int):
 def publish_decisions(call_id: int):
     call = _call_for_secretariat(call_id)
     try:
-        applications = services.publish_decisions(call, actor=current_user)
+        applications = services.publish_decisions(
+            call,
+            actor=current_user,
+            override_capacity=request.form.get("override_capacity") == "1",
+            reason=request.form.get("override_reason", ""),
+        )
     except ServiceError as exc:
         flash_error(exc)
         for item in (exc.details or [])[:20]:

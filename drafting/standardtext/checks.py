@@ -37,6 +37,48 @@ class VerbalFormCount:
     can: int = 0
 
 
+@dataclass(frozen=True, slots=True)
+class ConflictBlock:
+    """A merge conflict left in the text: lines ``start``–``end`` (1-based),
+    with the marker lines and their markers in order."""
+
+    start: int
+    end: int
+    marker_lines: tuple[int, ...]
+    markers: tuple[str, ...]
+
+
+_MARKERS = ("<<<<<<<", "|||||||", "=======", ">>>>>>>")
+
+
+def conflict_blocks(text: str) -> list[ConflictBlock]:
+    """The conflict blocks (``<<<<<<<`` … ``>>>>>>>``) still in ``text``.
+
+    ``|||||||`` and ``=======`` count as markers only inside a block: a lone
+    ``=======`` is a Markdown heading underline.
+    """
+    blocks: list[ConflictBlock] = []
+    open_block: list[tuple[int, str]] = []
+    for number, line in enumerate(text.replace("\r\n", "\n").split("\n"), start=1):
+        marker = next((m for m in _MARKERS if line.startswith(m)), None)
+        if marker == "<<<<<<<":
+            open_block = [(number, marker)]
+        elif marker in ("|||||||", "=======") and open_block:
+            open_block.append((number, marker))
+        elif marker == ">>>>>>>" and open_block:
+            open_block.append((number, marker))
+            blocks.append(
+                ConflictBlock(
+                    open_block[0][0],
+                    number,
+                    tuple(n for n, _ in open_block),
+                    tuple(m for _, m in open_block),
+                )
+            )
+            open_block = []
+    return blocks
+
+
 def run_checks(
     text: str, *, attachments: Collection[str] | None = None, include_counts: bool = False
 ) -> list[Finding]:
@@ -46,9 +88,34 @@ def run_checks(
     attachment. ``include_counts`` adds one info finding per clause with its
     应/宜/可/能 counts (see also :func:`verbal_form_counts`).
     """
+    blocks = conflict_blocks(text)
+    if blocks:
+        # Check the text without its marker lines (kept blank, so line numbers
+        # hold): a "=======" line would otherwise make the line above it a
+        # chapter heading and give a misleading finding about chapters.
+        lines = text.split("\n")
+        for block in blocks:
+            for number in block.marker_lines:
+                lines[number - 1] = ""
+        text = "\n".join(lines)
     analysis = analyze(text, attachments=attachments)
     structure = analysis.structure
-    findings = list(structure.findings)
+    findings = [
+        Finding(
+            "conflict-markers",
+            "error",
+            None,
+            block.start,
+            {
+                "start": block.start,
+                "end": block.end,
+                "lines": list(block.marker_lines),
+                "markers": list(block.markers),
+            },
+        )
+        for block in blocks
+    ]
+    findings += structure.findings
     findings += _structure_findings(structure.headings)
     findings += [
         Finding("reference-unresolved", "error", ref.clause, ref.line, {"target": ref.target})

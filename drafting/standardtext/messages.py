@@ -97,6 +97,10 @@ MESSAGES: dict[str, dict[Locale, str]] = {
         "zh": "{clause}：应 {shall} 处，宜 {should} 处，可 {may} 处，能 {can} 处。",
         "en": "{clause}: shall (应) {shall}, should (宜) {should}, may (可) {may}, can (能) {can}.",
     },
+    "conflict-markers": {
+        "zh": "第{start}行至第{end}行是未解决的合并冲突：第{lines}行是冲突标记（{markers}）。请在此处保留需要的文字，删除这些标记行后再保存。",
+        "en": "Lines {start} to {end} are an unresolved merge conflict: lines {lines} are conflict markers ({markers}). Keep the wording you want there and delete the marker lines before saving.",
+    },
 }
 
 ELEMENT_NAMES: dict[str, dict[Locale, str]] = {
@@ -126,6 +130,9 @@ def format_message(
     if template is None:
         return f"{code}: {dict(params)}"
     values = _Params(params)
+    for key, value in values.items():  # lists read as lists in each language
+        if isinstance(value, list | tuple):
+            values[key] = ("、" if lang == "zh" else ", ").join(map(str, value))
     for key in ("element", "after"):  # element keys name parts of the document
         if key in values and values[key] in ELEMENT_NAMES:
             values[key] = ELEMENT_NAMES[values[key]][lang]

@@ -494,3 +494,19 @@ def test_apply_to_closed_call(client, login_as, db, sec):
     login_as("member")
     r = client.post(f"/calls/{call.id}/apply")
     assert r.status_code == 302 and r.headers["Location"].endswith(f"/calls/{call.id}")
+
+
+def test_refused_transition_names_states_by_their_labels(db, sec):
+    from flask_babel import force_locale
+
+    call = make_call(actor=sec)
+    application = make_application(call, complete=False)
+    with force_locale("zh"):
+        with pytest.raises(Refused) as refused:
+            services.transition(application, S.ACCEPTED, actor=sec)
+    message = refused.value.message
+    assert "draft" not in message and "accepted" not in message
+    assert message.startswith("申报不能从“") and message.endswith("”状态。")
+    with pytest.raises(Refused) as refused:
+        services.transition(application, S.ACCEPTED, actor=sec)
+    assert refused.value.message == "An application in state “Draft” cannot become “Accepted”."

@@ -347,3 +347,17 @@ def test_edit_published_call_text_through_the_form(client, login_as, db, sec):
         data={"title": "x", "opens_at": opens, "closes_at": "2099-01-01T00:00"},
     )
     assert r.status_code == 409
+
+
+def test_refused_transition_names_states_by_their_labels(db, sec):
+    from flask_babel import force_locale
+
+    call = make_call(state="draft", actor=sec)
+    services.transition(call, CallState.PUBLISHED, actor=sec)
+    with force_locale("zh"):
+        with pytest.raises(Refused) as refused:
+            services.transition(call, CallState.PUBLISHED, actor=sec)
+        assert refused.value.message == "征集通知不能从“已发布”状态变为“已发布”状态。"
+    with pytest.raises(Refused) as refused:
+        services.transition(call, CallState.DRAFT, actor=sec)
+    assert refused.value.message == "A call in state “Published” cannot become “Draft”."

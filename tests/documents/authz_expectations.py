@@ -192,4 +192,52 @@ EXPECTATIONS = {
         **API_GROUP_ONLY,
     },
     "api.export_pdf_get": {"url": _a("/export.pdf"), **API_GROUP_ONLY},
+    # No group chosen: 422 once authorized.
+    "documents.move": {
+        "url": _d("/move"),
+        "method": "POST",
+        "anonymous": "login",
+        "member": 403,
+        "reviewer": 403,
+        "secretariat": 422,
+    },
+    # The matrix's document has a comment: refused (409) once authorized.
+    "documents.delete": {
+        "url": _d("/delete"),
+        "method": "POST",
+        "anonymous": "login",
+        "member": 403,
+        "reviewer": 403,
+        "secretariat": 409,
+    },
+    "api.document_move": {
+        "url": _a("/move"),
+        "method": "POST",
+        "anonymous": 401,
+        "member": 403,
+        "reviewer": 403,
+        "secretariat": 400,
+    },
+    "api.document_delete": {
+        "url": _a(),
+        "method": "DELETE",
+        "anonymous": 401,
+        "member": 403,
+        "reviewer": 403,
+        "secretariat": 409,
+    },
+    "documents.drafters": {"url": _d("/drafters"), **GROUP_ONLY},
+    "api.drafters_get": {"url": _a("/drafters"), **API_GROUP_ONLY},
+    # Form data, not JSON: 400 once authorized.
+    "api.drafters_put": {
+        "url": lambda c: (
+            f"/api/v1/documents/{c.doc.id}/drafters/"
+            f"{c.doc.drafting_group.memberships[0].organization_id}"
+        ),
+        "method": "PUT",
+        "anonymous": 401,
+        "member": 403,
+        "reviewer": 403,
+        "secretariat": 400,
+    },
 }

@@ -192,3 +192,61 @@ def test_xlsx_exports(client, login_as, world, doc):
     assert rows[2][6] == "改为“年处理能力不低于1万吨”。" and rows[2][7].startswith("部分采纳")
     login_as(world.outsider)
     assert client.get(f"/documents/{doc.id}/comments/iso-template.xlsx").status_code == 403
+
+
+def test_a_resolved_comment_is_not_silently_re_resolved(world, doc):
+    from drafting.audit.models import AuditEntry
+    from drafting.core.errors import Refused
+    from drafting.extensions import db
+
+    c1, _c2 = _comments(world, doc)
+    with pytest.raises(Refused) as refused:
+        services.resolve_comment(c1, "accepted", reason="", actor=world.main_editor)
+    assert refused.value.code == "already_resolved" and refused.value.status == 409
+    assert "Partly accepted" in refused.value.message
+    assert (
+        c1.resolution == Resolution.PARTLY_ACCEPTED and c1.resolution_reason == "量化指标另行规定"
+    )
+    # naming a resolution it does not have is refused too (someone changed it meanwhile)
+    with pytest.raises(Refused):
+        services.resolve_comment(
+            c1, "accepted", reason="", actor=world.main_editor, replaces="not_accepted"
+        )
+    services.resolve_comment(
+        c1, "accepted", reason="", actor=world.main_editor, replaces="partly_accepted"
+    )
+    assert c1.resolution == Resolution.ACCEPTED
+    entries = db.session.scalars(
+        db.select(AuditEntry).filter_by(action="document.comment_resolved").order_by(AuditEntry.id)
+    ).all()
+    details = [e.details for e in entries if e.details.get("comment_id") == c1.id]
+    assert details[0]["resolution"] == "partly_accepted" and "previous" not in details[0]
+    assert details[-1]["previous"] == "partly_accepted"
+    assert details[-1]["previous_reason"] == "量化指标另行规定"
+
+
+def test_the_page_changes_a_resolution_and_refuses_a_stale_one(client, login_as, db, world, doc):
+    c1, _c2 = _comments(world, doc)
+    login_as(world.main_editor)
+    url = f"/documents/{doc.id}/comments/{c1.id}/resolve"
+    page = client.get(f"/documents/{doc.id}/comments").get_data(as_text=True)
+    assert 'name="replaces" value="partly_accepted"' in page
+    r = client.post(url, data={"resolution": "accepted", "reason": ""})
+    assert r.status_code == 409 and "already resolved" in r.get_data(as_text=True)
+    assert c1.resolution == Resolution.PARTLY_ACCEPTED
+    r = client.post(url, data={"resolution": "accepted", "replaces": "partly_accepted"})
+    assert r.status_code == 302
+    db.session.refresh(c1)
+    assert c1.resolution == Resolution.ACCEPTED
+
+
+def test_the_api_refuses_to_re_resolve_without_replaces(client, login_as, world, doc):
+    c1, _c2 = _comments(world, doc)
+    login_as(world.main_editor)
+    url = f"/api/v1/documents/{doc.id}/comments/{c1.id}/resolution"
+    r = client.put(url, json={"resolution": "accepted"})
+    assert r.status_code == 409 and r.json["error"] == "already_resolved"
+    r = client.put(url, json={"resolution": "accepted", "replaces": "partly_accepted"})
+    assert r.status_code == 200 and r.json["resolution"] == "accepted"
+    r = client.put(url, json={"resolution": "accepted", "replaces": "partly_accepted"})
+    assert r.status_code == 409

@@ -177,15 +177,84 @@ def test_same_insertion_at_the_same_point_is_clean():
     assert result.clean and result.text == ours
 
 
-def test_latin_words_in_one_line_merge_at_word_level():
+def test_latin_sentences_of_one_line_merge_at_word_level():
+    base = "The device shall be tested at room temperature. The report lists the results.\n"
+    ours = "The instrument shall be tested at room temperature. The report lists the results.\n"
+    theirs = "The device shall be tested at room temperature. The report lists all results.\n"
+
+    result = merge_texts(base, ours, theirs)
+
+    assert result.clean
+    assert result.text == (
+        "The instrument shall be tested at room temperature. The report lists all results.\n"
+    )
+
+
+def test_latin_words_changed_by_both_in_one_sentence_conflict():
     base = "The device shall be tested at room temperature.\n"
     ours = "The instrument shall be tested at room temperature.\n"
     theirs = "The device shall be tested at a controlled room temperature.\n"
 
     result = merge_texts(base, ours, theirs)
 
+    assert not result.clean
+    [conflict] = result.conflicts
+    assert conflict.ours == ours and conflict.theirs == theirs
+
+
+def test_shall_to_should_and_words_added_later_in_the_same_sentence_conflict():
+    """A changes 应 to 宜, B adds words later in the same sentence: merging them
+    would save a sentence neither wrote, so both versions are shown."""
+    ours = BASE.replace("试验样品应在温度", "试验样品宜在温度")
+    theirs = BASE.replace("放置 24 h。", "放置不少于 24 h。")
+
+    result = merge_texts(BASE, ours, theirs)
+
+    assert not result.clean and result.text is None
+    [conflict] = result.conflicts
+    assert "试验样品宜在温度" in conflict.ours and "放置 24 h" in conflict.ours
+    assert "试验样品应在温度" in conflict.theirs and "放置不少于 24 h" in conflict.theirs
+    assert conflict.base == PARAGRAPH + "\n"
+    marked = result.conflict_text()
+    assert "试验样品宜在温度" in marked and "放置不少于 24 h" in marked
+    assert result.resolve("ours") == ours
+    assert result.resolve("theirs") == theirs
+
+
+def test_adjacent_sentences_of_one_paragraph_still_merge():
+    ours = BASE.replace("试验样品应在温度", "试验样品宜在温度")
+    theirs = BASE.replace("检测设备宜在每次", "检测设备应在每次")
+
+    result = merge_texts(BASE, ours, theirs)
+
     assert result.clean
-    assert result.text == "The instrument shall be tested at a controlled room temperature.\n"
+    assert result.text == BASE.replace("试验样品应在温度", "试验样品宜在温度").replace(
+        "检测设备宜在每次", "检测设备应在每次"
+    )
+
+
+def test_a_sentence_added_between_sentences_merges_with_an_edit_of_its_neighbour():
+    ours = BASE.replace("检测设备宜在", "检测设备应在")
+    theirs = BASE.replace("进行校准。", "进行校准。校准记录应保存 3 年。")
+
+    result = merge_texts(BASE, ours, theirs)
+
+    assert result.clean
+    assert result.text == BASE.replace("检测设备宜在", "检测设备应在").replace(
+        "进行校准。", "进行校准。校准记录应保存 3 年。"
+    )
+
+
+def test_different_cells_of_one_table_row_merge_and_the_same_cell_conflicts():
+    base = "| 项目 | 要求 |\n|---|---|\n| 铝回收率 | 应不低于 95% |\n"
+    first = base.replace("| 铝回收率 |", "| 铝的回收率 |")
+    second = base.replace("应不低于 95%", "应不低于 92%")
+    third = base.replace("应不低于 95%", "宜不低于 95%")
+
+    merged = merge_texts(base, first, second)
+    assert merged.clean
+    assert merged.text == "| 项目 | 要求 |\n|---|---|\n| 铝的回收率 | 应不低于 92% |\n"
+    assert not merge_texts(base, second, third).clean
 
 
 def test_regression_dmp_patch_apply_drops_concurrent_change_in_same_sentence():
@@ -210,8 +279,10 @@ def test_regression_dmp_trap_in_chinese():
 
     result = merge_texts(base, ours, theirs)
 
-    assert result.clean
-    assert result.text == "样品应在 25 ℃下放置 4 h。\n"
+    # one sentence changed by both: a conflict, not 25 ℃ and 4 h silently
+    assert not result.clean
+    [conflict] = result.conflicts
+    assert "25 ℃" in conflict.ours and "4 h" in conflict.theirs
 
 
 def test_one_side_unchanged_returns_the_other_side():

@@ -213,3 +213,81 @@ def test_merge_with_an_unchanged_side_is_the_changed_side(seed, n_lines, ops):
 def test_tokenisers_are_lossless(text):
     assert "".join(word_tokens(text)) == text
     assert "".join(sentence_tokens(text)) == text
+
+
+def sentence_of_atoms(atoms):
+    """The sentence number of each base atom: a sentence ends with 。, . or a line break."""
+    ids, k = [], 0
+    for atom in atoms:
+        ids.append(k)
+        if atom in ("。", ".", "\n"):
+            k += 1
+    return ids
+
+
+def sentence_edits(atoms, ops):
+    """Per base sentence: does the script insert inside it, and which of its atoms it deletes."""
+    ids = sentence_of_atoms(atoms)
+    inserted, deleted = set(), set()
+    for kind, pos, length in ops:
+        pos = pos % (len(atoms) + 1)
+        if kind == "join":
+            breaks = [i for i in range(pos, len(atoms)) if atoms[i] == "\n"]
+            deleted.update(breaks[:1])
+            continue
+        if kind in ("delete", "replace"):
+            deleted.update(range(pos, min(pos + length, len(atoms))))
+        if kind != "delete" and 0 < pos < len(atoms) and ids[pos - 1] == ids[pos]:
+            inserted.add(ids[pos])
+    return ids, inserted, deleted
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    n_lines=st.integers(1, 6),
+    ops_a=edit_ops,
+    ops_b=edit_ops,
+)
+def test_edits_that_meet_in_one_sentence_are_a_conflict(seed, n_lines, ops_a, ops_b):
+    """If A inserts inside a sentence and B inserts inside it too, or deletes a
+    part of it that A kept, the merged sentence would be one neither editor
+    wrote: the merge must be a conflict that keeps both versions."""
+    atoms = unique_base(random.Random(seed), n_lines)
+    base = "".join(atoms)
+    ours, _, markers_a = apply_edits(atoms, ops_a, "A")
+    theirs, _, markers_b = apply_edits(atoms, ops_b, "B")
+    ids, inserted_a, deleted_a = sentence_edits(atoms, ops_a)
+    _, inserted_b, deleted_b = sentence_edits(atoms, ops_b)
+    meet = (inserted_a & inserted_b) | {
+        s
+        for s in set(ids)
+        if (s in inserted_a and any(ids[i] == s for i in deleted_b - deleted_a))
+        or (s in inserted_b and any(ids[i] == s for i in deleted_a - deleted_b))
+    }
+
+    result = merge_texts(base, ours, theirs)
+
+    if meet:
+        assert not result.clean
+        assert markers_of(result.resolve("ours"), "A") == markers_a
+        assert markers_of(result.resolve("theirs"), "B") == markers_b
+    if result.clean:
+        assert not meet
+
+
+def test_edits_in_different_sentences_of_one_paragraph_merge():
+    sentences = [f"第{k}句的内容在这里。" for k in range(6)]
+    base = "".join(sentences) + "\n"
+    for i in range(6):
+        for j in range(6):
+            if i == j:
+                continue
+            ours = base.replace(sentences[i], sentences[i].replace("内容", "甲内容"))
+            theirs = base.replace(sentences[j], sentences[j].replace("在这里", "在乙处"))
+            expected = base.replace(sentences[i], sentences[i].replace("内容", "甲内容")).replace(
+                sentences[j], sentences[j].replace("在这里", "在乙处")
+            )
+            result = merge_texts(base, ours, theirs)
+            assert result.clean, (i, j)
+            assert result.text == expected

@@ -324,3 +324,43 @@ def test_call_apply_review_decide_publish(actors, live_server, smtp_sink, screen
         "参编单位"
     )
     screenshot(member, "call-company-decision")
+
+    # --- publishing created each standard's document: the group starts at once --
+    member.goto("/documents/")
+    row = member.locator("table.data tbody tr", has_text=STANDARD_1)
+    expect(row.locator("code")).to_have_text("T/CESA 1301—2026")
+    expect(row).to_contain_text("Insulation test method for retired battery packs")
+    with member.expect_navigation():
+        row.locator("a").click()
+    document_id = int(re.search(r"/documents/(\d+)", member.url).group(1))
+    member.click("[data-testid=tab-edit]")
+    member.wait_for_selector("[data-testid=editor-text]")
+    text = member.input_value("[data-testid=editor-text]")
+    member.fill(
+        "[data-testid=editor-text]",
+        text.replace("# 范围\n", "# 范围\n\n本文件规定了退役动力电池包绝缘检测的方法。\n", 1),
+    )
+    member.fill("input[name=message]", "补充范围")
+    with member.expect_navigation():
+        member.click("[data-testid=save]")
+    expect(member.locator(".flash.success")).to_have_count(1)
+    stored = member.request.get(f"/api/v1/documents/{document_id}").json()
+    assert stored["number"] == "T/CESA 1301—2026" and stored["title_zh"] == STANDARD_1
+    assert stored["title_en"] == "Insulation test method for retired battery packs"
+    assert stored["can_edit"] is True
+    created = {
+        d["number"]: d
+        for d in sec.request.get("/api/v1/documents").json()
+        if "—2026" in d["number"]
+    }
+    assert created["T/CESA 1302—2026"]["title_zh"] == STANDARD_2
+    assert created["T/CESA 1301—2026"]["id"] == document_id
+    assert (
+        created["T/CESA 1301—2026"]["drafting_group_id"]
+        != created["T/CESA 1302—2026"]["drafting_group_id"]
+    )
+    head = member.request.get(
+        f"/api/v1/documents/{document_id}/revisions/{stored['head_revision_id']}"
+    ).json()
+    assert "本文件规定了退役动力电池包绝缘检测的方法。" in head["text"] and head["number"] == 2
+    screenshot(member, "call-document-created")

@@ -9,6 +9,7 @@ from flask_login import AnonymousUserMixin
 from openpyxl import load_workbook
 
 from drafting.applications.models import ApplicationState as S
+from drafting.audit.models import AuditEntry
 from drafting.calls.models import CallState
 from drafting.core.errors import NotAllowed, Refused, ServiceError
 from drafting.groups.models import GroupRole
@@ -163,10 +164,28 @@ def test_publish_decisions_forms_groups_and_mails(client, login_as, db, world, m
         services.set_decision(draft, call.standards[0].id, Outcome.MAIN, actor=sec)
     db.session.commit()
     login_as(sec)
-    r = client.post(f"/review/calls/{call.id}/decisions/publish")
+    page = client.get(f"/review/calls/{call.id}/decisions").get_data(as_text=True)
+    assert 'data-testid="capacity-override"' in page
+    # over capacity: refused, naming the standard, until the secretariat overrides
+    r = client.post(f"/review/calls/{call.id}/decisions/publish", follow_redirects=True)
+    assert "Too many main drafting units for “团体标准1”" in r.get_data(as_text=True)
+    db.session.expire_all()
+    assert call.state == CallState.PUBLISHED and a1.state == S.SUBMITTED
+    r = client.post(
+        f"/review/calls/{call.id}/decisions/publish",
+        data={"override_capacity": "1", "override_reason": "两家单位联合主编，经理事会同意"},
+    )
     assert r.status_code == 302, r.get_data(as_text=True)
     db.session.expire_all()
     assert (a1.state, a2.state, a3.state) == (S.ACCEPTED, S.PARTLY_ACCEPTED, S.REJECTED)
+    [override] = db.session.scalars(
+        db.select(AuditEntry).filter_by(action="call.capacity_overridden", object_id=call.id)
+    ).all()
+    assert override.actor_id == sec.id
+    assert override.details["reason"] == "两家单位联合主编，经理事会同意"
+    assert override.details["standards"] == [
+        {"standard_id": call.standards[0].id, "title": "团体标准1", "main": 2, "capacity": 1}
+    ]
     assert call.state == CallState.DECIDED and draft.state == S.DRAFT
     group = call.standards[0].drafting_group
     assert {m.organization_id: m.role for m in group.memberships} == {
@@ -345,3 +364,82 @@ def test_dashboard_and_review_queries_bounded(client, login_as, db, sec, query_c
     assert _count(client, query_counter, f"/review/applications/{more[-1].id}") == few_review
     assert _count(client, query_counter, f"/review/calls/{call.id}/decisions") == few_decisions
     assert few <= 15
+
+
+def _over_capacity_call(world):
+    call, sec = world["call"], world["secretariat"]
+    a2 = make_application(call, submit=True)
+    close_call(call)
+
+    def outcome(application, s):
+        return Outcome.MAIN if s.role == GroupRole.MAIN else Outcome.PARTICIPATING
+
+    _decide_all(call, sec, outcome)
+    return call, sec, a2
+
+
+def test_publishing_over_capacity_is_refused_unless_overridden_with_a_reason(db, world):
+    from flask_babel import force_locale
+
+    call, sec, _a2 = _over_capacity_call(world)
+    assert services.over_capacity(call) == [(call.standards[0], 2)]
+    with pytest.raises(Refused) as refused:
+        services.publish_decisions(call, actor=sec)
+    assert refused.value.code == "over_capacity"
+    assert "“团体标准1”" in refused.value.message and "团体标准2" not in refused.value.message
+    assert refused.value.details == ["“团体标准1” has 2 main drafting units but takes 1."]
+    with force_locale("zh"), pytest.raises(Refused) as refused:
+        services.publish_decisions(call, actor=sec)
+    assert refused.value.message.startswith("“团体标准1”的主要起草单位超过名额")
+    with pytest.raises(ServiceError) as no_reason:
+        services.publish_decisions(call, actor=sec, override_capacity=True, reason="  ")
+    assert no_reason.value.code == "reason_required"
+    assert call.state == CallState.PUBLISHED
+    services.publish_decisions(call, actor=sec, override_capacity=True, reason="理事会同意")
+    assert call.state == CallState.DECIDED
+
+
+def test_the_api_refuses_over_capacity_and_accepts_the_override(client, login_as, db, world):
+    call, sec, _a2 = _over_capacity_call(world)
+    db.session.commit()
+    login_as(sec)
+    url = f"/api/v1/calls/{call.id}/decisions/publish"
+    r = client.post(url)
+    assert r.status_code == 409 and r.json["error"] == "over_capacity"
+    assert "团体标准1" in r.json["message"]
+    r = client.post(url, json={"override_capacity": True})
+    assert r.status_code == 422 and r.json["error"] == "reason_required"
+    r = client.post(url, json={"override_capacity": True, "reason": "理事会同意"})
+    assert r.status_code == 200 and r.json == {"published": 2}
+
+
+def test_publishing_decisions_creates_each_standards_document(db, world):
+    from drafting.documents.models import StandardDocument
+
+    call, sec = world["call"], world["secretariat"]
+    close_call(call)
+    first, second = call.standards
+    first.planned_number = "T/CESA 1401—2026"
+    second.planned_number = "T/CESA 1402—2026"
+
+    def outcome(application, s):
+        if s.standard_id == second.id:
+            return Outcome.REJECTED  # nobody writes the second one
+        return Outcome.MAIN
+
+    _decide_all(call, sec, outcome)
+    services.publish_decisions(call, actor=sec)
+
+    documents = db.session.scalars(db.select(StandardDocument)).all()
+    [document] = [d for d in documents if d.drafting_group_id == first.drafting_group_id]
+    assert (document.number, document.title_zh, document.title_en) == (
+        "T/CESA 1401—2026",
+        "团体标准1",
+        "Standard 1",
+    )
+    assert document.head_revision.number == 1
+    assert not [d for d in documents if d.number == "T/CESA 1402—2026"]
+    [created] = db.session.scalars(
+        db.select(AuditEntry).filter_by(action="document.created", object_id=document.id)
+    ).all()
+    assert created.actor_id == sec.id

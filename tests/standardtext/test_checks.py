@@ -36,6 +36,8 @@ CASES = {
     "image-missing": GOOD_HEAD + "# 要求\n\n![图](a.png)\n",
     "annex-unreferenced": GOOD_HEAD + "# 要求\n\n正文。\n\n# 附录（资料性）无人引用\n",
     "content-before-first-heading": "开头的文字。\n\n" + GOOD_HEAD,
+    "conflict-markers": GOOD_HEAD
+    + "# 要求\n\n<<<<<<< 你的修改\n甲。\n||||||| 原文\n原。\n=======\n乙。\n>>>>>>> 他人的修改\n",
 }
 
 
@@ -118,3 +120,37 @@ def test_terms_clause_lead_in_is_not_a_hanging_paragraph():
 def test_annex_cited_in_plain_text_counts_as_referenced():
     text = GOOD_HEAD + "# 要求\n\n方法见附录A。\n\n# 附录（规范性）方法\n\n正文。\n"
     assert "annex-unreferenced" not in codes(text)
+
+
+CONFLICTED = (
+    "# 前言\n\n前言文字。\n\n# 范围\n\n"  # lines 1-6
+    "<<<<<<< 你的修改\n"  # 7
+    "本文件规定了回收利用的要求。\n"  # 8
+    "||||||| 原文\n"  # 9
+    "本文件规定了回收的要求。\n"  # 10
+    "=======\n"  # 11
+    "本文件规定了回收和利用的要求。\n"  # 12
+    ">>>>>>> 他人的修改\n\n"  # 13
+    "# 规范性引用文件\n\n无。\n\n# 术语和定义\n\n无。\n\n# 要求\n\n产品应合格。\n"
+)
+
+
+def test_conflict_markers_are_reported_themselves_not_as_a_chapter():
+    findings = run_checks(CONFLICTED)
+
+    # the "=======" line no longer turns the line above into a chapter heading
+    assert [f.code for f in findings] == ["conflict-markers"]
+    [finding] = findings
+    assert finding.severity == "error" and finding.line == 7
+    assert finding.params["lines"] == [7, 9, 11, 13]
+    assert finding.message("zh") == (
+        "第7行至第13行是未解决的合并冲突：第7、9、11、13行是冲突标记"
+        "（<<<<<<<、|||||||、=======、>>>>>>>）。请在此处保留需要的文字，删除这些标记行后再保存。"
+    )
+    assert "lines 7, 9, 11, 13 are conflict markers" in finding.message("en")
+
+
+def test_a_lone_heading_underline_is_not_a_conflict_marker():
+    text = GOOD_HEAD.replace("# 范围\n", "范围\n=======\n") + "# 要求\n\n产品应合格。\n"
+    assert "conflict-markers" not in codes(text)
+    assert run_checks(text) == []
