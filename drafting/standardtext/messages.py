@@ -97,6 +97,22 @@ MESSAGES: dict[str, dict[Locale, str]] = {
         "zh": "{clause}：应 {shall} 处，宜 {should} 处，可 {may} 处，能 {can} 处。",
         "en": "{clause}: shall (应) {shall}, should (宜) {should}, may (可) {may}, can (能) {can}.",
     },
+    "formula-invalid": {
+        "zh": "公式“{formula}”无法解析，PDF中显示为“［公式无法解析］”。请检查LaTeX写法（括号是否配对、命令是否拼写正确）。",
+        "en": "The formula “{formula}” does not parse; the PDF shows “［公式无法解析］” instead. Check the LaTeX (matching braces, spelling of commands).",
+    },
+    "footnote-undefined": {
+        "zh": "脚注“[^{label}]”没有定义，原样显示。请在段落之后添加“[^{label}]: 脚注文字”。",
+        "en": "The footnote “[^{label}]” has no definition and prints as written. Add “[^{label}]: footnote text” after the paragraph.",
+    },
+    "footnote-unused": {
+        "zh": "脚注“[^{label}]”的定义没有被引用，其文字显示在定义处。请在正文中引用它（写“[^{label}]”）或删除该定义。",
+        "en": "The footnote definition “[^{label}]” is never cited; its text prints where it is defined. Cite it with “[^{label}]” or remove it.",
+    },
+    "footnote-duplicate": {
+        "zh": "脚注“[^{label}]”定义了不止一次，后面的定义显示在定义处。请为每个脚注使用不同的标记。",
+        "en": "The footnote “[^{label}]” is defined more than once; the later definition prints where it is written. Give each footnote its own label.",
+    },
 }
 
 ELEMENT_NAMES: dict[str, dict[Locale, str]] = {
