@@ -29,6 +29,9 @@ from drafting.standardtext.findings import Finding
 
 #: The size formulas are drawn at: the body text's 五号.
 MATH_PT = 10.5
+# Plain paths, no <symbol>/<use>: ids repeated across formulas would clash
+# in one HTML page (WeasyPrint warns "Anchor defined twice").
+ziamath.config.svg2 = False
 
 _MONEY_RE = re.compile(r"\d[\d.,]*(?:\s|$)")
 _BLOCK_END_RE = re.compile(r"\$\$\s*(?:\{#([\w\-.]+)\})?\s*$")
