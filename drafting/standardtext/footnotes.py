@@ -21,7 +21,9 @@ from drafting.standardtext.findings import Finding
 from drafting.standardtext.structure import Structure
 
 _REF_RE = re.compile(r"\[\^([^\]\s\^]{1,40})\]")
-_DEF_RE = re.compile(r"\[\^([^\]\s\^]{1,40})\]:[ \t]*")
+# An empty label too: "[^]: text" would otherwise be a link reference
+# definition, which CommonMark drops from the output.
+_DEF_RE = re.compile(r"\[\^([^\]\s\^]{0,40})\]:[ \t]*")
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 

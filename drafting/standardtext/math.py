@@ -33,7 +33,7 @@ MATH_PT = 10.5
 # in one HTML page (WeasyPrint warns "Anchor defined twice").
 ziamath.config.svg2 = False
 
-_MONEY_RE = re.compile(r"\d[\d.,]*(?:\s|$)")
+_MONEY_RE = re.compile(r"\d[\d.,]*(?:[\s，。；、：）)]|$)")
 _BLOCK_END_RE = re.compile(r"\$\$\s*(?:\{#([\w\-.]+)\})?\s*$")
 _UNKNOWN_COMMAND_RE = re.compile(r">\s*\\[A-Za-z]+")
 _SVG_HEAD_RE = re.compile(r'<svg ([^>]*?)width="([\d.]+)" height="([\d.]+)" viewBox="([^"]+)"')
