@@ -43,6 +43,7 @@ _SUBSUP_RE = {
     "^": re.compile(r"\^((?:\\.|[^\^\s\\])+)\^"),
 }
 _UNESCAPE_RE = re.compile(r"\\(.)")
+_CJK_RE = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]")
 #: One line of a 其中： list: "v——速度，单位为米每秒（m/s）；"
 WHERE_LINE_RE = re.compile(r"^(?P<symbol>.+?)\s*(?:——|--|—)\s*(?P<text>.*)$")
 
@@ -162,9 +163,11 @@ superscript = _subsup("^", "sup")
 
 @dataclass(frozen=True, slots=True)
 class MathSvg:
-    """An SVG drawing of a formula; ``svg`` is ``None`` when it does not parse."""
+    """An SVG drawing of a formula; ``svg`` is ``None`` when it does not parse
+    (``cjk``: because it holds Chinese characters, which the math font lacks)."""
 
     svg: str | None
+    cjk: bool = False
 
 
 @lru_cache(maxsize=2048)
@@ -172,6 +175,10 @@ def tex_svg(tex: str, display: bool) -> MathSvg:
     """The SVG of ``tex`` sized in pt for 10.5 pt text, baseline-aligned."""
     if not _balanced(tex):
         return MathSvg(None)
+    if _CJK_RE.search(tex):
+        # GB/T 1.1 writes quantities as symbols explained under 其中：; the
+        # math font has no CJK glyphs, so they would print as empty boxes.
+        return MathSvg(None, cjk=True)
     try:
         if _UNKNOWN_COMMAND_RE.search(latex2mathml.converter.convert(tex)):
             return MathSvg(None)
@@ -242,7 +249,7 @@ def _judge(token: Token, where: Token, findings: list[Finding]) -> None:
         scope = where.meta.get("scope")
         findings.append(
             Finding(
-                "formula-invalid",
+                "formula-cjk" if drawing.cjk else "formula-invalid",
                 "error",
                 scope.number if scope is not None else None,
                 where.map[0] + 1 if where.map else None,

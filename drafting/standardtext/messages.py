@@ -101,6 +101,10 @@ MESSAGES: dict[str, dict[Locale, str]] = {
         "zh": "公式“{formula}”无法解析，PDF中显示为“［公式无法解析］”。请检查LaTeX写法（括号是否配对、命令是否拼写正确）。",
         "en": "The formula “{formula}” does not parse; the PDF shows “［公式无法解析］” instead. Check the LaTeX (matching braces, spelling of commands).",
     },
+    "formula-cjk": {
+        "zh": "公式“{formula}”中有汉字，无法绘制，PDF中显示为“［公式无法解析］”。请在公式中使用符号，并在公式后的“其中：”中说明其含义。",
+        "en": "The formula “{formula}” contains Chinese characters, which cannot be drawn; the PDF shows “［公式无法解析］”. Use symbols in the formula and explain them under “其中：” after it.",
+    },
     "footnote-undefined": {
         "zh": "脚注“[^{label}]”没有定义，原样显示。请在段落之后添加“[^{label}]: 脚注文字”。",
         "en": "The footnote “[^{label}]” has no definition and prints as written. Add “[^{label}]: footnote text” after the paragraph.",

@@ -423,7 +423,7 @@ class _Builder:
         formula = Formula(number, token.content, f"formula-{number}", line, label=label)
         token.meta["formula"] = formula
         self.out.formulas.append(formula)
-        for key in (formula.cited, f"公式{number}"):
+        for key in (formula.cited, f"公式{number}", f"公式（{number}）"):
             self._index(key, formula.anchor, formula.cited)
         if label:
             self._label(label, formula.anchor, formula.cited, line)

@@ -191,3 +191,12 @@ def test_odd_inputs_keep_their_text(source):
             assert word in html
     if "^ |" in source or "< |" in source:
         assert "<td>^</td>" in html or "<td>&lt;</td>" in html
+
+
+def test_chinese_in_a_formula_is_reported_not_drawn_as_boxes():
+    text = BODY + "$$ P_{\\text{功率}} = U I $$\n\n见[[公式（1）]]。\n"
+    html = render(text).html
+    assert "［公式无法解析］" in html and "功率" not in html
+    assert '<a class="xref" href="#formula-1">公式（1）</a>' in html  # cited as written
+    finding = next(f for f in run_checks(text) if f.code == "formula-cjk")
+    assert finding.line == 3 and "其中：" in finding.message("zh")
