@@ -187,7 +187,7 @@ def tex_svg(tex: str, display: bool) -> MathSvg:
     except Exception:  # latex2mathml and ziamath raise many kinds; all mean "cannot draw"
         return MathSvg(None)
     match = _SVG_HEAD_RE.search(svg)
-    if match is None:
+    if match is None or not _only_drawing(svg):
         return MathSvg(None)
     width, height = float(match.group(2)), float(match.group(3))
     box = [float(v) for v in match.group(4).split()]
@@ -197,6 +197,30 @@ def tex_svg(tex: str, display: bool) -> MathSvg:
         f'style="vertical-align:-{depth:.2f}pt" viewBox="{match.group(4)}"'
     )
     return MathSvg(head + svg[match.end() :])
+
+
+_SVG_TAGS = frozenset({"svg", "g", "path", "rect"})
+_SVG_ATTRS = frozenset(
+    {"xmlns", "xmlns:xlink", "width", "height", "viewBox", "d", "x", "y", "fill", "stroke"}
+    | {"stroke-width", "transform"}
+)
+_SVG_TAG_RE = re.compile(r"<\s*/?\s*([^\s>/]+)")
+_SVG_ATTR_RE = re.compile(r'\s([^\s=<>"]+)="([^"]*)"')
+_SVG_VALUE_RE = re.compile(r"^[\w\s#.,()%:/+-]*$")
+
+
+def _only_drawing(svg: str) -> bool:
+    """Defence in depth: the SVG goes into the page after the sanitiser, so
+    it may hold nothing but shapes (a TeX colour or class must not smuggle an
+    attribute or a link in)."""
+    if any(tag not in _SVG_TAGS for tag in _SVG_TAG_RE.findall(svg)):
+        return False
+    for name, value in _SVG_ATTR_RE.findall(svg):
+        if name not in _SVG_ATTRS or not _SVG_VALUE_RE.match(value):
+            return False
+        if name not in ("xmlns", "xmlns:xlink") and ("url" in value.lower() or "//" in value):
+            return False
+    return True
 
 
 def _balanced(tex: str) -> bool:

@@ -200,3 +200,22 @@ def test_chinese_in_a_formula_is_reported_not_drawn_as_boxes():
     assert '<a class="xref" href="#formula-1">公式（1）</a>' in html  # cited as written
     finding = next(f for f in run_checks(text) if f.code == "formula-cjk")
     assert finding.line == 3 and "其中：" in finding.message("zh")
+
+
+@pytest.mark.parametrize(
+    "tex",
+    [
+        r'\color{red" onload="alert(1)}{x}',
+        r"\color{url(#x)}{y}",
+        r"\href{javascript:alert(1)}{x}",
+        r"\class{evil}{x}",
+        r"\text{<script>alert(1)</script>}",
+        r"\operatorname{<img src=x onerror=alert(1)>}",
+    ],
+)
+def test_hostile_tex_yields_nothing_but_shapes(tex):
+    html = render(BODY + f"${tex}$\n\n$$ {tex} $$\n").html
+    tags = set(re.findall(r"<([a-zA-Z0-9]+)", html))
+    assert tags <= {"h1", "span", "p", "div", "svg", "path", "g", "rect"}
+    for word in ("onload", "onerror", "javascript", "<script", "<img", "url("):
+        assert word not in html
