@@ -113,6 +113,17 @@ def math_inline(state: StateInline, silent: bool) -> bool:
     src, pos = state.src, state.pos
     if src[pos] != "$" or pos + 1 >= state.posMax:
         return False
+    if src.startswith("$$", pos):
+        # $$…$$ inside running text: drawn inline (a numbered formula is a
+        # paragraph of its own), rather than leaving stray dollar signs.
+        close = src.find("$$", pos + 2, state.posMax)
+        if close < 0 or not src[pos + 2 : close].strip():
+            return False
+        if not silent:
+            token = state.push("math_inline", "math", 0)
+            token.content = src[pos + 2 : close].strip()
+        state.pos = close + 2
+        return True
     after = src[pos + 1]
     if after in " \t\n$" or _MONEY_RE.match(src, pos + 1):
         return False

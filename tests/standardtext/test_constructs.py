@@ -219,3 +219,9 @@ def test_hostile_tex_yields_nothing_but_shapes(tex):
     assert tags <= {"h1", "span", "p", "div", "svg", "path", "g", "rect"}
     for word in ("onload", "onerror", "javascript", "<script", "<img", "url("):
         assert word not in html
+
+
+def test_double_dollars_inside_a_sentence_are_an_inline_formula():
+    html = render(BODY + "文字 $$x^2$$ 文字，空的 $$ $$ 原样。\n").html
+    assert html.count("<svg") == 1
+    assert "$$ $$" in html and "x^2" not in html
