@@ -26,7 +26,7 @@ from drafting.export.meta import DocumentMeta
 
 #: Bump when the layout changes in a way the template digest does not see
 #: (e.g. Python code in assemble.py or the renderer).
-LAYOUT_VERSION = "2026.1"
+LAYOUT_VERSION = "2026.2"
 
 
 @lru_cache(maxsize=1)

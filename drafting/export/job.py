@@ -123,7 +123,8 @@ def _warm_up() -> None:
     from drafting.standardtext import SKELETON
 
     meta = DocumentMeta("协会", "T/X", "T/X 1—2026", "标题", "Title")
-    render_pdf(build_html(meta, SKELETON))
+    # One formula too: loads the math font (ziamath) before the first real job.
+    render_pdf(build_html(meta, SKELETON + "\n$$ x^2 $$\n"))
 
 
 def worker_main(conn: Connection, memory_limit: int, nice: int = 0) -> None:

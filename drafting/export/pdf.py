@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from drafting.export.assemble import STATIC_DIR
+from drafting.export.continuation import mark_continuations
 from drafting.export.errors import ExportError
 from drafting.export.fetcher import VIRTUAL_ROOT, Attachment, ExportFetcher
 
@@ -72,4 +73,5 @@ def render_pdf(
             "read; only the document's own attachments can be used.",
             code="resource-refused",
         )
+    mark_continuations(document.pages)
     return PdfResult(document.write_pdf(**WRITE_OPTIONS), len(document.pages))

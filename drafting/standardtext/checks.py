@@ -287,7 +287,7 @@ def _annex_reference_findings(analysis: Analysis, mentioned: set[str]) -> list[F
     cited = {
         ref.anchor.split("-", 1)[1].split(".", 1)[0]
         for ref in structure.references
-        if ref.anchor and ref.anchor.startswith(("annex-", "sec-", "tab-", "fig-"))
+        if ref.anchor and ref.anchor.startswith(("annex-", "sec-", "tab-", "fig-", "formula-"))
     }
     findings = []
     for heading in structure.headings:

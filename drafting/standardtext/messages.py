@@ -101,6 +101,26 @@ MESSAGES: dict[str, dict[Locale, str]] = {
         "zh": "第{start}行至第{end}行是未解决的合并冲突：第{lines}行是冲突标记（{markers}）。请在此处保留需要的文字，删除这些标记行后再保存。",
         "en": "Lines {start} to {end} are an unresolved merge conflict: lines {lines} are conflict markers ({markers}). Keep the wording you want there and delete the marker lines before saving.",
     },
+    "formula-invalid": {
+        "zh": "公式“{formula}”无法解析，PDF中显示为“［公式无法解析］”。请检查LaTeX写法（括号是否配对、命令是否拼写正确）。",
+        "en": "The formula “{formula}” does not parse; the PDF shows “［公式无法解析］” instead. Check the LaTeX (matching braces, spelling of commands).",
+    },
+    "formula-cjk": {
+        "zh": "公式“{formula}”中有汉字，无法绘制，PDF中显示为“［公式无法解析］”。请在公式中使用符号，并在公式后的“其中：”中说明其含义。",
+        "en": "The formula “{formula}” contains Chinese characters, which cannot be drawn; the PDF shows “［公式无法解析］”. Use symbols in the formula and explain them under “其中：” after it.",
+    },
+    "footnote-undefined": {
+        "zh": "脚注“[^{label}]”没有定义，原样显示。请在段落之后添加“[^{label}]: 脚注文字”。",
+        "en": "The footnote “[^{label}]” has no definition and prints as written. Add “[^{label}]: footnote text” after the paragraph.",
+    },
+    "footnote-unused": {
+        "zh": "脚注“[^{label}]”的定义没有被引用，其文字显示在定义处。请在正文中引用它（写“[^{label}]”）或删除该定义。",
+        "en": "The footnote definition “[^{label}]” is never cited; its text prints where it is defined. Cite it with “[^{label}]” or remove it.",
+    },
+    "footnote-duplicate": {
+        "zh": "脚注“[^{label}]”定义了不止一次，后面的定义显示在定义处。请为每个脚注使用不同的标记。",
+        "en": "The footnote “[^{label}]” is defined more than once; the later definition prints where it is written. Give each footnote its own label.",
+    },
 }
 
 ELEMENT_NAMES: dict[str, dict[Locale, str]] = {

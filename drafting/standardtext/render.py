@@ -15,10 +15,13 @@ from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 from markdown_it.utils import OptionsDict
 
+from drafting.standardtext import math as std_math
+from drafting.standardtext.footnotes import FootnoteMark, TableFootnotes, finish_footnotes
 from drafting.standardtext.model import NATURE_LABELS, Heading, Rendered, Section
 from drafting.standardtext.resolve import finish
 from drafting.standardtext.structure import Structure, is_cjk, structure_rule
 from drafting.standardtext.syntax import make_parser
+from drafting.standardtext.tables import caption_rule, tables_rule
 
 AttachmentUrl = Callable[[str], str]
 
@@ -110,14 +113,30 @@ class StandardRenderer(RendererHTML):
         return self.renderToken(tokens, idx, options, env)
 
     def table_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Any) -> str:
-        meta = tokens[idx].meta
-        table = meta.get("table")
-        if table is None or meta.get("captioned"):
+        table = tokens[idx].meta.get("table")
+        if table is None:
             return '<table class="std-table">\n'
+        return f'<table class="std-table" id="{table.anchor}">\n'
+
+    def caption_row_open(
+        self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Any
+    ) -> str:
+        meta = tokens[idx].meta
+        table = meta["table"]
+        # The continuation label comes first so that it always sits on the
+        # first line; the layout pass keeps one of the two (continuation.py).
+        captioned = tokens[idx + 1].type == "inline"
+        gap = NUMBER_GAP if captioned else ""
         return (
-            f'<p class="table-caption" id="{table.anchor}">'
-            f'<span class="num">{table.display_number}</span></p>\n<table class="std-table">\n'
+            f'<tr class="caption-row"><th colspan="{meta["columns"]}">'
+            f'<span class="caption-cont">{table.display_number}（续）</span>'
+            f'<span class="caption-first"><span class="num">{table.display_number}</span>{gap}'
         )
+
+    def caption_row_close(
+        self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Any
+    ) -> str:
+        return "</span></th></tr>\n"
 
     def th_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Any) -> str:
         return _cell("th", tokens[idx])
@@ -161,6 +180,118 @@ class StandardRenderer(RendererHTML):
     def std_comment(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Any) -> str:
         return ""
 
+    # -- formulas, sub/superscripts (math.py) -----------------------------------
+
+    def math_inline(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Any) -> str:
+        svg = tokens[idx].meta.get("svg") or std_math.tex_svg(tokens[idx].content, False).svg
+        if svg is None:
+            return '<span class="formula-error">［公式无法解析］</span>'
+        return f'<span class="math">{std_math.slot(env, svg)}</span>'
+
+    def math_block(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Any) -> str:
+        token = tokens[idx]
+        formula = token.meta.get("formula")
+        svg = token.meta.get("svg") or std_math.tex_svg(token.content, True).svg
+        body = (
+            std_math.slot(env, svg)
+            if svg is not None
+            else '<span class="formula-error">［公式无法解析］</span>'
+        )
+        if formula is None:
+            return f'<div class="formula"><span class="formula-body">{body}</span></div>\n'
+        return (
+            f'<div class="formula" id="{formula.anchor}"><span class="formula-body">{body}</span>'
+            f'<span class="formula-number">{formula.display_number}</span></div>\n'
+        )
+
+    def sub(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Any) -> str:
+        return f"<sub>{escape(tokens[idx].content)}</sub>"
+
+    def sup(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Any) -> str:
+        return f"<sup>{escape(tokens[idx].content)}</sup>"
+
+    def where_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Any) -> str:
+        return '<div class="formula-where"><p class="where-label">其中：</p>\n'
+
+    def where_close(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Any) -> str:
+        return "</div>\n"
+
+    def where_item_open(
+        self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Any
+    ) -> str:
+        return '<p class="where-item"><span class="where-symbol">'
+
+    def where_sep(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Any) -> str:
+        return '</span><span class="where-dash">——</span><span class="where-text">'
+
+    def where_item_close(
+        self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Any
+    ) -> str:
+        return "</span></p>\n"
+
+    # -- footnotes (footnotes.py) and table notes (tables.py) --------------------
+
+    def footnote_ref(
+        self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Any
+    ) -> str:
+        token = tokens[idx]
+        mark: FootnoteMark | None = token.meta.get("mark")
+        if mark is None:
+            return f'<span class="footnote-unresolved">[^{escape(token.content)}]</span>'
+        if mark.kind == "table" or not mark.first:
+            css = "table-fn-ref" if mark.kind == "table" else "fn-ref"
+            return f'<sup class="{css}">{mark.mark}</sup>'
+        text = self.renderInline(mark.children or [], options, env)
+        # The call is ours (not ::footnote-call), so print and preview show
+        # the same number; the span floats to the foot of the page in print.
+        return (
+            f'<sup class="fn-call">{mark.mark}</sup><span class="footnote">'
+            f'<span class="fn-mark">{mark.mark}</span><span class="fn-text">{text}</span></span>'
+        )
+
+    def footnote_def_open(
+        self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Any
+    ) -> str:
+        meta = tokens[idx].meta
+        if not meta.get("unused"):
+            return ""
+        # Cited nowhere: printed where it was written, never dropped.
+        text = self.renderInline(meta.get("children") or [], options, env)
+        return (
+            f'<p class="footnote-orphan"><span class="fn-mark">[^{escape(meta["label"])}]</span>'
+            f"{text}</p>\n"
+        )
+
+    def footnote_def_close(
+        self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Any
+    ) -> str:
+        return ""
+
+    def cell_break(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Any) -> str:
+        return "<br />"
+
+    def table_notes_open(
+        self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Any
+    ) -> str:
+        meta = tokens[idx].meta
+        if not meta["notes"] and not _table_footnotes(meta):
+            return ""
+        return f'<tbody class="table-notes"><tr><td colspan="{meta["columns"]}">\n'
+
+    def table_notes_close(
+        self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Any
+    ) -> str:
+        meta = tokens[idx].meta
+        entries = _table_footnotes(meta)
+        if not entries and not _opener_meta(tokens, idx).get("notes"):
+            return ""
+        notes = "".join(
+            f'<p class="table-footnote"><span class="fn-mark">{mark}</span>'
+            f"{self.renderInline(children, options, env)}</p>\n"
+            for mark, children in entries
+        )
+        return f"{notes}</td></tr></tbody>\n"
+
     def softbreak(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Any) -> str:
         # A line break inside Chinese text is not a word space: joining the
         # lines with "\n" would print a stray space between two characters.
@@ -180,9 +311,26 @@ _ALIGN_CLASSES = {
 
 def _cell(tag: str, token: Token) -> str:
     """Column alignment as a class, not a style attribute: no inline CSS ever
-    reaches the output, and WeasyPrint need not parse one per cell."""
+    reaches the output, and WeasyPrint need not parse one per cell. Spans
+    come from merged cells (tables.py)."""
     css = _ALIGN_CLASSES.get(str(token.attrs.get("style", "")))
-    return f'<{tag} class="{css}">' if css else f"<{tag}>"
+    spans = "".join(
+        f' {name}="{token.meta[name]}"' for name in ("colspan", "rowspan") if name in token.meta
+    )
+    return f'<{tag} class="{css}"{spans}>' if css else f"<{tag}{spans}>"
+
+
+def _table_footnotes(meta: dict) -> list:
+    notes: TableFootnotes | None = meta["table_open"].meta.get("footnotes")
+    return notes.entries if notes is not None else []
+
+
+def _opener_meta(tokens: Sequence[Token], idx: int) -> dict:
+    """The table_notes_open of a table_notes_close."""
+    for k in range(idx - 1, -1, -1):
+        if tokens[k].type == "table_notes_open":
+            return tokens[k].meta
+    return {}
 
 
 def _opener_of(tokens: Sequence[Token], idx: int) -> Token | None:
@@ -194,7 +342,10 @@ def _opener_of(tokens: Sequence[Token], idx: int) -> Token | None:
 def parser() -> MarkdownIt:
     """The shared parser: markdown-it keeps no state between calls."""
     md = make_parser(StandardRenderer)
-    md.core.ruler.after("block", "std_structure", structure_rule)
+    md.core.ruler.after("block", "std_tables", tables_rule)
+    md.core.ruler.after("std_tables", "std_where", std_math.where_rule)
+    md.core.ruler.after("std_where", "std_structure", structure_rule)
+    md.core.ruler.after("std_structure", "std_captions", caption_rule)
     return md
 
 
@@ -232,12 +383,17 @@ _CLEANER = nh3.Cleaner(
         "img",
         "br",
         "hr",
+        "sub",
+        "sup",
+        "div",
     },
     attributes={
         "*": {"id", "class"},
         "a": {"href", "title"},
         "img": {"src", "alt", "title"},
         "ol": {"start"},
+        "td": {"colspan", "rowspan"},
+        "th": {"colspan", "rowspan"},
     },
     url_schemes={"http", "https", "mailto"},
     link_rel=None,
@@ -264,6 +420,8 @@ def analyze(text: str, *, attachments: Collection[str] | None = None) -> Analysi
     tokens = parser().parse(text, env)
     structure: Structure = env["structure"]
     finish(tokens, structure, attachments)
+    finish_footnotes(tokens, structure)
+    std_math.check_formulas(tokens, structure.findings)
     return Analysis(tokens, structure, env)
 
 
@@ -289,8 +447,14 @@ def render(
         head_end = span.start + 3 if span.heading is not None else span.start
         heading_html = md.renderer.render(tokens[span.start : head_end], md.options, analysis.env)
         body_html = md.renderer.render(tokens[head_end : span.end], md.options, analysis.env)
+        env = analysis.env
         sections.append(
-            Section(span.kind, span.heading, sanitize(heading_html), sanitize(body_html))
+            Section(
+                span.kind,
+                span.heading,
+                std_math.inject(sanitize(heading_html), env),
+                std_math.inject(sanitize(body_html), env),
+            )
         )
     return Rendered(
         html="".join(section.html for section in sections),

@@ -17,6 +17,7 @@ from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
 from drafting.standardtext.findings import Finding
+from drafting.standardtext.math import Formula
 from drafting.standardtext.model import Figure, Heading, Reference, SectionKind, Table, Term
 
 #: GB/T 1.1 chapters and clauses: 1, 1.1 … 1.1.1.1.1 (one number per level).
@@ -51,6 +52,7 @@ _CONTENT_TYPES = frozenset(
         "fence",
         "code_block",
         "hr",
+        "math_block",
     }
 )
 
@@ -104,6 +106,7 @@ class Structure:
     references: list[Reference] = field(default_factory=list)
     sections: list[SectionSpan] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    formulas: list[Formula] = field(default_factory=list)
     #: "4.2", "附录A", "表A.1", "图1", "#label", "前言" → (anchor, text shown)
     index: dict[str, tuple[str, str]] = field(default_factory=dict)
 
@@ -134,6 +137,7 @@ class _Builder:
         self.current_term: Term | None = None
         self.notes: dict[int, list[tuple[Token, str]]] = {}
         self.tables_in: dict[str, int] = {}
+        self.formulas_in: dict[str, int] = {}
         self.table: Table | None = None
         self.pending_caption: tuple[Token, str, str | None] | None = None
         self.anchors: set[str] = set()
@@ -168,6 +172,8 @@ class _Builder:
                 self.table.rows += 1
             elif ttype == "table_close":
                 self.table = None
+            elif ttype == "math_block":
+                self._formula(token)
             if token.level == 0 and ttype in _CONTENT_TYPES:
                 self._content(i, token)
         self._add_section(section_kind, section_heading, section_start, len(tokens))
@@ -405,6 +411,22 @@ class _Builder:
         self._index(table.display_number, table.anchor, table.display_number)
         if label:
             self._label(label, table.anchor, table.display_number, line)
+
+    def _formula(self, token: Token) -> None:
+        """Display formulas: (1), (2)… in the body, (A.1)… in annex A."""
+        scope = self.annex_letter or ""
+        n = self.formulas_in.get(scope, 0) + 1
+        self.formulas_in[scope] = n
+        number = f"{scope}.{n}" if scope else str(n)
+        line = token.map[0] + 1 if token.map else 0
+        label = token.meta.get("label")
+        formula = Formula(number, token.content, f"formula-{number}", line, label=label)
+        token.meta["formula"] = formula
+        self.out.formulas.append(formula)
+        for key in (formula.cited, f"公式{number}", f"公式（{number}）"):
+            self._index(key, formula.anchor, formula.cited)
+        if label:
+            self._label(label, formula.anchor, formula.cited, line)
 
     def _finding(
         self, code: str, severity: str, clause: str | None, line: int | None, **params: object

@@ -14,6 +14,9 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
 from markdown_it.rules_inline import StateInline
 
+from drafting.standardtext.footnotes import footnote_def, footnote_ref
+from drafting.standardtext.math import math_block, math_inline, subscript, superscript
+
 ALLOWED_LINK_SCHEMES = frozenset({"http", "https", "mailto"})
 
 _SCHEME_RE = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.\-]*):")
@@ -126,5 +129,13 @@ def make_parser(renderer_cls: type | None = None) -> MarkdownIt:
         {"alt": ["paragraph", "reference", "blockquote", "list"]},
     )
     md.inline.ruler.before("link", "xref", _xref)
+    md.block.ruler.before(
+        "table", "math_block", math_block, {"alt": ["paragraph", "reference", "blockquote", "list"]}
+    )
+    md.block.ruler.before("reference", "footnote_def", footnote_def, {"alt": ["paragraph"]})
+    md.inline.ruler.before("link", "footnote_ref", footnote_ref)
+    md.inline.ruler.before("escape", "math_inline", math_inline)
+    md.inline.ruler.before("strikethrough", "subscript", subscript)
+    md.inline.ruler.before("emphasis", "superscript", superscript)
     md.inline.ruler.before("autolink", "std_comment", _comment_inline)
     return md

@@ -141,12 +141,17 @@ def test_tables_are_numbered_in_the_body_and_per_annex():
         ("A.1", "附录表", 1),
         ("B.1", "乙表", 1),
     ]
+    # The caption is the first header row (see tables.caption_rule), with the
+    # continuation label the PDF prints instead on later pages.
+    html = rendered.html
+    assert '<table class="std-table" id="tab-1">' in html
     assert (
-        '<p class="table-caption" id="tab-1"><span class="num">表1</span>　第一张表</p>'
-        in rendered.html
-    )
-    assert '<p class="table-caption" id="tab-2"><span class="num">表2</span></p>' in rendered.html
-    assert '<span class="num">表A.1</span>　附录表' in rendered.html
+        '<span class="caption-cont">表1（续）</span>'
+        '<span class="caption-first"><span class="num">表1</span>　第一张表</span>'
+    ) in html
+    assert '<span class="caption-first"><span class="num">表2</span></span>' in html
+    assert '<span class="num">表A.1</span>　附录表' in html
+    assert "表：" not in html
 
 
 def test_a_caption_needs_the_table_right_after_it():
