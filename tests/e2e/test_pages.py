@@ -23,7 +23,8 @@ pytestmark = pytest.mark.e2e
 SHOTS = Path(__file__).resolve().parents[1] / "artifacts" / "screenshots"
 SECRETARIAT = "secretariat@drafting.example"
 REVIEWER = "reviewer1@drafting.example"
-MEMBER = "li.wei@greencell.example"
+MEMBER = "li.wei@greencell.example"  # a submitted application
+DRAFTER = "zhang.min@hualithium.example"  # a draft one, with upload buttons
 WIDTHS = (1280, 375)
 LANGS = ("zh", "en")
 
@@ -65,6 +66,10 @@ def urls(browser, live_server):
         page.goto("/documents/")
         document = _first_id(page, r"^/documents/(\d+)$")
         ctx.clear_cookies()
+        login(page, DRAFTER, DEMO_PASSWORD)
+        page.goto("/applications/")
+        draft = _first_id(page, r"^/applications/(\d+)$")
+        ctx.clear_cookies()
         login(page, SECRETARIAT, DEMO_PASSWORD)
         page.goto(f"/review/calls/{call}")
         review = _first_id(page, r"^/review/applications/(\d+)$")
@@ -89,6 +94,9 @@ def urls(browser, live_server):
             ("documents", "/documents/"),
             ("document", f"/documents/{document}"),
             ("comments", f"/documents/{document}/comments"),
+        ],
+        DRAFTER: [
+            ("application-draft", f"/applications/{draft}"),
         ],
         REVIEWER: [
             ("review-index", "/review/"),
