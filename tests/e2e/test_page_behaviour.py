@@ -158,3 +158,32 @@ def test_decisions_page_at_375_px_publish_disabled_with_reason(browser, live_ser
         expect(page.locator("input[name^=reason-]").first).to_have_value("材料齐全，技术能力强")
     finally:
         ctx.close()
+
+
+def _contrast(rgb_a: tuple[int, ...], rgb_b: tuple[int, ...]) -> float:
+    def luminance(rgb):
+        channels = []
+        for c in rgb[:3]:
+            c = c / 255
+            channels.append(c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4)
+        return 0.2126 * channels[0] + 0.7152 * channels[1] + 0.0722 * channels[2]
+
+    high, low = sorted((luminance(rgb_a), luminance(rgb_b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_input_focus_outline_contrasts_at_least_3_to_1(browser, live_server):
+    ctx = _context(browser, live_server, 1280)
+    try:
+        page = ctx.new_page()
+        page.goto("/login")
+        page.locator("input[name=email]").focus()
+        color, width = page.evaluate(
+            """() => { const s = getComputedStyle(document.activeElement);
+                       return [s.outlineColor, parseFloat(s.outlineWidth)]; }"""
+        )
+        rgb = tuple(int(n) for n in re.findall(r"\d+", color)[:3])
+        assert width >= 2
+        assert _contrast(rgb, (255, 255, 255)) >= 3, color
+    finally:
+        ctx.close()
