@@ -73,6 +73,10 @@ def urls(browser, live_server):
         login(page, SECRETARIAT, DEMO_PASSWORD)
         page.goto(f"/review/calls/{call}")
         review = _first_id(page, r"^/review/applications/(\d+)$")
+        page.goto(f"/documents/{document}/history")
+        revision = _first_id(page, rf"^/documents/{document}/revisions/(\d+)$")
+        page.goto("/admin/organizations")
+        organization = _first_id(page, r"^/admin/organizations/(\d+)$")
     finally:
         ctx.close()
     return {
@@ -100,6 +104,8 @@ def urls(browser, live_server):
         ],
         REVIEWER: [
             ("review-index", "/review/"),
+            # The submitted application, with the assessment form.
+            ("review-assess", f"/review/applications/{application}"),
         ],
         SECRETARIAT: [
             ("call-new", "/calls/new"),
@@ -111,6 +117,9 @@ def urls(browser, live_server):
             ("groups", f"/review/calls/{call}/groups"),
             ("editor", f"/documents/{document}/edit"),
             ("history", f"/documents/{document}/history"),
+            ("revision", f"/documents/{document}/revisions/{revision}"),
+            ("diff", f"/documents/{document}/diff"),
+            ("admin-organization", f"/admin/organizations/{organization}"),
             ("stage", f"/documents/{document}/stage"),
             ("settings", f"/documents/{document}/settings"),
             ("document-group", f"/documents/{document}/group"),
