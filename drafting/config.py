@@ -91,6 +91,10 @@ def from_environment(instance_path: Path) -> dict:
         "BABEL_DEFAULT_TIMEZONE": os.environ.get("DEFAULT_TIMEZONE", "Asia/Shanghai"),
         "LANGUAGES": ["zh", "en"],
         "SITE_NAME": os.environ.get("SITE_NAME", "团体标准起草平台"),
+        # One name per language; unset, Chinese uses SITE_NAME and English its
+        # own default (or SITE_NAME when that was changed). See core.i18n.site_name.
+        "SITE_NAME_ZH": os.environ.get("SITE_NAME_ZH") or None,
+        "SITE_NAME_EN": os.environ.get("SITE_NAME_EN") or None,
         "ASSOCIATION_NAME": os.environ.get("ASSOCIATION_NAME", "中国电子节能技术协会"),
         "ASSOCIATION_CODE": os.environ.get("ASSOCIATION_CODE", "CESA"),
         # Links in mail sent by CLI commands (cron) point here.

@@ -15,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from drafting.accounts import permissions as account_permissions
+from drafting.core.text import shorten
 
 PERMISSIONS: dict[str, Callable] = {
     "is_secretariat": account_permissions.is_secretariat,
@@ -82,13 +83,13 @@ def nav_items() -> list[dict]:
 
 def init_app(app: Flask) -> None:
     app.jinja_env.globals["perm"] = PERMISSIONS
+    app.jinja_env.filters["shorten"] = shorten
     app.jinja_env.globals["nav_items"] = nav_items
     app.jinja_env.globals["home_sections"] = home_sections
     from drafting.accounts.forms import ORGANIZATION_TYPE_LABELS, ROLE_LABELS
 
     app.jinja_env.globals["role_labels"] = ROLE_LABELS
     app.jinja_env.globals["org_type_labels"] = ORGANIZATION_TYPE_LABELS
-    app.jinja_env.globals["site_name"] = lambda: app.config["SITE_NAME"]
 
     @app.context_processor
     def _request_path():

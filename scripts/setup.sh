@@ -16,6 +16,9 @@ want_test=0
 packages=(fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 python3-venv)
 if [ "$want_test" = 1 ]; then
   packages+=(chromium poppler-utils unzip)
+  # npm fetches axe-core for the accessibility tests (tests/e2e/axe.py); a
+  # Node.js that already brings its own npm (e.g. NodeSource) is enough.
+  command -v npm >/dev/null || packages+=(npm)
 fi
 missing=()
 for p in "${packages[@]}"; do

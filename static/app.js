@@ -1,13 +1,18 @@
 // Progressive enhancement only: every page works without this file.
 (function () {
   "use strict";
-  var toggle = document.querySelector("[data-nav-toggle]");
-  if (toggle) {
-    toggle.addEventListener("click", function () {
-      var nav = document.getElementById("site-nav");
-      var open = nav.classList.toggle("open");
-      toggle.setAttribute("aria-expanded", open ? "true" : "false");
-    });
+  // The menu is a <details>, open in the HTML so that it works without script:
+  // on small screens it starts closed, on wide ones it always stays open.
+  var menu = document.querySelector("[data-nav-menu]");
+  if (menu && window.matchMedia) {
+    var narrow = window.matchMedia("(max-width: 760px)");
+    var fit = function () {
+      menu.open = !narrow.matches;
+    };
+    fit();
+    if (narrow.addEventListener) {
+      narrow.addEventListener("change", fit);
+    }
   }
   document.addEventListener("submit", function (ev) {
     var form = ev.target;

@@ -31,6 +31,7 @@ EXPECTATIONS = {
     "main.healthz": {"url": _u("/healthz"), **ANYONE},
     "main.ping": {"url": _u("/_ping"), **ANYONE},
     "main.help_page": {"url": _u("/help/conventions"), **ANYONE},
+    "main.favicon": {"url": _u("/favicon.ico"), **ANYONE},
     "accounts.register": {
         "url": _u("/register"),
         "anonymous": "ok",

@@ -24,6 +24,7 @@ from drafting.applications.models import (
 from drafting.audit.services import record
 from drafting.calls.models import Call, Requirement
 from drafting.core.errors import Conflict, Refused, ServiceError
+from drafting.core.text import shorten
 from drafting.core.timeutil import utcnow
 from drafting.extensions import db
 from drafting.groups.models import GroupRole
@@ -401,7 +402,7 @@ def missing_items(application: Application) -> list[str]:
                 _(
                     "Requirement %(n)d (%(text)s) needs %(what)s.",
                     n=item.requirement.position + 1,
-                    text=item.requirement.text[:40],
+                    text=shorten(item.requirement.text, 40),
                     what=what,
                 )
             )

@@ -198,7 +198,11 @@ def save(application_id: int):
         flash(_("Choose a file to upload."), "error")
         return _render(application, 400)
     flash(_("Saved."), "success")
-    return redirect(url_for("applications.edit", application_id=application.id))
+    # Back to the part of the form the user was in: the requirement whose file
+    # was uploaded, else the save buttons (a fragment moves the Tab order there).
+    uploaded = [requirement_id for requirement_id, _file in _files_in_request(application)]
+    anchor = f"#req-{uploaded[0]}" if uploaded else "#app-actions"
+    return redirect(url_for("applications.edit", application_id=application.id) + anchor)
 
 
 def _files_in_request(application: Application):

@@ -13,6 +13,23 @@ from drafting.core.timeutil import as_utc
 from drafting.extensions import babel
 
 LANGUAGE_NAMES = {"zh": "中文", "en": "English"}
+DEFAULT_SITE_NAME = {"zh": "团体标准起草平台", "en": "Group Standards Drafting Platform"}
+
+
+def site_name(locale: str | None = None) -> str:
+    """The site's name in `locale` (default: the current one).
+
+    `SITE_NAME_ZH` / `SITE_NAME_EN` name it per language; `SITE_NAME` alone
+    still names it in Chinese, and in English too once it is not the default.
+    """
+    config = current_app.config
+    locale = locale or str(get_locale() or config["BABEL_DEFAULT_LOCALE"])
+    legacy = config.get("SITE_NAME") or DEFAULT_SITE_NAME["zh"]
+    if locale == "en":
+        if config.get("SITE_NAME_EN"):
+            return config["SITE_NAME_EN"]
+        return DEFAULT_SITE_NAME["en"] if legacy == DEFAULT_SITE_NAME["zh"] else legacy
+    return config.get("SITE_NAME_ZH") or legacy
 
 
 def select_locale() -> str:
@@ -50,6 +67,17 @@ def format_dt(value: datetime | None, fmt: str = "medium") -> str:
     )
 
 
+def join_names(names) -> str:
+    """Names as one list in the reader's language: "甲、乙" or "A, B"."""
+    separator = ", " if str(get_locale() or "zh") == "en" else "、"
+    return separator.join(str(name) for name in names)
+
+
+def colon() -> str:
+    """The colon after a label: full-width in Chinese ("截止时间：")."""
+    return ": " if str(get_locale() or "zh") == "en" else "："
+
+
 def init_app(app: Flask) -> None:
     babel.init_app(
         app,
@@ -58,5 +86,8 @@ def init_app(app: Flask) -> None:
         default_translation_directories=str(app.root_path + "/translations"),
     )
     app.jinja_env.filters["dt"] = format_dt
+    app.jinja_env.filters["join_names"] = join_names
     app.jinja_env.globals["LANGUAGE_NAMES"] = LANGUAGE_NAMES
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale())
+    app.jinja_env.globals["site_name"] = site_name
+    app.jinja_env.globals["colon"] = colon

@@ -13,6 +13,8 @@ import threading
 from collections import OrderedDict
 
 from flask import url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
 
 from drafting.documents import services
 from drafting.documents.models import Revision, StandardDocument
@@ -35,15 +37,24 @@ def images_of(document: StandardDocument) -> dict:
     }
 
 
+def placeholder_labels() -> dict[str, str]:
+    """Placeholders for images that cannot be shown, in the reader's language."""
+    return {
+        "missing": _("[missing attachment: %(name)s]"),
+        "refused": _("[image not available: %(name)s]"),
+    }
+
+
 def rendered_revision(document: StandardDocument, revision: Revision) -> Rendered:
     images = images_of(document)
-    key = (revision.sha256, document.id, frozenset(images["attachments"]))
+    # The placeholders are worded in the reader's language: part of the key.
+    key = (revision.sha256, document.id, frozenset(images["attachments"]), str(get_locale()))
     with _lock:
         hit = _cache.get(key)
         if hit is not None:
             _cache.move_to_end(key)
             return hit
-    result = render(revision.text, **images)
+    result = render(revision.text, **images, placeholders=placeholder_labels())
     with _lock:
         _cache[key] = result
         while len(_cache) > CACHE_SIZE:

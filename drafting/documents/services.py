@@ -376,12 +376,16 @@ def save_revision(
         discard_draft(document, actor)
         return result
     names = "、".join(result.merged_authors)
-    note = _(
-        "merged with revisions %(first)d–%(last)d by %(names)s",
-        first=intervening[0].number,
-        last=intervening[-1].number,
-        names=names,
-    )
+    first, last = intervening[0].number, intervening[-1].number
+    if first == last:  # a range of one is one revision ("第 3 版", not "第 3–3 版")
+        note = _("merged with revision %(number)d by %(names)s", number=first, names=names)
+    else:
+        note = _(
+            "merged with revisions %(first)d–%(last)d by %(names)s",
+            first=first,
+            last=last,
+            names=names,
+        )
     full_message = f"{message} ({note})" if message else note[:1].upper() + note[1:]
     result.revision = _new_revision(
         document, merge.text, parent=head, message=full_message, actor=actor

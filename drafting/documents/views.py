@@ -46,7 +46,7 @@ from drafting.documents.forms import (
 )
 from drafting.documents.merge import MergeResult, has_conflict_markers, merge_texts
 from drafting.documents.models import Comment, Revision, StandardDocument
-from drafting.documents.rendering import images_of, rendered_revision
+from drafting.documents.rendering import images_of, placeholder_labels, rendered_revision
 from drafting.documents.states import (
     COMMENT_TYPE_LABELS,
     RESOLUTION_LABELS,
@@ -426,7 +426,9 @@ def _editor_page(
     # shown already holds the head, so a save of it must be based on the head.
     form.base_revision_id.raw_data = None
     images = images_of(document)
-    rendered = render(state.text, **images) if not state.merge else None
+    rendered = (
+        render(state.text, **images, placeholders=placeholder_labels()) if not state.merge else None
+    )
     return render_template(
         "documents/editor.html",
         document=document,
@@ -535,7 +537,7 @@ def preview(document_id: int):
             message=_("Resolve the conflict markers to see the preview."),
         )
     images = images_of(document)
-    rendered = render(text, **images)
+    rendered = render(text, **images, placeholders=placeholder_labels())
     return jsonify(
         html=rendered.html,
         findings=_findings(text, images["attachments"]),

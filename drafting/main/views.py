@@ -11,14 +11,17 @@ from flask import (
     redirect,
     render_template,
     request,
+    send_from_directory,
     session,
     url_for,
 )
+from flask_babel import get_locale
 from flask_login import current_user
 from markupsafe import Markup
 
 from drafting.core.security import is_safe_redirect
 from drafting.extensions import db
+from drafting.main.help import language_part
 
 bp = Blueprint("main", __name__)
 
@@ -72,6 +75,14 @@ def ping():
     return "ok", 200, {"Content-Type": "text/plain; charset=utf-8"}
 
 
+@bp.route("/favicon.ico")
+def favicon():
+    """Browsers ask for /favicon.ico on every page, whatever the HTML says."""
+    return send_from_directory(
+        current_app.static_folder, "favicon.ico", mimetype="image/vnd.microsoft.icon", max_age=86400
+    )
+
+
 @bp.route("/help/<name>")
 def help_page(name: str):
     """Help pages written in Markdown under docs/ (e.g. the text conventions)."""
@@ -82,4 +93,5 @@ def help_page(name: str):
         abort(404)
     from drafting.core.markdown import render_markdown
 
-    return render_template("main/help.html", body=Markup(render_markdown(path.read_text("utf-8"))))
+    text = language_part(path.read_text("utf-8"), str(get_locale()))
+    return render_template("main/help.html", body=Markup(render_markdown(text)))

@@ -155,8 +155,9 @@ class StandardRenderer(RendererHTML):
         name = token.meta.get("attachment")
         if name is None:
             shown = token.meta.get("refused") or token.meta.get("missing") or ""
-            reason = "图片不可用" if "refused" in token.meta else "缺少附件"
-            return f'<span class="image-placeholder">［{reason}：{escape(shown)}］</span>'
+            labels = env.get("placeholders") or PLACEHOLDERS
+            label = labels["refused" if "refused" in token.meta else "missing"]
+            return f'<span class="image-placeholder">{escape(label % {"name": shown})}</span>'
         url = env.get("attachment_url", default_attachment_url)(name)
         css = "figure-image" if figure is not None else "inline-image"
         return f'<img class="{css}" src="{escape(url)}" alt="{escape(alt)}" />'
@@ -425,22 +426,31 @@ def analyze(text: str, *, attachments: Collection[str] | None = None) -> Analysi
     return Analysis(tokens, structure, env)
 
 
+# What an image that cannot be shown becomes; the pages pass them in the
+# reader's language (a standard's own text, and its PDF, stay Chinese).
+PLACEHOLDERS = {"missing": "［缺少附件：%(name)s］", "refused": "［图片不可用：%(name)s］"}
+
+
 def render(
     text: str,
     *,
     attachment_url: AttachmentUrl | None = None,
     attachments: Collection[str] | None = None,
+    placeholders: dict[str, str] | None = None,
 ) -> Rendered:
     """Render a standard's Markdown to body HTML and its outline.
 
     ``attachment_url`` maps an attachment name to the URL the HTML should use
     (default ``attachments/<name>``, which the PDF fetcher serves).
     ``attachments``, when given, are the names that exist: images naming
-    anything else become a placeholder.
+    anything else become a placeholder, worded by ``placeholders`` (keys
+    "missing" and "refused", each with ``%(name)s``; default Chinese).
     """
     analysis = analyze(text, attachments=attachments)
     if attachment_url is not None:
         analysis.env["attachment_url"] = attachment_url
+    if placeholders is not None:
+        analysis.env["placeholders"] = placeholders
     md, tokens, structure = parser(), analysis.tokens, analysis.structure
     sections = []
     for span in structure.sections:

@@ -90,7 +90,8 @@ def test_uploaded_image_shows_in_the_editor_and_its_preview(client, login_as, wo
     assert 'id="images"' in page and "![工艺流程](图1-工艺流程.png)" in page  # the snippet to copy
     assert "<script>" not in page and "style=" not in page  # CSP
 
-    r = client.post(f"/documents/{doc.id}/preview", json={"text": FIGURE_TEXT})
+    # In Chinese (the placeholder is worded in the reader's language).
+    r = client.post(f"/documents/{doc.id}/preview?lang=zh", json={"text": FIGURE_TEXT})
     html = r.get_json()["html"]
     served = SERVED.format(id=doc.id)
     assert re.search(rf'<img class="figure-image" src="{re.escape(served)}"', html), html
@@ -125,8 +126,8 @@ def test_document_and_revision_pages_and_print_preview_show_the_figure(
     login_as(world.participant)
     served = SERVED.format(id=doc.id)
     for url in (
-        f"/documents/{doc.id}",
-        f"/documents/{doc.id}/revisions/{doc.head_revision_id}",
+        f"/documents/{doc.id}?lang=zh",
+        f"/documents/{doc.id}/revisions/{doc.head_revision_id}?lang=zh",
         f"/documents/{doc.id}/export.html",
     ):
         html = client.get(url).get_data(as_text=True)
@@ -192,9 +193,9 @@ def test_remove_leaves_a_placeholder_and_is_audited(client, login_as, world, doc
     assert db.session.scalar(
         select(AuditEntry).where(AuditEntry.action == "document.attachment_removed")
     )
-    html = client.post(f"/documents/{doc.id}/preview", json={"text": FIGURE_TEXT}).get_json()[
-        "html"
-    ]
+    html = client.post(
+        f"/documents/{doc.id}/preview?lang=zh", json={"text": FIGURE_TEXT}
+    ).get_json()["html"]
     assert "缺少附件：图1-工艺流程.png" in html
     assert client.get(SERVED.format(id=doc.id)).status_code == 404
 
