@@ -17,7 +17,7 @@ from flask import (
 from flask_login import current_user
 from markupsafe import Markup
 
-from drafting.core.security import is_safe_redirect
+from drafting.core.security import safe_next
 from drafting.extensions import db
 
 bp = Blueprint("main", __name__)
@@ -35,8 +35,8 @@ def set_language():
         session["lang"] = lang
         if current_user.is_authenticated:
             current_user.locale = lang
-    target = request.form.get("next")
-    return redirect(target if is_safe_redirect(target) else url_for("main.home"))
+    target = safe_next(request.form.get("next") or request.args.get("next"))
+    return redirect(target or url_for("main.home"))
 
 
 @bp.route("/healthz")
