@@ -62,7 +62,10 @@ def test_enumeration_sensitive_mail_is_sent_in_the_background(tmp_path, smtp_sin
     with app.app_context():
         upgrade(revision="heads")
         create_user(
-            email="owner@bg.example", name="Owner", password="a long password 42", role=Role.REVIEWER
+            email="owner@bg.example",
+            name="Owner",
+            password="a long password 42",
+            role=Role.REVIEWER,
         )
         db.session.commit()
     client = app.test_client()

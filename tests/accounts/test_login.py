@@ -316,11 +316,11 @@ def test_tokens_page_shows_last_use(client, db, make_user):
     _token, secret = create_api_token(user, "scripted")
     db.session.commit()
     login(client, user.email)
-    row = lambda: re.search(
-        r"<tr>\s*<td>scripted</td>.*?</tr>",
-        client.get("/account/tokens").get_data(as_text=True),
-        re.S,
-    ).group(0)  # noqa: E501, E731
+
+    def row():
+        page = client.get("/account/tokens").get_data(as_text=True)
+        return re.search(r"<tr>\s*<td>scripted</td>.*?</tr>", page, re.S).group(0)
+
     assert "—" in row()
     assert (
         client.get("/api/v1/me", headers={"Authorization": f"Bearer {secret}"}).status_code == 200
