@@ -160,7 +160,7 @@ def resend_confirmation():
             _("We have sent a new confirmation link to %(email)s.", email=current_user.email),
             "success",
         )
-    return redirect(url_for("main.home"))
+    return redirect_next("main.home")
 
 
 @bp.route("/login", methods=["GET", "POST"])
