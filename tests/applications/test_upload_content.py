@@ -152,3 +152,19 @@ def test_refused_upload_over_the_web_stores_nothing(client, login_as, db, sec):
     assert "JavaScript" in r.get_data(as_text=True)
     db.session.refresh(application)
     assert application.attachments == []
+
+
+def test_inline_pdf_is_served_sandboxed(client, login_as, db, sec):
+    call = make_call(actor=sec)
+    user = login_as("member")
+    application = make_application(call, user=user, complete=True)
+    db.session.commit()
+    attachment = application.attachments[0]
+    url = f"/applications/{application.id}/files/{attachment.id}"
+    r = client.get(url + "?inline=1")
+    assert r.status_code == 200 and r.mimetype == "application/pdf"
+    assert "sandbox" in [p.strip() for p in r.headers["Content-Security-Policy"].split(";")]
+    assert r.headers["Content-Disposition"].startswith("inline")
+    r = client.get(url)
+    assert r.headers["Content-Disposition"].startswith("attachment")
+    assert "sandbox" in r.headers["Content-Security-Policy"]
