@@ -45,3 +45,51 @@ def test_log_out_everywhere_and_revoke_tokens(page, live_server, browser, screen
         assert width <= 375, f"{path} is {width}px wide on a 375px screen"
         screenshot(narrow, name)
     ctx.close()
+
+
+def test_unconfirmed_applicant_is_told_to_confirm_before_submitting(
+    page, live_server, smtp_sink, screenshot
+):
+    import re
+
+    from drafting.accounts.credit_code import check_character
+    from tests.support.smtp import first_link
+
+    first17 = "91330100MA2E2E001"
+    email = "wang.fang@confirm.example"
+    page.goto("/register")
+    for name, value in {
+        "org_name": "杭州确认测试科技有限公司",
+        "org_credit_code": first17 + check_character(first17),
+        "address": "杭州市西湖区",
+        "user_name": "王芳",
+        "email": email,
+        "password": "a long and unusual password",
+        "password_again": "a long and unusual password",
+    }.items():
+        page.fill(f"input[name={name}]", value)
+    page.select_option("select[name=org_type]", "enterprise")
+    page.click("form.card button[type=submit]")
+    page.wait_for_url(live_server + "/register/sent")
+    screenshot(page, "register-sent")
+    login(page, email, "a long and unusual password")
+
+    page.goto("/calls/1")  # the demo's open call
+    with page.expect_navigation():
+        page.click("[data-testid=apply]")
+    notice = page.locator("[data-testid=confirm-first]")
+    assert notice.is_visible() and email in notice.inner_text()
+    assert page.locator("[data-testid=submit]").is_disabled()
+    screenshot(page, "application-confirm-first")
+
+    # The notice's button sends a new link and comes back to the application.
+    application_url = page.url
+    smtp_sink.clear()
+    with page.expect_navigation():
+        page.click("[data-testid=resend-confirmation]")
+    assert page.url == application_url
+    link = first_link(smtp_sink.wait_for(email)[0])
+    page.goto(re.sub(r"^https?://[^/]+", live_server, link))
+    page.goto(application_url)
+    assert page.locator("[data-testid=confirm-first]").count() == 0
+    assert page.locator("[data-testid=submit]").is_enabled()
