@@ -87,6 +87,10 @@ def from_environment(instance_path: Path) -> dict:
         "MAIL_USE_SSL": _bool("MAIL_USE_SSL", False),
         "MAIL_FROM": os.environ.get("MAIL_FROM", "drafting <no-reply@localhost>"),
         "MAIL_TIMEOUT": _int("MAIL_TIMEOUT", 10),
+        # "background" or "request": who sends the mail that must not make a
+        # page slower when an account exists (reset links, registration).
+        # Unset: a background thread, except in tests.
+        "MAIL_SEND": os.environ.get("MAIL_SEND") or None,
         "BABEL_DEFAULT_LOCALE": os.environ.get("DEFAULT_LOCALE", "zh"),
         "BABEL_DEFAULT_TIMEZONE": os.environ.get("DEFAULT_TIMEZONE", "Asia/Shanghai"),
         "LANGUAGES": ["zh", "en"],

@@ -39,6 +39,14 @@ EXPECTATIONS = {
         "reviewer": 302,
         "secretariat": 302,
     },
+    # Without a registration in this session it sends back to the form.
+    "accounts.registered": {
+        "url": _u("/register/sent"),
+        "anonymous": 302,
+        "member": 302,
+        "reviewer": 302,
+        "secretariat": 302,
+    },
     "accounts.confirm_email": {
         "url": _u("/confirm/x"),
         "anonymous": 400,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from types import SimpleNamespace
+from urllib.parse import quote
 
 import pytest
 
@@ -123,3 +124,118 @@ def test_unexpected_error_is_logged_and_shown_without_stack(tmp_path, caplog):
     assert any(
         rec.exc_info and "secret internals" in str(rec.exc_info[1]) for rec in caplog.records
     )
+
+
+# Each of these once led a browser off the site (or would have).
+OPEN_REDIRECT_VARIANTS = [
+    "https://evil.example/",
+    "http://evil.example",
+    "//evil.example/x",
+    "///evil.example/x",
+    "////evil.example/x",
+    "/\\evil.example",
+    "\\\\evil.example",
+    "/\\/evil.example",
+    "http:///evil.example/",
+    "http:////evil.example/",
+    "HTTP:///evil.example/",
+    "https:/evil.example/",
+    "http:evil.example",
+    "HtTpS:evil.example",
+    "javascript:alert(1)",
+    "JaVaScRiPt:alert(1)",
+    " //evil.example",
+    "\t//evil.example",
+    "/\t/evil.example",
+    "/\n/evil.example",
+    "/\r\n/evil.example",
+    "\x00//evil.example",
+    "\x01/\\evil.example",
+    "data:text/html,<script>alert(1)</script>",
+    "evil.example",
+    "@evil.example",
+    "//evil.example@drafting.test/",
+    "http://drafting.test@evil.example/",
+]
+
+
+@pytest.mark.parametrize("target", OPEN_REDIRECT_VARIANTS)
+def test_next_refuses_open_redirect_variants(target, app):
+    from drafting.core.security import is_safe_redirect, safe_next
+
+    with app.test_request_context("/login"):
+        assert not is_safe_redirect(target), repr(target)
+        assert safe_next(target) is None
+
+
+def test_login_and_language_next_stay_on_the_site(client, db, make_user):
+    from tests.support.factories import PASSWORD
+
+    user = make_user()
+    db.session.commit()
+    for target in OPEN_REDIRECT_VARIANTS:
+        r = client.post("/login", data={"email": user.email, "password": PASSWORD, "next": target})
+        assert r.status_code == 302
+        assert r.headers["Location"] in ("/", "http://drafting.test/"), repr(target)
+        client.post("/logout")
+        for r in (
+            client.post("/language", data={"lang": "en", "next": target}),
+            client.post(f"/language?next={quote(target)}", data={"lang": "en"}),
+        ):
+            assert r.status_code == 302
+            assert r.headers["Location"] in ("/", "http://drafting.test/"), repr(target)
+    # A real path on the site is still followed, as the browser would read it.
+    r = client.post("/language", data={"lang": "en", "next": "/calls/?page=2"})
+    assert r.headers["Location"] == "/calls/?page=2"
+    r = client.post("/language?next=/account", data={"lang": "zh"})
+    assert r.headers["Location"] == "/account"
+
+
+def test_junk_bearer_token_does_not_skip_csrf_for_a_cookie_user(app, client, db, login_as, csrf_on):
+    user = login_as("member")
+    for header in ["Bearer junk", "Bearer ", "bearer x", "Bearer dft_not_a_real_token"]:
+        r = client.post(
+            "/account", data={"name": "Forged", "locale": "en"}, headers={"Authorization": header}
+        )
+        assert r.status_code in (400, 401), header
+        r = client.post(
+            "/api/v1/applications", json={"call_id": 1}, headers={"Authorization": header}
+        )
+        assert r.status_code == 401, header
+        assert r.json["error"] == "unauthorized"
+    db.session.refresh(user)
+    assert user.name != "Forged"
+
+
+def test_valid_bearer_token_ignores_the_cookie(app, client, db, make_user, login_as, csrf_on):
+    from drafting.accounts.services import create_api_token
+
+    cookie_user = login_as("secretariat")
+    token_user = make_user()
+    _token, secret = create_api_token(token_user, "t")
+    db.session.commit()
+    r = client.get("/api/v1/me", headers={"Authorization": f"Bearer {secret}"})
+    assert r.status_code == 200
+    assert r.json["email"] == token_user.email != cookie_user.email
+    # A revoked token is no token: the cookie is not used instead.
+    from drafting.accounts.services import revoke_all_api_tokens
+
+    revoke_all_api_tokens(token_user, actor=token_user)
+    db.session.commit()
+    r = client.get("/api/v1/me", headers={"Authorization": f"Bearer {secret}"})
+    assert r.status_code == 401
+
+
+def test_unauthenticated_api_write_is_401_not_form_expired(app, db, csrf_on):
+    anonymous = app.test_client()
+    r = anonymous.post("/api/v1/applications", json={"call_id": 1})
+    assert r.status_code == 401
+    assert r.json["error"] == "unauthorized"
+    assert "token" in r.json["message"] and "Log in" in r.json["message"]
+
+
+def test_cookie_api_write_without_csrf_is_still_refused(app, client, db, login_as, csrf_on):
+    login_as("member")
+    r = client.post("/api/v1/applications", json={"call_id": 1})
+    assert r.status_code == 400
+    assert r.json["error"] == "csrf"

@@ -6,6 +6,7 @@ from flask import Flask, request
 from flask_babel import lazy_gettext as _l
 
 from drafting.accounts.models import User
+from drafting.core.security import bearer_token
 from drafting.extensions import db, login_manager
 
 
@@ -20,6 +21,10 @@ def init_app(app: Flask) -> None:
     def load_user(login_id: str) -> User | None:
         # The login id is "<user id>:<session version>": raising the version
         # in the database invalidates every cookie that carries the old one.
+        if bearer_token(request) is not None:
+            # A request that brings a token is authenticated by the token
+            # alone, never by the cookie that came with it.
+            return None
         user_id, _, version = login_id.partition(":")
         if not user_id.isdigit() or not version.isdigit():
             return None
@@ -30,12 +35,12 @@ def init_app(app: Flask) -> None:
 
     @login_manager.request_loader
     def load_user_from_token(req) -> User | None:
-        header = req.headers.get("Authorization", "")
-        if not header.startswith("Bearer "):
+        secret = bearer_token(req)
+        if not secret:
             return None
         from drafting.accounts.services import user_for_api_token
 
-        return user_for_api_token(header.removeprefix("Bearer ").strip())
+        return user_for_api_token(secret)
 
     @login_manager.unauthorized_handler
     def unauthorized():

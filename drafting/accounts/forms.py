@@ -63,8 +63,17 @@ class NewPasswordForm(FlaskForm):
     )
 
 
+class ResetPasswordForm(NewPasswordForm):
+    revoke_tokens = BooleanField(_l("Also revoke all my API tokens"), default=True)
+
+
 class ChangePasswordForm(NewPasswordForm):
     current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
+    revoke_tokens = BooleanField(_l("Also revoke all my API tokens"), default=False)
+
+
+class EndSessionsForm(FlaskForm):
+    revoke_tokens = BooleanField(_l("Also revoke all my API tokens"), default=False)
 
 
 class AcceptInvitationForm(NewPasswordForm):

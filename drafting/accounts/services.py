@@ -83,15 +83,20 @@ def register_organization(
     password: str,
     phone: str = "",
     locale: str | None = None,
-) -> User:
-    """Create an organization with its first user (its admin) and mail the confirmation link."""
+) -> User | None:
+    """Create an organization with its first user (its admin) and mail the confirmation link.
+
+    If the address already has an account, nothing is created and None is
+    returned; the account's owner is told by mail instead. The caller answers
+    the same either way, so that the page does not reveal who has an account
+    (the password is hashed either way, so the time is the same too).
+    """
     code = credit_code.normalise(org_credit_code)
     problem = credit_code.problem(code)
     if problem:
         raise ServiceError(credit_code_error_message(problem), code="credit_code")
     email = normalise_email(email)
     check_password_policy(password, email)
-    _check_unique_email(email)
     if db.session.scalar(select(Organization).where(Organization.credit_code == code)):
         raise Refused(
             _("This organization is already registered. Ask one of its users to invite you."),
@@ -101,6 +106,20 @@ def register_organization(
         raise Refused(
             _("An organization with this name is already registered."), code="organization_exists"
         )
+    password_hash = hash_password(password)
+    existing = user_by_email(email)
+    if existing is not None:
+        queue_mail(
+            existing.email,
+            "account_exists",
+            locale=existing.locale or locale,
+            user=existing,
+            login_link=url_for("accounts.login", _external=True),
+            reset_link=url_for("accounts.forgot_password", _external=True),
+            in_background=True,
+        )
+        record(None, "user.registration_with_existing_email", existing)
+        return None
     org = Organization(
         name=org_name.strip(),
         credit_code=code,
@@ -114,7 +133,7 @@ def register_organization(
         email=email,
         name=user_name.strip(),
         phone=phone.strip(),
-        password_hash=hash_password(password),
+        password_hash=password_hash,
         role=Role.MEMBER,
         organization=org,
         is_org_admin=True,
@@ -135,10 +154,13 @@ def send_confirmation(user: User) -> None:
         locale=user.locale,
         user=user,
         link=url_for("accounts.confirm_email", token=token, _external=True),
+        in_background=True,
     )
 
 
 def confirm_email(token: str) -> User:
+    """Confirm the address the link was sent to. `user.just_confirmed` says
+    whether this call confirmed it (the link's first use)."""
     try:
         data = read_link_token("confirm", token, current_app.config["CONFIRM_TOKEN_MAX_AGE"])
     except TokenError as exc:
@@ -151,7 +173,8 @@ def confirm_email(token: str) -> User:
     user = db.session.get(User, data.get("uid"))
     if user is None or user.email != data.get("email"):
         raise Refused(_("This confirmation link is not valid."), code="token_invalid")
-    if user.email_confirmed_at is None:
+    user.just_confirmed = user.email_confirmed_at is None
+    if user.just_confirmed:
         user.email_confirmed_at = utcnow()
         record(user, "user.email_confirmed", user)
     return user
@@ -171,7 +194,7 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
-def change_password(user: User, current: str, new: str) -> None:
+def change_password(user: User, current: str, new: str, *, revoke_tokens: bool = False) -> None:
     if not verify_password(user.password_hash, current):
         raise ServiceError(_("The current password is not correct."), code="wrong_password")
     check_password_policy(new, user.email)
@@ -179,15 +202,35 @@ def change_password(user: User, current: str, new: str) -> None:
     # Other devices logged in with the old password are logged out.
     user.session_version += 1
     record(user, "user.password_changed", user)
+    if revoke_tokens:
+        revoke_all_api_tokens(user, actor=user)
 
 
-def end_all_sessions(user: User, *, actor: User) -> None:
+def end_all_sessions(user: User, *, actor: User, revoke_tokens: bool = False) -> None:
     user.session_version += 1
     record(actor, "user.sessions_ended", user)
+    if revoke_tokens:
+        revoke_all_api_tokens(user, actor=actor)
+
+
+def log_out(user: User) -> None:
+    """End this login for good.
+
+    The session lives in a signed cookie, so clearing it in the browser does
+    not stop a copy taken earlier from working; raising the session version
+    does. Signed-cookie sessions cannot be told apart, so the user's other
+    sessions end too.
+    """
+    user.session_version += 1
+    record(user, "user.logged_out", user)
 
 
 def request_password_reset(email: str) -> None:
-    """Mail a reset link if the account exists; say nothing either way."""
+    """Mail a reset link if the account exists; say nothing either way.
+
+    The mail is sent by a background thread, so the answer takes the same
+    time whether the account exists or not.
+    """
     user = user_by_email(email)
     if user is None or not user.is_active_account:
         return
@@ -200,11 +243,12 @@ def request_password_reset(email: str) -> None:
         locale=user.locale,
         user=user,
         link=url_for("accounts.reset_password", token=token, _external=True),
+        in_background=True,
     )
     record(user, "user.password_reset_requested", user)
 
 
-def reset_password(token: str, new: str) -> User:
+def reset_password(token: str, new: str, *, revoke_tokens: bool = True) -> User:
     try:
         data = read_link_token("reset", token, current_app.config["RESET_TOKEN_MAX_AGE"])
     except TokenError as exc:
@@ -225,6 +269,9 @@ def reset_password(token: str, new: str) -> User:
         # The link arrived at this address, so the address is confirmed.
         user.email_confirmed_at = utcnow()
     record(user, "user.password_reset", user)
+    if revoke_tokens:
+        # Whoever knew the old password may have made tokens with it.
+        revoke_all_api_tokens(user, actor=user)
     return user
 
 
@@ -384,6 +431,16 @@ def revoke_api_token(token: ApiToken, *, actor: User) -> None:
     if token.revoked_at is None:
         token.revoked_at = utcnow()
         record(actor, "api_token.revoked", token)
+
+
+def revoke_all_api_tokens(user: User, *, actor: User) -> int:
+    """Revoke every active token of `user`; the number revoked."""
+    active = db.session.scalars(
+        select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+    ).all()
+    for token in active:
+        revoke_api_token(token, actor=actor)
+    return len(active)
 
 
 def user_for_api_token(secret: str) -> User | None:

@@ -23,11 +23,12 @@ from drafting.accounts.forms import (
     ChangePasswordForm,
     ConfirmForm,
     EmailForm,
+    EndSessionsForm,
     LoginForm,
-    NewPasswordForm,
     OrganizationForm,
     ProfileForm,
     RegisterForm,
+    ResetPasswordForm,
     TokenForm,
 )
 from drafting.accounts.models import ApiToken, OrganizationType, User
@@ -39,8 +40,30 @@ from drafting.extensions import db, limiter
 bp = Blueprint("accounts", __name__)
 
 
+def _posted_email() -> str:
+    """The email a login request names, whatever the body type (form or JSON)."""
+    email = request.form.get("email")
+    if email is None and request.is_json:
+        data = request.get_json(silent=True)
+        if isinstance(data, dict):
+            email = data.get("email")
+    return services.normalise_email(email) if isinstance(email, str) else ""
+
+
 def _login_account_key() -> str:
-    return "login-account:" + services.normalise_email(request.form.get("email", ""))
+    return "login-account:" + _posted_email()
+
+
+def _login_failed(response) -> bool:
+    # Only failures count: a user who logs in often is not an attacker.
+    return response.status_code == 401
+
+
+def _forget_login_failures() -> None:
+    """A successful login clears this account's count of failures (not the address's)."""
+    for current in limiter.current_limits:
+        if any(str(arg).startswith("login-account:") for arg in current.request_args):
+            limiter.limiter.clear(current.limit, *current.request_args)
 
 
 def _limit_account() -> str:
@@ -70,7 +93,7 @@ def register():
     form = RegisterForm()
     if form.validate_on_submit():
         try:
-            user = services.register_organization(
+            services.register_organization(
                 org_name=form.org_name.data,
                 org_credit_code=form.org_credit_code.data,
                 org_type=OrganizationType(form.org_type.data),
@@ -85,7 +108,6 @@ def register():
             form_field = {
                 "credit_code": form.org_credit_code,
                 "weak_password": form.password,
-                "email_taken": form.email,
                 "organization_exists": form.org_name,
             }.get(exc.code)
             if form_field is not None:
@@ -93,14 +115,22 @@ def register():
             else:
                 flash_error(exc)
             return render_template("accounts/register.html", form=form), 422
-        _start_session(user)
-        flash(
-            _("Welcome! We have sent a confirmation link to %(email)s.", email=user.email),
-            "success",
-        )
-        return redirect(url_for("main.home"))
+        # The same answer whether the address was new (user) or already had
+        # an account (None, its owner is told by mail): nobody learns from
+        # this page who has an account. The link in the mail logs the new
+        # user in.
+        session["registered_email"] = services.normalise_email(form.email.data)
+        return redirect(url_for("accounts.registered"))
     status = 422 if form.is_submitted() else 200
     return render_template("accounts/register.html", form=form), status
+
+
+@bp.route("/register/sent")
+def registered():
+    email = session.get("registered_email")
+    if not email:
+        return redirect(url_for("accounts.register"))
+    return render_template("accounts/registered.html", email=email)
 
 
 @bp.route("/confirm/<token>")
@@ -110,6 +140,10 @@ def confirm_email(token: str):
     except ServiceError as exc:
         flash_error(exc)
         return render_template("accounts/message.html", title=_("Email confirmation")), 400
+    if user.just_confirmed and not current_user.is_authenticated and user.is_active_account:
+        # The link's first use finishes the registration: it came to this
+        # address, as a password reset link would.
+        _start_session(user)
     flash(_("Thank you, your email address %(email)s is confirmed.", email=user.email), "success")
     return redirect(
         url_for("main.home") if current_user.is_authenticated else url_for("accounts.login")
@@ -126,12 +160,14 @@ def resend_confirmation():
             _("We have sent a new confirmation link to %(email)s.", email=current_user.email),
             "success",
         )
-    return redirect(url_for("main.home"))
+    return redirect_next("main.home")
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_limit_address, methods=["POST"])
-@limiter.limit(_limit_account, methods=["POST"], key_func=_login_account_key)
+@limiter.limit(_limit_address, methods=["POST"], deduct_when=_login_failed)
+@limiter.limit(
+    _limit_account, methods=["POST"], key_func=_login_account_key, deduct_when=_login_failed
+)
 def login():
     if current_user.is_authenticated:
         return redirect_next("main.home")
@@ -146,6 +182,7 @@ def login():
             keep_on_error()
             return render_template("accounts/login.html", form=form), 401
         _start_session(user)
+        _forget_login_failures()
         if user.locale:
             session["lang"] = user.locale
         return redirect_next("main.home")
@@ -156,7 +193,8 @@ def login():
 @bp.route("/logout", methods=["POST"])
 def logout():
     if current_user.is_authenticated:
-        record(current_user, "user.logged_out", current_user)
+        # Ends the cookie for good, copies of it included.
+        services.log_out(current_user._get_current_object())
     logout_user()
     lang = session.get("lang")
     session.clear()
@@ -187,10 +225,12 @@ def forgot_password():
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
 def reset_password(token: str):
-    form = NewPasswordForm()
+    form = ResetPasswordForm()
     if form.validate_on_submit():
         try:
-            services.reset_password(token, form.password.data)
+            services.reset_password(
+                token, form.password.data, revoke_tokens=bool(form.revoke_tokens.data)
+            )
         except ServiceError as exc:
             form.password.errors = [*form.password.errors, exc.message]
             return render_template("accounts/reset_password.html", form=form), 422
@@ -220,7 +260,7 @@ def profile():
         "accounts/profile.html",
         form=form,
         password_form=ChangePasswordForm(),
-        confirm_form=ConfirmForm(),
+        sessions_form=EndSessionsForm(),
     ), (422 if form.is_submitted() else 200)
 
 
@@ -230,7 +270,12 @@ def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
-            services.change_password(current_user, form.current_password.data, form.password.data)
+            services.change_password(
+                current_user,
+                form.current_password.data,
+                form.password.data,
+                revoke_tokens=bool(form.revoke_tokens.data),
+            )
         except ServiceError as exc:
             field = form.current_password if exc.code == "wrong_password" else form.password
             field.errors = [*field.errors, exc.message]
@@ -245,7 +290,7 @@ def change_password():
         "accounts/profile.html",
         form=ProfileForm(obj=current_user),
         password_form=form,
-        confirm_form=ConfirmForm(),
+        sessions_form=EndSessionsForm(),
     ), 422
 
 
@@ -253,7 +298,10 @@ def change_password():
 @login_required
 def end_sessions():
     user = current_user._get_current_object()
-    services.end_all_sessions(user, actor=user)
+    form = EndSessionsForm()
+    services.end_all_sessions(
+        user, actor=user, revoke_tokens=form.validate_on_submit() and bool(form.revoke_tokens.data)
+    )
     logout_user()
     session.clear()
     flash(_("All your sessions have been ended, this one included. Please log in again."), "info")

@@ -145,7 +145,8 @@ def comment_json(c: Comment) -> dict:
 
 def _document(document_id: int, check=permissions.can_view_document) -> StandardDocument:
     document = queries.load_document(document_id)
-    if document is None:
+    # A document the user may not see answers as a missing one.
+    if document is None or not permissions.can_view_document(current_user, document):
         abort(api_error(404, "not_found", _("There is no document %(id)d.", id=document_id)))
     if not check(current_user, document):
         abort(api_error(403, "forbidden", _("You may not do this with this document.")))

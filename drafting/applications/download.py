@@ -30,7 +30,13 @@ def send_stored(sha256: str, filename: str, content_type: str, *, inline: bool =
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, no-store"
     if inline:
-        response.headers["Content-Security-Policy"] = "default-src 'none'; frame-ancestors 'self'"
+        # `sandbox`: whatever the file might run is in an opaque origin, never
+        # the app's (no cookies, no DOM of the page that frames it). Chromium
+        # still shows the PDF under this header, but not in an <iframe
+        # sandbox>, so the frame itself carries no sandbox attribute.
+        response.headers["Content-Security-Policy"] = (
+            "sandbox; default-src 'none'; frame-ancestors 'self'"
+        )
     else:
         response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response

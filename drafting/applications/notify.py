@@ -16,10 +16,16 @@ from drafting.mail.services import queue_mail
 
 
 def _recipients(organization_id: int) -> list[User]:
+    """The organization's users who receive its mail: active, with a confirmed
+    address (an unconfirmed one may be a typo, or someone else's)."""
     return list(
         db.session.scalars(
             select(User)
-            .where(User.organization_id == organization_id, User.is_active_account.is_(True))
+            .where(
+                User.organization_id == organization_id,
+                User.is_active_account.is_(True),
+                User.email_confirmed_at.is_not(None),
+            )
             .order_by(User.id)
         )
     )
@@ -51,7 +57,15 @@ def _mail_org_now(application: Application, template: str, **ctx) -> None:
             **ctx,
         )
     contact = (application.contact_email or "").strip().lower()
-    if contact and contact not in sent:
+    # The contact address is typed into the form and never confirmed: it gets
+    # mail only if it belongs to a user who confirmed it.
+    contact_user = db.session.scalar(select(User).where(User.email == contact)) if contact else None
+    if (
+        contact
+        and contact not in sent
+        and contact_user is not None
+        and contact_user.email_confirmed
+    ):
         queue_mail(
             contact,
             template,

@@ -418,6 +418,14 @@ def submit(application: Application, *, actor: User, now: datetime | None = None
     if application.state not in EDITABLE_STATES:
         raise Refused(_("This application has already been submitted."), code="not_editable")
     _check_editable(application, now)
+    if not actor.email_confirmed:
+        raise Refused(
+            _(
+                "Confirm your email address before submitting: open the link we sent to %(email)s, or have a new one sent.",
+                email=actor.email,
+            ),
+            code="email_unconfirmed",
+        )
     problems = missing_items(application)
     if problems:
         raise ServiceError(

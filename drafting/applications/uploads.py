@@ -3,14 +3,41 @@
 from __future__ import annotations
 
 import io
+import logging
 import os
+import re
 import unicodedata
 import zipfile
 
 from flask import current_app
 from flask_babel import gettext as _
+from pypdf import PdfReader
+from pypdf.errors import PyPdfError
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
 
 from drafting.core.errors import ServiceError
+
+log = logging.getLogger(__name__)
+
+#: An archive (DOCX, XLSX) may unpack to at most this much, and at most this
+#: many times its packed size: more is a "zip bomb", not a document.
+MAX_UNPACKED_BYTES = 256 * 1024 * 1024
+MAX_UNPACK_RATIO = 100
+MAX_ARCHIVE_MEMBERS = 10_000
+#: Parts of an Office file that carry code: macros (VBA) and ActiveX controls.
+_ACTIVE_OOXML = re.compile(r"(^|/)(vbaProject\.bin|vbaData\.xml|activeX/)", re.IGNORECASE)
+#: PDF keys that make a viewer run something: JavaScript, launching a
+#: program, and embedded files it might open.
+_ACTIVE_PDF_KEYS = {
+    "/JS",
+    "/JavaScript",
+    "/Launch",
+    "/EmbeddedFile",
+    "/EmbeddedFiles",
+    "/RichMedia",
+}
+_ACTIVE_PDF_BYTES = re.compile(rb"/(JavaScript|JS|Launch|EmbeddedFiles?|RichMedia)(?![A-Za-z])")
+_PDF_MAX_OBJECTS = 50_000
 
 ALLOWED = {
     "application/pdf": "PDF",
@@ -49,6 +76,103 @@ def sniff(data: bytes) -> str | None:
     return None
 
 
+class ActiveContent(ServiceError):
+    status = 422
+    code = "active_content"
+
+
+def archive_problem(data: bytes) -> str | None:
+    """Why a ZIP-based upload (DOCX, XLSX) is refused, or None.
+
+    The declared sizes are checked first, then the members are really
+    unpacked, counting bytes and stopping at the limit, since a ZIP's
+    headers may lie.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            infos = zf.infolist()
+            if len(infos) > MAX_ARCHIVE_MEMBERS:
+                return "bomb"
+            declared = sum(i.file_size for i in infos)
+            if declared > MAX_UNPACKED_BYTES or declared > MAX_UNPACK_RATIO * max(len(data), 1):
+                return "bomb"
+            if any(_ACTIVE_OOXML.search(i.filename) for i in infos):
+                return "macros"
+            content_types = (
+                zf.read("[Content_Types].xml") if "[Content_Types].xml" in zf.namelist() else b""
+            )
+            if b"macroEnabled" in content_types or b"vbaProject" in content_types:
+                return "macros"
+            budget = min(MAX_UNPACKED_BYTES, MAX_UNPACK_RATIO * max(len(data), 1))
+            for info in infos:
+                with zf.open(info) as member:
+                    while chunk := member.read(1024 * 1024):
+                        budget -= len(chunk)
+                        if budget < 0:
+                            return "bomb"
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        ValueError,
+        NotImplementedError,
+        OSError,
+        EOFError,
+    ):
+        return "broken"
+    except RuntimeError:  # an encrypted member
+        return "broken"
+    return None
+
+
+def pdf_has_active_content(data: bytes) -> bool:
+    """True if the PDF asks a viewer to run JavaScript, launch a program or
+    open an embedded file. Looks at the raw bytes and, through pypdf, inside
+    compressed object streams; a PDF pypdf cannot read is judged by its bytes."""
+    if _ACTIVE_PDF_BYTES.search(data):
+        return True
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        root = reader.trailer
+    except (PyPdfError, ValueError, KeyError, TypeError, OSError, RecursionError) as exc:
+        log.info("PDF not parsed for active content (%s); judged by its bytes", exc)
+        return False
+    seen: set[tuple[int, int]] = set()
+    stack: list = [root]
+    visited = 0
+    try:
+        while stack:
+            obj = stack.pop()
+            if isinstance(obj, IndirectObject):
+                key = (obj.idnum, obj.generation)
+                if key in seen:
+                    continue
+                seen.add(key)
+                obj = obj.get_object()
+            visited += 1
+            if visited > _PDF_MAX_OBJECTS:
+                return True  # too tangled to judge: not a plain document
+            if isinstance(obj, DictionaryObject):
+                for name, value in obj.items():
+                    if name in _ACTIVE_PDF_KEYS:
+                        return True
+                    if (
+                        name == "/S"
+                        and isinstance(value, NameObject)
+                        and value
+                        in (
+                            "/JavaScript",
+                            "/Launch",
+                        )
+                    ):
+                        return True
+                    stack.append(value)
+            elif isinstance(obj, ArrayObject):
+                stack.extend(obj)
+    except (PyPdfError, ValueError, KeyError, TypeError, OSError, RecursionError) as exc:
+        log.info("PDF only partly read for active content (%s)", exc)
+    return False
+
+
 def display_name(filename: str | None) -> str:
     """The name as the user gave it, kept for display and download only.
 
@@ -80,7 +204,41 @@ def check_upload(filename: str | None, data: bytes) -> tuple[str, str]:
             ),
             code="file_type",
         )
+    _check_content(filename, data, content_type)
     return display_name(filename), content_type
+
+
+def _check_content(filename: str | None, data: bytes, content_type: str) -> None:
+    """Refuse files that would run something when opened (decided in README, Security)."""
+    name = display_name(filename)
+    if data.startswith(b"PK\x03\x04"):
+        problem = archive_problem(data)
+        if problem == "bomb":
+            raise ActiveContent(
+                _(
+                    "%(name)s unpacks to far more data than a document holds, so it was refused. Save the document again and upload the new file.",
+                    name=name,
+                )
+            )
+        if problem == "macros":
+            raise ActiveContent(
+                _(
+                    "%(name)s contains macros or ActiveX controls, which are not accepted. Save it as a plain .docx or .xlsx (or as PDF) and upload it again.",
+                    name=name,
+                )
+            )
+        if problem == "broken":
+            raise ServiceError(
+                _("%(name)s is damaged and cannot be opened. Please upload it again.", name=name),
+                code="file_type",
+            )
+    if content_type == "application/pdf" and pdf_has_active_content(data):
+        raise ActiveContent(
+            _(
+                "%(name)s contains JavaScript, a program to launch or embedded files, which are not accepted. Print it to a new PDF (or save it as PDF/A) and upload that.",
+                name=name,
+            )
+        )
 
 
 def _check_size(filename: str | None, data: bytes) -> None:

@@ -10,6 +10,7 @@ from markupsafe import Markup
 
 from drafting import templating
 from drafting.applications.download import send_stored
+from drafting.applications.permissions import can_edit_application
 from drafting.applications.uploads import read_upload
 from drafting.calls import permissions, services
 from drafting.calls.forms import (
@@ -81,6 +82,10 @@ def show(call_id: int):
                 Application.organization_id == current_user.organization_id,
             )
         )
+        # Only the organization's members acting as applicants get the link:
+        # a reviewer from that organization must not learn that it applied.
+        if application is not None and not can_edit_application(current_user, application):
+            application = None
     return render_template(
         "calls/show.html",
         call=call,

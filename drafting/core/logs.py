@@ -25,6 +25,8 @@ class JsonFormatter(logging.Formatter):
             "request_id": getattr(record, "request_id", "-"),
             "message": record.getMessage(),
         }
+        if isinstance(getattr(record, "mail", None), dict):
+            entry["mail"] = record.mail  # a mail printed instead of sent, decoded
         if record.exc_info:
             entry["stack"] = self.formatException(record.exc_info)
         return json.dumps(entry, ensure_ascii=False)

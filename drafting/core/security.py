@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urljoin, urlsplit
 
-from flask import Flask, Response, request
+from flask import Flask, Request, Response, request
+from flask_login import current_user
 
 from drafting.extensions import csrf
 
@@ -25,15 +27,47 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
+# What a browser drops before it parses a URL: leading and trailing C0
+# controls and spaces, and tabs and newlines anywhere (WHATWG URL standard).
+_URL_STRIPPED = "".join(chr(c) for c in range(0x21))
+_URL_REMOVED = re.compile(r"[\t\n\r]")
+
+
 def is_safe_redirect(target: str | None) -> bool:
-    """Only relative paths on this site are allowed as `next` targets."""
-    if not target:
-        return False
-    if target.startswith("//") or "\\" in target:
-        return False
-    parts = urlsplit(urljoin(request.host_url, target))
+    return safe_next(target) is not None
+
+
+def safe_next(target: str | None) -> str | None:
+    """The `next` target as the browser would read it, or None if it leaves the site.
+
+    Only a path on this site is allowed.
+
+    The target is normalised as a browser would (controls and spaces trimmed,
+    tabs and newlines removed, a backslash read as a slash); then it must
+    start with exactly one "/". That refuses every scheme ("http:evil",
+    "HTTP:///evil", "javascript:"), every network path ("//evil", "/\\evil")
+    and anything with a control character left in it.
+    """
+    if not target or not isinstance(target, str):
+        return None
+    url = _URL_REMOVED.sub("", target.strip(_URL_STRIPPED)).replace("\\", "/")
+    if not url.startswith("/") or url.startswith("//"):
+        return None
+    if any(ord(c) < 0x20 or c == "\x7f" for c in url):
+        return None
+    parts = urlsplit(urljoin(request.host_url, url))
     host = urlsplit(request.host_url)
-    return parts.scheme in ("http", "https") and parts.netloc == host.netloc
+    if parts.scheme != host.scheme or parts.netloc != host.netloc:
+        return None
+    return url
+
+
+def bearer_token(req: Request) -> str | None:
+    """The secret of an `Authorization: Bearer …` header, if the request has one."""
+    header = req.headers.get("Authorization", "")
+    if header[:7].lower() != "bearer ":
+        return None
+    return header[7:].strip()
 
 
 def init_app(app: Flask) -> None:
@@ -41,10 +75,20 @@ def init_app(app: Flask) -> None:
     def _check_csrf() -> None:
         if not app.config.get("WTF_CSRF_ENABLED", True):
             return
-        # A bearer token is not sent by the browser on its own, so a request
-        # carrying one cannot be forged cross-site; everything else is checked.
-        if request.headers.get("Authorization", "").startswith("Bearer "):
+        # A request is either token-authenticated or cookie-authenticated. A
+        # bearer token is not sent by the browser on its own, so a request
+        # authenticated by a valid one cannot be forged cross-site; such a
+        # request never uses the session cookie's identity (see
+        # accounts/auth.py). A junk or revoked token is no excuse: the request
+        # is then checked like any other.
+        if bearer_token(request) is not None and current_user.is_authenticated:
             return
+        if request.path.startswith("/api/") and not current_user.is_authenticated:
+            # Nobody to impersonate: an API write that needs a login says so
+            # (401) rather than "form expired".
+            view = app.view_functions.get(request.endpoint or "")
+            if view is not None and getattr(view, "_openapi", {}).get("auth"):
+                return
         csrf.protect(apply_exemptions=True)
 
     @app.after_request

@@ -8,7 +8,7 @@ from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 
 from drafting.core.errors import ServiceError
-from drafting.core.security import is_safe_redirect
+from drafting.core.security import safe_next
 from drafting.extensions import db
 
 T = TypeVar("T")
@@ -28,8 +28,8 @@ def require(allowed: bool) -> None:
 
 
 def redirect_next(default_endpoint: str, **values):
-    target = request.args.get("next") or request.form.get("next")
-    if is_safe_redirect(target):
+    target = safe_next(request.args.get("next") or request.form.get("next"))
+    if target is not None:
         return redirect(target)
     return redirect(url_for(default_endpoint, **values))
 

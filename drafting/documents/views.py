@@ -74,12 +74,16 @@ def _deny():
 
 
 def _document(document_id: int, check=permissions.can_view_document) -> StandardDocument:
+    """The document, if the user may see it; 404 when they may not know it
+    exists (a hidden one answers as a missing one), 403 when they see it but
+    may not do this. Anonymous visitors are asked to log in either way."""
     document = queries.load_document(document_id)
-    if document is None:
+    if document is None or not permissions.can_view_document(current_user, document):
+        if not current_user.is_authenticated:
+            abort(_deny())
         abort(404)
     if not check(current_user, document):
-        response = _deny()
-        abort(response)
+        abort(_deny())
     return document
 
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 import logging
 import smtplib
 import ssl
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from email.message import EmailMessage
 from email.utils import make_msgid
 
@@ -27,6 +29,9 @@ log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
 
+_pool: ThreadPoolExecutor | None = None
+_pool_lock = threading.Lock()
+
 
 def queue_mail(
     recipient: str,
@@ -34,12 +39,16 @@ def queue_mail(
     *,
     locale: str | None = None,
     attachment: tuple[str, str, str] | None = None,
+    in_background: bool = False,
     **context,
 ) -> OutboundMail:
     """Render `templates/emails/<template>.txt` in the recipient's language and queue it.
 
     The template's first line is `Subject: …`. `attachment` is
     (file name, sha256 in the upload store, content type).
+    `in_background` hands the sending to a thread instead of the request, so
+    that the answer takes as long whether a mail was sent or not (pages that
+    must not reveal whether an account exists).
     """
     with force_locale(locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
         rendered = render_template(f"emails/{template}.txt", **context)
@@ -52,8 +61,37 @@ def queue_mail(
     db.session.flush()
     mail_id = mail.id
     app = current_app._get_current_object()
-    transaction.after_commit(lambda: _send_after_commit(app, mail_id))
+    if in_background and _background_sending(app):
+        transaction.after_commit(lambda: _send_pool(app).submit(_send_in_thread, app, mail_id))
+    else:
+        transaction.after_commit(lambda: _send_after_commit(app, mail_id))
     return mail
+
+
+def _background_sending(app) -> bool:
+    # Like export jobs: tests on a rolled-back database send at once, in the
+    # request (another thread could not see the row); MAIL_SEND=background
+    # forces the thread.
+    configured = app.config.get("MAIL_SEND")
+    if configured:
+        return configured == "background"
+    return not app.testing
+
+
+def _send_pool(app) -> ThreadPoolExecutor:
+    global _pool
+    with _pool_lock:
+        if _pool is None:
+            _pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mail")
+        return _pool
+
+
+def _send_in_thread(app, mail_id: int) -> None:
+    with app.app_context():
+        try:
+            _send_after_commit(app, mail_id)
+        finally:
+            db.session.remove()
 
 
 def _send_after_commit(app, mail_id: int) -> None:
@@ -109,12 +147,30 @@ def build_message(mail: OutboundMail) -> EmailMessage:
     return msg
 
 
+def readable_mail(mail: OutboundMail) -> str:
+    """The mail as a person reads it, for the log when no SMTP server is set:
+    decoded headers and text (links whole and clickable), no MIME encoding."""
+    lines = [
+        "mail (no MAIL_SERVER set, printed only)",
+        f"To: {mail.recipient}",
+        f"Subject: {mail.subject}",
+    ]
+    if mail.attachment_name:
+        lines.append(f"Attachment: {mail.attachment_name} ({mail.attachment_type})")
+    lines += ["", mail.body_text.rstrip("\n")]
+    return "\n".join(lines)
+
+
 def deliver(mail: OutboundMail) -> None:
     """Hand one mail to the SMTP server, or print it to the log when none is set."""
     cfg = current_app.config
     msg = build_message(mail)
     if not cfg.get("MAIL_SERVER"):
-        log.info("mail (no MAIL_SERVER set, printed only)\n%s", msg.as_string())
+        log.info(
+            "%s",
+            readable_mail(mail),
+            extra={"mail": {"to": mail.recipient, "subject": mail.subject, "text": mail.body_text}},
+        )
         return
     timeout = cfg["MAIL_TIMEOUT"]
     if cfg.get("MAIL_USE_SSL"):

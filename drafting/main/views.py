@@ -19,7 +19,7 @@ from flask_babel import get_locale
 from flask_login import current_user
 from markupsafe import Markup
 
-from drafting.core.security import is_safe_redirect
+from drafting.core.security import safe_next
 from drafting.extensions import db
 from drafting.main.help import language_part
 
@@ -38,8 +38,8 @@ def set_language():
         session["lang"] = lang
         if current_user.is_authenticated:
             current_user.locale = lang
-    target = request.form.get("next")
-    return redirect(target if is_safe_redirect(target) else url_for("main.home"))
+    target = safe_next(request.form.get("next") or request.args.get("next"))
+    return redirect(target or url_for("main.home"))
 
 
 @bp.route("/healthz")

@@ -1,5 +1,7 @@
 import re
 
+from sqlalchemy import select
+
 from drafting.accounts.passwords import hash_password
 from tests.support.factories import PASSWORD
 from tests.support.smtp import first_link
@@ -192,3 +194,154 @@ def test_rehash_not_needed_for_fresh_hash():
     from drafting.accounts.passwords import needs_rehash
 
     assert not needs_rehash(hash_password("x" * 12))
+
+
+def test_logout_kills_a_copied_cookie(app, client, db, make_user):
+    user = make_user()
+    db.session.commit()
+    login(client, user.email)
+    with client.session_transaction() as sess:
+        stolen = dict(sess)
+    client.post("/logout")
+    thief = app.test_client()
+    with thief.session_transaction() as sess:
+        sess.update(stolen)
+    assert thief.get("/account").status_code == 302
+
+
+def test_successful_logins_do_not_count_against_the_limit(client, db, make_user):
+    user = make_user()
+    db.session.commit()
+    for _ in range(7):
+        assert login(client, user.email).status_code == 302
+        client.post("/logout")
+
+
+def test_success_resets_the_accounts_failures(client, db, make_user):
+    user = make_user()
+    db.session.commit()
+    for _ in range(4):
+        assert login(client, user.email, "wrong password!").status_code == 401
+    assert login(client, user.email).status_code == 302
+    client.post("/logout")
+    # The count started again: four more failures are allowed, the fifth locks.
+    codes = [login(client, user.email, "wrong password!").status_code for _ in range(5)]
+    assert codes == [401] * 5
+    assert login(client, user.email).status_code == 429
+
+
+def test_json_login_counts_against_the_same_account(client, db, make_user):
+    user = make_user()
+    other = make_user()
+    db.session.commit()
+    for email in (user.email, user.email.upper(), " " + user.email):
+        r = client.post("/login", json={"email": email, "password": "wrong password!"})
+        assert r.status_code == 401
+    for _ in range(2):
+        assert login(client, user.email, "wrong password!").status_code == 401
+    # JSON and form failures add up on the one account, not on a shared empty key.
+    assert login(client, user.email).status_code == 429
+    assert login(client, other.email).status_code == 302
+
+
+def test_tokens_survive_log_out_everywhere_unless_asked(client, db, make_user):
+    from drafting.accounts.models import ApiToken
+    from drafting.accounts.services import create_api_token
+
+    user = make_user()
+    create_api_token(user, "kept")
+    db.session.commit()
+    login(client, user.email)
+    page = client.get("/account").get_data(as_text=True)
+    assert 'name="revoke_tokens"' in page
+    client.post("/account/sessions/end")
+    tokens = db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id)).all()
+    assert all(t.revoked_at is None for t in tokens)
+    login(client, user.email)
+    client.post("/account/sessions/end", data={"revoke_tokens": "y"})
+    db.session.expire_all()
+    assert all(t.revoked_at is not None for t in tokens)
+
+
+def test_password_change_offers_to_revoke_tokens(client, db, make_user):
+    from drafting.accounts.services import create_api_token
+
+    user = make_user()
+    token, secret = create_api_token(user, "t")
+    db.session.commit()
+    login(client, user.email)
+    r = client.post(
+        "/account/password",
+        data={
+            "current_password": PASSWORD,
+            "password": "new long password 42",
+            "password_again": "new long password 42",
+            "revoke_tokens": "y",
+        },
+    )
+    assert r.status_code == 302
+    db.session.refresh(token)
+    assert token.revoked_at is not None
+    r = client.get("/api/v1/me", headers={"Authorization": f"Bearer {secret}"})
+    assert r.status_code == 401
+
+
+def test_password_reset_revokes_tokens_by_default(client, db, make_user, mailbox):
+    from drafting.accounts.services import create_api_token
+
+    user = make_user()
+    token, _secret = create_api_token(user, "t")
+    db.session.commit()
+    client.post("/password/forgot", data={"email": user.email})
+    path = re.sub(r"^https?://[^/]+", "", first_link(mailbox.wait_for(user.email)[0]))
+    page = client.get(path).get_data(as_text=True)
+    assert re.search(r'name="revoke_tokens"[^>]*checked|checked[^>]*name="revoke_tokens"', page)
+    r = client.post(
+        path,
+        data={
+            "password": "new long password 42",
+            "password_again": "new long password 42",
+            "revoke_tokens": "y",
+        },
+    )
+    assert r.status_code == 302
+    db.session.refresh(token)
+    assert token.revoked_at is not None
+
+
+def test_tokens_page_shows_last_use(client, db, make_user):
+    from drafting.accounts.services import create_api_token
+
+    user = make_user()
+    _token, secret = create_api_token(user, "scripted")
+    db.session.commit()
+    login(client, user.email)
+
+    def row():
+        page = client.get("/account/tokens").get_data(as_text=True)
+        return re.search(r"<tr>\s*<td>scripted</td>.*?</tr>", page, re.S).group(0)
+
+    assert "—" in row()
+    assert (
+        client.get("/api/v1/me", headers={"Authorization": f"Bearer {secret}"}).status_code == 200
+    )
+    assert "—" not in row() and "20" in row()
+
+
+def test_forgot_password_answers_the_same_for_unknown_addresses(client, db, make_user, mailbox):
+    user = make_user()
+    db.session.commit()
+    known = client.post("/password/forgot", data={"email": user.email})
+    unknown = client.post("/password/forgot", data={"email": "nobody@example.com"})
+    assert (known.status_code, known.headers["Location"]) == (
+        unknown.status_code,
+        unknown.headers["Location"],
+    )
+    flashes = []
+    for address in (user.email, "nobody@example.com"):
+        client.post("/password/forgot", data={"email": address})
+        page = client.get("/login").get_data(as_text=True)
+        flashes.append(re.search(r'class="flash[^"]*"[^>]*>(.*?)<', page, re.S).group(1))
+    assert flashes[0].replace(user.email, "X") == flashes[1].replace("nobody@example.com", "X")
+    assert mailbox.wait_for(user.email, count=2)
+    assert mailbox.to("nobody@example.com") == []

@@ -36,14 +36,22 @@ def test_register_creates_org_and_admin_and_mails_confirmation(client, db, mailb
     mail = mailbox.wait_for("li.wei@example.com")[0]
     link = first_link(mail)
     assert "/confirm/" in link
-    # The user is logged in after registering.
-    assert "li.wei@example.com" in client.get("/account").get_data(as_text=True)
-    # Following the link confirms the address.
+    # The page says where the link went; nobody is logged in yet.
+    assert r.headers["Location"].endswith("/register/sent")
+    page = client.get("/register/sent").get_data(as_text=True)
+    assert "li.wei@example.com" in page and "Check your mailbox" in page
+    assert client.get("/account").status_code == 302
+    # Following the link confirms the address and logs the user in.
     path = re.sub(r"^https?://[^/]+", "", link)
     r = client.get(path)
     assert r.status_code == 302
     db.session.refresh(user)
     assert user.email_confirmed_at is not None
+    assert "li.wei@example.com" in client.get("/account").get_data(as_text=True)
+    # A second use of the link confirms nothing new and logs nobody in.
+    client.post("/logout")
+    client.get(path)
+    assert client.get("/account").status_code == 302
     actions = db.session.scalars(select(AuditEntry.action)).all()
     assert "organization.registered" in actions and "user.email_confirmed" in actions
 
@@ -66,15 +74,34 @@ def test_register_refuses_weak_password(client, db):
     assert "at least 10 characters" in r.get_data(as_text=True)
 
 
-def test_register_refuses_duplicate_org_and_email(client, db, make_user):
+def test_register_refuses_duplicate_org(client, db, make_user):
     register(client)
-    client.post("/logout")
     r = register(client, email="other@example.com", org_name="另一家公司")
     assert r.status_code == 422
     assert "already registered" in r.get_data(as_text=True)
-    r = register(client, org_credit_code="91110000802100433B", org_name="另一家公司")
-    assert r.status_code == 422
-    assert "already exists" in r.get_data(as_text=True)
+
+
+def test_register_does_not_reveal_an_existing_account(app, db, mailbox):
+    """User enumeration: a taken address gets the answer a new one gets; its owner is told by mail."""
+    first, second = app.test_client(), app.test_client()
+    r_new = register(first)
+    mailbox.wait_for("li.wei@example.com")
+    mailbox.clear()
+    r_taken = register(second, org_credit_code="91110000802100433B", org_name="另一家公司")
+    assert (r_taken.status_code, r_taken.headers["Location"]) == (
+        r_new.status_code,
+        r_new.headers["Location"],
+    )
+    page_new = first.get("/register/sent").get_data(as_text=True)
+    page_taken = second.get("/register/sent").get_data(as_text=True)
+    tokens = re.compile(r'(name="csrf[-_]token"[^>]*)value="[^"]*"|content="[^"]*"')
+    assert tokens.sub("", page_new) == tokens.sub("", page_taken)
+    assert "already" not in page_taken
+    # Nothing was created for the second attempt, and the owner knows of it.
+    assert db.session.scalar(select(Organization).where(Organization.name == "另一家公司")) is None
+    mail = mailbox.wait_for("li.wei@example.com")[0]
+    text = mail.get_body(("plain",)).get_content()
+    assert "already has an account" in text and "/password/forgot" in text
 
 
 def test_register_empty_form_is_422(client, db):

@@ -1,6 +1,7 @@
 """Applications: state machine, checklist, deadline, stale saves, uploads, downloads, permissions."""
 
 import io
+import re
 import zipfile
 from datetime import timedelta
 
@@ -510,3 +511,42 @@ def test_refused_transition_names_states_by_their_labels(db, sec):
     with pytest.raises(Refused) as refused:
         services.transition(application, S.ACCEPTED, actor=sec)
     assert refused.value.message == "An application in state “Draft” cannot become “Accepted”."
+
+
+def test_submitting_needs_a_confirmed_address(client, login_as, db, sec, mailbox):
+    """Receipts and decisions go only to confirmed addresses, and submitting needs one."""
+    from drafting.accounts.models import User
+    from drafting.applications.notify import notify_submitted
+    from drafting.core import transaction
+    from tests.support.factories import make_user
+    from tests.support.smtp import first_link
+
+    call = make_call(actor=sec)
+    user = login_as("member", email_confirmed_at=None)
+    colleague = db.session.get(User, user.id)
+    application = make_application(call, user=colleague, complete=True)
+    db.session.commit()
+    page = client.get(f"/applications/{application.id}").get_data(as_text=True)
+    assert 'data-testid="confirm-first"' in page and "Send the link again" in page
+    assert re.search(r'data-testid="submit"[^>]*disabled', page)
+    r = client.post(f"/applications/{application.id}/submit")
+    assert r.status_code == 409
+    assert "Confirm your email address" in r.get_data(as_text=True)
+    db.session.refresh(application)
+    assert application.state.value == "draft"
+    r = client.post(
+        f"/api/v1/applications/{application.id}/submit", headers={"Accept": "application/json"}
+    )
+    assert r.status_code == 409 and r.json["error"] == "email_unconfirmed"
+    # The page's button sends the link again and comes back.
+    mailbox.clear()
+    r = client.post(f"/confirm/resend?next=/applications/{application.id}")
+    assert r.headers["Location"] == f"/applications/{application.id}"
+    assert "/confirm/" in first_link(mailbox.wait_for(user.email)[0])
+    # No mail beyond the confirmation goes to the unconfirmed address.
+    mailbox.clear()
+    confirmed = make_user("member", org=user.organization)
+    notify_submitted(application)
+    transaction.commit()
+    assert mailbox.wait_for(confirmed.email)
+    assert mailbox.to(user.email) == []

@@ -361,3 +361,22 @@ def test_refused_transition_names_states_by_their_labels(db, sec):
     with pytest.raises(Refused) as refused:
         services.transition(call, CallState.DRAFT, actor=sec)
     assert refused.value.message == "A call in state “Published” cannot become “Draft”."
+
+
+def test_reviewer_does_not_learn_that_their_organization_applied(client, login_as, db):
+    from tests.calls.factories import make_application, make_call
+    from tests.support.factories import make_org, make_user
+
+    call = make_call()
+    org = make_org()
+    member = make_user("member", org=org)
+    make_application(call, user=member, submit=True)
+    reviewer = make_user("reviewer", org=org)
+    db.session.commit()
+    login_as(reviewer)
+    page = client.get(f"/calls/{call.id}").get_data(as_text=True)
+    assert "Your organization’s application" not in page
+    assert "/applications/" not in page
+    login_as(member)
+    page = client.get(f"/calls/{call.id}").get_data(as_text=True)
+    assert "Your organization’s application" in page

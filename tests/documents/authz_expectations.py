@@ -2,8 +2,8 @@
 
 The document is a working draft of a group none of the matrix's users belong
 to: the secretariat may do everything, members of other organizations and
-reviewers are refused (403), anonymous visitors are sent to log in (web) or
-get 401 (API).
+reviewers get 404 (a document they may not see answers as a missing one),
+anonymous visitors are sent to log in (web) or get 401 (API).
 """
 
 from urllib.parse import quote
@@ -35,9 +35,10 @@ def _a(suffix=""):
     return lambda c: f"/api/v1/documents/{c.doc.id}{suffix}"
 
 
-GROUP_ONLY = {"anonymous": "login", "member": 403, "reviewer": 403, "secretariat": "ok"}
+SECRETARIAT_ONLY = {"anonymous": "login", "member": 403, "reviewer": 403, "secretariat": "ok"}
+GROUP_ONLY = {"anonymous": "login", "member": 404, "reviewer": 404, "secretariat": "ok"}
 LOGGED_IN = {"anonymous": "login", "member": "ok", "reviewer": "ok", "secretariat": "ok"}
-API_GROUP_ONLY = {"anonymous": 401, "member": 403, "reviewer": 403, "secretariat": "ok"}
+API_GROUP_ONLY = {"anonymous": 401, "member": 404, "reviewer": 404, "secretariat": "ok"}
 API_LOGGED_IN = {"anonymous": 401, "member": "ok", "reviewer": "ok", "secretariat": "ok"}
 
 EXPECTATIONS = {
@@ -48,7 +49,7 @@ EXPECTATIONS = {
         "reviewer": "ok",
         "secretariat": "ok",
     },
-    "documents.new": {"url": lambda c: "/documents/new", **GROUP_ONLY},
+    "documents.new": {"url": lambda c: "/documents/new", **SECRETARIAT_ONLY},
     "documents.csrf_token": {
         "url": lambda c: "/documents/csrf-token",
         "anonymous": "ok",
@@ -65,16 +66,16 @@ EXPECTATIONS = {
         "url": _d("/autosave"),
         "method": "POST",
         "anonymous": "login",
-        "member": 403,
-        "reviewer": 403,
+        "member": 404,
+        "reviewer": 404,
         "secretariat": 400,
     },
     "documents.preview": {
         "url": _d("/preview"),
         "method": "POST",
         "anonymous": "login",
-        "member": 403,
-        "reviewer": 403,
+        "member": 404,
+        "reviewer": 404,
         "secretariat": 400,
     },
     "documents.presence": {"url": _d("/presence"), "method": "POST", **GROUP_ONLY},
@@ -115,8 +116,8 @@ EXPECTATIONS = {
         "url": _d("/attachments"),
         "method": "POST",
         "anonymous": "login",
-        "member": 403,
-        "reviewer": 403,
+        "member": 404,
+        "reviewer": 404,
         "secretariat": 422,
     },
     "documents.remove_attachment": {
@@ -139,8 +140,8 @@ EXPECTATIONS = {
         "url": _a("/revisions"),
         "method": "POST",
         "anonymous": 401,
-        "member": 403,
-        "reviewer": 403,
+        "member": 404,
+        "reviewer": 404,
         "secretariat": 400,
     },
     "api.revision_get": {
@@ -156,24 +157,24 @@ EXPECTATIONS = {
         "url": _a("/comments"),
         "method": "POST",
         "anonymous": 401,
-        "member": 403,
-        "reviewer": 403,
+        "member": 404,
+        "reviewer": 404,
         "secretariat": 400,
     },
     "api.comment_resolution_put": {
         "url": lambda c: f"/api/v1/documents/{c.doc.id}/comments/{c.doc_comment.id}/resolution",
         "method": "PUT",
         "anonymous": 401,
-        "member": 403,
-        "reviewer": 403,
+        "member": 404,
+        "reviewer": 404,
         "secretariat": 400,
     },
     "api.stage_post": {
         "url": _a("/stage"),
         "method": "POST",
         "anonymous": 401,
-        "member": 403,
-        "reviewer": 403,
+        "member": 404,
+        "reviewer": 404,
         "secretariat": 400,
     },
     "api.checks_get": {"url": _a("/checks"), **API_GROUP_ONLY},
@@ -182,8 +183,8 @@ EXPECTATIONS = {
         "url": _a("/attachments"),
         "method": "POST",
         "anonymous": 401,
-        "member": 403,
-        "reviewer": 403,
+        "member": 404,
+        "reviewer": 404,
         "secretariat": 422,
     },
     "api.attachment_delete": {

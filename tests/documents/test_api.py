@@ -21,7 +21,7 @@ def test_list_and_get(client, login_as, world, doc):
     assert client.get("/api/v1/documents/999999").status_code == 404
     login_as(world.outsider)
     assert client.get("/api/v1/documents").json == []
-    assert client.get(f"/api/v1/documents/{doc.id}").status_code == 403
+    assert client.get(f"/api/v1/documents/{doc.id}").status_code == 404
 
 
 def test_create_by_secretariat(client, login_as, world):
@@ -106,7 +106,7 @@ def test_post_revision_validation(client, login_as, world, doc):
     login_as(world.outsider)
     assert (
         client.post(url, json={"text": "x", "base_revision_id": doc.head_revision_id}).status_code
-        == 403
+        == 404
     )
 
 

@@ -286,7 +286,7 @@ def test_anonymous_and_outsiders_cannot_download_a_working_draft_image(
     r = client.get(SERVED.format(id=doc.id))
     assert r.status_code == 302 and "/login" in r.headers["Location"]
     login_as(world.outsider)
-    assert client.get(SERVED.format(id=doc.id)).status_code == 403
+    assert client.get(SERVED.format(id=doc.id)).status_code == 404
 
 
 def test_a_published_documents_images_are_public_but_frozen(client, login_as, world, doc, db):

@@ -191,7 +191,7 @@ def test_xlsx_exports(client, login_as, world, doc):
     assert rows[2][0] == world.part_org.name and rows[2][2] == "4.1" and rows[2][4] == "te"
     assert rows[2][6] == "改为“年处理能力不低于1万吨”。" and rows[2][7].startswith("部分采纳")
     login_as(world.outsider)
-    assert client.get(f"/documents/{doc.id}/comments/iso-template.xlsx").status_code == 403
+    assert client.get(f"/documents/{doc.id}/comments/iso-template.xlsx").status_code == 404
 
 
 def test_a_resolved_comment_is_not_silently_re_resolved(world, doc):

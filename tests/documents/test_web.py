@@ -109,8 +109,8 @@ def test_published_document_is_read_only(client, login_as, world, doc, db):
 
 def test_other_organization_cannot_edit_and_unknown_document_is_404(client, login_as, world, doc):
     login_as(world.outsider)
-    assert client.get(f"/documents/{doc.id}/edit").status_code == 403
-    assert _save(client, doc, TEXT + "x", doc.head_revision_id).status_code == 403
+    assert client.get(f"/documents/{doc.id}/edit").status_code == 404
+    assert _save(client, doc, TEXT + "x", doc.head_revision_id).status_code == 404
     assert client.get("/documents/999999/edit").status_code == 404
     assert client.get("/documents/999999").status_code == 404
 
@@ -291,3 +291,14 @@ def test_secretariat_creates_document_with_new_group(client, login_as, world, db
     )
     r = client.post("/documents/new", data={"number": "bad", "title_zh": "x", "group_id": 0})
     assert r.status_code == 422
+
+
+def test_hidden_document_answers_like_a_missing_one(client, login_as, world, doc):
+    """Ids the user may not know exist are not confirmed: 404 for hidden and missing alike."""
+    login_as(world.outsider)
+    for base in (f"/documents/{doc.id}", "/documents/999999"):
+        assert client.get(base).status_code == 404, base
+        assert client.get(f"{base}/history").status_code == 404, base
+    for base in (f"/api/v1/documents/{doc.id}", "/api/v1/documents/999999"):
+        r = client.get(base)
+        assert r.status_code == 404 and r.json["error"] == "not_found", base

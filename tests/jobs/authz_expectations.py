@@ -46,8 +46,8 @@ def _a(suffix=""):
     return lambda c: f"/api/v1/documents/{c.job_doc.id}/exports{suffix.format(job=c.export_job.id)}"
 
 
-GROUP_ONLY = {"anonymous": "login", "member": 403, "reviewer": 403, "secretariat": "ok"}
-API_GROUP_ONLY = {"anonymous": 401, "member": 403, "reviewer": 403, "secretariat": "ok"}
+GROUP_ONLY = {"anonymous": "login", "member": 404, "reviewer": 404, "secretariat": "ok"}
+API_GROUP_ONLY = {"anonymous": 401, "member": 404, "reviewer": 404, "secretariat": "ok"}
 
 EXPECTATIONS = {
     "jobs.create_export": {"url": _d(), "method": "POST", **GROUP_ONLY},

@@ -104,8 +104,8 @@ def test_export_in_a_thread_is_polled_then_downloaded(thread_app):
     assert r.status_code == 200 and r.data.startswith(b"%PDF")
 
     outsider = _client(app, ids["outsider"])
-    assert outsider.get(status_url).status_code == 403
-    assert outsider.get(status["download_url"]).status_code == 403
+    assert outsider.get(status_url).status_code == 404
+    assert outsider.get(status["download_url"]).status_code == 404
 
 
 def test_a_failing_export_in_a_thread_ends_failed(thread_app, monkeypatch):
