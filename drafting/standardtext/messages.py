@@ -93,6 +93,26 @@ MESSAGES: dict[str, dict[Locale, str]] = {
         "zh": "第一个标题之前有文字。请将其放入“前言”或相应的章中。",
         "en": "There is text before the first heading. Move it into the foreword or a clause.",
     },
+    "front-matter-unsupported": {
+        "zh": "文件开头的YAML元数据（“---”之间的内容）不属于本文件的写法，将按原样显示。文件信息请在“文件设置”中填写。",
+        "en": "YAML front matter (between “---” lines) is not part of the dialect and prints as it is. Enter the document's details in its settings.",
+    },
+    "toc-marker-unsupported": {
+        "zh": "“[TOC]”不需要：目次由系统自动生成。请删除这一行。",
+        "en": "“[TOC]” is not needed: the table of contents is generated. Delete this line.",
+    },
+    "highlight-unsupported": {
+        "zh": "不支持高亮标记“{text}”，等号将按原样显示。请删除“==”，需要强调时用“**粗体**”。",
+        "en": "Highlighting “{text}” is not supported; the equals signs print as they are. Remove the “==” or use “**bold**”.",
+    },
+    "fence-unsupported": {
+        "zh": "不支持“{language}”代码块，其内容将按原样作为代码显示。图请上传为图片附件。",
+        "en": "“{language}” blocks are not supported; their content prints as code. Upload diagrams as image attachments.",
+    },
+    "comment-unclosed": {
+        "zh": "注释“<!--”没有以“-->”结束，因此按原文显示。请补上“-->”。",
+        "en": "The comment “<!--” is never closed with “-->”, so it prints as text. Add the “-->”.",
+    },
     "verbal-form-count": {
         "zh": "{clause}：应 {shall} 处，宜 {should} 处，可 {may} 处，能 {can} 处。",
         "en": "{clause}: shall (应) {shall}, should (宜) {should}, may (可) {may}, can (能) {can}.",

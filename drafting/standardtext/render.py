@@ -158,6 +158,11 @@ class StandardRenderer(RendererHTML):
             return f'<span class="xref unresolved">[[{escape(tokens[idx].content)}]]</span>'
         return f'<a class="xref" href="#{ref.anchor}">{escape(ref.text or "")}</a>'
 
+    def std_front_matter(
+        self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Any
+    ) -> str:
+        return f'<pre class="unsupported front-matter">{escape(tokens[idx].content)}</pre>\n'
+
     def std_comment(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Any) -> str:
         return ""
 

@@ -18,6 +18,7 @@ from markdown_it.token import Token
 
 from drafting.standardtext.findings import Finding
 from drafting.standardtext.model import Figure, Heading, Reference, SectionKind, Table, Term
+from drafting.standardtext.unsupported import unsupported_findings
 
 #: GB/T 1.1 chapters and clauses: 1, 1.1 … 1.1.1.1.1 (one number per level).
 MAX_DEPTH = 5
@@ -51,6 +52,7 @@ _CONTENT_TYPES = frozenset(
         "fence",
         "code_block",
         "hr",
+        "std_front_matter",
     }
 )
 
@@ -179,7 +181,8 @@ class _Builder:
         self, kind: SectionKind, heading: Heading | None, start: int, end: int
     ) -> None:
         if heading is None and not any(
-            t.level == 0 and t.type in _CONTENT_TYPES for t in self.tokens[start:end]
+            t.level == 0 and (t.type in _CONTENT_TYPES or t.type == "heading_open")
+            for t in self.tokens[start:end]
         ):
             return  # only comments or blank lines before the first heading
         self.out.sections.append(SectionSpan(kind, heading, start, end))
@@ -196,6 +199,9 @@ class _Builder:
         if level == 1:
             heading = self._top_heading(title, line)
         else:
+            if self.top is None and not self.preamble_reported:
+                self.preamble_reported = True
+                self._finding("content-before-first-heading", "warning", None, line)
             heading = self._sub_heading(title, level, line, inline)
         heading.label = label
         if heading.kind != "term":
@@ -414,4 +420,6 @@ class _Builder:
 
 def structure_rule(state: StateCore) -> None:
     """markdown-it core rule: run the structural pass, keep the result in env."""
-    state.env["structure"] = _Builder(state.tokens).run()
+    structure = _Builder(state.tokens).run()
+    structure.findings += unsupported_findings(state.tokens)
+    state.env["structure"] = structure
