@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from markdown_it.token import Token
 
 from drafting.standardtext.findings import Finding
+from drafting.standardtext.foreword import foreword_findings
 from drafting.standardtext.model import Heading
-from drafting.standardtext.render import Analysis, analyze
+from drafting.standardtext.render import Analysis, analyze, foreword_blocks, parser
 from drafting.standardtext.structure import squash
 from drafting.standardtext.verbalforms import CAN, FORBIDDEN, MAY, SHALL, SHOULD, scan
 
@@ -38,12 +39,17 @@ class VerbalFormCount:
 
 
 def run_checks(
-    text: str, *, attachments: Collection[str] | None = None, include_counts: bool = False
+    text: str,
+    *,
+    attachments: Collection[str] | None = None,
+    include_counts: bool = False,
+    known_patents: bool = False,
 ) -> list[Finding]:
     """All findings for ``text``, in document order (errors first on a line).
 
     ``attachments`` (names), when given, also reports images that name no
-    attachment. ``include_counts`` adds one info finding per clause with its
+    attachment. ``known_patents`` (a document setting) means the foreword
+    must state the patents itself. ``include_counts`` adds one info finding per clause with its
     应/宜/可/能 counts (see also :func:`verbal_form_counts`).
     """
     analysis = analyze(text, attachments=attachments)
@@ -55,6 +61,7 @@ def run_checks(
         for ref in structure.references
         if not ref.resolved
     ]
+    findings += _foreword_findings(analysis, known_patents)
     text_findings, counts, mentioned = _scan_text(analysis)
     findings += text_findings
     findings += _annex_reference_findings(analysis, mentioned)
@@ -78,6 +85,15 @@ def run_checks(
         ]
     findings.sort(key=lambda f: (f.line or 0, _SEVERITY_RANK[f.severity]))
     return findings
+
+
+def _foreword_findings(analysis: Analysis, known_patents: bool) -> list[Finding]:
+    spans = [span for span in analysis.structure.sections if span.kind == "foreword"]
+    if not spans:
+        return []
+    md, span = parser(), spans[0]
+    blocks = foreword_blocks(md, analysis, span.start + 3, span.end)
+    return foreword_findings(blocks, known_patents=known_patents)
 
 
 def verbal_form_counts(text: str) -> list[VerbalFormCount]:

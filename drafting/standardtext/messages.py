@@ -113,6 +113,18 @@ MESSAGES: dict[str, dict[Locale, str]] = {
         "zh": "注释“<!--”没有以“-->”结束，因此按原文显示。请补上“-->”。",
         "en": "The comment “<!--” is never closed with “-->”, so it prints as text. Add the “-->”.",
     },
+    "foreword-part-generated": {
+        "zh": "前言中的“{part}”由系统根据文件设置和起草组信息自动生成，这里不必再写。请删除这一段，以免重复。",
+        "en": "The foreword's {part_en} is generated from the document's settings and drafting group; it need not be typed. Delete this paragraph.",
+    },
+    "foreword-order": {
+        "zh": "前言中的“{part}”应位于“{before}”之后。GB/T 1.1—2020规定的顺序为：起草依据、与其他文件的关系、与代替文件相比的变化、与国际文件的一致性程度、专利说明、提出和归口信息、起草单位、主要起草人、历次版本发布情况。导出时按此顺序排列。",
+        "en": "In the foreword, the {part_en} belongs after the {before_en}. GB/T 1.1-2020 orders: drafting rules, relation to other documents, changes, degree of correspondence, patents, proposer and committee, drafting units, main drafters, previous editions. The export prints them in this order.",
+    },
+    "patent-statement-missing": {
+        "zh": "文件设置中注明本文件涉及已知专利，但前言中没有专利说明。请在前言中写明涉及的专利。",
+        "en": "The settings say the document involves known patents, but the foreword has no patent statement. State the patents in the foreword.",
+    },
     "verbal-form-count": {
         "zh": "{clause}：应 {shall} 处，宜 {should} 处，可 {may} 处，能 {can} 处。",
         "en": "{clause}: shall (应) {shall}, should (宜) {should}, may (可) {may}, can (能) {can}.",

@@ -125,6 +125,9 @@ class Section:
     heading: Heading | None
     heading_html: str
     body_html: str
+    #: 前言 only: its top-level blocks (``standardtext.foreword.Block``), so
+    #: that the export can put each in its place.
+    blocks: list = field(default_factory=list)
 
     @property
     def html(self) -> str:

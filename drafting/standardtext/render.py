@@ -15,6 +15,7 @@ from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 from markdown_it.utils import OptionsDict
 
+from drafting.standardtext.foreword import Block, assign_parts, block_ranges, block_text
 from drafting.standardtext.model import NATURE_LABELS, Heading, Rendered, Section
 from drafting.standardtext.resolve import finish
 from drafting.standardtext.structure import Structure, is_cjk, structure_rule
@@ -272,6 +273,21 @@ def analyze(text: str, *, attachments: Collection[str] | None = None) -> Analysi
     return Analysis(tokens, structure, env)
 
 
+def foreword_blocks(md: MarkdownIt, analysis: Analysis, start: int, end: int) -> list[Block]:
+    """The foreword's top-level blocks, each rendered on its own and given its part."""
+    tokens = analysis.tokens
+    ranges = [
+        (a, b) for a, b in block_ranges(tokens, start, end) if tokens[a].type != "std_comment"
+    ]
+    texts = [block_text(tokens[a:b]) for a, b in ranges]
+    blocks = []
+    for (a, b), text, part in zip(ranges, texts, assign_parts(texts), strict=True):
+        html = sanitize(md.renderer.render(tokens[a:b], md.options, analysis.env))
+        line = tokens[a].map[0] + 1 if tokens[a].map else 0
+        blocks.append(Block(text, html, line, part))
+    return blocks
+
+
 def render(
     text: str,
     *,
@@ -294,9 +310,10 @@ def render(
         head_end = span.start + 3 if span.heading is not None else span.start
         heading_html = md.renderer.render(tokens[span.start : head_end], md.options, analysis.env)
         body_html = md.renderer.render(tokens[head_end : span.end], md.options, analysis.env)
-        sections.append(
-            Section(span.kind, span.heading, sanitize(heading_html), sanitize(body_html))
-        )
+        section = Section(span.kind, span.heading, sanitize(heading_html), sanitize(body_html))
+        if span.kind == "foreword":
+            section.blocks = foreword_blocks(md, analysis, head_end, span.end)
+        sections.append(section)
     return Rendered(
         html="".join(section.html for section in sections),
         outline=structure.headings,

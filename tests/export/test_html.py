@@ -81,8 +81,14 @@ def test_meta_is_escaped(meta):
 
 
 def test_gb_sentence_is_not_repeated_and_foreword_is_generated_when_missing(meta):
-    own = "# 前言\n\n本文件按照GB/T 1.1—2020的规定起草。\n\n# 范围\n"
-    assert GB_T_1_1_SENTENCE not in build_html(meta, own)
+    for spacing in (" ", "\u3000", "", "\u00a0"):
+        own = (
+            f"# 前言\n\n本文件按照GB/T{spacing}1.1—2020《标准化工作导则{spacing}第1部分："
+            "标准化文件的结构和起草规则》的规定起草。\n\n# 范围\n"
+        )
+        printed = build_html(meta, own)
+        assert printed.count("本文件按照") == 1, spacing
+        assert printed.count(GB_T_1_1_SENTENCE) == 1
     html = build_html(meta, "# 范围\n\n正文。\n")
     assert '<h1 id="foreword" class="foreword">' in html and GB_T_1_1_SENTENCE in html
 
