@@ -135,13 +135,15 @@ def toc_entries(outline: list[Heading], depth: int) -> list[TocEntry]:
     for heading in outline:
         if heading.kind in ("foreword", "introduction") and heading.level == 1:
             entries.append(TocEntry(heading.anchor, heading.title, "toc-front", roman=True))
+        elif heading.headless:
+            continue  # a 条 without a heading is not in 目次
         elif heading.kind == "clause" and heading.number and heading.level <= depth:
             if heading.number.startswith("0."):
                 continue  # introduction subclauses stay out, as in GB texts
             entries.append(TocEntry(heading.anchor, heading.display, f"toc-level-{heading.level}"))
         elif heading.kind == "annex":
             entries.append(TocEntry(heading.anchor, heading.display, "toc-annex"))
-        elif heading.kind == "bibliography" and heading.level == 1:
+        elif heading.kind in ("bibliography", "index") and heading.level == 1:
             entries.append(TocEntry(heading.anchor, heading.title, "toc-back"))
     if not any(e.anchor == "foreword" for e in entries):
         entries.insert(0, TocEntry("foreword", "前言", "toc-front", roman=True))

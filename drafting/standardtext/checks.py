@@ -20,7 +20,14 @@ from drafting.standardtext.render import Analysis, analyze, foreword_blocks, par
 from drafting.standardtext.structure import squash
 from drafting.standardtext.verbalforms import CAN, FORBIDDEN, MAY, SHALL, SHOULD, scan
 
-_ORDER = {"foreword": 1, "introduction": 2, "clause": 3, "annex": 4, "bibliography": 5}
+_ORDER = {
+    "foreword": 1,
+    "introduction": 2,
+    "clause": 3,
+    "annex": 4,
+    "bibliography": 5,
+    "index": 6,
+}
 _ANNEX_MENTION_RE = re.compile(r"附录\s*([A-Z])(?![A-Za-z])")
 _SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
 
@@ -108,7 +115,7 @@ def _structure_findings(headings: list[Heading]) -> list[Finding]:
     latest: Heading | None = None
     for heading in tops:
         kind = heading.kind
-        if kind in ("foreword", "introduction", "bibliography") and kind in seen:
+        if kind in ("foreword", "introduction", "bibliography", "index") and kind in seen:
             findings.append(
                 Finding("duplicate-element", "error", None, heading.line, {"element": kind})
             )

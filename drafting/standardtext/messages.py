@@ -34,8 +34,8 @@ MESSAGES: dict[str, dict[Locale, str]] = {
         "en": "There is no technical clause after “术语和定义”. Write the technical content from clause 4 on.",
     },
     "element-order": {
-        "zh": "“{element}”的位置不对：它不应出现在“{after}”之后。顺序应为：前言、引言、章、附录、参考文献。",
-        "en": "“{element}” is out of place: it must not come after “{after}”. The order is foreword, introduction, clauses, annexes, bibliography.",
+        "zh": "“{element}”的位置不对：它不应出现在“{after}”之后。顺序应为：前言、引言、章、附录、参考文献、索引。",
+        "en": "“{element}” is out of place: it must not come after “{after}”. The order is foreword, introduction, clauses, annexes, bibliography, index.",
     },
     "duplicate-element": {
         "zh": "“{element}”出现了不止一次。请合并为一个。",
@@ -93,6 +93,10 @@ MESSAGES: dict[str, dict[Locale, str]] = {
         "zh": "第一个标题之前有文字。请将其放入“前言”或相应的章中。",
         "en": "There is text before the first heading. Move it into the foreword or a clause.",
     },
+    "headless-clause-misplaced": {
+        "zh": "“#.”（无标题的条）只能用在章或附录的条中，这里按普通段落显示。请把它移到章条中，或删除“#.”。",
+        "en": "“#.” (a clause without a heading) belongs inside a chapter or annex clause; here it prints as a plain paragraph. Move it into a clause or remove the “#.”.",
+    },
     "front-matter-unsupported": {
         "zh": "文件开头的YAML元数据（“---”之间的内容）不属于本文件的写法，将按原样显示。文件信息请在“文件设置”中填写。",
         "en": "YAML front matter (between “---” lines) is not part of the dialect and prints as it is. Enter the document's details in its settings.",
@@ -137,6 +141,7 @@ ELEMENT_NAMES: dict[str, dict[Locale, str]] = {
     "clause": {"zh": "章", "en": "clause"},
     "annex": {"zh": "附录", "en": "annex"},
     "bibliography": {"zh": "参考文献", "en": "bibliography"},
+    "index": {"zh": "索引", "en": "index"},
 }
 
 _DOCUMENT_LEVEL = {"zh": "全文", "en": "Document"}

@@ -95,6 +95,12 @@ class StandardRenderer(RendererHTML):
             )
         if "figure" in meta:
             return f'<figure class="figure" id="{meta["figure"].anchor}">'
+        if "headless" in meta:
+            clause = meta["headless"]
+            return (
+                f'<p class="clause-headless" id="{clause.anchor}">'
+                f'<span class="num">{clause.number}</span>{NUMBER_GAP}'
+            )
         return self.renderToken(tokens, idx, options, env)
 
     def paragraph_close(
