@@ -16,6 +16,7 @@ from urllib.parse import quote
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
+from drafting.export.cover import title_pieces
 from drafting.export.foreword import adoption_label, compose_foreword
 from drafting.export.meta import DocumentMeta
 from drafting.standardtext import Heading, Rendered, Section, render
@@ -120,6 +121,7 @@ def render_document(
             meta, foreword, drafting_units=meta.drafting_units, drafters=meta.drafters
         ),
         adoption_label=adoption_label(meta.adoption) if meta.adoption else "",
+        title_pieces=title_pieces(meta.title_zh),
         extra_forewords=[_markup(s) for s in forewords[1:]],
         introductions=[_markup(s) for s in introductions],
         main=[_markup(s) for s in main],

@@ -109,11 +109,15 @@ class StandardRenderer(RendererHTML):
         opener = _opener_of(tokens, idx)
         figure = opener.meta.get("figure") if opener is not None else None
         if figure is not None:
-            caption = f"{NUMBER_GAP}{escape(figure.caption)}" if figure.caption else ""
-            return (
-                f'<figcaption><span class="num">{figure.display_number}</span>{caption}'
-                "</figcaption></figure>\n"
-            )
+            last_note = _figure_notes_end(tokens, idx)
+            if last_note is not None:
+                # GB/T 1.1: the figure's notes come above its title.
+                tokens[last_note].meta["closes_figure"] = figure
+                return "\n"
+            return _figcaption(figure)
+        closing = tokens[idx].meta.get("closes_figure")
+        if closing is not None:
+            return "</p>\n" + _figcaption(closing)
         return self.renderToken(tokens, idx, options, env)
 
     def table_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Any) -> str:
@@ -195,6 +199,27 @@ def _cell(tag: str, token: Token) -> str:
     reaches the output, and WeasyPrint need not parse one per cell."""
     css = _ALIGN_CLASSES.get(str(token.attrs.get("style", "")))
     return f'<{tag} class="{css}">' if css else f"<{tag}>"
+
+
+def _figcaption(figure) -> str:
+    caption = f"{NUMBER_GAP}{escape(figure.caption)}" if figure.caption else ""
+    return (
+        f'<figcaption><span class="num">{figure.display_number}</span>{caption}'
+        "</figcaption></figure>\n"
+    )
+
+
+def _figure_notes_end(tokens: Sequence[Token], idx: int) -> int | None:
+    """The paragraph_close of the last 注 paragraph right after a figure, if any."""
+    last, j = None, idx + 1
+    while (
+        j + 2 < len(tokens)
+        and tokens[j].type == "paragraph_open"
+        and tokens[j].meta.get("note", ("",))[0] == "note"
+    ):
+        last = j + 2
+        j += 3
+    return last
 
 
 def _opener_of(tokens: Sequence[Token], idx: int) -> Token | None:
