@@ -76,6 +76,6 @@ def test_index_is_a_final_unnumbered_element():
 def test_second_level_list_items_print_a_middle_dot():
     css = open("static/export/standard.css", encoding="utf-8").read()
     assert '@counter-style gb-dot { system: cyclic; symbols: "·"' in css
-    assert "ul ul, ol ul { list-style: gb-dot; }" in css
+    assert "ul ul, ol ul { list-style: gb-dot;" in css
     html = render(BASE + "# 要求\n\n- 甲\n  - 乙\n").html
     assert "<ul>\n<li>甲\n<ul>\n<li>乙</li>" in html
