@@ -17,6 +17,7 @@ from markdown_it.utils import OptionsDict
 
 from drafting.standardtext.foreword import Block, assign_parts, block_ranges, block_text
 from drafting.standardtext.model import NATURE_LABELS, Heading, Rendered, Section
+from drafting.standardtext.punctuation import compress
 from drafting.standardtext.resolve import finish
 from drafting.standardtext.structure import Structure, is_cjk, structure_rule
 from drafting.standardtext.syntax import make_parser
@@ -176,6 +177,9 @@ class StandardRenderer(RendererHTML):
 
     def std_comment(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Any) -> str:
         return ""
+
+    def text(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Any) -> str:
+        return compress(tokens[idx].content)
 
     def softbreak(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Any) -> str:
         # A line break inside Chinese text is not a word space: joining the
