@@ -83,6 +83,9 @@ def compose_foreword(
         if own is Part.CORRESPONDENCE:
             typed_correspondence = True
         parts[block.part or Part.RELATION].append(Markup(block.html))
+    if section is not None and not section.blocks and section.body_html.strip():
+        # A section built without its blocks: print its body as it is, never lose it.
+        parts[Part.RELATION].append(Markup(section.body_html))
     parts[Part.BASIS].insert(0, _p(GB_T_1_1_SENTENCE, "basis"))
     if meta.replaces and not typed_changes:
         parts[Part.CHANGES].insert(0, _p(f"本文件代替{meta.replaces}。", "replaces"))

@@ -139,3 +139,10 @@ def test_degree_of_correspondence(adoption, sentence, label):
     html = build_html(make_meta(adoption=adoption), "# 范围\n")
     assert f'<p class="cover-adoption">{label}</p>' in html
     assert sentence in foreword_text(html)
+
+
+def test_a_section_without_blocks_still_prints_its_body():
+    section = render("# 前言\n\n本文件由甲提出。\n\n# 范围\n").sections[0]
+    section.blocks = []
+    joined = "".join(compose_foreword(make_meta(), section, drafting_units=[], drafters=[]))
+    assert "本文件由甲提出。" in joined and joined.index("本文件按照") < joined.index("甲提出")
