@@ -17,7 +17,7 @@ def test_print_html_has_cover_toc_foreword_and_body(meta):
     assert "代替 T/CESA 1000—2020" in html
     assert "ICS 27.010" in html and "CCS F 01" in html
     assert "（征求意见稿）" in html and PATENT_NOTICE in html
-    assert '@page main { background: url("static/export/watermark/draft_for_comments.svg")' in html
+    assert '@page main { background: url("static/export/watermark/draft_for_comments.png")' in html
     assert html.count(GB_T_1_1_SENTENCE) == 1
     assert (
         "本文件起草单位：中国电子节能技术协会、华能节能科技股份有限公司、国家节能设备检测中心。"
