@@ -8,6 +8,7 @@ import re
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from drafting.export import DocumentMeta, build_html
 from drafting.standardtext import render, run_checks
 
 _TAG_RE = re.compile(r"<[^>]*>")
@@ -112,6 +113,10 @@ _FRAGMENTS = [
     "# 前言",
     "# 附录（资料性）示例",
     "# 参考文献",
+    "# 索引",
+    "#. 无标题的条",
+    "本文件按照GB/T 1.1—2020的规定起草。",
+    "本文件起草单位：某单位。",
     "<!-- 注释 -->",
     "<!-->",
     "<!--->",
@@ -169,6 +174,27 @@ def test_property_every_word_is_shown_or_its_line_is_reported(text):
         if number in reported:
             continue
         # an ordered list's marker is numbering, printed by the list itself
+        line = _LIST_MARKER_RE.sub("", line)
+        for word in _WORD_RE.findall(line):
+            assert word in shown, (number, line, word)
+
+
+_META = DocumentMeta(
+    "协会", "T/X", "T/X 1—2026", "标题", drafting_units=("某单位",), drafters=("某人",)
+)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_DOCUMENT)
+def test_property_the_exported_document_drops_nothing_unreported(text):
+    """The same for the whole export HTML, where 前言 is recomposed."""
+    html = build_html(_META, text, for_print=False)
+    body = html[html.index('<section class="foreword">') :]
+    shown = visible(body)
+    reported = {f.line for f in run_checks(text) if f.line is not None}
+    for number, line in enumerate(without_comments(text).split("\n"), 1):
+        if number in reported:
+            continue
         line = _LIST_MARKER_RE.sub("", line)
         for word in _WORD_RE.findall(line):
             assert word in shown, (number, line, word)
