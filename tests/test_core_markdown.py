@@ -22,3 +22,17 @@ def test_hostile_code_class_is_dropped():
     html = render_markdown('```x" onclick="alert(1)\ncode\n```\n')
     assert "onclick" not in html
     assert "<code>code" in html
+
+
+def test_conventions_help_page_documents_the_foreword_and_element_syntax(client):
+    page = client.get("/help/conventions")
+    assert page.status_code == 200
+    for expected in (
+        "无标题的条",
+        "#. 回收企业应具备相应的处理能力。",
+        "# 索引",
+        "一致性程度",
+        "Clauses without a heading",
+    ):
+        assert expected in page.text, expected
+    assert '<code class="language-markdown">' in page.text
