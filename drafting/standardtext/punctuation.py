@@ -11,11 +11,13 @@ the second.
 
 from __future__ import annotations
 
+import re
 from html import escape
 
 CLOSING = "，。、；：！？”’）》〉」』】〕"
 OPENING = "“‘（《〈「『【〔"
 _MARKS = frozenset(CLOSING + OPENING)
+_PAIR_RE = re.compile(f"[{CLOSING}{OPENING}]{{2}}")
 
 
 def halves(text: str) -> set[int]:
@@ -38,7 +40,7 @@ def halves(text: str) -> set[int]:
 
 def compress(text: str) -> str:
     """``text`` escaped for HTML, with the marks to compress wrapped."""
-    if not any(ch in _MARKS for ch in text):
+    if _PAIR_RE.search(text) is None:
         return escape(text, quote=False)
     marked = halves(text)
     if not marked:
