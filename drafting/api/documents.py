@@ -31,6 +31,12 @@ DOCUMENT_SCHEMA = {
         "ics": {"type": "string"},
         "ccs": {"type": "string"},
         "issuing_body": {"type": "string"},
+        "replaces": {"type": "string", "description": "代替, e.g. T/CESA 1100—2020"},
+        "adoption": {"type": "string", "description": "一致性程度, e.g. ISO 12345:2020, MOD"},
+        "known_patents": {
+            "type": "boolean",
+            "description": "the foreword states known patents instead of the default sentence",
+        },
         "stage": {"type": "string", "enum": [s.value for s in DocumentStage]},
         "drafting_group_id": {"type": "integer"},
         "head_revision_id": {"type": ["integer", "null"]},
@@ -90,6 +96,9 @@ def document_json(d: StandardDocument) -> dict:
         "ics": d.ics,
         "ccs": d.ccs,
         "issuing_body": d.issuing_body,
+        "replaces": d.replaces,
+        "adoption": d.adoption,
+        "known_patents": d.known_patents,
         "stage": d.stage.value,
         "drafting_group_id": d.drafting_group_id,
         "head_revision_id": d.head_revision_id,
@@ -297,6 +306,56 @@ def document_move(document_id: int):
         )
     try:
         services.move_document(document, group, actor=current_user)
+    except ServiceError as exc:
+        return _service_error(exc)
+    return document_json(document)
+
+
+#: The settings the API may change: JSON type and, for strings, the longest value.
+_SETTINGS_FIELDS: dict[str, tuple[type, int]] = {
+    "title_zh": (str, 300),
+    "title_en": (str, 300),
+    "ics": (str, 40),
+    "ccs": (str, 40),
+    "issuing_body": (str, 200),
+    "replaces": (str, 200),
+    "adoption": (str, 200),
+    "known_patents": (bool, 0),
+    "comments_public": (bool, 0),
+}
+
+
+@api_route(
+    "/documents/<int:document_id>",
+    methods=("PATCH",),
+    summary="Change a document's settings (secretariat): titles, codes, 代替, 一致性程度, known patents",
+    tags=TAGS,
+    request_schema={
+        "type": "object",
+        "properties": {
+            name: {"type": "boolean"} if kind is bool else {"type": "string", "maxLength": size}
+            for name, (kind, size) in _SETTINGS_FIELDS.items()
+        },
+    },
+    response_schema=DOCUMENT_SCHEMA,
+    errors=ERRORS,
+)
+def document_update(document_id: int):
+    document = _document(document_id, permissions.can_manage_document)
+    data = json_body()
+    errors: dict[str, list[str]] = {}
+    for name, value in data.items():
+        kind, size = _SETTINGS_FIELDS.get(name, (None, 0))
+        if kind is None or type(value) is not kind:
+            errors[name] = [_("This field has the wrong type.")]
+        elif kind is str and len(value) > size:
+            errors[name] = [_("At most %(max)d characters.", max=size)]
+        elif name == "title_zh" and not value.strip():
+            errors[name] = [_("This field is required.")]
+    if errors:
+        return api_error(422, "invalid", _("Some fields are missing or invalid."), fields=errors)
+    try:
+        services.update_document(document, actor=current_user, **data)
     except ServiceError as exc:
         return _service_error(exc)
     return document_json(document)
@@ -715,7 +774,11 @@ def checks_get(document_id: int):
     document = _document(document_id)
     revision_id = request.args.get("revision", type=int)
     revision = _revision(document, revision_id) if revision_id else document.head_revision
-    findings = run_checks(revision.text, include_counts=request.args.get("counts") == "1")
+    findings = run_checks(
+        revision.text,
+        include_counts=request.args.get("counts") == "1",
+        known_patents=document.known_patents,
+    )
     return {
         "revision_id": revision.id,
         "errors": sum(f.severity == "error" for f in findings),

@@ -11,8 +11,6 @@ from drafting.groups.models import GroupRole
 
 DEMO_TEXT = """# 前言
 
-请注意本文件的某些内容可能涉及专利。本文件的发布机构不承担识别专利的责任。
-
 本文件由动力电池回收利用产业联盟提出。
 
 本文件由中国电子节能技术协会归口。

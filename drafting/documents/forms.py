@@ -16,6 +16,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
+from drafting.documents.services import ADOPTION_PATTERN, REPLACES_PATTERN
 from drafting.documents.states import COMMENT_TYPE_LABELS, RESOLUTION_LABELS
 from drafting.groups.models import GroupRole
 
@@ -64,6 +65,37 @@ class MoveForm(FlaskForm):
 
 
 class SettingsForm(DocumentForm):
+    replaces = StringField(
+        _l("Replaces"),
+        description=_l(
+            "The documents this one replaces, e.g. T/CESA 1100—2020; printed on the cover and in the foreword."
+        ),
+        validators=[
+            Optional(),
+            Length(max=200),
+            Regexp(
+                REPLACES_PATTERN, message=_l("Write the replaced documents as T/CESA 1100—2020.")
+            ),
+        ],
+    )
+    adoption = StringField(
+        _l("Degree of correspondence"),
+        description=_l(
+            "The international document and IDT, MOD or NEQ, e.g. ISO 12345:2020, MOD; printed under the English title and in the foreword."
+        ),
+        validators=[
+            Optional(),
+            Length(max=200),
+            Regexp(
+                ADOPTION_PATTERN, message=_l("Write it as ISO 12345:2020, MOD (IDT, MOD or NEQ).")
+            ),
+        ],
+    )
+    known_patents = BooleanField(
+        _l(
+            "The document involves known patents (the foreword states them instead of the default patent sentence)"
+        )
+    )
     comment_period_ends_at = DateTimeLocalField(
         _l("End of the comment period"), format="%Y-%m-%dT%H:%M", validators=[Optional()]
     )

@@ -16,6 +16,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
@@ -44,6 +45,12 @@ class StandardDocument(db.Model):
     title_zh: Mapped[str] = mapped_column(String(300))
     title_en: Mapped[str] = mapped_column(String(300), default="")
     issuing_body: Mapped[str] = mapped_column(String(200), default="")
+    # Documents this one replaces ("T/CESA 1100—2020"), printed on the cover and in 前言.
+    replaces: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    # 一致性程度 with an international document: "ISO 12345:2020, MOD".
+    adoption: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    # Known patents: the foreword states them instead of the default patent sentence.
+    known_patents: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     stage: Mapped[DocumentStage] = mapped_column(
         str_enum(DocumentStage, "document_stage"), default=DocumentStage.WORKING_DRAFT
     )

@@ -175,6 +175,9 @@ def document_meta(document: StandardDocument):
         published_on=document.planned_published_on,
         implemented_on=document.planned_implemented_on,
         issuing_body=document.issuing_body,
+        replaces=document.replaces,
+        adoption=document.adoption,
+        known_patents=document.known_patents,
         drafting_units=[org.name for org in group_services.drafting_units(group)],
         drafters=group_services.foreword_drafters(group),
     )

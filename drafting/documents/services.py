@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -206,8 +207,24 @@ def delete_document(document: StandardDocument, *, actor: User) -> None:
     db.session.flush()
 
 
+#: 代替: "T/CESA 1100—2020", several separated by "、" or ",".
+REPLACES_PATTERN = (
+    r"^\s*(?:[A-Z][A-Za-z/]*\s*[0-9.]+(?:\s*[—－–-]\s*[0-9]{4})?\s*(?:[、,，;；]\s*|$))+$"
+)
+#: 一致性程度: "ISO 12345:2020, MOD", the international document and IDT / MOD / NEQ.
+ADOPTION_PATTERN = r"^\s*\S.*?\s*[,，]\s*(?:IDT|MOD|NEQ)\s*$"
+
+
 def update_document(document: StandardDocument, *, actor: User, **fields) -> None:
     """Metadata and the comment period (the secretariat)."""
+    if fields.get("replaces") and not re.match(REPLACES_PATTERN, fields["replaces"]):
+        raise ServiceError(
+            _("Write the replaced documents as T/CESA 1100—2020."), code="invalid_replaces"
+        )
+    if fields.get("adoption") and not re.match(ADOPTION_PATTERN, fields["adoption"]):
+        raise ServiceError(
+            _("Write it as ISO 12345:2020, MOD (IDT, MOD or NEQ)."), code="invalid_adoption"
+        )
     allowed = {
         "number",
         "title_zh",
@@ -219,6 +236,9 @@ def update_document(document: StandardDocument, *, actor: User, **fields) -> Non
         "planned_implemented_on",
         "comment_period_ends_at",
         "comments_public",
+        "replaces",
+        "adoption",
+        "known_patents",
     }
     changed = {}
     for name, value in fields.items():
@@ -490,8 +510,8 @@ def unresolved_comments(document: StandardDocument) -> list[Comment]:
     )
 
 
-def error_findings(text: str) -> list:
-    return [f for f in run_checks(text) if f.severity == "error"]
+def error_findings(text: str, *, known_patents: bool = False) -> list:
+    return [f for f in run_checks(text, known_patents=known_patents) if f.severity == "error"]
 
 
 def transition(
@@ -547,7 +567,7 @@ def transition(
     overridden = False
     forward = STAGE_ORDER.index(new_stage) > STAGE_ORDER.index(old)
     if forward and head is not None:
-        errors = error_findings(head.text)
+        errors = error_findings(head.text, known_patents=document.known_patents)
         if errors:
             if not override_checks:
                 raise Refused(

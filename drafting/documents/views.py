@@ -119,10 +119,10 @@ def _outline_choices(rendered) -> list[tuple[str, str]]:
 SEVERITY_LABELS = {"error": _l("error"), "warning": _l("warning"), "info": _l("info")}
 
 
-def _findings(text: str, attachments=None) -> list[dict]:
+def _findings(text: str, attachments=None, known_patents: bool = False) -> list[dict]:
     return [
         {**f.to_dict(locale()), "severity_label": str(SEVERITY_LABELS.get(f.severity, f.severity))}
-        for f in run_checks(text, attachments=attachments)
+        for f in run_checks(text, attachments=attachments, known_patents=known_patents)
     ]
 
 
@@ -207,6 +207,9 @@ def settings(document_id: int):
                 planned_implemented_on=form.planned_implemented_on.data,
                 comment_period_ends_at=to_utc(form.comment_period_ends_at.data),
                 comments_public=form.comments_public.data,
+                replaces=form.replaces.data or "",
+                adoption=form.adoption.data or "",
+                known_patents=form.known_patents.data,
             )
         except ServiceError as exc:
             flash_error(exc)
@@ -439,7 +442,11 @@ def _editor_page(
         form=form,
         state=state,
         rendered=rendered,
-        findings=run_checks(state.text, attachments=images["attachments"]),
+        findings=run_checks(
+            state.text,
+            attachments=images["attachments"],
+            known_patents=document.known_patents,
+        ),
         locale=locale(),
         has_markers=has_conflict_markers(state.text),
         severity_labels=SEVERITY_LABELS,
@@ -544,7 +551,7 @@ def preview(document_id: int):
     rendered = render(text, **images, placeholders=placeholder_labels())
     return jsonify(
         html=rendered.html,
-        findings=_findings(text, images["attachments"]),
+        findings=_findings(text, images["attachments"], document.known_patents),
         markers=False,
         head_revision_id=document.head_revision_id,
     )
@@ -954,7 +961,7 @@ def _pdf_response(pdf: bytes, document: StandardDocument, revision: Revision):
 
 def _stage_page(document: StandardDocument, refusal: ServiceError | None = None, status: int = 200):
     head = document.head_revision
-    findings = run_checks(head.text)
+    findings = run_checks(head.text, known_patents=document.known_patents)
     errors = [f for f in findings if f.severity == "error"]
     return render_template(
         "documents/stage.html",

@@ -16,17 +16,18 @@ from urllib.parse import quote
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
+from drafting.export.cover import title_pieces
+from drafting.export.foreword import adoption_label, compose_foreword
 from drafting.export.meta import DocumentMeta
 from drafting.standardtext import Heading, Rendered, Section, render
+from drafting.standardtext.foreword import GB_T_1_1_SENTENCE
+
+__all__ = ["GB_T_1_1_SENTENCE", "build_html", "render_document", "toc_entries"]
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATES_DIR = ROOT / "templates"
 STATIC_DIR = ROOT / "static"
 
-#: The sentence GB/T 1.1-2020 requires at the start of every foreword.
-GB_T_1_1_SENTENCE = (
-    "本文件按照GB/T 1.1—2020《标准化工作导则 第1部分：标准化文件的结构和起草规则》的规定起草。"
-)
 #: On the cover of every draft that is circulated for comments.
 PATENT_NOTICE = "在提交反馈意见时，请将您知道的相关专利连同支持性文件一并附上。"
 
@@ -116,11 +117,15 @@ def render_document(
         options=options,
         static_url=static_url,
         foreword=_markup(foreword),
+        foreword_blocks=compose_foreword(
+            meta, foreword, drafting_units=meta.drafting_units, drafters=meta.drafters
+        ),
+        adoption_label=adoption_label(meta.adoption) if meta.adoption else "",
+        title_pieces=title_pieces(meta.title_zh),
         extra_forewords=[_markup(s) for s in forewords[1:]],
         introductions=[_markup(s) for s in introductions],
         main=[_markup(s) for s in main],
         toc=toc_entries(rendered.outline, options.toc_depth),
-        gb_sentence=GB_T_1_1_SENTENCE if _needs_gb_sentence(foreword) else "",
         patent_notice=PATENT_NOTICE,
     )
 
@@ -132,13 +137,15 @@ def toc_entries(outline: list[Heading], depth: int) -> list[TocEntry]:
     for heading in outline:
         if heading.kind in ("foreword", "introduction") and heading.level == 1:
             entries.append(TocEntry(heading.anchor, heading.title, "toc-front", roman=True))
+        elif heading.headless:
+            continue  # a 条 without a heading is not in 目次
         elif heading.kind == "clause" and heading.number and heading.level <= depth:
             if heading.number.startswith("0."):
                 continue  # introduction subclauses stay out, as in GB texts
             entries.append(TocEntry(heading.anchor, heading.display, f"toc-level-{heading.level}"))
         elif heading.kind == "annex":
             entries.append(TocEntry(heading.anchor, heading.display, "toc-annex"))
-        elif heading.kind == "bibliography" and heading.level == 1:
+        elif heading.kind in ("bibliography", "index") and heading.level == 1:
             entries.append(TocEntry(heading.anchor, heading.title, "toc-back"))
     if not any(e.anchor == "foreword" for e in entries):
         entries.insert(0, TocEntry("foreword", "前言", "toc-front", roman=True))
@@ -147,10 +154,6 @@ def toc_entries(outline: list[Heading], depth: int) -> list[TocEntry]:
 
 def _first(sections: list[Section]) -> Section | None:
     return sections[0] if sections else None
-
-
-def _needs_gb_sentence(foreword: Section | None) -> bool:
-    return foreword is None or "GB/T 1.1" not in foreword.body_html
 
 
 @dataclass(frozen=True, slots=True)

@@ -64,6 +64,11 @@ class DocumentMeta:
     ccs: str = ""
     stage: Stage = Stage.WORKING_DRAFT
     replaces: str = ""
+    #: 一致性程度: "ISO 12345:2020, MOD" (IDT / MOD / NEQ); printed on the cover and in 前言.
+    adoption: str = ""
+    #: The document involves known patents: the foreword states them instead of
+    #: the default patent sentence.
+    known_patents: bool = False
     published_on: date | None = None
     implemented_on: date | None = None
     issuing_body: str = ""
@@ -75,7 +80,8 @@ class DocumentMeta:
         object.__setattr__(self, "stage", Stage(self.stage))
         object.__setattr__(self, "number", normalize_number(self.number))
         if self.replaces:
-            object.__setattr__(self, "replaces", normalize_number(self.replaces))
+            replaced = [normalize_number(n) for n in re.split(r"\s*[、,，;；]\s*", self.replaces)]
+            object.__setattr__(self, "replaces", "、".join(n for n in replaced if n))
         object.__setattr__(self, "drafting_units", tuple(self.drafting_units))
         object.__setattr__(self, "drafters", tuple(self.drafters))
 

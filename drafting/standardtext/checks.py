@@ -14,12 +14,20 @@ from dataclasses import dataclass
 from markdown_it.token import Token
 
 from drafting.standardtext.findings import Finding
+from drafting.standardtext.foreword import foreword_findings
 from drafting.standardtext.model import Heading
-from drafting.standardtext.render import Analysis, analyze
+from drafting.standardtext.render import Analysis, analyze, foreword_blocks, parser
 from drafting.standardtext.structure import squash
 from drafting.standardtext.verbalforms import CAN, FORBIDDEN, MAY, SHALL, SHOULD, scan
 
-_ORDER = {"foreword": 1, "introduction": 2, "clause": 3, "annex": 4, "bibliography": 5}
+_ORDER = {
+    "foreword": 1,
+    "introduction": 2,
+    "clause": 3,
+    "annex": 4,
+    "bibliography": 5,
+    "index": 6,
+}
 _ANNEX_MENTION_RE = re.compile(r"附录\s*([A-Z])(?![A-Za-z])")
 _SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
 
@@ -80,12 +88,17 @@ def conflict_blocks(text: str) -> list[ConflictBlock]:
 
 
 def run_checks(
-    text: str, *, attachments: Collection[str] | None = None, include_counts: bool = False
+    text: str,
+    *,
+    attachments: Collection[str] | None = None,
+    include_counts: bool = False,
+    known_patents: bool = False,
 ) -> list[Finding]:
     """All findings for ``text``, in document order (errors first on a line).
 
     ``attachments`` (names), when given, also reports images that name no
-    attachment. ``include_counts`` adds one info finding per clause with its
+    attachment. ``known_patents`` (a document setting) means the foreword
+    must state the patents itself. ``include_counts`` adds one info finding per clause with its
     应/宜/可/能 counts (see also :func:`verbal_form_counts`).
     """
     blocks = conflict_blocks(text)
@@ -122,6 +135,7 @@ def run_checks(
         for ref in structure.references
         if not ref.resolved
     ]
+    findings += _foreword_findings(analysis, known_patents)
     text_findings, counts, mentioned = _scan_text(analysis)
     findings += text_findings
     findings += _annex_reference_findings(analysis, mentioned)
@@ -147,6 +161,15 @@ def run_checks(
     return findings
 
 
+def _foreword_findings(analysis: Analysis, known_patents: bool) -> list[Finding]:
+    spans = [span for span in analysis.structure.sections if span.kind == "foreword"]
+    if not spans:
+        return []
+    md, span = parser(), spans[0]
+    blocks = foreword_blocks(md, analysis, span.start + 3, span.end)
+    return foreword_findings(blocks, known_patents=known_patents)
+
+
 def verbal_form_counts(text: str) -> list[VerbalFormCount]:
     """应 / 宜 / 可 / 能 per clause (and per unnumbered element), in document order."""
     return _scan_text(analyze(text))[1]
@@ -159,7 +182,7 @@ def _structure_findings(headings: list[Heading]) -> list[Finding]:
     latest: Heading | None = None
     for heading in tops:
         kind = heading.kind
-        if kind in ("foreword", "introduction", "bibliography") and kind in seen:
+        if kind in ("foreword", "introduction", "bibliography", "index") and kind in seen:
             findings.append(
                 Finding("duplicate-element", "error", None, heading.line, {"element": kind})
             )

@@ -34,8 +34,8 @@ MESSAGES: dict[str, dict[Locale, str]] = {
         "en": "There is no technical clause after “术语和定义”. Write the technical content from clause 4 on.",
     },
     "element-order": {
-        "zh": "“{element}”的位置不对：它不应出现在“{after}”之后。顺序应为：前言、引言、章、附录、参考文献。",
-        "en": "“{element}” is out of place: it must not come after “{after}”. The order is foreword, introduction, clauses, annexes, bibliography.",
+        "zh": "“{element}”的位置不对：它不应出现在“{after}”之后。顺序应为：前言、引言、章、附录、参考文献、索引。",
+        "en": "“{element}” is out of place: it must not come after “{after}”. The order is foreword, introduction, clauses, annexes, bibliography, index.",
     },
     "duplicate-element": {
         "zh": "“{element}”出现了不止一次。请合并为一个。",
@@ -93,6 +93,42 @@ MESSAGES: dict[str, dict[Locale, str]] = {
         "zh": "第一个标题之前有文字。请将其放入“前言”或相应的章中。",
         "en": "There is text before the first heading. Move it into the foreword or a clause.",
     },
+    "headless-clause-misplaced": {
+        "zh": "“#.”（无标题的条）只能用在章或附录的条中，这里按普通段落显示。请把它移到章条中，或删除“#.”。",
+        "en": "“#.” (a clause without a heading) belongs inside a chapter or annex clause; here it prints as a plain paragraph. Move it into a clause or remove the “#.”.",
+    },
+    "front-matter-unsupported": {
+        "zh": "文件开头的YAML元数据（“---”之间的内容）不属于本文件的写法，将按原样显示。文件信息请在“文件设置”中填写。",
+        "en": "YAML front matter (between “---” lines) is not part of the dialect and prints as it is. Enter the document's details in its settings.",
+    },
+    "toc-marker-unsupported": {
+        "zh": "“[TOC]”不需要：目次由系统自动生成。请删除这一行。",
+        "en": "“[TOC]” is not needed: the table of contents is generated. Delete this line.",
+    },
+    "highlight-unsupported": {
+        "zh": "不支持高亮标记“{text}”，等号将按原样显示。请删除“==”，需要强调时用“**粗体**”。",
+        "en": "Highlighting “{text}” is not supported; the equals signs print as they are. Remove the “==” or use “**bold**”.",
+    },
+    "fence-unsupported": {
+        "zh": "不支持“{language}”代码块，其内容将按原样作为代码显示。图请上传为图片附件。",
+        "en": "“{language}” blocks are not supported; their content prints as code. Upload diagrams as image attachments.",
+    },
+    "comment-unclosed": {
+        "zh": "注释“<!--”没有以“-->”结束，因此按原文显示。请补上“-->”。",
+        "en": "The comment “<!--” is never closed with “-->”, so it prints as text. Add the “-->”.",
+    },
+    "foreword-part-generated": {
+        "zh": "前言中的“{part}”由系统根据文件设置和起草组信息自动生成，这里不必再写。请删除这一段，以免重复。",
+        "en": "The foreword's {part_en} is generated from the document's settings and drafting group; it need not be typed. Delete this paragraph.",
+    },
+    "foreword-order": {
+        "zh": "前言中的“{part}”应位于“{before}”之后。GB/T 1.1—2020规定的顺序为：起草依据、与其他文件的关系、与代替文件相比的变化、与国际文件的一致性程度、专利说明、提出和归口信息、起草单位、主要起草人、历次版本发布情况。导出时按此顺序排列。",
+        "en": "In the foreword, the {part_en} belongs after the {before_en}. GB/T 1.1-2020 orders: drafting rules, relation to other documents, changes, degree of correspondence, patents, proposer and committee, drafting units, main drafters, previous editions. The export prints them in this order.",
+    },
+    "patent-statement-missing": {
+        "zh": "文件设置中注明本文件涉及已知专利，但前言中没有专利说明。请在前言中写明涉及的专利。",
+        "en": "The settings say the document involves known patents, but the foreword has no patent statement. State the patents in the foreword.",
+    },
     "verbal-form-count": {
         "zh": "{clause}：应 {shall} 处，宜 {should} 处，可 {may} 处，能 {can} 处。",
         "en": "{clause}: shall (应) {shall}, should (宜) {should}, may (可) {may}, can (能) {can}.",
@@ -129,6 +165,7 @@ ELEMENT_NAMES: dict[str, dict[Locale, str]] = {
     "clause": {"zh": "章", "en": "clause"},
     "annex": {"zh": "附录", "en": "annex"},
     "bibliography": {"zh": "参考文献", "en": "bibliography"},
+    "index": {"zh": "索引", "en": "index"},
 }
 
 _DOCUMENT_LEVEL = {"zh": "全文", "en": "Document"}

@@ -9,9 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-HeadingKind = Literal["foreword", "introduction", "clause", "term", "annex", "bibliography"]
+HeadingKind = Literal[
+    "foreword", "introduction", "clause", "term", "annex", "bibliography", "index"
+]
 AnnexNature = Literal["normative", "informative"]
-SectionKind = Literal["preamble", "foreword", "introduction", "clause", "annex", "bibliography"]
+SectionKind = Literal[
+    "preamble", "foreword", "introduction", "clause", "annex", "bibliography", "index"
+]
 
 #: How an annex nature is printed: 附录A（规范性）.
 NATURE_LABELS: dict[str, str] = {"normative": "规范性", "informative": "资料性"}
@@ -34,6 +38,8 @@ class Heading:
     annex_nature: AnnexNature | None = None
     line: int = 0
     label: str | None = None
+    #: A 条 without a heading (``#. text``): numbered, not in 目次.
+    headless: bool = False
 
     @property
     def display_number(self) -> str:
@@ -125,6 +131,9 @@ class Section:
     heading: Heading | None
     heading_html: str
     body_html: str
+    #: 前言 only: its top-level blocks (``standardtext.foreword.Block``), so
+    #: that the export can put each in its place.
+    blocks: list = field(default_factory=list)
 
     @property
     def html(self) -> str:

@@ -17,7 +17,9 @@ from markdown_it.utils import OptionsDict
 
 from drafting.standardtext import math as std_math
 from drafting.standardtext.footnotes import FootnoteMark, TableFootnotes, finish_footnotes
+from drafting.standardtext.foreword import Block, assign_parts, block_ranges, block_text
 from drafting.standardtext.model import NATURE_LABELS, Heading, Rendered, Section
+from drafting.standardtext.punctuation import compress
 from drafting.standardtext.resolve import finish
 from drafting.standardtext.structure import Structure, is_cjk, structure_rule
 from drafting.standardtext.syntax import make_parser
@@ -97,6 +99,12 @@ class StandardRenderer(RendererHTML):
             )
         if "figure" in meta:
             return f'<figure class="figure" id="{meta["figure"].anchor}">'
+        if "headless" in meta:
+            clause = meta["headless"]
+            return (
+                f'<p class="clause-headless" id="{clause.anchor}">'
+                f'<span class="num">{clause.number}</span>{NUMBER_GAP}'
+            )
         return self.renderToken(tokens, idx, options, env)
 
     def paragraph_close(
@@ -105,11 +113,15 @@ class StandardRenderer(RendererHTML):
         opener = _opener_of(tokens, idx)
         figure = opener.meta.get("figure") if opener is not None else None
         if figure is not None:
-            caption = f"{NUMBER_GAP}{escape(figure.caption)}" if figure.caption else ""
-            return (
-                f'<figcaption><span class="num">{figure.display_number}</span>{caption}'
-                "</figcaption></figure>\n"
-            )
+            last_note = _figure_notes_end(tokens, idx)
+            if last_note is not None:
+                # GB/T 1.1: the figure's notes come above its title.
+                tokens[last_note].meta["closes_figure"] = figure
+                return "\n"
+            return _figcaption(figure)
+        closing = tokens[idx].meta.get("closes_figure")
+        if closing is not None:
+            return "</p>\n" + _figcaption(closing)
         return self.renderToken(tokens, idx, options, env)
 
     def table_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Any) -> str:
@@ -177,6 +189,11 @@ class StandardRenderer(RendererHTML):
         if ref is None or ref.anchor is None:
             return f'<span class="xref unresolved">[[{escape(tokens[idx].content)}]]</span>'
         return f'<a class="xref" href="#{ref.anchor}">{escape(ref.text or "")}</a>'
+
+    def std_front_matter(
+        self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Any
+    ) -> str:
+        return f'<pre class="unsupported front-matter">{escape(tokens[idx].content)}</pre>\n'
 
     def std_comment(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Any) -> str:
         return ""
@@ -293,6 +310,9 @@ class StandardRenderer(RendererHTML):
         )
         return f"{notes}</td></tr></tbody>\n"
 
+    def text(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Any) -> str:
+        return compress(tokens[idx].content)
+
     def softbreak(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Any) -> str:
         # A line break inside Chinese text is not a word space: joining the
         # lines with "\n" would print a stray space between two characters.
@@ -332,6 +352,27 @@ def _opener_meta(tokens: Sequence[Token], idx: int) -> dict:
         if tokens[k].type == "table_notes_open":
             return tokens[k].meta
     return {}
+
+
+def _figcaption(figure) -> str:
+    caption = f"{NUMBER_GAP}{escape(figure.caption)}" if figure.caption else ""
+    return (
+        f'<figcaption><span class="num">{figure.display_number}</span>{caption}'
+        "</figcaption></figure>\n"
+    )
+
+
+def _figure_notes_end(tokens: Sequence[Token], idx: int) -> int | None:
+    """The paragraph_close of the last 注 paragraph right after a figure, if any."""
+    last, j = None, idx + 1
+    while (
+        j + 2 < len(tokens)
+        and tokens[j].type == "paragraph_open"
+        and tokens[j].meta.get("note", ("",))[0] == "note"
+    ):
+        last = j + 2
+        j += 3
+    return last
 
 
 def _opener_of(tokens: Sequence[Token], idx: int) -> Token | None:
@@ -431,6 +472,23 @@ def analyze(text: str, *, attachments: Collection[str] | None = None) -> Analysi
 PLACEHOLDERS = {"missing": "［缺少附件：%(name)s］", "refused": "［图片不可用：%(name)s］"}
 
 
+def foreword_blocks(md: MarkdownIt, analysis: Analysis, start: int, end: int) -> list[Block]:
+    """The foreword's top-level blocks, each rendered on its own and given its part."""
+    tokens = analysis.tokens
+    ranges = [
+        (a, b) for a, b in block_ranges(tokens, start, end) if tokens[a].type != "std_comment"
+    ]
+    texts = [block_text(tokens[a:b]) for a, b in ranges]
+    blocks = []
+    for (a, b), text, part in zip(ranges, texts, assign_parts(texts), strict=True):
+        html = std_math.inject(
+            sanitize(md.renderer.render(tokens[a:b], md.options, analysis.env)), analysis.env
+        )
+        line = tokens[a].map[0] + 1 if tokens[a].map else 0
+        blocks.append(Block(text, html, line, part))
+    return blocks
+
+
 def render(
     text: str,
     *,
@@ -458,14 +516,15 @@ def render(
         heading_html = md.renderer.render(tokens[span.start : head_end], md.options, analysis.env)
         body_html = md.renderer.render(tokens[head_end : span.end], md.options, analysis.env)
         env = analysis.env
-        sections.append(
-            Section(
-                span.kind,
-                span.heading,
-                std_math.inject(sanitize(heading_html), env),
-                std_math.inject(sanitize(body_html), env),
-            )
+        section = Section(
+            span.kind,
+            span.heading,
+            std_math.inject(sanitize(heading_html), env),
+            std_math.inject(sanitize(body_html), env),
         )
+        if span.kind == "foreword":
+            section.blocks = foreword_blocks(md, analysis, head_end, span.end)
+        sections.append(section)
     return Rendered(
         html="".join(section.html for section in sections),
         outline=structure.headings,

@@ -230,9 +230,7 @@ def generate_standard(pages: int = 130, *, seed: int = 2026) -> str:
     """A complete standard that lays out to roughly ``pages`` A4 pages."""
     w = _Writer(seed)
     budget = max(pages, 4) * CHARS_PER_PAGE
-    w.add(
-        "# 前言\n\n请注意本文件的某些内容可能涉及专利。本文件的发布机构不承担识别专利的责任。\n\n"
-    )
+    w.add("# 前言\n\n")
     w.add("本文件由中国电子节能技术协会提出并归口。\n\n")
     w.add(
         "# 引言\n\n为规范用能设备的能效评价，统一试验方法和判定规则，制定本文件。"

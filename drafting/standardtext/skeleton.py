@@ -7,7 +7,7 @@ sure), so editors start from a document that is right and fill it in.
 SKELETON = """\
 # 前言
 
-请注意本文件的某些内容可能涉及专利。本文件的发布机构不承担识别专利的责任。
+<!-- 起草依据（GB/T 1.1—2020）、专利说明、起草单位和主要起草人由系统生成，不必在这里填写。 -->
 
 本文件由××××提出。
 

@@ -19,6 +19,7 @@ from markdown_it.token import Token
 from drafting.standardtext.findings import Finding
 from drafting.standardtext.math import Formula
 from drafting.standardtext.model import Figure, Heading, Reference, SectionKind, Table, Term
+from drafting.standardtext.unsupported import unsupported_findings
 
 #: GB/T 1.1 chapters and clauses: 1, 1.1 … 1.1.1.1.1 (one number per level).
 MAX_DEPTH = 5
@@ -41,7 +42,14 @@ _LABEL_RE = re.compile(r"\s*\{#([\w\-.]+)\}\s*$")
 _TERM_SPLIT_RE = re.compile(r"\s*[|｜]\s*")
 _SPACES_RE = re.compile(r"[\s\u3000]+")
 _NATURES = {"规范性": "normative", "资料性": "informative"}
-_SPECIAL = {"前言": "foreword", "引言": "introduction", "参考文献": "bibliography"}
+_SPECIAL = {
+    "前言": "foreword",
+    "引言": "introduction",
+    "参考文献": "bibliography",
+    "索引": "index",
+}
+#: A 条 without a heading: a paragraph starting "#. " (syntax.md).
+_HEADLESS_RE = re.compile(r"^#\.(?:[ \t\u3000]+|$)")
 _CONTENT_TYPES = frozenset(
     {
         "paragraph_open",
@@ -53,6 +61,7 @@ _CONTENT_TYPES = frozenset(
         "code_block",
         "hr",
         "math_block",
+        "std_front_matter",
     }
 )
 
@@ -134,6 +143,7 @@ class _Builder:
         self.last_level = 0
         self.stack: list[_Open] = []
         self.current: Heading | None = None
+        self.titled: Heading | None = None  # the heading a "#." clause is numbered under
         self.current_term: Term | None = None
         self.notes: dict[int, list[tuple[Token, str]]] = {}
         self.tables_in: dict[str, int] = {}
@@ -185,7 +195,8 @@ class _Builder:
         self, kind: SectionKind, heading: Heading | None, start: int, end: int
     ) -> None:
         if heading is None and not any(
-            t.level == 0 and t.type in _CONTENT_TYPES for t in self.tokens[start:end]
+            t.level == 0 and (t.type in _CONTENT_TYPES or t.type == "heading_open")
+            for t in self.tokens[start:end]
         ):
             return  # only comments or blank lines before the first heading
         self.out.sections.append(SectionSpan(kind, heading, start, end))
@@ -202,6 +213,9 @@ class _Builder:
         if level == 1:
             heading = self._top_heading(title, line)
         else:
+            if self.top is None and not self.preamble_reported:
+                self.preamble_reported = True
+                self._finding("content-before-first-heading", "warning", None, line)
             heading = self._sub_heading(title, level, line, inline)
         heading.label = label
         if heading.kind != "term":
@@ -209,7 +223,7 @@ class _Builder:
         open_token.meta["heading"] = heading
         self.tokens[i + 2].meta["heading"] = heading
         self.out.headings.append(heading)
-        self.current = heading
+        self.current = self.titled = heading
         self._register(heading)
         self._track(heading)
         if heading.kind == "term":
@@ -266,7 +280,7 @@ class _Builder:
                 previous=self.last_level,
             )
         self.last_level = level
-        if top is None or top.kind in ("foreword", "bibliography"):
+        if top is None or top.kind in ("foreword", "bibliography", "index"):
             kind = top.kind if top is not None else "clause"
             base = top.anchor if top is not None else "preamble"
             return Heading(kind, None, title, level, self._anchor(f"{base}-h"), line=line)  # type: ignore[arg-type]
@@ -349,7 +363,14 @@ class _Builder:
     # -- blocks -----------------------------------------------------------------
 
     def _content(self, i: int, token: Token) -> None:
-        if self.stack:
+        headless = (
+            token.type == "paragraph_open"
+            and self.titled is not None
+            and _HEADLESS_RE.match(self.tokens[i + 1].content) is not None
+        )
+        if headless:
+            pass
+        elif self.stack:
             self.stack[-1].has_content = True
         elif not self.preamble_reported:
             self.preamble_reported = True
@@ -361,6 +382,9 @@ class _Builder:
     def _paragraph(self, i: int, token: Token) -> None:
         inline = self.tokens[i + 1]
         content = inline.content
+        if content.startswith("#.") and _HEADLESS_RE.match(content):
+            self._headless(token, inline)
+            content = inline.content
         for kind, pattern in (("note", _NOTE_RE), ("example", _EXAMPLE_RE)):
             match = pattern.match(content)
             if match is not None:
@@ -380,6 +404,44 @@ class _Builder:
             return
         if self.current_term is not None and not self.current_term.definition:
             self.current_term.definition = content.strip()
+
+    def _headless(self, token: Token, inline: Token) -> None:
+        """``#. 产品应…`` under 4.1 becomes 4.1.1, its number on the line of its text."""
+        parent, top = self.titled, self.top
+        line = token.map[0] + 1 if token.map else 0
+        if (
+            parent is None
+            or top is None
+            or top.kind not in ("clause", "annex")
+            or parent.number is None
+            or self.in_terms
+        ):
+            self._finding("headless-clause-misplaced", "warning", None, line)
+            return
+        level = parent.level + 1
+        self.counters[level] += 1
+        for deeper in range(level + 1, len(self.counters)):
+            self.counters[deeper] = 0
+        number = f"{parent.number}.{self.counters[level]}"
+        if level > MAX_DEPTH:
+            self._finding("heading-too-deep", "error", number, line, level=level, max=MAX_DEPTH)
+        inline.content = _HEADLESS_RE.sub("", inline.content, count=1)
+        heading = Heading(
+            "clause", number, "", level, self._anchor(f"sec-{number}"), line=line, headless=True
+        )
+        token.meta["headless"] = heading
+        self.out.headings.append(heading)
+        self._register(heading)
+        self._close_to(level)
+        if self.stack:
+            opened = self.stack[-1]
+            if not opened.children and opened.has_content and not opened.exempt:
+                self._finding(
+                    "hanging-paragraph", "error", opened.heading.number, opened.heading.line
+                )
+            opened.children.append(heading)
+        self.stack.append(_Open(heading, has_content=True, exempt=True))
+        self.current = heading
 
     def _number_notes(self) -> None:
         """注：/ 示例： alone in a clause, 注1：注2：… when there are several."""
@@ -436,4 +498,6 @@ class _Builder:
 
 def structure_rule(state: StateCore) -> None:
     """markdown-it core rule: run the structural pass, keep the result in env."""
-    state.env["structure"] = _Builder(state.tokens).run()
+    structure = _Builder(state.tokens).run()
+    structure.findings += unsupported_findings(state.tokens)
+    state.env["structure"] = structure

@@ -53,45 +53,90 @@ def attachment_name(src: str) -> str | None:
     return name
 
 
-def _comment_block(state: StateBlock, start: int, end: int, silent: bool) -> bool:
-    """``<!-- ... -->`` on its own lines: a note to the editors, never output.
+def _comment_end(src: str, pos: int) -> int:
+    """Where the comment opened at ``pos`` ends (just after ``-->``), or -1.
 
-    Raw HTML is off, so without this rule a comment would print as text.
-    Everything up to the line holding ``-->`` is dropped (to the end of the
-    document when it is never closed, as CommonMark does for HTML blocks).
+    As in HTML, ``<!-->`` and ``<!--->`` are complete (empty) comments.
+    """
+    close = src.find("-->", pos + 2)
+    return close + 3 if close >= 0 else -1
+
+
+def _comment_block(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+    """``<!-- ... -->`` starting a line: a note to the editors, never output.
+
+    Raw HTML is off, so without this rule a comment would print as text. The
+    lines up to the one holding ``-->`` are dropped; text after ``-->`` on that
+    line stays (as a paragraph of its own). A comment that is never closed is
+    not a comment: it prints as text and the checks report it.
     """
     if state.sCount[start] - state.blkIndent >= 4:
         return False
     pos = state.bMarks[start] + state.tShift[start]
     if not state.src.startswith("<!--", pos):
         return False
+    close = _comment_end(state.src, pos)
+    if close < 0 or close > state.eMarks[end - 1]:
+        return False
     if silent:
         return True
     line = start
-    search_from = pos + 4
-    while line < end:
-        line_end = state.eMarks[line]
-        if state.src.find("-->", search_from, line_end) >= 0:
-            line += 1
-            break
+    while line < end and state.eMarks[line] < close:
         line += 1
-        if line < end:
-            search_from = state.bMarks[line] + state.tShift[line]
-    state.line = line
+    rest = state.src[close : state.eMarks[line]]
+    state.line = line + 1
     token = state.push("std_comment", "", 0)
-    token.map = [start, line]
+    token.map = [start, line + 1]
+    if rest.strip():
+        opener = state.push("paragraph_open", "p", 1)
+        opener.map = [line, line + 1]
+        inline = state.push("inline", "", 0)
+        inline.content = rest.strip()
+        inline.map = [line, line + 1]
+        inline.children = []
+        state.push("paragraph_close", "p", -1)
     return True
 
 
 def _comment_inline(state: StateInline, silent: bool) -> bool:
     if not state.src.startswith("<!--", state.pos):
         return False
-    end = state.src.find("-->", state.pos + 4)
+    end = _comment_end(state.src, state.pos)
     if end < 0:
         return False
     if not silent:
         state.push("std_comment", "", 0)
-    state.pos = end + 3
+    state.pos = end
+    return True
+
+
+_FENCE_LINE_RE = re.compile(r"^(?:---|\.\.\.)[ \t]*$")
+
+
+def _front_matter(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+    """YAML front matter (``---`` … ``---`` on the first lines) is not part of
+    the dialect: it is kept, as a visibly marked block, and the checks report it."""
+    if start != 0 or state.sCount[start] != 0:
+        return False
+    first = state.src[state.bMarks[0] : state.eMarks[0]]
+    if first.rstrip() != "---":
+        return False
+    line = 1
+    while line < end:
+        text = state.src[state.bMarks[line] : state.eMarks[line]]
+        if _FENCE_LINE_RE.match(text):
+            break
+        line += 1
+    else:
+        return False
+    if line == 1:
+        return False
+    if silent:
+        return True
+    token = state.push("std_front_matter", "pre", 0)
+    token.content = state.getLines(1, line, 0, True)
+    token.map = [0, line + 1]
+    state.line = line + 1
     return True
 
 
@@ -128,6 +173,10 @@ def make_parser(renderer_cls: type | None = None) -> MarkdownIt:
         _comment_block,
         {"alt": ["paragraph", "reference", "blockquote", "list"]},
     )
+    md.block.ruler.before("hr", "std_front_matter", _front_matter)
+    # A link reference definition ("[a]: url") is output nowhere unless it is
+    # used: off, so such a line prints as the text it is.
+    md.disable("reference")
     md.inline.ruler.before("link", "xref", _xref)
     md.block.ruler.before(
         "table", "math_block", math_block, {"alt": ["paragraph", "reference", "blockquote", "list"]}

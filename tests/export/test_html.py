@@ -17,7 +17,7 @@ def test_print_html_has_cover_toc_foreword_and_body(meta):
     assert "代替 T/CESA 1000—2020" in html
     assert "ICS 27.010" in html and "CCS F 01" in html
     assert "（征求意见稿）" in html and PATENT_NOTICE in html
-    assert '<div class="watermark" aria-hidden="true">征求意见稿</div>' in html
+    assert '@page main { background: url("static/export/watermark/draft_for_comments.png")' in html
     assert html.count(GB_T_1_1_SENTENCE) == 1
     assert (
         "本文件起草单位：中国电子节能技术协会、华能节能科技股份有限公司、国家节能设备检测中心。"
@@ -81,8 +81,14 @@ def test_meta_is_escaped(meta):
 
 
 def test_gb_sentence_is_not_repeated_and_foreword_is_generated_when_missing(meta):
-    own = "# 前言\n\n本文件按照GB/T 1.1—2020的规定起草。\n\n# 范围\n"
-    assert GB_T_1_1_SENTENCE not in build_html(meta, own)
+    for spacing in (" ", "\u3000", "", "\u00a0"):
+        own = (
+            f"# 前言\n\n本文件按照GB/T{spacing}1.1—2020《标准化工作导则{spacing}第1部分："
+            "标准化文件的结构和起草规则》的规定起草。\n\n# 范围\n"
+        )
+        printed = build_html(meta, own)
+        assert printed.count("本文件按照") == 1, spacing
+        assert printed.count(GB_T_1_1_SENTENCE) == 1
     html = build_html(meta, "# 范围\n\n正文。\n")
     assert '<h1 id="foreword" class="foreword">' in html and GB_T_1_1_SENTENCE in html
 

@@ -248,7 +248,15 @@ def test_dangerous_links_are_neutralised(link):
     assert "href" not in html
     assert "javascript:" not in html.lower().replace(
         '<span class="link-refused">javascript:alert(1)</span>', ""
-    )
+    ).replace("<p>[ref]: javascript:alert(1)</p>", "")
+
+
+def test_link_reference_definitions_print_as_text():
+    """They are off: a definition is never silently swallowed."""
+    html = render("# 范围\n\n[x][ref]\n\n[ref]: https://example.org\n").html
+    assert "<p>[x][ref]</p>" in html
+    assert "<p>[ref]: https://example.org</p>" in html
+    assert "href" not in html
 
 
 @pytest.mark.parametrize(
