@@ -25,14 +25,12 @@ def test_hostile_code_class_is_dropped():
 
 
 def test_conventions_help_page_documents_the_foreword_and_element_syntax(client):
-    page = client.get("/help/conventions")
-    assert page.status_code == 200
-    for expected in (
-        "无标题的条",
-        "#. 回收企业应具备相应的处理能力。",
-        "# 索引",
-        "一致性程度",
-        "Clauses without a heading",
-    ):
-        assert expected in page.text, expected
+    """The help page shows the reader's language: the Chinese part in Chinese,
+    the English part in English."""
+    zh = client.get("/help/conventions?lang=zh")
+    assert zh.status_code == 200
+    for expected in ("无标题的条", "#. 回收企业应具备相应的处理能力。", "# 索引", "一致性程度"):
+        assert expected in zh.text, expected
+    page = client.get("/help/conventions?lang=en")
+    assert "Clauses without a heading" in page.text and "无标题的条" not in page.text
     assert '<code class="language-markdown">' in page.text

@@ -60,9 +60,9 @@ def test_the_secretariat_moves_a_document_to_another_group(client, login_as, db,
         old_group_id,
         second.id,
     )
-    # the old group's editors no longer edit it
+    # the old group's editors no longer see it (404, as for a missing one)
     login_as(world.main_editor)
-    assert client.get(f"/documents/{doc.id}/edit").status_code == 403
+    assert client.get(f"/documents/{doc.id}/edit").status_code == 404
     # an unknown group is refused without a change
     login_as(world.secretariat)
     r = client.post(f"/documents/{doc.id}/move", data={"move-group_id": "999999"})

@@ -76,7 +76,8 @@ def test_where_list_after_a_formula():
     assert '<p class="where-label">其中：</p>' in html
     assert (
         '<span class="where-symbol">P</span><span class="where-dash">——</span>'
-        '<span class="where-text">功率，单位为瓦（W）；</span>'
+        # （W）； : the second of two adjacent full-width marks is compressed
+        '<span class="where-text">功率，单位为瓦（W<span class="punct-halt">）</span>；</span>'
     ) in html
     assert '<span class="where-symbol">U<sub>1</sub></span>' in html
     # not after a formula: an ordinary paragraph
