@@ -15,7 +15,7 @@ want_test=0
 #   about three times slower on CJK text.
 packages=(fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 python3-venv)
 if [ "$want_test" = 1 ]; then
-  packages+=(chromium poppler-utils)
+  packages+=(chromium poppler-utils libreoffice-writer-nogui)
 fi
 missing=()
 for p in "${packages[@]}"; do
