@@ -66,6 +66,12 @@ def bookmark_name(anchor: str) -> str:
     return "x_" + re.sub(r"[^0-9A-Za-z_]", "_", anchor)[:38]
 
 
+def label_bookmark(label: str) -> str | None:
+    """The bookmark that keeps a ``{#label}`` (hex of its UTF-8, so any label fits), or None if too long."""
+    name = "x_lbl_" + label.encode("utf-8").hex()
+    return name if len(name) <= 40 else None
+
+
 def export_docx(
     meta: DocumentMeta,
     text: str,
@@ -166,11 +172,16 @@ class _Writer:
         name = st.PARAGRAPH_STYLES[style_id][0]
         return self.document.styles[name]
 
-    def bookmark(self, paragraph, anchor: str) -> None:
+    def label(self, paragraph, label: str | None) -> None:
+        name = label_bookmark(label) if label else None
+        if name is not None:
+            self.bookmark(paragraph, name, raw=True)
+
+    def bookmark(self, paragraph, anchor: str, *, raw: bool = False) -> None:
         self.bookmark_id += 1
         start = OxmlElement("w:bookmarkStart")
         start.set(qn("w:id"), str(self.bookmark_id))
-        start.set(qn("w:name"), bookmark_name(anchor))
+        start.set(qn("w:name"), anchor if raw else bookmark_name(anchor))
         end = OxmlElement("w:bookmarkEnd")
         end.set(qn("w:id"), str(self.bookmark_id))
         ppr = paragraph._p.pPr
@@ -323,6 +334,7 @@ class _Writer:
             return
         level = min(heading.level, st.HEADING_LEVELS)
         paragraph = self.paragraph("", f"Heading {level}", bookmark=heading.anchor)
+        self.label(paragraph, heading.label)
         paragraph.add_run(heading.number, style=self.document.styles["标准编号"])
         paragraph.add_run("　")
         self.inline(paragraph, inline)
@@ -347,7 +359,7 @@ class _Writer:
         if "caption" in meta:
             return i + 3  # printed by table()
         if "figure" in meta:
-            self.figure(meta["figure"])
+            self.figure(meta["figure"], inline)
             return i + 3
         display = DISPLAY_MATH_RE.match(content)
         if display is not None:
@@ -364,7 +376,8 @@ class _Writer:
             if self.state.annex
             else str(self.state.formula_count)
         )
-        paragraph = self.paragraph("", "StdFormula", bookmark=f"formula-{label}" if label else None)
+        paragraph = self.paragraph("", "StdFormula")
+        self.label(paragraph, label)
         fmt = paragraph.paragraph_format
         fmt.tab_stops.add_tab_stop(Mm(82), WD_TAB_ALIGNMENT.CENTER)
         fmt.tab_stops.add_tab_stop(Mm(165), WD_TAB_ALIGNMENT.RIGHT)
@@ -378,8 +391,9 @@ class _Writer:
         run = paragraph.add_run(f"${tex}$")
         self.state.formula_runs.append((run._r, index))
 
-    def figure(self, figure) -> None:
+    def figure(self, figure, inline: Token) -> None:
         paragraph = self.paragraph("", "StdFigure", bookmark=figure.anchor)
+        self.label(paragraph, figure.label)
         data = self.attachments.get(figure.source or "")
         if data is not None:
             blob = data.read_bytes() if isinstance(data, Path) else bytes(data)
@@ -393,7 +407,10 @@ class _Writer:
             except Exception:  # an image python-docx cannot read: say so in the text
                 paragraph.add_run(f"［图片不可用：{figure.source}］")
         else:
-            paragraph.add_run(f"［缺少附件：{figure.source or figure.refused or ''}］")
+            images = [c for c in inline.children or [] if c.type == "image"]
+            missing = images[0].meta.get("missing") if images else None
+            shown = figure.source or missing or figure.refused or ""
+            paragraph.add_run(f"［缺少附件：{shown}］")
         caption = self.paragraph("", "StdFigureCaption")
         caption.add_run(figure.display_number)
         if figure.caption:
@@ -470,6 +487,7 @@ class _Writer:
             after += 3
         if table_meta is not None:
             title = self.paragraph("", "StdTableCaption", bookmark=table_meta.anchor)
+            self.label(title, table_meta.label)
             title.add_run(table_meta.display_number)
             if caption:
                 title.add_run("　" + caption)
@@ -491,10 +509,13 @@ class _Writer:
                     cell = cell.merge(table.cell(r + rowspan - 1, c + colspan - 1))
                 paragraph = cell.paragraphs[0]
                 paragraph.style = self._style("StdTableText")
-                if r < header_rows or "center" in (aligns[c] if c < len(aligns) else ""):
+                align = aligns[c] if c < len(aligns) else ""
+                if r < header_rows or "center" in align:
                     paragraph.paragraph_format.alignment = 1
-                elif "right" in (aligns[c] if c < len(aligns) else ""):
+                elif "right" in align:
                     paragraph.paragraph_format.alignment = 2
+                elif "left" in align:
+                    paragraph.paragraph_format.alignment = 0
                 if c < len(row):
                     self.cell_content(cell, paragraph, row[c])
         for r in range(header_rows):
@@ -552,7 +573,8 @@ class _Writer:
                 if ref is None or ref.anchor is None:
                     paragraph.add_run(f"[[{child.content}]]")
                 else:
-                    _internal_link(paragraph, bookmark_name(ref.anchor), ref.text or "")
+                    target = label_bookmark(ref.target[1:]) if ref.target.startswith("#") else None
+                    _internal_link(paragraph, target or bookmark_name(ref.anchor), ref.text or "")
             elif ctype == "link_open":
                 link_anchor[0] = str(child.attrs.get("href", ""))
             elif ctype == "link_close":

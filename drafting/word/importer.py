@@ -159,6 +159,8 @@ class _Para:
     footnotes: list[tuple[str, str]] = field(default_factory=list)
     numbering: tuple[str, int] | None = None  # (numFmt, ilvl) of Word list numbering
     toc_field: bool = False
+    labels: list[str] = field(default_factory=list)  # {#label}s kept in bookmarks
+    align: str | None = None  # w:jc of the paragraph itself
 
 
 class _Reader:
@@ -255,6 +257,9 @@ class _Reader:
     def paragraph(self, p, index: int) -> _Para:
         name, level, num = self.style_of(p)
         para = _Para(index, name, level, "", "")
+        ppr = p.find(w("pPr"))
+        jc = ppr.find(w("jc")) if ppr is not None else None
+        para.align = jc.get(w("val")) if jc is not None else None
         if num is not None:
             fmt = self.numbering.get((num[0], int(num[1] or 0)))
             if fmt is not None and num[0] != "0":
@@ -275,12 +280,19 @@ class _Reader:
                 continue
             if tag == w("r"):
                 self._run(child, para, pieces, state)
+            elif tag == w("bookmarkStart"):
+                label = _label_of(child.get(w("name"), ""))
+                if label:
+                    para.labels.append(label)
             elif tag == w("hyperlink"):
                 anchor = child.get(w("anchor"))
                 inner: list = []
                 self._walk(child, para, inner, state)
                 text = _join(inner, markdown=False)
-                if anchor and anchor.startswith("x_") and text:
+                label = _label_of(anchor or "")
+                if label and text:
+                    pieces.append((f"[[#{label}]]", text))
+                elif anchor and anchor.startswith("x_") and text:
                     pieces.append((f"[[{text}]]", text))
                 else:
                     pieces.extend(inner)
@@ -417,6 +429,19 @@ class _Reader:
 
     def _finding(self, code: str, index: int, text: str, place: str | None = None) -> None:
         self.findings.append(ImportFinding(code, place or f"第{index}段", MESSAGES[code], text))
+
+
+def _label_of(bookmark: str) -> str | None:
+    if not bookmark.startswith("x_lbl_"):
+        return None
+    try:
+        return bytes.fromhex(bookmark[6:]).decode("utf-8")
+    except ValueError:
+        return None
+
+
+def _labelled(text: str, para: _Para) -> str:
+    return f"{text} {{#{para.labels[0]}}}" if para.labels else text
 
 
 def _num_pr(ppr) -> tuple[str, str] | None:
@@ -584,12 +609,12 @@ class _Converter:
                 if para.display_math is not None
                 else para.text.strip().split("\t")[0].strip().strip("$")
             )
-            self.emit(f"$$ {tex.strip()} $$")
+            self.emit(_labelled(f"$$ {tex.strip()} $$", para))
             return 0
         if para.images and not plain:
             return self.figure(para, children, i)
         if (caption := _TABLE_CAPTION_RE.match(plain)) is not None and _next_is_table(children, i):
-            self.pending_caption = f"表：{caption.group('title').strip()}"
+            self.pending_caption = _labelled(f"表：{caption.group('title').strip()}", para)
             self.flush_list()
             return 0
         if self.list_item(para):
@@ -652,7 +677,7 @@ class _Converter:
             zh, en = _term_parts(title)
             self.emit("#" * (level + 1) + f" {zh}" + (f" | {en}" if en else ""))
             return
-        self.emit("#" * (level + 1) + " " + _soft(title))
+        self.emit("#" * (level + 1) + " " + _labelled(_soft(title), para))
 
     def annex(self, match: re.Match, para: _Para, children: list, i: int) -> int:
         nature = match.group("nature")
@@ -699,7 +724,8 @@ class _Converter:
                 used = 1
                 self.paragraph_count += 1
         for name, _data, _kind in para.images:
-            self.emit(f"![{caption}]({name})")
+            alt = _labelled(caption, para) if caption or para.labels else ""
+            self.emit(f"![{alt.strip()}]({name})")
         return used
 
     def _inline_display(self, para: _Para) -> bool:
@@ -837,13 +863,14 @@ class _Converter:
                     notes.append(_NOTE_RE.sub("注：", part.strip(), count=1))
         if not rows:
             return
+        aligns = self._aligns(tbl, columns)
         lines = []
         for r, row in enumerate(rows):
             row = row + [""] * (columns - len(row))
             cells = [(c if c not in ("",) else " ") for c in row]
             lines.append("| " + " | ".join(cells) + " |")
             if r == 0:
-                lines.append("|" + "|".join(["---"] * columns) + "|")
+                lines.append("|" + "|".join(aligns) + "|")
         if caption:
             self.emit(caption)
         self.emit("\n".join(lines).replace("|  |", "|   |"))
@@ -851,6 +878,23 @@ class _Converter:
             self.emit(note)
         for label, note in footnotes:
             self.emit(f"[^{label}]: {note}")
+
+    def _aligns(self, tbl, columns: int) -> list[str]:
+        """Column alignment from the first body row (the header is centred anyway)."""
+        marks = {"left": ":---", "start": ":---", "right": "---:", "end": "---:", "center": ":---:"}
+        rows = tbl.findall(w("tr"))
+        out = ["---"] * columns
+        if len(rows) < 2:
+            return out
+        col = 0
+        for tc in rows[1].findall(w("tc")):
+            p = tc.find(w("p"))
+            jc = p.find(f"{w('pPr')}/{w('jc')}") if p is not None else None
+            if jc is not None and col < columns:
+                out[col] = marks.get(jc.get(w("val"), ""), "---")
+            span = tc.find(f"{w('tcPr')}/{w('gridSpan')}")
+            col += int(span.get(w("val"), "1")) if span is not None else 1
+        return out
 
     def _cell(self, tc, footnotes: list) -> str:
         parts = []
