@@ -75,6 +75,8 @@ CHARACTER_STYLES: dict[str, str] = {
     "StdEmphasis": "标准强调",
 }
 HEADING_SIZE = 10.5
+#: The PDF's body line-height is 1.55.
+LINE_SPACING = 1.5
 #: Heading 1 (chapters) … Heading 5 (1.1.1.1.1).
 HEADING_LEVELS = 5
 
@@ -136,6 +138,8 @@ def install_styles(document) -> None:
     set_fonts(normal.element, SONG)
     for style_id, (name, font, size, bold, align) in PARAGRAPH_STYLES.items():
         style = _paragraph_style(document, style_id, name, font, size, bold, align)
+        if not style_id.startswith(("StdCover", "StdTable", "StdHeader", "StdFooter")):
+            style.paragraph_format.line_spacing = LINE_SPACING  # as the PDF's line-height
         if style_id in ("StdBody", "StdListDash", "StdListDot", "StdListLetter", "StdListNumber"):
             style.paragraph_format.first_line_indent = Pt(21) if style_id == "StdBody" else None
         if style_id.startswith("StdList"):
@@ -176,6 +180,7 @@ def install_styles(document) -> None:
         fmt.space_before = Pt(6 if level > 1 else 12)
         fmt.space_after = Pt(6 if level > 1 else 12)
         fmt.keep_with_next = True
+        fmt.line_spacing = LINE_SPACING
         fmt.alignment = WD_ALIGN_PARAGRAPH.LEFT
         _outline(heading, level - 1)
     for level in (1, 2, 3):
