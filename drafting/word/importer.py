@@ -142,6 +142,8 @@ _FORMULA_NUMBER_RE = re.compile(r"^[\s\t]*[（(]\s*(?:[A-Z][.．])?\d+\s*[)）][
 _COVER_NUMBER_RE = re.compile(r"^T/[A-Za-z]+\s*\d[\d.]*\s*[—–\-－]+\s*\d{4}$")
 _DATES_RE = re.compile(r"^(?P<pub>\S+)\s*发布\s+(?P<impl>\S+)\s*实施$")
 _STAGES = ("工作组讨论稿", "征求意见稿", "送审稿", "报批稿")
+#: A table-of-contents line typed or left as text: "4.1 一般要求 ........ 3".
+_TOC_LINE_RE = re.compile(r"(?:\.{3,}|…{2,}|·{3,}|\t)\s*[IVXLCivxlc\d]+\s*$")
 _UNITS_RE = re.compile(r"^本文件(?:主要)?起草(?:单位|人)：")
 
 
@@ -422,7 +424,7 @@ class _Reader:
         )
         if kind is None:
             self._finding("image-type", para.index, name)
-            pieces.append((f"［图片：{name}］", ""))
+            pieces.append((f"［图片：{name}］", f"［图片：{name}］"))
             return
         self.images[name] = data
         para.images.append((name, data, kind))
@@ -562,6 +564,8 @@ class _Converter:
                 return 0
             self.zone = "front"
         if self.zone == "toc":
+            if _TOC_LINE_RE.search(plain):
+                return 0
             if sq in ("前言", "引言") or (
                 self._heading_level(para) is not None and not para.style.lower().startswith("toc")
             ):

@@ -153,3 +153,16 @@ def libreoffice_convert(source: Path, target_format: str, outdir: Path) -> Path:
     produced = outdir / f"{source.stem}.{target_format.split(':')[0]}"
     assert produced.is_file(), f"LibreOffice made no {target_format} from {source.name}"
     return produced
+
+
+@pytest.fixture
+def world(db, make_user, make_org):
+    """A document whose group has a main unit and a participating unit, and people in every role."""
+    from tests.documents.factories import make_world
+
+    return make_world()
+
+
+@pytest.fixture
+def doc(world):
+    return world.document
