@@ -159,7 +159,8 @@ class _Writer:
     # paragraphs
 
     def paragraph(self, text: str = "", style: str = "StdBody", *, bookmark: str | None = None):
-        paragraph = self.document.add_paragraph(style=self._style(style))
+        paragraph = self.document.add_paragraph()
+        _pstyle(paragraph, style)
         if text:
             paragraph.add_run(text)
         if bookmark:
@@ -192,7 +193,8 @@ class _Writer:
         paragraph._p.append(end)
 
     def page_break(self) -> None:
-        paragraph = self.document.add_paragraph(style=self._style("StdBody"))
+        paragraph = self.document.add_paragraph()
+        _pstyle(paragraph, "StdBody")
         paragraph.paragraph_format.first_line_indent = Pt(0)
         paragraph.add_run().add_break(WD_BREAK.PAGE)
 
@@ -238,9 +240,8 @@ class _Writer:
         first = None
         last = None
         for entry in entries:
-            paragraph = self.document.add_paragraph(
-                style=self.document.styles[styles.get(entry.css, "toc 2")]
-            )
+            paragraph = self.document.add_paragraph()
+            _pstyle(paragraph, styles.get(entry.css, "toc 2").replace("toc ", "TOC"))
             paragraph.paragraph_format.tab_stops.add_tab_stop(Mm(165), WD_TAB_ALIGNMENT.RIGHT, 1)
             if first is None:
                 first = paragraph
@@ -248,7 +249,8 @@ class _Writer:
             paragraph.add_run("\t")
             last = paragraph
         if first is None:
-            first = last = self.document.add_paragraph(style=self.document.styles["toc 1"])
+            first = last = self.document.add_paragraph()
+            _pstyle(first, "TOC1")
         instr = 'TOC \\o "1-2" \\h \\u'
         begin = _field_char("begin", dirty=True)
         first._p.insert(1 if first._p.pPr is not None else 0, _run_with(begin))
@@ -309,7 +311,7 @@ class _Writer:
             paragraph = self.paragraph(term.term, "StdTerm")
             if term.term_en:
                 paragraph.add_run("　")
-                paragraph.add_run(term.term_en, style=self.document.styles["标准术语英文"])
+                _rstyle(paragraph.add_run(term.term_en), "StdTermEn")
             return
         if heading.kind == "annex":
             self.state.annex = heading.number
@@ -335,7 +337,7 @@ class _Writer:
         level = min(heading.level, st.HEADING_LEVELS)
         paragraph = self.paragraph("", f"Heading {level}", bookmark=heading.anchor)
         self.label(paragraph, heading.label)
-        paragraph.add_run(heading.number, style=self.document.styles["标准编号"])
+        _rstyle(paragraph.add_run(heading.number), "StdNumber")
         paragraph.add_run("　")
         self.inline(paragraph, inline)
 
@@ -353,7 +355,7 @@ class _Writer:
             kind, label = meta["note"]
             style = "StdNote" if kind == "note" else "StdExample"
             paragraph = self.paragraph("", style)
-            paragraph.add_run(label, style=self.document.styles["标准注标签"])
+            _rstyle(paragraph.add_run(label), "StdNoteLabel")
             self.inline(paragraph, inline)
             return i + 3
         if "caption" in meta:
@@ -498,17 +500,23 @@ class _Writer:
             [(cell.content.strip() if cell is not None else "") for cell in row] for row in rows
         ]
         spans = _spans(texts, columns)
+        # table.cell() rebuilds the whole grid each call: take it once, merge, take it again
+        grid = table._cells
+        total_rows = len(rows) + (1 if notes else 0)
+        for (r, c), (rowspan, colspan) in spans.items():
+            if rowspan > 1 or colspan > 1:
+                grid[r * columns + c].merge(grid[(r + rowspan - 1) * columns + c + colspan - 1])
+        if notes:
+            grid[len(rows) * columns].merge(grid[len(rows) * columns + columns - 1])
+        grid = table._cells
+        assert len(grid) == total_rows * columns
         for r, row in enumerate(rows):
             for c in range(columns):
-                origin = spans.get((r, c))
-                if origin is None:
+                if (r, c) not in spans:
                     continue
-                rowspan, colspan = origin
-                cell = table.cell(r, c)
-                if rowspan > 1 or colspan > 1:
-                    cell = cell.merge(table.cell(r + rowspan - 1, c + colspan - 1))
+                cell = grid[r * columns + c]
                 paragraph = cell.paragraphs[0]
-                paragraph.style = self._style("StdTableText")
+                _pstyle(paragraph, "StdTableText")
                 align = aligns[c] if c < len(aligns) else ""
                 if r < header_rows or "center" in align:
                     paragraph.paragraph_format.alignment = 1
@@ -521,13 +529,13 @@ class _Writer:
         for r in range(header_rows):
             _repeat_header(table.rows[r])
         if notes:
-            cell = table.cell(len(rows), 0).merge(table.cell(len(rows), columns - 1))
+            cell = grid[len(rows) * columns]
             paragraph = cell.paragraphs[0]
             for k, (label, inline) in enumerate(notes):
                 if k:
                     paragraph = cell.add_paragraph()
-                paragraph.style = self._style("StdTableNote")
-                paragraph.add_run(label, style=self.document.styles["标准注标签"])
+                _pstyle(paragraph, "StdTableNote")
+                _rstyle(paragraph.add_run(label), "StdNoteLabel")
                 self.inline(paragraph, inline)
         return after
 
@@ -536,7 +544,8 @@ class _Writer:
         if len(parts) > 1 and all(p.strip().startswith("- ") for p in parts):
             for k, part in enumerate(parts):
                 if k:
-                    paragraph = cell.add_paragraph(style=self._style("StdTableText"))
+                    paragraph = cell.add_paragraph()
+                    _pstyle(paragraph, "StdTableText")
                 self.text_runs(paragraph, "——" + part.strip()[2:])
             return
         if len(parts) > 1:
@@ -612,13 +621,25 @@ class _Writer:
             return
         numbers = self.state.footnote_numbers
         number = numbers.setdefault(label, len(numbers) + 1)
-        run = paragraph.add_run(style=self.document.styles["标准脚注引用"])
+        run = _rstyle(paragraph.add_run(), "StdFootnoteRef")
         ref = OxmlElement("w:footnoteReference")
         ref.set(qn("w:id"), str(number))
         run._r.append(ref)
 
 
 # --- helpers ------------------------------------------------------------------------
+
+
+def _pstyle(paragraph, style_id: str) -> None:
+    """Set a paragraph style by id (python-docx's by-name lookup scans all styles every time)."""
+    if style_id.startswith("Heading "):
+        style_id = style_id.replace(" ", "")
+    paragraph._p.get_or_add_pPr().style = style_id
+
+
+def _rstyle(run, style_id: str):
+    run._r.get_or_add_rPr().style = style_id
+    return run
 
 
 def _list_style(ordered: bool, depth: int, n: int) -> tuple[str, str]:
@@ -758,9 +779,9 @@ def _header_footer(section, number: str, document) -> None:
     section.footer.is_linked_to_previous = False
     header = section.header.paragraphs[0]
     header.text = number
-    header.style = document.styles["标准页眉"]
+    _pstyle(header, "StdHeader")
     footer = section.footer.paragraphs[0]
-    footer.style = document.styles["标准页脚"]
+    _pstyle(footer, "StdFooter")
     run = footer.add_run()
     run._r.append(_field_char("begin"))
     run2 = footer.add_run()

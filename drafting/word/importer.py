@@ -235,8 +235,21 @@ class _Reader:
             if ol is not None:
                 level = int(ol.get(w("val"), "9"))
             num = _num_pr(ppr)
+        name, style_level, style_num = self._style_facts(style_id)
+        level = style_level if level is None else level
+        num = style_num if num is None else num
+        if level is not None and level > 8:
+            level = None
+        return name, level, num
+
+    def _style_facts(self, style_id: str | None) -> tuple[str, int | None, tuple[str, str] | None]:
+        """Name, outline level and numbering a style gives its paragraphs (cached: styles are few)."""
+        cache = self.__dict__.setdefault("_facts", {})
+        if style_id in cache:
+            return cache[style_id]
         style = self.styles.get(style_id) if style_id else None
         name = style.name if style is not None else (style_id or "Normal")
+        level = num = None
         seen = 0
         while style is not None and seen < 10 and (level is None or num is None):
             spp = style.element.find(w("pPr"))
@@ -250,9 +263,8 @@ class _Reader:
         match = _HEADING_STYLE_RE.match(name or "")
         if match is not None and level is None:
             level = int(match.group(1)) - 1
-        if level is not None and level > 8:
-            level = None
-        return name or "Normal", level, num
+        cache[style_id] = (name or "Normal", level, num)
+        return cache[style_id]
 
     # paragraphs
 
