@@ -193,24 +193,23 @@ def install_styles(document) -> None:
 
 
 def _font_alternates(document) -> None:
-    """宋体 / 黑体 with the Noto CJK fonts named as their alternates in the font table."""
-    fonts_part = None
+    """宋体 / 黑体 with the Noto CJK fonts named as their alternates in the font table.
+
+    The template's font table is a plain part (bytes), so it is edited as XML here."""
+    from lxml import etree
+
     for rel in document.part.rels.values():
-        if rel.reltype.endswith("/fontTable"):
-            fonts_part = rel.target_part
-    if fonts_part is None or not hasattr(fonts_part, "_element"):
-        return
-    root = fonts_part._element
-    for family, alternate in ((SONG, SONG_FALLBACK), (HEI, HEI_FALLBACK)):
-        font = OxmlElement("w:font")
-        font.set(qn("w:name"), family)
-        alt = OxmlElement("w:altName")
-        alt.set(qn("w:val"), alternate)
-        charset = OxmlElement("w:charset")
-        charset.set(qn("w:val"), "86")
-        font.append(alt)
-        font.append(charset)
-        root.append(font)
+        if not rel.reltype.endswith("/fontTable"):
+            continue
+        part = rel.target_part
+        root = etree.fromstring(part.blob)
+        for family, alternate in ((SONG, SONG_FALLBACK), (HEI, HEI_FALLBACK)):
+            font = etree.SubElement(root, qn("w:font"))
+            font.set(qn("w:name"), family)
+            etree.SubElement(font, qn("w:altName")).set(qn("w:val"), alternate)
+            etree.SubElement(font, qn("w:charset")).set(qn("w:val"), "86")
+            etree.SubElement(font, qn("w:family")).set(qn("w:val"), "auto")
+        part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
 def page_setup(section) -> None:

@@ -42,6 +42,13 @@ def test_headings_are_word_heading_styles_with_outline_levels(every_docx):
         assert fonts.get(f"{{{W}}}eastAsia") == "黑体"
     body = styles.find(".//w:style[@w:styleId='StdBody']", NS)
     assert body.find(".//w:rFonts", NS).get(f"{{{W}}}eastAsia") == "宋体"
+    fonts = _xml(every_docx, "word/fontTable.xml")
+    alternates = {
+        f.get(f"{{{W}}}name"): f.find("w:altName", NS).get(f"{{{W}}}val")
+        for f in fonts.findall("w:font", NS)
+        if f.find("w:altName", NS) is not None
+    }
+    assert alternates["宋体"] == "Noto Serif CJK SC" and alternates["黑体"] == "Noto Sans CJK SC"
     # the annex and the unnumbered elements are level-0 outline entries too
     annex = styles.find(".//w:style[@w:styleId='StdAnnexTitle']", NS)
     assert annex.find(".//w:outlineLvl", NS).get(f"{{{W}}}val") == "0"
