@@ -41,6 +41,7 @@ from drafting.export.assemble import GB_T_1_1_SENTENCE, PATENT_NOTICE, toc_entri
 from drafting.export.meta import DocumentMeta
 from drafting.standardtext.model import NATURE_LABELS, Heading
 from drafting.standardtext.render import analyze
+from drafting.standardtext.structure import squash
 from drafting.word import styles as st
 from drafting.word.math import latex_to_omml
 from drafting.word.syntax import DISPLAY_MATH_RE, FOOTNOTE_DEF_RE, extract_footnotes, split_inline
@@ -59,6 +60,9 @@ class _State:
     formula_runs: list[tuple[object, int]] = field(default_factory=list)
     formula_count: int = 0
     annex: str | None = None
+    #: the clause a "#." paragraph (a 条 without a heading) is numbered under, and its count
+    clause: str | None = None
+    clause_items: int = 0
 
 
 def bookmark_name(anchor: str) -> str:
@@ -325,6 +329,11 @@ class _Writer:
             paragraph.add_run().add_break()
             self.inline(paragraph, inline)
             return
+        if heading.number:
+            self.state.clause, self.state.clause_items = heading.number, 0
+        if heading.level == 1 and squash(heading.title) == "索引":
+            self.paragraph("索　　引", "StdBibliographyTitle", bookmark=heading.anchor)
+            return
         if heading.level == 1 and heading.number is None:
             style = "StdBibliographyTitle" if heading.kind == "bibliography" else "StdFrontTitle"
             title = "　".join(heading.title) if len(heading.title) == 2 else heading.title
@@ -362,6 +371,17 @@ class _Writer:
             return i + 3  # printed by table()
         if "figure" in meta:
             self.figure(meta["figure"], inline)
+            return i + 3
+        if content.startswith("#.") and self.state.clause:
+            # a 条 without a heading: numbered under the enclosing clause, not in 目次
+            self.state.clause_items += 1
+            paragraph = self.paragraph("", "StdBody")
+            paragraph.paragraph_format.first_line_indent = Pt(0)
+            _rstyle(
+                paragraph.add_run(f"{self.state.clause}.{self.state.clause_items}"), "StdNumber"
+            )
+            paragraph.add_run("　")
+            self.text_runs(paragraph, content[2:].lstrip())
             return i + 3
         display = DISPLAY_MATH_RE.match(content)
         if display is not None:
@@ -574,7 +594,8 @@ class _Writer:
                 run = paragraph.add_run(child.content)
                 st.set_fonts(run._r, "Noto Sans Mono CJK SC", "Noto Sans Mono CJK SC")
             elif ctype == "softbreak":
-                pass
+                if inline.content.startswith("其中"):  # one symbol per line
+                    paragraph.add_run().add_break()
             elif ctype == "hardbreak":
                 paragraph.add_run().add_break()
             elif ctype == "xref":

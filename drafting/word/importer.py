@@ -521,6 +521,7 @@ class _Converter:
         self.list_items: list[str] = []
         self.list_kind: list[str] = []
         self.pending_caption: str | None = None
+        self.clause: str | None = None  # the number of the last clause heading
         self.paragraph_count = 0
         self.table_count = 0
 
@@ -615,6 +616,13 @@ class _Converter:
             depth = number.count(".") + 1
             self.emit("#" * depth + f" {zh}" + (f" | {en}" if en else ""))
             return 0
+        if self.clause and (
+            item := re.match(re.escape(self.clause) + r"\.\d+[\s\u3000]+(?=\S)", plain)
+        ):
+            if len(plain) > 40 or plain.endswith(("。", "；")):
+                # a 条 without a heading: "4.1.1　产品应…" → "#. 产品应…"
+                self.emit("#. " + _soft(_strip_number(para.text.strip(), item.group(0).strip())))
+                return 0
         level = self._heading_level(para)
         if level is not None:
             self.heading(para, level)
@@ -637,6 +645,10 @@ class _Converter:
             self._footnotes(para)
             return 0
         text = para.text.strip()
+        if text.startswith("其中") and "\n" in text:  # one symbol per line
+            self.emit("\n".join(line.strip() for line in text.split("\n") if line.strip()))
+            self._footnotes(para)
+            return 0
         if _NOTE_RE.match(text):
             text = _NOTE_RE.sub("注：", text, count=1)
         elif _EXAMPLE_RE.match(text):
@@ -686,6 +698,7 @@ class _Converter:
         if match is not None:
             # the number as written: drop it from the Markdown (the app numbers clauses)
             title = _strip_number(para.text.strip(), match.group("num"))
+            self.clause = match.group("num").replace("．", ".")
         if level == 0:
             self.top = "chapter"
             self.in_terms = squash(title).startswith("术语")
