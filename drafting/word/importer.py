@@ -997,8 +997,15 @@ def import_docx(data: bytes) -> ImportResult:
             "无法读取该Word文档，文件可能已损坏。 / The Word document cannot be read; it may be damaged.",
             "damaged",
         ) from exc
-    reader = _Reader(document)
-    converter = _Converter(reader)
-    converter.run(document.element.body)
+    try:
+        reader = _Reader(document)
+        converter = _Converter(reader)
+        converter.run(document.element.body)
+    except (ValueError, KeyError, AttributeError, TypeError, IndexError, etree.LxmlError) as exc:
+        # malformed values in the XML (a gridSpan of "x", a missing part): refuse, never a 500
+        raise ImportRefused(
+            "无法读取该Word文档，文件可能已损坏。 / The Word document cannot be read; it may be damaged.",
+            "damaged",
+        ) from exc
     text = "\n\n".join(block for block in converter.blocks if block.strip()) + "\n"
     return ImportResult(text, converter.meta, reader.images, reader.findings)

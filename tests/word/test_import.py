@@ -205,3 +205,22 @@ def test_refuses_what_is_not_a_docx_and_zip_bombs():
         import_docx(buffer.getvalue())
     assert error.value.code == "zip_bomb"
     assert "压缩炸弹" in str(error.value)
+
+
+def test_damaged_documents_are_refused_not_crashed():
+    good = word_template_draft()
+    with zipfile.ZipFile(io.BytesIO(good)) as zf:
+        parts = {name: zf.read(name) for name in zf.namelist()}
+    for document_xml in (
+        b"<not xml",
+        parts["word/document.xml"]
+        .replace(b"<w:tblGrid>", b'<w:tblGrid><w:gridCol w:w="x"/>')
+        .replace(b"<w:tcPr>", b'<w:tcPr><w:gridSpan w:val="many"/>', 1),
+    ):
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
+            for name, data in parts.items():
+                zf.writestr(name, document_xml if name == "word/document.xml" else data)
+        with pytest.raises(ImportRefused) as error:
+            import_docx(buffer.getvalue())
+        assert error.value.code == "damaged"
