@@ -6,6 +6,7 @@ from urllib.parse import quote
 
 from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from drafting.applications.uploads import read_upload
@@ -17,6 +18,20 @@ from drafting.documents.views import _document, _revision
 from drafting.word import services
 
 bp = Blueprint("word", __name__, url_prefix="/documents")
+
+#: How the cover fields found by an import are labelled on the preview page.
+META_LABELS = {
+    "number": _l("Number"),
+    "ics": _l("ICS"),
+    "ccs": _l("CCS"),
+    "title_zh": _l("Title (Chinese)"),
+    "title_en": _l("Title (English)"),
+    "stage": _l("Stage"),
+    "published_on": _l("Planned publication date"),
+    "implemented_on": _l("Planned implementation date"),
+    "issuer": _l("Issuing body"),
+    "replaces": "代替 / Replaces",
+}
 
 #: Editors of the document (and the secretariat) may export to and import from Word.
 can_use_word = permissions.can_edit_document
@@ -59,7 +74,11 @@ def import_docx(document_id: int):
         return render_template("word/import.html", document=document, preview=None), exc.status
     diff_html = render_side_by_side_html(preview.diff, skip_label=_("{n} unchanged lines"))
     return render_template(
-        "word/import.html", document=document, preview=preview, diff_html=diff_html
+        "word/import.html",
+        document=document,
+        preview=preview,
+        diff_html=diff_html,
+        meta_labels=META_LABELS,
     )
 
 

@@ -63,6 +63,7 @@ def test_import_on_the_page_shows_the_diff_and_saves_only_on_confirmation(
     assert 'data-testid="import-preview"' in page
     assert "diff-side-by-side" in page and "运行维护" in page  # the diff against the head
     assert 'data-testid="import-findings"' in page and "第" in page
+    assert "T/CESA 2001—2026" in page  # the cover fields found
     db.session.expire_all()
     assert doc.head_revision.number == 1  # nothing saved yet
     upload = page.split('name="upload" value="')[1].split('"')[0]
