@@ -48,12 +48,17 @@ def word_version() -> str:
     return digest.hexdigest()[:16]
 
 
+def docx_cache_key(meta, text: str, attachments) -> str:
+    """The export cache's key of a .docx (the export jobs use it too)."""
+    options = {"format": "docx", "word": word_version()}
+    return cache_key(meta, text, attachments=attachments, options=options)
+
+
 def docx_of(document: StandardDocument, revision: Revision) -> bytes:
     """The .docx of a revision, from the cache when it was made before."""
     meta = queries.document_meta(document)
     attachments = documents.attachment_files(document)
-    options = {"format": "docx", "word": word_version()}
-    key = cache_key(meta, revision.text, attachments=attachments, options=options)
+    key = docx_cache_key(meta, revision.text, attachments)
     cache = ExportCache(current_app.config["EXPORT_DIR"], suffix=".docx")
     data = cache.get(key)
     if data is None:

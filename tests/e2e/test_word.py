@@ -20,13 +20,19 @@ def test_export_and_import_word(page, tmp_path, screenshot):
     login(page, "li.wei@greencell.example", DEMO_PASSWORD)
     page.goto("/documents/")
     page.click(f"a:has-text('{TITLE}')")
+    document_url = page.url
+    # a background job like the PDF: its page shows the download link when it is done
+    page.click("[data-testid=export-docx]")
+    expect(page.locator("[data-testid=export-download]")).to_be_visible(timeout=60000)
+    screenshot(page, "word-export-job", full_page=False)
     with page.expect_download() as download:
-        page.click("[data-testid=export-docx]")
+        page.click("[data-testid=export-download]")
     path = tmp_path / "export.docx"
     download.value.save_as(path)
     exported = Document(str(path))
     assert TITLE in [p.text for p in exported.paragraphs]
 
+    page.goto(document_url)
     page.click("[data-testid=import-docx]")
     draft = tmp_path / "储能草案.docx"
     draft.write_bytes(word_template_draft())
