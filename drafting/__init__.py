@@ -90,6 +90,8 @@ def _register_blueprints(app: Flask) -> None:
     from drafting.jobs.views import bp as jobs_bp
     from drafting.main.views import bp as main_bp
     from drafting.reviews.views import bp as reviews_bp
+    from drafting.word import api as _api_word  # noqa: F401
+    from drafting.word.views import bp as word_bp
 
     for bp in (main_bp, accounts_bp, admin_bp, audit_bp, api_bp):
         app.register_blueprint(bp)
@@ -97,3 +99,4 @@ def _register_blueprints(app: Flask) -> None:
         app.register_blueprint(bp)
     app.register_blueprint(documents_bp)
     app.register_blueprint(jobs_bp)
+    app.register_blueprint(word_bp)

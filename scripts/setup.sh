@@ -15,7 +15,7 @@ want_test=0
 #   about three times slower on CJK text.
 packages=(fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 python3-venv)
 if [ "$want_test" = 1 ]; then
-  packages+=(chromium poppler-utils unzip)
+  packages+=(chromium poppler-utils unzip libreoffice-writer-nogui)
   # npm fetches axe-core for the accessibility tests (tests/e2e/axe.py); a
   # Node.js that already brings its own npm (e.g. NodeSource) is enough.
   command -v npm >/dev/null || packages+=(npm)

@@ -67,13 +67,14 @@ def cache_key(
 
 
 class ExportCache:
-    """PDFs under ``directory/ab/abcdef….pdf``."""
+    """PDFs under ``directory/ab/abcdef….pdf`` (another ``suffix`` for other formats: ``.docx``)."""
 
-    def __init__(self, directory: Path | str) -> None:
+    def __init__(self, directory: Path | str, suffix: str = ".pdf") -> None:
         self.directory = Path(directory)
+        self.suffix = suffix
 
     def path(self, key: str) -> Path:
-        return self.directory / key[:2] / f"{key}.pdf"
+        return self.directory / key[:2] / f"{key}{self.suffix}"
 
     def get(self, key: str) -> bytes | None:
         path = self.path(key)
@@ -101,7 +102,10 @@ class ExportCache:
 
     def prune(self, max_bytes: int) -> int:
         """Delete the least recently used PDFs until the cache fits; return bytes freed."""
-        files = [(p.stat().st_mtime, p.stat().st_size, p) for p in self.directory.glob("*/*.pdf")]
+        files = [
+            (p.stat().st_mtime, p.stat().st_size, p)
+            for p in self.directory.glob(f"*/*{self.suffix}")
+        ]
         total = sum(size for _, size, _ in files)
         freed = 0
         for _, size, path in sorted(files):

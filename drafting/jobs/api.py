@@ -10,7 +10,8 @@ from drafting.api.core import api_error, api_route
 from drafting.api.documents import _document, _revision
 from drafting.jobs import services
 from drafting.jobs.models import JobState
-from drafting.jobs.views import can_export, job_json, send_pdf
+from drafting.jobs.views import can_export, job_json, send_result
+from drafting.word.views import can_use_word
 
 TAGS = ("exports",)
 
@@ -20,6 +21,7 @@ JOB_SCHEMA = {
         "id": {"type": "integer"},
         "document_id": {"type": "integer"},
         "revision_id": {"type": "integer"},
+        "format": {"type": "string", "enum": list(services.FORMATS)},
         "state": {"type": "string", "enum": [s.value for s in JobState]},
         "progress": {"type": "integer", "minimum": 0, "maximum": 100},
         "progress_label": {"type": "string"},
@@ -72,24 +74,28 @@ def _job(document, job_id: int):
 @api_route(
     "/documents/<int:document_id>/exports",
     methods=("POST",),
-    summary="Export the latest revision (or ?revision=<id>) to PDF in the background",
+    summary="Export the latest revision (or ?revision=<id>) to PDF (or ?format=docx: Word, for editors) in the background",
     tags=TAGS,
     response_schema=CREATED_SCHEMA,
     success_status=202,
-    errors=(401, 403, 404),
+    errors=(400, 401, 403, 404),
 )
 def export_job_create(document_id: int):
     document = _document(document_id, can_export)
     revision_id = request.args.get("revision", type=int)
     revision = _revision(document, revision_id) if revision_id else document.head_revision
-    result = services.request_export(document, revision, actor=current_user)
+    fmt = request.args.get("format", "pdf")
+    if fmt not in services.FORMATS:
+        return api_error(400, "invalid", _("The format must be pdf or docx."))
+    if fmt == "docx" and not can_use_word(current_user, document):
+        return api_error(403, "forbidden", _("You may not do this with this document."))
+    result = services.request_export(document, revision, actor=current_user, format=fmt)
     if result.cached_path is not None:
+        endpoint = "api.docx_export" if fmt == "docx" else "api.export_pdf_get"
         return {
             "cached": True,
             "revision_id": revision.id,
-            "download_url": url_for(
-                "api.export_pdf_get", document_id=document.id, revision=revision.id
-            ),
+            "download_url": url_for(endpoint, document_id=document.id, revision=revision.id),
         }, 200
     status = 202
     return (
@@ -136,4 +142,4 @@ def export_job_download(document_id: int, job_id: int):
 
         keep_on_error()
         return api_error(409, "missing", services.error_text(job), job=api_job_json(job))
-    return send_pdf(path, document, job.revision)
+    return send_result(path, job, document, job.revision)

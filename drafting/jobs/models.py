@@ -51,6 +51,8 @@ class ExportJobRecord(db.Model):
     # A step code ("building", "rendering", ...), shown translated; see services.PROGRESS_LABELS.
     progress_label: Mapped[str] = mapped_column(String(40), default="")
     cache_key: Mapped[str] = mapped_column(String(64), default="")
+    #: "pdf" or "docx" (drafting.word)
+    format: Mapped[str] = mapped_column(String(8), default="pdf", server_default="pdf")
     # Relative to EXPORT_DIR, so instances that mount it elsewhere agree.
     result_path: Mapped[str] = mapped_column(String(200), default="")
     error_code: Mapped[str] = mapped_column(String(40), default="")

@@ -18,6 +18,7 @@ from drafting.core.timeutil import utcnow
 from drafting.documents.models import Revision, StandardDocument
 from drafting.extensions import db
 from drafting.jobs.models import ACTIVE_STATES, ExportJobRecord, JobState
+from drafting.word.services import docx_cache_key
 
 if TYPE_CHECKING:
     from drafting.export import DocumentMeta, LayoutOptions
@@ -31,6 +32,9 @@ PROGRESS_LABELS = {
     "done": _l("Ready"),
     "failed": _l("Failed"),
 }
+#: What a job can make: "pdf" (drafting.export) or "docx" (drafting.word).
+FORMATS = ("pdf", "docx")
+
 #: Messages for failures that are ours rather than the exporter's.
 ERROR_MESSAGES = {
     "stale": _l("The export worker stopped before finishing this export. Start the export again."),
@@ -62,14 +66,19 @@ class ExportInputs:
     text: str
     attachments: dict[str, Path]
     options: LayoutOptions
+    format: str = "pdf"
 
     def cache_key(self) -> str:
         from drafting.export import cache_key
 
+        if self.format == "docx":
+            return docx_cache_key(self.meta, self.text, self.attachments)
         return cache_key(self.meta, self.text, attachments=self.attachments, options=self.options)
 
 
-def export_inputs(document: StandardDocument, revision: Revision) -> ExportInputs:
+def export_inputs(
+    document: StandardDocument, revision: Revision, format: str = "pdf"
+) -> ExportInputs:
     """The one place that says what an export of this revision is made from, so the
     web request that looks in the cache and the job that fills it use the same key."""
     from drafting.documents.queries import document_meta
@@ -77,23 +86,27 @@ def export_inputs(document: StandardDocument, revision: Revision) -> ExportInput
     from drafting.export import LayoutOptions
 
     return ExportInputs(
-        document_meta(document), revision.text, attachment_files(document), LayoutOptions()
+        document_meta(document),
+        revision.text,
+        attachment_files(document),
+        LayoutOptions(),
+        format,
     )
 
 
-def cache_key_for(document: StandardDocument, revision: Revision) -> str:
+def cache_key_for(document: StandardDocument, revision: Revision, format: str = "pdf") -> str:
     """The export cache's key for this revision with the document's current metadata."""
-    return export_inputs(document, revision).cache_key()
+    return export_inputs(document, revision, format).cache_key()
 
 
-def relative_result_path(key: str) -> str:
+def relative_result_path(key: str, format: str = "pdf") -> str:
     from drafting.export import ExportCache
 
-    return ExportCache(".").path(key).as_posix().removeprefix("./")
+    return ExportCache(".", suffix=f".{format}").path(key).as_posix().removeprefix("./")
 
 
-def cached_pdf_path(key: str) -> Path | None:
-    path = export_dir() / relative_result_path(key)
+def cached_pdf_path(key: str, format: str = "pdf") -> Path | None:
+    path = export_dir() / relative_result_path(key, format)
     return path if path.is_file() else None
 
 
@@ -112,14 +125,16 @@ def stale_after() -> timedelta:
     return timedelta(seconds=seconds)
 
 
-def request_export(document: StandardDocument, revision: Revision, *, actor: User) -> ExportRequest:
+def request_export(
+    document: StandardDocument, revision: Revision, *, actor: User, format: str = "pdf"
+) -> ExportRequest:
     """The PDF of ``revision`` from the cache, else a queued job (an active one for the same input is reused).
 
     The job is handed to the queue only after the request's transaction has
     committed, so a worker never looks for a row that is not there yet.
     """
-    key = cache_key_for(document, revision)
-    path = cached_pdf_path(key)
+    key = cache_key_for(document, revision, format)
+    path = cached_pdf_path(key, format)
     if path is not None:
         return ExportRequest(cached_path=path)
     existing = db.session.scalars(
@@ -128,6 +143,7 @@ def request_export(document: StandardDocument, revision: Revision, *, actor: Use
             ExportJobRecord.document_id == document.id,
             ExportJobRecord.revision_id == revision.id,
             ExportJobRecord.cache_key == key,
+            ExportJobRecord.format == format,
             ExportJobRecord.state.in_(ACTIVE_STATES),
         )
         .order_by(ExportJobRecord.id.desc())
@@ -142,6 +158,7 @@ def request_export(document: StandardDocument, revision: Revision, *, actor: Use
         progress=0,
         progress_label="queued",
         cache_key=key,
+        format=format,
     )
     db.session.add(job)
     db.session.flush()
@@ -198,9 +215,10 @@ def finish(job: ExportJobRecord, key: str) -> None:
     This also wins over an earlier "stale" verdict: a slow worker that does
     finish after all has made a good PDF.
     """
+    fmt = job.format or "pdf"  # read before the changes: a load would flush a half-done row
     job.state = JobState.DONE
     job.cache_key = key
-    job.result_path = relative_result_path(key)
+    job.result_path = relative_result_path(key, fmt)
     job.error_code = job.error = ""
     job.finished_at = utcnow()
     set_progress(job, 100, "done")

@@ -8,6 +8,7 @@ import threading
 from flask import Flask, current_app, has_app_context
 
 from drafting.extensions import db
+from drafting.word.export import export_docx
 
 log = logging.getLogger(__name__)
 
@@ -59,13 +60,17 @@ def _run(job_id: int) -> str:
     services.start(job)
     db.session.commit()
     try:
-        inputs = services.export_inputs(job.document, job.revision)
+        fmt = job.format or "pdf"
+        inputs = services.export_inputs(job.document, job.revision, fmt)
         key = inputs.cache_key()
-        cache = ExportCache(current_app.config["EXPORT_DIR"])
+        cache = ExportCache(current_app.config["EXPORT_DIR"], suffix=f".{fmt}")
         if cache.get(key) is None:
             services.set_progress(job, 30, "rendering")
             db.session.commit()
-            pdf = render_pdf(inputs.meta, inputs.text, inputs.options, inputs.attachments)
+            if fmt == "docx":
+                pdf = export_docx(inputs.meta, inputs.text, attachments=inputs.attachments)
+            else:
+                pdf = render_pdf(inputs.meta, inputs.text, inputs.options, inputs.attachments)
             services.set_progress(job, 90, "storing")
             db.session.commit()
             cache.put(key, pdf)

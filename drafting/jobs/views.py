@@ -13,6 +13,7 @@ from drafting.documents.models import Revision, StandardDocument
 from drafting.documents.views import _document
 from drafting.jobs import services
 from drafting.jobs.models import ExportJobRecord, JobState
+from drafting.word.views import can_use_word, docx_response
 
 bp = Blueprint("jobs", __name__, url_prefix="/documents")
 
@@ -54,10 +55,28 @@ def send_pdf(path: Path, document: StandardDocument, revision: Revision):
     return response
 
 
+def export_format(document: StandardDocument) -> str:
+    """``format`` of the request: "pdf" (whoever may read) or "docx" (the document's editors)."""
+    fmt = request.values.get("format", "pdf")
+    if fmt not in services.FORMATS:
+        abort(400)
+    if fmt == "docx" and not can_use_word(current_user, document):
+        abort(403)
+    return fmt
+
+
+def send_result(path: Path, job_or_format, document: StandardDocument, revision: Revision):
+    fmt = job_or_format if isinstance(job_or_format, str) else (job_or_format.format or "pdf")
+    if fmt == "docx":
+        return docx_response(path.read_bytes(), document, revision)
+    return send_pdf(path, document, revision)
+
+
 def job_json(job: ExportJobRecord) -> dict:
     document_id = job.document_id
     return {
         "id": job.id,
+        "format": job.format or "pdf",
         "document_id": document_id,
         "revision_id": job.revision_id,
         "state": str(job.state),
@@ -81,9 +100,10 @@ def create_export(document_id: int):
     """The PDF at once when it is cached, else a job and its progress page."""
     document = _document(document_id, can_export)
     revision = _revision_arg(document)
-    result = services.request_export(document, revision, actor=current_user)
+    fmt = export_format(document)
+    result = services.request_export(document, revision, actor=current_user, format=fmt)
     if result.cached_path is not None:
-        return send_pdf(result.cached_path, document, revision)
+        return send_result(result.cached_path, fmt, document, revision)
     return redirect(
         url_for("jobs.export_status", document_id=document.id, job_id=result.job.id), 303
     )
@@ -121,4 +141,4 @@ def export_download(document_id: int, job_id: int):
         # Pruned from the cache since: say so on the progress page, offer a new export.
         services.fail(job, code="missing")
         return redirect(url_for("jobs.export_status", document_id=document.id, job_id=job.id))
-    return send_pdf(path, document, job.revision)
+    return send_result(path, job, document, job.revision)

@@ -1,0 +1,147 @@
+"""Word in the JSON API: a revision as .docx; a .docx converted, compared, then saved on confirmation."""
+
+from __future__ import annotations
+
+from flask import request
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from drafting.api.core import api_error, api_route
+from drafting.api.documents import _document, _revision, _service_error
+from drafting.applications.uploads import read_upload
+from drafting.core.errors import ServiceError
+from drafting.word import services
+from drafting.word.views import can_use_word, docx_response
+
+TAGS = ("word",)
+
+FINDING_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "code": {"type": "string"},
+        "place": {"type": "string", "description": "第12段 (paragraph) or 表格3 (table)"},
+        "message": {"type": "string"},
+        "text": {"type": "string", "description": "what was kept in the Markdown"},
+    },
+}
+PREVIEW_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "upload": {"type": "string", "description": "pass to /import/confirm to save"},
+        "base_revision_id": {"type": ["integer", "null"]},
+        "markdown": {"type": "string"},
+        "meta": {
+            "type": "object",
+            "description": "cover fields found (number, ics, ccs, titles, dates)",
+        },
+        "images": {"type": "array", "items": {"type": "string"}},
+        "findings": {"type": "array", "items": FINDING_SCHEMA},
+        "diff": {
+            "type": "object",
+            "properties": {
+                "lines_added": {"type": "integer"},
+                "lines_removed": {"type": "integer"},
+                "changed": {"type": "boolean"},
+            },
+        },
+    },
+}
+CONFIRM_SCHEMA = {
+    "type": "object",
+    "required": ["upload", "base_revision_id"],
+    "properties": {
+        "upload": {"type": "string"},
+        "base_revision_id": {"type": ["integer", "null"]},
+        "message": {"type": "string"},
+    },
+}
+
+
+@api_route(
+    "/documents/<int:document_id>/export.docx",
+    summary="The latest revision (or ?revision=<id>) as a Word document laid out per GB/T 1.1-2020",
+    tags=TAGS,
+    response_content_type=services.DOCX_TYPE,
+    response_schema={"type": "string", "format": "binary"},
+    errors=(401, 403, 404),
+)
+def docx_export(document_id: int):
+    document = _document(document_id, can_use_word)
+    revision_id = request.args.get("revision", type=int)
+    revision = _revision(document, revision_id) if revision_id else document.head_revision
+    return docx_response(services.docx_of(document, revision), document, revision)
+
+
+@api_route(
+    "/documents/<int:document_id>/import",
+    methods=("POST",),
+    summary="Convert a .docx (multipart/form-data: file) to the dialect and compare it with the head; saves nothing",
+    tags=TAGS,
+    response_schema=PREVIEW_SCHEMA,
+    errors=(400, 401, 403, 404, 413, 422),
+)
+def docx_import(document_id: int):
+    document = _document(document_id, can_use_word)
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        return api_error(
+            422,
+            "invalid",
+            _("Send the Word document as the multipart field “file”."),
+            fields={"file": [_("This field is required.")]},
+        )
+    try:
+        preview = services.preview_import(
+            document, filename=upload.filename, data=read_upload(upload), actor=current_user
+        )
+    except ServiceError as exc:
+        return _service_error(exc)
+    return {
+        "upload": preview.upload,
+        "base_revision_id": preview.base.id if preview.base else None,
+        "markdown": preview.result.text,
+        "meta": preview.result.meta,
+        "images": sorted(preview.result.images),
+        "findings": [f.to_dict() for f in preview.findings],
+        "diff": {
+            "lines_added": preview.diff.stats.lines_added,
+            "lines_removed": preview.diff.stats.lines_removed,
+            "changed": preview.diff.changed,
+        },
+    }
+
+
+@api_route(
+    "/documents/<int:document_id>/import/confirm",
+    methods=("POST",),
+    summary="Save a previewed import as a new revision (merged three-way like any save)",
+    tags=TAGS,
+    request_schema=CONFIRM_SCHEMA,
+    response_schema={"type": "object"},
+    success_status=201,
+    errors=(400, 401, 403, 404, 409, 422),
+)
+def docx_import_confirm(document_id: int):
+    document = _document(document_id, can_use_word)
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        return api_error(400, "malformed_json", _("The request body must be a JSON object."))
+    base = data.get("base_revision_id")
+    if base is not None and (not isinstance(base, int) or isinstance(base, bool)):
+        return api_error(422, "invalid", _("base_revision_id must be an integer."))
+    message = data.get("message") if isinstance(data.get("message"), str) else ""
+    try:
+        saved = services.confirm_import(
+            document,
+            upload=data.get("upload") if isinstance(data.get("upload"), str) else "",
+            base_revision_id=base,
+            message=message,
+            actor=current_user,
+        )
+    except ServiceError as exc:
+        return _service_error(exc)
+    return {
+        "revision_id": saved.revision.id,
+        "number": saved.revision.number,
+        "created": saved.created,
+    }, 201

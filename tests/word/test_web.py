@@ -1,0 +1,132 @@
+"""Word on the web and in the API: who may export and import, the preview, the confirmed save."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from docx import Document
+from flask import current_app
+
+from drafting.documents.models import DocumentAttachment, Revision
+from tests.word.conftest import EVERY_CONSTRUCT
+from tests.word.test_import import word_template_draft
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _post_file(client, url: str, data: bytes, filename: str = "draft.docx"):
+    return client.post(
+        url, data={"file": (io.BytesIO(data), filename)}, content_type="multipart/form-data"
+    )
+
+
+def test_editor_downloads_the_docx_and_it_is_cached(client, login_as, world, doc):
+    login_as(world.main_editor)
+    r = client.get(f"/documents/{doc.id}/export.docx")
+    assert r.status_code == 200
+    assert r.headers["Content-Type"] == DOCX
+    assert (
+        "attachment;" in r.headers["Content-Disposition"]
+        and ".docx" in r.headers["Content-Disposition"]
+    )
+    document = Document(io.BytesIO(r.data))
+    texts = [p.text for p in document.paragraphs]
+    assert doc.number in texts and doc.title_zh in texts
+    assert document.sections[-1].header.paragraphs[0].text == doc.number
+    cached = list(Path(current_app.config["EXPORT_DIR"]).glob("*/*.docx"))
+    assert any(path.read_bytes() == r.data for path in cached)  # the export cache holds it
+    again = client.get(f"/api/v1/documents/{doc.id}/export.docx")
+    assert again.status_code == 200 and again.data == r.data
+
+
+def test_only_editors_may_use_word(client, login_as, world, doc):
+    assert client.get(f"/documents/{doc.id}/export.docx").status_code == 302  # to the login page
+    assert client.get(f"/api/v1/documents/{doc.id}/export.docx").status_code == 401
+    for user in (world.outsider, world.participant, world.reviewer):
+        login_as(user)
+        assert client.get(f"/documents/{doc.id}/export.docx").status_code == 403
+        r = _post_file(client, f"/api/v1/documents/{doc.id}/import", word_template_draft())
+        assert r.status_code == 403
+    assert doc.head_revision.number == 1
+
+
+def test_import_on_the_page_shows_the_diff_and_saves_only_on_confirmation(
+    client, login_as, world, doc, db
+):
+    login_as(world.main_editor)
+    form = client.get(f"/documents/{doc.id}/import")
+    assert form.status_code == 200 and 'name="file"' in form.get_data(as_text=True)
+    r = _post_file(client, f"/documents/{doc.id}/import", word_template_draft())
+    page = r.get_data(as_text=True)
+    assert r.status_code == 200
+    assert 'data-testid="import-preview"' in page
+    assert "diff-side-by-side" in page and "运行维护" in page  # the diff against the head
+    assert 'data-testid="import-findings"' in page and "第" in page
+    assert "T/CESA 2001—2026" in page  # the cover fields found
+    db.session.expire_all()
+    assert doc.head_revision.number == 1  # nothing saved yet
+    upload = page.split('name="upload" value="')[1].split('"')[0]
+    base = doc.head_revision.id
+    r = client.post(
+        f"/documents/{doc.id}/import/confirm",
+        data={"upload": upload, "base_revision_id": base, "message": "从Word导入"},
+    )
+    assert r.status_code == 302
+    db.session.expire_all()
+    head = db.session.get(Revision, doc.head_revision_id)
+    assert head.number == 2 and head.message == "从Word导入"
+    assert "## 储能电站 | energy storage station" in head.text
+    names = {a.name for a in db.session.query(DocumentAttachment).filter_by(document_id=doc.id)}
+    assert "image1.png" in names
+
+
+def test_api_import_then_confirm(client, login_as, world, doc, db):
+    from drafting.export import DocumentMeta
+    from drafting.word import export_docx
+
+    login_as(world.main_editor)
+    data = export_docx(DocumentMeta("联盟", "T/CESA", doc.number, doc.title_zh), EVERY_CONSTRUCT)
+    r = _post_file(client, f"/api/v1/documents/{doc.id}/import", data)
+    assert r.status_code == 200, r.get_json()
+    body = r.get_json()
+    assert body["markdown"].startswith("# 前言")
+    assert body["base_revision_id"] == doc.head_revision.id
+    assert body["diff"]["changed"] is True and body["diff"]["lines_added"] > 10
+    assert body["meta"]["number"] == doc.number
+    # a token is bound to its document and its uploader
+    login_as(world.main_editor2)
+    r = client.post(
+        f"/api/v1/documents/{doc.id}/import/confirm",
+        json={"upload": body["upload"], "base_revision_id": body["base_revision_id"]},
+    )
+    assert r.status_code == 422 and r.get_json()["error"] == "unknown_upload"
+    login_as(world.main_editor)
+    r = client.post(
+        f"/api/v1/documents/{doc.id}/import/confirm",
+        json={"upload": body["upload"], "base_revision_id": body["base_revision_id"]},
+    )
+    assert r.status_code == 201, r.get_json()
+    db.session.expire_all()
+    head = db.session.get(Revision, doc.head_revision_id)
+    assert head.id == r.get_json()["revision_id"]
+    assert "表：能效限值" in head.text
+
+
+def test_api_import_refuses_bad_uploads(client, login_as, world, doc):
+    login_as(world.main_editor)
+    r = client.post(f"/api/v1/documents/{doc.id}/import")
+    assert r.status_code == 422
+    r = _post_file(client, f"/api/v1/documents/{doc.id}/import", b"%PDF-1.7\n%%EOF\n", "draft.docx")
+    assert r.status_code == 422 and r.get_json()["error"] == "file_type"
+    r = _post_file(client, f"/api/v1/documents/{doc.id}/import", b"")
+    assert r.status_code == 422
+    for payload in (
+        {"upload": "forged", "base_revision_id": 1},
+        {"upload": 3, "base_revision_id": "x"},
+        [],
+    ):
+        r = client.post(f"/api/v1/documents/{doc.id}/import/confirm", json=payload)
+        assert r.status_code in (400, 422), payload
+    r = client.post(f"/documents/{doc.id}/import", data={}, content_type="multipart/form-data")
+    assert r.status_code == 422
