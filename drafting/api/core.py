@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, jsonify
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -35,8 +35,11 @@ def api_route(
     summary: str,
     tags: tuple[str, ...] = (),
     request_schema: dict | None = None,
+    body: type | None = None,
+    query: type | None = None,
     response_schema: dict | None = None,
     success_status: int = 200,
+    extra_success: tuple[int, ...] = (),
     errors: tuple[int, ...] = COMMON_ERRORS,
     auth: bool = True,
     response_content_type: str = "application/json",
@@ -46,8 +49,12 @@ def api_route(
             "summary": summary,
             "tags": list(tags),
             "request_schema": request_schema,
+            # pydantic models (drafting.api.validation) that validate and document
+            "body": body,
+            "query": query,
             "response_schema": response_schema,
             "success_status": success_status,
+            "extra_success": extra_success,
             "errors": errors,
             "auth": auth,
             "response_content_type": response_content_type,
@@ -74,19 +81,3 @@ def _require_login(view: Callable) -> Callable:
         return view(*args, **kwargs)
 
     return wrapper
-
-
-def json_body() -> dict:
-    """The request's JSON object, or a 400 with a clear message."""
-    from flask import abort
-
-    data = request.get_json(silent=True)
-    if not isinstance(data, dict):
-        abort(
-            api_error(
-                400,
-                "malformed_json",
-                _("The request body must be a JSON object (Content-Type: application/json)."),
-            )
-        )
-    return data

@@ -2,15 +2,30 @@
 
 from __future__ import annotations
 
+from typing import Annotated, Literal
+
 from flask import abort, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from pydantic import Field
 
-from drafting.api.core import api_error, api_route, json_body
+from drafting.api.core import api_error, api_route
+from drafting.api.validation import (
+    Body,
+    Flag,
+    Id,
+    Query,
+    QueryId,
+    Text,
+    api_body,
+    api_query,
+    time_json,
+)
 from drafting.core.errors import ServiceError
 from drafting.documents import permissions, queries, services
 from drafting.documents.diff import diff_revisions, render_inline_html, render_side_by_side_html
+from drafting.documents.forms import MAX_TEXT, NUMBER_RE
 from drafting.documents.models import Comment, Revision, StandardDocument
 from drafting.documents.states import CommentType, DocumentStage, Resolution
 from drafting.extensions import db
@@ -76,6 +91,72 @@ COMMENT_SCHEMA = {
 }
 
 
+class DocumentInput(Body):
+    number: Annotated[
+        Text,
+        Field(
+            max_length=60,
+            pattern=NUMBER_RE,
+            description="T/<association code> <nnnn>—<yyyy>, e.g. T/CESA 1201—2026",
+        ),
+    ]
+    title_zh: Annotated[Text, Field(min_length=1, max_length=300)]
+    title_en: Annotated[Text, Field(max_length=300)] = ""
+    ics: Annotated[Text, Field(max_length=40)] = ""
+    ccs: Annotated[Text, Field(max_length=40)] = ""
+    issuing_body: Annotated[Text, Field(max_length=200)] = ""
+    drafting_group_id: Id
+    text: Annotated[Text, Field(max_length=MAX_TEXT)] | None = None
+
+
+class RevisionInput(Body):
+    text: Annotated[Text, Field(max_length=MAX_TEXT)]
+    base_revision_id: Id
+    message: Annotated[Text, Field(max_length=300)] = ""
+
+
+class CommentInput(Body):
+    comment: Annotated[Text, Field(min_length=1, max_length=20_000)]
+    revision_id: Id | None = None
+    clause: Annotated[Text, Field(max_length=100)] = ""
+    quote: Annotated[Text, Field(max_length=5_000)] = ""
+    type: CommentType = CommentType.TECHNICAL
+    proposed_change: Annotated[Text, Field(max_length=20_000)] = ""
+    parent_id: Id | None = Field(default=None, description="reply to this comment")
+
+
+class ResolutionInput(Body):
+    resolution: Resolution
+    reason: Annotated[Text, Field(max_length=20_000)] = ""
+
+
+class StageInput(Body):
+    stage: DocumentStage
+    override_checks: Flag = False
+    reason: Annotated[Text, Field(max_length=5_000)] = ""
+
+
+class CommentsQuery(Query):
+    status: Annotated[str, Field(max_length=40)] = Field(
+        default="", description="open, resolved or a resolution"
+    )
+    clause: Annotated[str, Field(max_length=100)] = ""
+    organization: Annotated[str, Field(max_length=300)] = ""
+
+
+class DiffQuery(Query):
+    from_: QueryId = Field(alias="from")
+    to: QueryId
+
+
+class RevisionQuery(Query):
+    revision: QueryId | None = Field(default=None, description="a revision id; default: the latest")
+
+
+class ChecksQuery(RevisionQuery):
+    counts: Literal["0", "1"] = Field(default="0", description="1: also count words and tables")
+
+
 def _locale() -> str:
     return str(get_locale() or "zh")[:2]
 
@@ -92,9 +173,7 @@ def document_json(d: StandardDocument) -> dict:
         "stage": d.stage.value,
         "drafting_group_id": d.drafting_group_id,
         "head_revision_id": d.head_revision_id,
-        "comment_period_ends_at": d.comment_period_ends_at.isoformat()
-        if d.comment_period_ends_at
-        else None,
+        "comment_period_ends_at": time_json(d.comment_period_ends_at),
         "comments_public": d.comments_public,
         "planned_published_on": d.planned_published_on.isoformat()
         if d.planned_published_on
@@ -113,7 +192,7 @@ def revision_json(r: Revision, *, text: bool = False) -> dict:
         "number": r.number,
         "parent_id": r.parent_id,
         "author": r.author.name if r.author else None,
-        "created_at": r.created_at.isoformat(),
+        "created_at": time_json(r.created_at),
         "message": r.message,
         "sha256": r.sha256,
         "size": r.size,
@@ -136,7 +215,7 @@ def comment_json(c: Comment) -> dict:
         "proposed_change": c.proposed_change,
         "author": c.author_name,
         "organization": c.organization_name,
-        "created_at": c.created_at.isoformat(),
+        "created_at": time_json(c.created_at),
         "resolution": c.resolution.value if c.resolution else None,
         "resolution_reason": c.resolution_reason,
     }
@@ -160,26 +239,6 @@ def _revision(document: StandardDocument, revision_id: int) -> Revision:
             )
         )
     return revision
-
-
-def _require_fields(data: dict, spec: dict[str, type]) -> None:
-    errors = {}
-    for name, kind in spec.items():
-        value = data.get(name)
-        if (
-            value is None
-            or (kind is str and not isinstance(value, str))
-            or (kind is int and (not isinstance(value, int) or isinstance(value, bool)))
-        ):
-            errors[name] = [
-                _("This field is required.")
-                if value is None
-                else _("This field has the wrong type.")
-            ]
-        elif kind is str and not value.strip() and name != "text":
-            errors[name] = [_("This field is required.")]
-    if errors:
-        abort(api_error(422, "invalid", _("Some fields are missing or invalid."), fields=errors))
 
 
 def _service_error(exc: ServiceError):
@@ -206,30 +265,16 @@ def documents_list():
     methods=("POST",),
     summary="Create a document from the skeleton (secretariat)",
     tags=TAGS,
-    request_schema={
-        "type": "object",
-        "required": ["number", "title_zh", "drafting_group_id"],
-        "properties": {
-            "number": {"type": "string"},
-            "title_zh": {"type": "string"},
-            "title_en": {"type": "string"},
-            "ics": {"type": "string"},
-            "ccs": {"type": "string"},
-            "issuing_body": {"type": "string"},
-            "drafting_group_id": {"type": "integer"},
-            "text": {"type": "string"},
-        },
-    },
+    body=DocumentInput,
     response_schema=DOCUMENT_SCHEMA,
     success_status=201,
-    errors=ERRORS,
+    errors=ERRORS + (409,),
 )
 def documents_create():
     if not permissions.can_create_document(current_user):
         return api_error(403, "forbidden", _("Only the secretariat creates documents."))
-    data = json_body()
-    _require_fields(data, {"number": str, "title_zh": str, "drafting_group_id": int})
-    group = db.session.get(DraftingGroup, data["drafting_group_id"])
+    data: DocumentInput = api_body()
+    group = db.session.get(DraftingGroup, data.drafting_group_id)
     if group is None:
         return api_error(
             422,
@@ -237,13 +282,13 @@ def documents_create():
             _("Some fields are missing or invalid."),
             fields={"drafting_group_id": [_("There is no such drafting group.")]},
         )
-    kwargs = {k: str(data.get(k) or "") for k in ("title_en", "ics", "ccs", "issuing_body")}
-    if isinstance(data.get("text"), str):
-        kwargs["text"] = data["text"]
+    kwargs = data.model_dump(include={"title_en", "ics", "ccs", "issuing_body"})
+    if data.text is not None:
+        kwargs["text"] = data.text
     try:
         document = services.create_document(
-            number=data["number"],
-            title_zh=data["title_zh"],
+            number=data.number,
+            title_zh=data.title_zh,
             group=group,
             actor=current_user,
             **kwargs,
@@ -283,15 +328,7 @@ def revisions_list(document_id: int):
     methods=("POST",),
     summary="Save a new revision; merged three-way if the head moved since base_revision_id (409 on a conflict)",
     tags=TAGS,
-    request_schema={
-        "type": "object",
-        "required": ["text", "base_revision_id"],
-        "properties": {
-            "text": {"type": "string"},
-            "base_revision_id": {"type": "integer"},
-            "message": {"type": "string"},
-        },
-    },
+    body=RevisionInput,
     response_schema={
         "type": "object",
         "properties": {
@@ -303,19 +340,15 @@ def revisions_list(document_id: int):
         },
     },
     success_status=201,
+    extra_success=(200,),
     errors=(400, 401, 403, 404, 409, 413, 422),
 )
 def revisions_create(document_id: int):
     document = _document(document_id, permissions.can_edit_document)
-    data = json_body()
-    _require_fields(data, {"text": str, "base_revision_id": int})
+    data: RevisionInput = api_body()
     try:
         result = services.save_revision(
-            document,
-            data["text"],
-            data["base_revision_id"],
-            str(data.get("message") or ""),
-            actor=current_user,
+            document, data.text, data.base_revision_id, data.message, actor=current_user
         )
     except services.SaveConflict as exc:
         return api_error(409, "conflict", exc.message, **exc.details)
@@ -347,24 +380,14 @@ def revision_get(document_id: int, revision_id: int):
     "/documents/<int:document_id>/diff",
     summary="Differences between two revisions (?from=&to=)",
     tags=TAGS,
+    query=DiffQuery,
     response_schema={"type": "object"},
     errors=(401, 403, 404, 422),
 )
 def diff_get(document_id: int):
     document = _document(document_id)
-    old_id, new_id = request.args.get("from", type=int), request.args.get("to", type=int)
-    if old_id is None or new_id is None:
-        return api_error(
-            422,
-            "invalid",
-            _("Give the revisions to compare as ?from=<id>&to=<id>."),
-            fields={
-                k: [_("This field is required.")]
-                for k, v in (("from", old_id), ("to", new_id))
-                if v is None
-            },
-        )
-    old, new = _revision(document, old_id), _revision(document, new_id)
+    args: DiffQuery = api_query()
+    old, new = _revision(document, args.from_), _revision(document, args.to)
     result = diff_revisions(old.text, new.text)
     return {
         "from": revision_json(old),
@@ -393,12 +416,19 @@ def diff_get(document_id: int):
     "/documents/<int:document_id>/comments",
     summary="Comments, filtered by ?status=open|resolved|accepted|…, ?clause=, ?organization=",
     tags=TAGS,
+    query=CommentsQuery,
     response_schema={"type": "array", "items": COMMENT_SCHEMA},
-    errors=(401, 403, 404),
+    errors=(401, 403, 404, 422),
 )
 def comments_list(document_id: int):
     document = _document(document_id)
-    threads = queries.comment_threads(document, queries.CommentFilters.from_args(request.args))
+    args: CommentsQuery = api_query()
+    filters = queries.CommentFilters(
+        status=args.status.strip(),
+        clause=args.clause.strip(),
+        organization=args.organization.strip(),
+    )
+    threads = queries.comment_threads(document, filters)
     return [
         {**comment_json(t.comment), "replies": [comment_json(r) for r in t.replies]}
         for t in threads
@@ -410,34 +440,17 @@ def comments_list(document_id: int):
     methods=("POST",),
     summary="Comment on a clause of a revision, or reply (parent_id)",
     tags=TAGS,
-    request_schema={
-        "type": "object",
-        "required": ["comment"],
-        "properties": {
-            "comment": {"type": "string"},
-            "revision_id": {"type": "integer"},
-            "clause": {"type": "string"},
-            "quote": {"type": "string"},
-            "type": {"type": "string", "enum": ["ge", "te", "ed"]},
-            "proposed_change": {"type": "string"},
-            "parent_id": {"type": "integer"},
-        },
-    },
+    body=CommentInput,
     response_schema=COMMENT_SCHEMA,
     success_status=201,
     errors=ERRORS + (409,),
 )
 def comments_create(document_id: int):
     document = _document(document_id, permissions.can_comment)
-    data = json_body()
-    _require_fields(data, {"comment": str})
+    data: CommentInput = api_body()
     try:
-        if data.get("parent_id") is not None:
-            parent = (
-                db.session.get(Comment, data["parent_id"])
-                if isinstance(data["parent_id"], int)
-                else None
-            )
+        if data.parent_id is not None:
+            parent = db.session.get(Comment, data.parent_id)
             if parent is None or parent.document_id != document.id:
                 return api_error(
                     422,
@@ -445,24 +458,20 @@ def comments_create(document_id: int):
                     _("Some fields are missing or invalid."),
                     fields={"parent_id": [_("There is no such comment in this document.")]},
                 )
-            comment = services.reply(parent, body=data["comment"], actor=current_user)
+            comment = services.reply(parent, body=data.comment, actor=current_user)
             return comment_json(comment), 201
         revision = document.head_revision
-        if data.get("revision_id") is not None:
-            revision = (
-                _revision(document, data["revision_id"])
-                if isinstance(data["revision_id"], int)
-                else None
-            )
+        if data.revision_id is not None:
+            revision = _revision(document, data.revision_id)
         outline = {h.display_number for h in render(revision.text).outline}
         comment = services.add_comment(
             document,
             revision=revision,
-            body=data["comment"],
-            clause=str(data.get("clause") or ""),
-            quote=str(data.get("quote") or ""),
-            type=str(data.get("type") or CommentType.TECHNICAL.value),
-            proposed_change=str(data.get("proposed_change") or ""),
+            body=data.comment,
+            clause=data.clause,
+            quote=data.quote,
+            type=data.type.value,
+            proposed_change=data.proposed_change,
             actor=current_user,
             outline_numbers=outline,
         )
@@ -476,14 +485,7 @@ def comments_create(document_id: int):
     methods=("PUT",),
     summary="Resolve a comment: accepted, partly_accepted or not_accepted, with the reason",
     tags=TAGS,
-    request_schema={
-        "type": "object",
-        "required": ["resolution"],
-        "properties": {
-            "resolution": {"type": "string", "enum": [r.value for r in Resolution]},
-            "reason": {"type": "string"},
-        },
-    },
+    body=ResolutionInput,
     response_schema=COMMENT_SCHEMA,
     errors=ERRORS + (409,),
 )
@@ -492,11 +494,10 @@ def comment_resolution_put(document_id: int, comment_id: int):
     comment = db.session.get(Comment, comment_id)
     if comment is None or comment.document_id != document.id:
         return api_error(404, "not_found", _("There is no such comment in this document."))
-    data = json_body()
-    _require_fields(data, {"resolution": str})
+    data: ResolutionInput = api_body()
     try:
         services.resolve_comment(
-            comment, data["resolution"], reason=str(data.get("reason") or ""), actor=current_user
+            comment, data.resolution.value, reason=data.reason, actor=current_user
         )
     except ServiceError as exc:
         return _service_error(exc)
@@ -511,29 +512,20 @@ def comment_resolution_put(document_id: int, comment_id: int):
     methods=("POST",),
     summary="Move the document to another stage (checks must be clean unless the secretariat overrides)",
     tags=TAGS,
-    request_schema={
-        "type": "object",
-        "required": ["stage"],
-        "properties": {
-            "stage": {"type": "string", "enum": [s.value for s in DocumentStage]},
-            "override_checks": {"type": "boolean"},
-            "reason": {"type": "string"},
-        },
-    },
+    body=StageInput,
     response_schema=DOCUMENT_SCHEMA,
     errors=ERRORS + (409,),
 )
 def stage_post(document_id: int):
     document = _document(document_id, permissions.can_move_stage)
-    data = json_body()
-    _require_fields(data, {"stage": str})
+    data: StageInput = api_body()
     try:
         services.transition(
             document,
-            data["stage"],
+            data.stage.value,
             actor=current_user,
-            override_checks=bool(data.get("override_checks")),
-            reason=str(data.get("reason") or ""),
+            override_checks=data.override_checks,
+            reason=data.reason,
             locale=_locale(),
         )
     except ServiceError as exc:
@@ -545,6 +537,7 @@ def stage_post(document_id: int):
     "/documents/<int:document_id>/checks",
     summary="Findings of the checks on the latest revision (or ?revision=<id>)",
     tags=TAGS,
+    query=ChecksQuery,
     response_schema={
         "type": "object",
         "properties": {
@@ -553,13 +546,13 @@ def stage_post(document_id: int):
             "findings": {"type": "array", "items": {"type": "object"}},
         },
     },
-    errors=(401, 403, 404),
+    errors=(401, 403, 404, 422),
 )
 def checks_get(document_id: int):
     document = _document(document_id)
-    revision_id = request.args.get("revision", type=int)
-    revision = _revision(document, revision_id) if revision_id else document.head_revision
-    findings = run_checks(revision.text, include_counts=request.args.get("counts") == "1")
+    args: ChecksQuery = api_query()
+    revision = _revision(document, args.revision) if args.revision else document.head_revision
+    findings = run_checks(revision.text, include_counts=args.counts == "1")
     return {
         "revision_id": revision.id,
         "errors": sum(f.severity == "error" for f in findings),
@@ -572,6 +565,7 @@ def checks_get(document_id: int):
     summary="The PDF of the latest revision (or ?revision=<id>)",
     tags=TAGS,
     response_content_type="application/pdf",
+    query=RevisionQuery,
     response_schema={"type": "string", "format": "binary"},
     errors=(401, 403, 404, 422),
 )
@@ -580,8 +574,8 @@ def export_pdf_get(document_id: int):
     from drafting.export import ExportError
 
     document = _document(document_id)
-    revision_id = request.args.get("revision", type=int)
-    revision = _revision(document, revision_id) if revision_id else document.head_revision
+    args: RevisionQuery = api_query()
+    revision = _revision(document, args.revision) if args.revision else document.head_revision
     try:
         pdf = services.export_pdf(document, revision)
     except ExportError as exc:
@@ -617,7 +611,7 @@ def attachment_json(a) -> dict:
         "sha256": a.sha256,
         "url": url_for("documents.attachment", document_id=a.document_id, name=a.name),
         "uploaded_by": a.uploaded_by.name if a.uploaded_by else None,
-        "created_at": a.created_at.isoformat(),
+        "created_at": time_json(a.created_at),
     }
 
 

@@ -120,7 +120,7 @@ def create_document(
     """A new document in the working-draft stage, its first revision the GB/T 1.1-2020 skeleton."""
     number = " ".join(number.split())
     if db.session.scalar(select(StandardDocument.id).where(StandardDocument.number == number)):
-        raise ServiceError(
+        raise Conflict(
             _("A document numbered %(number)s exists already.", number=number), code="number_taken"
         )
     document = StandardDocument(
@@ -176,7 +176,7 @@ def update_document(document: StandardDocument, *, actor: User, **fields) -> Non
             StandardDocument.number == document.number, StandardDocument.id != document.id
         )
     ):
-        raise ServiceError(
+        raise Conflict(
             _("A document numbered %(number)s exists already.", number=document.number),
             code="number_taken",
         )

@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from drafting.api.core import api_error, api_route
 from drafting.api.documents import _document, _revision
+from drafting.core.requests import request_id
 from drafting.jobs import services
 from drafting.jobs.models import JobState
 from drafting.jobs.views import can_export, job_json, send_pdf
@@ -80,7 +81,7 @@ def _job(document, job_id: int):
 )
 def export_job_create(document_id: int):
     document = _document(document_id, can_export)
-    revision_id = request.args.get("revision", type=int)
+    revision_id = request.args.get("revision", type=request_id)
     revision = _revision(document, revision_id) if revision_id else document.head_revision
     result = services.request_export(document, revision, actor=current_user)
     if result.cached_path is not None:
