@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal
 
 from flask import abort, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from pydantic import Field
 
@@ -92,6 +93,8 @@ COMMENT_SCHEMA = {
 
 
 class DocumentInput(Body):
+    form_hints: ClassVar[dict] = {"number": _l("Write the number as T/CESA 1201—2026.")}
+
     number: Annotated[
         Text,
         Field(

@@ -153,7 +153,14 @@ def _validate(model: type[BaseModel], data: Any) -> BaseModel:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        abort(invalid(field_errors(exc)))
+        fields = field_errors(exc)
+        # A model may say how a field's form is written (as the web form does).
+        for error in exc.errors(include_url=False):
+            name = ".".join(str(p) for p in error["loc"])
+            hint = getattr(model, "form_hints", {}).get(name)
+            if error["type"] == "string_pattern_mismatch" and hint:
+                fields[name] = [str(hint)]
+        abort(invalid(fields))
 
 
 def _declared(kind: str) -> type[BaseModel]:
