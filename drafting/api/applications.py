@@ -315,7 +315,7 @@ def applications_upload(application_id: int):
     summary="Download an evidence file",
     tags=("applications",),
     errors=(401, 404),
-    response_content_type="application/octet-stream",
+    response_content_type="*/*",
 )
 def applications_download(application_id: int, attachment_id: int):
     application = _visible(application_id)

@@ -9,7 +9,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from pydantic import Field
+from pydantic import Field, Strict
 
 from drafting.api.core import api_error, api_route
 from drafting.api.validation import (
@@ -96,7 +96,8 @@ class DocumentInput(Body):
     form_hints: ClassVar[dict] = {"number": _l("Write the number as T/CESA 1201—2026.")}
 
     number: Annotated[
-        Text,
+        str,
+        Strict(),
         Field(
             max_length=60,
             pattern=NUMBER_RE,

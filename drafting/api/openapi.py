@@ -49,6 +49,17 @@ def _path_and_params(rule: str) -> tuple[str, list[dict]]:
     return _PARAM.sub(lambda m: "{" + m.group("name") + "}", rule), params
 
 
+def _success(doc: dict) -> dict:
+    if doc["success_status"] == 204:
+        return {"description": "Done (no content)"}
+    return {
+        "description": "Success",
+        "content": {
+            doc["response_content_type"]: {"schema": doc["response_schema"] or {"type": "object"}}
+        },
+    }
+
+
 def api_rules(app: Flask):
     for rule in app.url_map.iter_rules():
         if rule.endpoint.startswith("api.") and rule.endpoint != "api.static":
@@ -75,16 +86,7 @@ def build_openapi(app: Flask) -> dict:
                 "summary": doc["summary"],
                 "tags": doc["tags"],
                 "parameters": params,
-                "responses": {
-                    str(doc["success_status"]): {
-                        "description": "Success",
-                        "content": {
-                            doc["response_content_type"]: {
-                                "schema": doc["response_schema"] or {"type": "object"}
-                            }
-                        },
-                    }
-                },
+                "responses": {str(doc["success_status"]): _success(doc)},
             }
             if request_schema and method in {"POST", "PUT", "PATCH"}:
                 op["requestBody"] = {
@@ -92,7 +94,7 @@ def build_openapi(app: Flask) -> dict:
                     "content": {"application/json": {"schema": request_schema}},
                 }
             for status in doc.get("extra_success", ()):
-                op["responses"][str(status)] = op["responses"][str(doc["success_status"])]
+                op["responses"][str(status)] = _success(doc)
             for status in doc["errors"]:
                 op["responses"][str(status)] = {
                     "description": _STATUS_TEXT.get(status, "Error"),

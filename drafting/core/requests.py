@@ -28,10 +28,16 @@ _WRITES = {"POST", "PUT", "PATCH", "DELETE"}
 
 
 class BoundedIntConverter(IntegerConverter):
-    """`<int:...>` that matches only ids a database can hold."""
+    """`<int:...>` that never hands the database an id it cannot hold.
 
-    def __init__(self, map, fixed_digits=0, min=None, max=MAX_ID, signed=False):  # noqa: A002
-        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+    A number beyond 64 bits becomes 0, an id no row has, so the view answers
+    404 as for any missing object. (Refusing the match instead would make
+    Werkzeug answer 405 when another method's rule has the same path.)
+    """
+
+    def to_python(self, value: str) -> int:
+        number = super().to_python(value)
+        return number if number <= MAX_ID else 0
 
 
 def id_from_text(value: str | None) -> int | None:

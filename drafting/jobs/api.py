@@ -34,7 +34,7 @@ JOB_SCHEMA = {
 }
 CREATED_SCHEMA = {
     "description": "202 with the job, or 200 with `cached: true` and `download_url` when the PDF exists already",
-    "oneOf": [
+    "anyOf": [
         JOB_SCHEMA,
         {
             "type": "object",
@@ -77,6 +77,7 @@ def _job(document, job_id: int):
     tags=TAGS,
     response_schema=CREATED_SCHEMA,
     success_status=202,
+    extra_success=(200,),
     errors=(401, 403, 404),
 )
 def export_job_create(document_id: int):

@@ -1,0 +1,234 @@
+"""The API carries the whole lifecycle with the pages' services and checks:
+calls edited, extended and closed early; standards and requirements changed and
+removed; reviewers assigned; drafting groups listed; documents numbered as the
+form requires; times in one form (UTC)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from drafting.audit.models import AuditEntry
+from drafting.calls.models import CallStandard, Requirement
+from drafting.core.timeutil import utcnow
+from drafting.reviews.models import ReviewerAssignment
+from tests.calls.factories import make_application, make_call
+from tests.documents.factories import make_world
+
+
+@pytest.fixture
+def sec(db, login_as):
+    return login_as("secretariat")
+
+
+def _actions(db, action):
+    return db.session.query(AuditEntry).filter(AuditEntry.action == action).count()
+
+
+def test_times_are_utc_on_post_and_get(client, db, sec):
+    r = client.post(
+        "/api/v1/calls",
+        json={
+            "title": "关于征集起草单位的通知",
+            "opens_at": "2027-01-05T09:00:00+08:00",
+            "closes_at": "2027-02-01T17:00:00+08:00",
+        },
+    )
+    assert r.status_code == 201
+    assert r.json["opens_at"] == "2027-01-05T01:00:00+00:00"
+    assert r.json["closes_at"] == "2027-02-01T09:00:00+00:00"
+    got = client.get(f"/api/v1/calls/{r.json['id']}").json
+    assert (got["opens_at"], got["closes_at"]) == (r.json["opens_at"], r.json["closes_at"])
+
+
+def test_patch_a_draft_call(client, db, sec):
+    call = make_call(state="draft", actor=sec)
+    r = client.patch(
+        f"/api/v1/calls/{call.id}",
+        json={"title": "新标题", "closes_at": "2030-03-01T12:00:00+08:00"},
+    )
+    assert r.status_code == 200 and r.json["title"] == "新标题"
+    assert r.json["closes_at"] == "2030-03-01T04:00:00+00:00"
+    db.session.refresh(call)
+    assert call.title == "新标题" and call.closes_at == datetime(2030, 3, 1, 4, tzinfo=UTC)
+    r = client.patch(f"/api/v1/calls/{call.id}", json={"closes_at": "2000-01-01T00:00:00Z"})
+    assert r.status_code == 422 and r.json["error"] == "dates"
+
+
+def test_extend_and_close_a_published_call(client, db, sec, mailbox):
+    call = make_call(actor=sec)
+    make_application(call)
+    db.session.commit()
+    later = (call.closes_at + timedelta(days=7)).astimezone(UTC)
+    r = client.patch(f"/api/v1/calls/{call.id}", json={"closes_at": later.isoformat()})
+    assert r.status_code == 200 and r.json["closes_at"] == later.isoformat()
+    assert _actions(db, "call.deadline_extended") == 1
+    earlier = later - timedelta(days=30)
+    r = client.patch(f"/api/v1/calls/{call.id}", json={"closes_at": earlier.isoformat()})
+    assert r.status_code == 422 and r.json["error"] == "closes_at"
+    r = client.patch(f"/api/v1/calls/{call.id}", json={"opens_at": "2026-01-01T00:00:00Z"})
+    assert r.status_code == 409 and r.json["error"] == "dates_locked"
+    r = client.patch(f"/api/v1/calls/{call.id}", json={"close_now": True})
+    assert r.status_code == 200 and r.json["status"] == "closed"
+    db.session.refresh(call)
+    assert call.closes_at <= utcnow()
+    r = client.patch(f"/api/v1/calls/{call.id}", json={"close_now": True})
+    assert r.status_code == 409 and r.json["error"] == "not_open"
+    # Closed: now the decisions may be published (nothing to publish here, but not refused
+    # for the deadline).
+    r = client.post(f"/api/v1/calls/{call.id}/decisions/publish")
+    assert r.status_code in (200, 409)
+    assert "deadline" not in r.get_data(as_text=True).lower() or r.status_code == 200
+
+
+def test_standards_patch_delete_and_planned_numbers(client, db, sec):
+    call = make_call(state="draft", actor=sec)
+    first, second = call.standards
+    url = f"/api/v1/calls/{call.id}/standards"
+    r = client.patch(
+        f"{url}/{first.id}", json={"planned_number": "T/CESA 1201—2026", "main_capacity": 2}
+    )
+    assert r.status_code == 200 and r.json["planned_number"] == "T/CESA 1201—2026"
+    assert r.json["main_capacity"] == 2
+    r = client.patch(f"{url}/{second.id}", json={"planned_number": "T/CESA 1201—2026"})
+    assert r.status_code == 409 and r.json["error"] == "planned_number_taken"
+    r = client.post(url, json={"title_zh": "第三项", "planned_number": "T/CESA 1201—2026"})
+    assert r.status_code == 409
+    assert db.session.query(CallStandard).filter_by(call_id=call.id).count() == 2
+    second_id = second.id
+    r = client.delete(f"{url}/{second_id}")
+    assert r.status_code == 204
+    db.session.expire_all()
+    assert db.session.get(CallStandard, second_id) is None
+    assert client.delete(f"{url}/{second_id}").status_code == 404
+    # Published: applications may use the standard, so it stays.
+    published = make_call(actor=sec)
+    make_application(published)
+    db.session.commit()
+    r = client.delete(f"/api/v1/calls/{published.id}/standards/{published.standards[0].id}")
+    assert r.status_code == 409 and r.json["error"] == "published_structure"
+    r = client.patch(
+        f"/api/v1/calls/{published.id}/standards/{published.standards[0].id}",
+        json={"scope": "本文件规定了……"},
+    )
+    assert r.status_code == 200 and r.json["scope"] == "本文件规定了……"
+
+
+def test_requirements_patch_and_delete(client, db, sec):
+    call = make_call(state="draft", actor=sec)
+    req = call.requirements[0]
+    req_id = req.id
+    url = f"/api/v1/calls/{call.id}/requirements/{req_id}"
+    r = client.patch(
+        url,
+        json={"text": "具备资质", "mandatory": False, "standard_ids": [call.standards[0].id]},
+    )
+    assert r.status_code == 200
+    assert r.json["text"] == "具备资质" and r.json["mandatory"] is False
+    assert r.json["standard_ids"] == [call.standards[0].id]
+    r = client.patch(url, json={"standard_ids": []})
+    assert r.status_code == 200 and r.json["standard_ids"] is None
+    r = client.patch(url, json={"standard_ids": [999999]})
+    assert r.status_code == 422 and r.json["error"] == "standards"
+    assert client.delete(url).status_code == 204
+    db.session.expire_all()
+    assert db.session.get(Requirement, req_id) is None
+    published = make_call(actor=sec)
+    preq = published.requirements[0]
+    purl = f"/api/v1/calls/{published.id}/requirements/{preq.id}"
+    assert client.patch(purl, json={"text": "措辞调整"}).status_code == 200
+    r = client.patch(purl, json={"mandatory": False})
+    assert r.status_code == 409 and r.json["error"] == "published_structure"
+    assert client.delete(purl).status_code == 409
+
+
+def test_reviewer_assignment(client, db, sec, make_user):
+    call = make_call(actor=sec)
+    reviewer, member = make_user("reviewer"), make_user("member")
+    db.session.commit()
+    url = f"/api/v1/calls/{call.id}/reviewers"
+    r = client.post(url, json={"user_id": reviewer.id})
+    assert r.status_code == 200 and r.json["user_id"] == reviewer.id
+    assert client.post(url, json={"user_id": reviewer.id}).status_code == 200
+    assert db.session.query(ReviewerAssignment).filter_by(call_id=call.id).count() == 1
+    assert [u["user_id"] for u in client.get(url).json] == [reviewer.id]
+    r = client.post(url, json={"user_id": member.id})
+    assert r.status_code == 422 and r.json["error"] == "not_reviewer"
+    r = client.post(url, json={"user_id": 2**62})
+    assert r.status_code == 422 and list(r.json["fields"]) == ["user_id"]
+    assert client.delete(f"{url}/{reviewer.id}").status_code == 204
+    assert client.get(url).json == []
+    assert client.delete(f"{url}/{reviewer.id}").status_code == 409
+
+
+def test_drafting_groups_listed_with_call_and_number(client, db, login_as):
+    w = make_world()
+    call = make_call(actor=w.secretariat)
+    call.standards[0].drafting_group = w.group
+    call.standards[0].planned_number = "T/CESA 1202—2026"
+    db.session.commit()
+    login_as(w.secretariat)
+    groups = client.get("/api/v1/drafting-groups").json
+    (g,) = [g for g in groups if g["id"] == w.group.id]
+    assert g["document_ids"] == [w.document.id]
+    assert g["standards"] == [
+        {
+            "standard_id": call.standards[0].id,
+            "title_zh": call.standards[0].title_zh,
+            "planned_number": "T/CESA 1202—2026",
+            "call_id": call.id,
+            "call_title": call.title,
+        }
+    ]
+    assert {m["role"] for m in g["members"]} == {"main", "participating"}
+    only = client.get(f"/api/v1/drafting-groups?call_id={call.id}").json
+    assert [g["id"] for g in only] == [w.group.id]
+    login_as(w.main_editor)
+    assert client.get("/api/v1/drafting-groups").status_code == 403
+
+
+def test_document_number_checked_as_the_form_does(client, db, login_as):
+    w = make_world()
+    login_as(w.secretariat)
+    body = {"title_zh": "新标准", "drafting_group_id": w.group.id}
+    for bad in ("CESA 1-2026", "T/CESA 1201", "T/CESA 1201—26", " "):
+        r = client.post("/api/v1/documents", json={**body, "number": bad})
+        assert r.status_code == 422 and r.json["fields"] == {
+            "number": ["Write the number as T/CESA 1201—2026."]
+        }, bad
+    r = client.post("/api/v1/documents", json={**body, "number": "T/CESA 1301—2026"})
+    assert r.status_code == 201
+    r = client.post("/api/v1/documents", json={**body, "number": "T/CESA 1301—2026"})
+    assert r.status_code == 409 and r.json["error"] == "number_taken"
+
+
+def test_second_application_answers_200_with_the_existing_one(client, db, login_as):
+    call = make_call()
+    login_as("member")
+    r = client.post("/api/v1/applications", json={"call_id": call.id})
+    assert r.status_code == 201
+    again = client.post("/api/v1/applications", json={"call_id": call.id})
+    assert again.status_code == 200 and again.json["id"] == r.json["id"]
+
+
+def test_openapi_lists_the_new_endpoints_and_their_request_schemas(client, db):
+    doc = client.get("/api/v1/openapi.json").json
+    paths = doc["paths"]
+    assert "patch" in paths["/api/v1/calls/{call_id}"]
+    assert {"patch", "delete"} <= set(paths["/api/v1/calls/{call_id}/standards/{standard_id}"])
+    assert {"patch", "delete"} <= set(
+        paths["/api/v1/calls/{call_id}/requirements/{requirement_id}"]
+    )
+    assert {"get", "post"} <= set(paths["/api/v1/calls/{call_id}/reviewers"])
+    assert "delete" in paths["/api/v1/calls/{call_id}/reviewers/{user_id}"]
+    assert "get" in paths["/api/v1/drafting-groups"]
+    create = paths["/api/v1/documents"]["post"]["requestBody"]["content"]["application/json"]
+    number = create["schema"]["properties"]["number"]
+    assert number["pattern"].startswith("^T/") and number["maxLength"] == 60
+    ids = create["schema"]["properties"]["drafting_group_id"]
+    assert ids["maximum"] == 2**63 - 1
+    apply = paths["/api/v1/applications"]["post"]["responses"]
+    assert {"200", "201"} <= set(apply)
+    params = paths["/api/v1/applications"]["get"]["parameters"]
+    assert [p["name"] for p in params] == ["call_id"]
