@@ -14,11 +14,13 @@ from pydantic import Field, Strict
 from drafting.api.core import api_error, api_route
 from drafting.api.validation import (
     Body,
+    Day,
     Flag,
     Id,
     Query,
     QueryId,
     Text,
+    Time,
     api_body,
     api_query,
     time_json,
@@ -92,18 +94,23 @@ COMMENT_SCHEMA = {
 }
 
 
-class DocumentInput(Body):
-    form_hints: ClassVar[dict] = {"number": _l("Write the number as T/CESA 1201—2026.")}
+# The form's check, so the API accepts exactly the numbers the page does.
+DocumentNumber = Annotated[
+    str,
+    Strict(),
+    Field(
+        max_length=60,
+        pattern=NUMBER_RE,
+        description="T/<association code> <nnnn>—<yyyy>, e.g. T/CESA 1201—2026",
+    ),
+]
+NUMBER_HINT = {"number": _l("Write the number as T/CESA 1201—2026.")}
 
-    number: Annotated[
-        str,
-        Strict(),
-        Field(
-            max_length=60,
-            pattern=NUMBER_RE,
-            description="T/<association code> <nnnn>—<yyyy>, e.g. T/CESA 1201—2026",
-        ),
-    ]
+
+class DocumentInput(Body):
+    form_hints: ClassVar[dict] = NUMBER_HINT
+
+    number: DocumentNumber
     title_zh: Annotated[Text, Field(min_length=1, max_length=300)]
     title_en: Annotated[Text, Field(max_length=300)] = ""
     ics: Annotated[Text, Field(max_length=40)] = ""
@@ -111,6 +118,21 @@ class DocumentInput(Body):
     issuing_body: Annotated[Text, Field(max_length=200)] = ""
     drafting_group_id: Id
     text: Annotated[Text, Field(max_length=MAX_TEXT)] | None = None
+
+
+class DocumentPatch(Body):
+    form_hints: ClassVar[dict] = NUMBER_HINT
+
+    number: DocumentNumber | None = None
+    title_zh: Annotated[Text, Field(min_length=1, max_length=300)] | None = None
+    title_en: Annotated[Text, Field(max_length=300)] | None = None
+    ics: Annotated[Text, Field(max_length=40)] | None = None
+    ccs: Annotated[Text, Field(max_length=40)] | None = None
+    issuing_body: Annotated[Text, Field(max_length=200)] | None = None
+    planned_published_on: Day | None = None
+    planned_implemented_on: Day | None = None
+    comment_period_ends_at: Time | None = None
+    comments_public: Flag | None = None
 
 
 class RevisionInput(Body):
@@ -311,6 +333,29 @@ def documents_create():
 )
 def document_get(document_id: int):
     return document_json(_document(document_id))
+
+
+@api_route(
+    "/documents/<int:document_id>",
+    methods=("PATCH",),
+    summary="Change a document's number, titles, dates and comment period (secretariat)",
+    tags=TAGS,
+    body=DocumentPatch,
+    response_schema=DOCUMENT_SCHEMA,
+    errors=ERRORS + (409,),
+)
+def document_patch(document_id: int):
+    document = _document(document_id, permissions.can_manage_document)
+    data: DocumentPatch = api_body()
+    fields = data.model_dump(exclude_unset=True)
+    for name in ("number", "title_zh", "title_en", "ics", "ccs", "issuing_body", "comments_public"):
+        if fields.get(name, "") is None:
+            del fields[name]  # null means "unchanged" for fields that cannot be empty
+    try:
+        services.update_document(document, actor=current_user, **fields)
+    except ServiceError as exc:
+        return _service_error(exc)
+    return document_json(document)
 
 
 # --- revisions -------------------------------------------------------------

@@ -69,6 +69,12 @@ class DecisionsQuery(Query):
     call_id: QueryId
 
 
+class ReturnInput(Body):
+    message: Annotated[Text, Field(min_length=1, max_length=10_000)] = Field(
+        description="what the applicant should change; sent to them by mail"
+    )
+
+
 class ReviewerInput(Body):
     user_id: Id
 
@@ -149,6 +155,23 @@ def assessments_save(application_id: int):
         reviewer=current_user,
     )
     return _assessment_json(a)
+
+
+@api_route(
+    "/applications/<int:application_id>/return",
+    methods=("POST",),
+    summary="Return an application to the applicant for changes (secretariat)",
+    tags=("reviews",),
+    body=ReturnInput,
+    errors=(400, 401, 403, 404, 409, 422),
+)
+def applications_return(application_id: int):
+    application = _visible(application_id)
+    if not permissions.can_manage_reviews(current_user, application.call):
+        return api_error(403, "forbidden", _("Only the secretariat returns applications."))
+    data: ReturnInput = api_body()
+    services.return_for_changes(application, data.message, actor=current_user)
+    return {"id": application.id, "state": application.state.value}
 
 
 @api_route(

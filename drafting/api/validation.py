@@ -156,7 +156,7 @@ def _validate(model: type[BaseModel], data: Any) -> BaseModel:
         fields = field_errors(exc)
         # A model may say how a field's form is written (as the web form does).
         for error in exc.errors(include_url=False):
-            name = ".".join(str(p) for p in error["loc"])
+            name = str(error["loc"][0]) if error["loc"] else ""
             hint = getattr(model, "form_hints", {}).get(name)
             if error["type"] == "string_pattern_mismatch" and hint:
                 fields[name] = [str(hint)]

@@ -171,11 +171,14 @@ def update_document(document: StandardDocument, *, actor: User, **fields) -> Non
         if getattr(document, name) != value:
             changed[name] = value
             setattr(document, name, value)
-    if "number" in changed and db.session.scalar(
-        select(StandardDocument.id).where(
-            StandardDocument.number == document.number, StandardDocument.id != document.id
+    # No autoflush: the changed number would hit the unique index before this check.
+    with db.session.no_autoflush:
+        taken = "number" in changed and db.session.scalar(
+            select(StandardDocument.id).where(
+                StandardDocument.number == document.number, StandardDocument.id != document.id
+            )
         )
-    ):
+    if taken:
         raise Conflict(
             _("A document numbered %(number)s exists already.", number=document.number),
             code="number_taken",

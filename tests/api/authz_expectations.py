@@ -8,15 +8,24 @@ from __future__ import annotations
 
 
 def build_context(db) -> dict:
+    from drafting.groups.services import create_group
     from drafting.reviews.services import assign_reviewer
-    from tests.calls.factories import make_call
+    from tests.calls.factories import make_application, make_call
+    from tests.documents.factories import make_document
     from tests.support.factories import make_user
 
     sec = make_user("secretariat")
     call = make_call(actor=sec)
     reviewer = make_user("reviewer")
     assign_reviewer(call, reviewer, actor=sec)
-    return {"api_call": call, "api_reviewer": reviewer}
+    application = make_application(call, submit=True)
+    document = make_document(create_group("接口起草组", actor=sec), sec)
+    return {
+        "api_call": call,
+        "api_reviewer": reviewer,
+        "api_application": application,
+        "api_document": document,
+    }
 
 
 def _call(suffix=""):
@@ -71,6 +80,20 @@ EXPECTATIONS = {
         "method": "DELETE",
         **API_SECRETARIAT,
         "secretariat": 204,
+    },
+    "api.applications_return": {
+        "url": lambda ctx: f"/api/v1/applications/{ctx.api_application.id}/return",
+        "method": "POST",
+        "anonymous": 401,
+        "member": 404,
+        "reviewer": 404,
+        "secretariat": 400,
+    },
+    "api.document_patch": {
+        "url": lambda ctx: f"/api/v1/documents/{ctx.api_document.id}",
+        "method": "PATCH",
+        **API_SECRETARIAT,
+        "secretariat": 400,
     },
     "api.groups_list": {
         "url": lambda ctx: "/api/v1/drafting-groups",

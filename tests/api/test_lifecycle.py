@@ -232,3 +232,42 @@ def test_openapi_lists_the_new_endpoints_and_their_request_schemas(client, db):
     assert {"200", "201"} <= set(apply)
     params = paths["/api/v1/applications"]["get"]["parameters"]
     assert [p["name"] for p in params] == ["call_id"]
+
+
+def test_patch_a_document(client, db, login_as):
+    w = make_world()
+    other = make_world().document
+    login_as(w.secretariat)
+    url = f"/api/v1/documents/{w.document.id}"
+    r = client.patch(
+        url,
+        json={
+            "title_en": "Recycling",
+            "planned_published_on": "2027-06-01",
+            "comment_period_ends_at": "2027-03-01T18:00:00+08:00",
+            "comments_public": True,
+        },
+    )
+    assert r.status_code == 200 and r.json["title_en"] == "Recycling"
+    assert r.json["comment_period_ends_at"] == "2027-03-01T10:00:00+00:00"
+    assert r.json["planned_published_on"] == "2027-06-01" and r.json["comments_public"] is True
+    assert client.patch(url, json={"number": "CESA 1-2026"}).status_code == 422
+    r = client.patch(url, json={"number": other.number})
+    assert r.status_code == 409 and r.json["error"] == "number_taken"
+    r = client.patch(url, json={"planned_published_on": "0001-01-01"})
+    assert r.status_code == 422 and list(r.json["fields"]) == ["planned_published_on"]
+    login_as(w.main_editor)
+    assert client.patch(url, json={"title_en": "x"}).status_code == 403
+
+
+def test_return_an_application_for_changes(client, db, sec, mailbox):
+    call = make_call(actor=sec)
+    application = make_application(call, submit=True)
+    db.session.commit()
+    url = f"/api/v1/applications/{application.id}/return"
+    r = client.post(url, json={"message": ""})
+    assert r.status_code == 422 and list(r.json["fields"]) == ["message"]
+    r = client.post(url, json={"message": "请补充证明材料。"})
+    assert r.status_code == 200 and r.json["state"] == "returned"
+    db.session.refresh(application)
+    assert application.state.value == "returned"
