@@ -1,8 +1,8 @@
 """What every request must be before a view sees it.
 
-- Integer path parts (`<int:...>`) are bounded to 64-bit signed integers:
-  `/calls/9223372036854775808` is a 404, not an `OverflowError` in the
-  database driver.
+- Integer path parts (`<int:...>`) are bounded to what an id column holds:
+  `/calls/9223372036854775808` is a 404, not an `OverflowError` (SQLite) or
+  "integer out of range" (PostgreSQL) in the database driver.
 - HTML form routes take forms: a JSON body (array, string, number, object)
   sent to one answers 415, since Flask-WTF would feed it to the form as if
   it were form data. Views that do take JSON say so with `@accepts_json`;
@@ -21,7 +21,9 @@ from flask import Flask, abort, current_app, jsonify, make_response, request
 from flask_babel import gettext as _
 from werkzeug.routing import IntegerConverter
 
-MAX_ID = 2**63 - 1
+# Ids are INTEGER columns: 32-bit on PostgreSQL (64-bit on SQLite), so the
+# smaller bound holds on both.
+MAX_ID = 2**31 - 1
 MAX_DEPTH = 16
 MAX_JSON_BYTES = 8 * 1024 * 1024
 _WRITES = {"POST", "PUT", "PATCH", "DELETE"}
@@ -30,7 +32,7 @@ _WRITES = {"POST", "PUT", "PATCH", "DELETE"}
 class BoundedIntConverter(IntegerConverter):
     """`<int:...>` that never hands the database an id it cannot hold.
 
-    A number beyond 64 bits becomes 0, an id no row has, so the view answers
+    A number beyond MAX_ID becomes 0, an id no row has, so the view answers
     404 as for any missing object. (Refusing the match instead would make
     Werkzeug answer 405 when another method's rule has the same path.)
     """

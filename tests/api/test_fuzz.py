@@ -40,7 +40,7 @@ CHECKS = [
     response_schema_conformance,
 ]
 # Examples per operation and generation mode; FUZZ_EXAMPLES=200 for a longer run by hand.
-EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "8"))
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "6"))
 # Routes that do slow real work per request (PDF layout): fewer examples.
 SLOW = {"/api/v1/documents/{document_id}/export.pdf", "/api/v1/documents/{document_id}/exports"}
 
@@ -151,4 +151,6 @@ def test_fuzz_the_api(app, db, role):
     print(role, sorted(statuses.items()))
     assert not failures, "\n".join(list(failures.values())[:40])
     # The run reached the views, not only the validation in front of them.
-    assert sum(n for status, n in statuses.items() if status < 300) > 10, statuses
+    # (Anonymous users reach only the public calls and this document.)
+    least = 3 if role == "anonymous" else 50
+    assert sum(n for status, n in statuses.items() if status < 300) >= least, statuses

@@ -227,7 +227,7 @@ def test_openapi_lists_the_new_endpoints_and_their_request_schemas(client, db):
     number = create["schema"]["properties"]["number"]
     assert number["pattern"].startswith("^T/") and number["maxLength"] == 60
     ids = create["schema"]["properties"]["drafting_group_id"]
-    assert ids["maximum"] == 2**63 - 1
+    assert ids["maximum"] == 2**31 - 1
     apply = paths["/api/v1/applications"]["post"]["responses"]
     assert {"200", "201"} <= set(apply)
     params = paths["/api/v1/applications"]["get"]["parameters"]

@@ -10,7 +10,7 @@ from drafting.documents.models import Comment
 from tests.calls.factories import make_call
 from tests.documents.factories import make_world
 
-BIG = 2**63  # one more than the largest id the databases hold
+BIG = 2**63  # beyond any id column (SQLite overflows at 2**63, PostgreSQL at 2**31)
 
 
 @pytest.fixture
@@ -33,6 +33,8 @@ def test_huge_ids_in_paths_are_404(client, db, login_as, world):
         f"/documents/{BIG}",
         f"/applications/{BIG}",
         f"/calls/{10**40}",
+        f"/calls/{2**31}",
+        f"/api/v1/calls/{2**31}",
     ):
         r = client.get(url)
         assert r.status_code == 404, url
