@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from flask import abort
 from flask_babel import gettext as _
 from flask_login import current_user
+from pydantic import Field
 from sqlalchemy import select
 
+from drafting.accounts.models import Organization, User
 from drafting.api.core import api_error, api_route
-from drafting.api.validation import Query, QueryId, api_query
+from drafting.api.validation import Body, Flag, Id, Query, QueryId, api_body, api_query
 from drafting.calls.models import CallStandard
 from drafting.documents.models import StandardDocument
 from drafting.extensions import db
 from drafting.groups import permissions
-from drafting.groups.models import DraftingGroup
+from drafting.groups import services as group_services
+from drafting.groups.models import DraftingGroup, GroupRole
 
 GROUP_SCHEMA = {
     "type": "object",
@@ -45,6 +49,13 @@ GROUP_SCHEMA = {
                 },
             },
         },
+        "editors": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {"user_id": {"type": "integer"}, "name": {"type": "string"}},
+            },
+        },
         "document_ids": {"type": "array", "items": {"type": "integer"}},
     },
 }
@@ -75,6 +86,10 @@ def groups_list():
             )
         )
     groups = db.session.scalars(query.limit(1000)).unique().all()
+    return _groups_json(groups)
+
+
+def _groups_json(groups: list[DraftingGroup]) -> list[dict]:
     ids = [g.id for g in groups]
     standards: dict[int, list[CallStandard]] = {}
     for s in db.session.scalars(
@@ -113,7 +128,134 @@ def groups_list():
                 }
                 for m in g.memberships
             ],
+            "editors": [{"user_id": e.user_id, "name": e.user.name} for e in g.editors],
             "document_ids": documents.get(g.id, []),
         }
         for g in groups
     ]
+
+
+def _managed_group(group_id: int) -> DraftingGroup:
+    if not permissions.can_manage_group(current_user):
+        abort(api_error(403, "forbidden", _("Only the secretariat manages drafting groups.")))
+    group = db.session.get(DraftingGroup, group_id)
+    if group is None:
+        abort(404)
+    return group
+
+
+def _group_json(group: DraftingGroup) -> dict:
+    return _groups_json([group])[0]
+
+
+class MemberInput(Body):
+    organization_id: Id
+    role: GroupRole = Field(description="main: 主要起草单位; participating: 参编单位")
+
+
+class EditorInput(Body):
+    user_id: Id
+
+
+class GroupPatch(Body):
+    participants_may_edit: Flag
+
+
+@api_route(
+    "/drafting-groups/<int:group_id>",
+    methods=("PATCH",),
+    summary="Let participating units edit, or not (secretariat)",
+    tags=("documents",),
+    body=GroupPatch,
+    response_schema=GROUP_SCHEMA,
+    errors=(400, 401, 403, 404, 422),
+)
+def group_patch(group_id: int):
+    group = _managed_group(group_id)
+    data: GroupPatch = api_body()
+    group_services.set_participants_may_edit(group, data.participants_may_edit, actor=current_user)
+    return _group_json(group)
+
+
+@api_route(
+    "/drafting-groups/<int:group_id>/members",
+    methods=("POST",),
+    summary="Add an organization to a drafting group, or change its role (secretariat)",
+    tags=("documents",),
+    body=MemberInput,
+    response_schema=GROUP_SCHEMA,
+    errors=(400, 401, 403, 404, 422),
+)
+def group_member_add(group_id: int):
+    group = _managed_group(group_id)
+    data: MemberInput = api_body()
+    org = db.session.get(Organization, data.organization_id)
+    if org is None:
+        return api_error(
+            422,
+            "invalid",
+            _("Some fields are missing or invalid."),
+            fields={"organization_id": [_("There is no such organization.")]},
+        )
+    group_services.add_member(group, org, data.role, actor=current_user)
+    return _group_json(group)
+
+
+@api_route(
+    "/drafting-groups/<int:group_id>/members/<int:organization_id>",
+    methods=("DELETE",),
+    summary="Remove an organization from a drafting group (secretariat)",
+    tags=("documents",),
+    response_schema={"type": "object"},
+    success_status=204,
+    errors=(401, 403, 404, 409),
+)
+def group_member_remove(group_id: int, organization_id: int):
+    group = _managed_group(group_id)
+    org = db.session.get(Organization, organization_id)
+    if org is None:
+        abort(404)
+    group_services.remove_member(group, org, actor=current_user)
+    return "", 204
+
+
+@api_route(
+    "/drafting-groups/<int:group_id>/editors",
+    methods=("POST",),
+    summary="Name a person editor of a drafting group, whatever their organization (secretariat)",
+    tags=("documents",),
+    body=EditorInput,
+    response_schema=GROUP_SCHEMA,
+    errors=(400, 401, 403, 404, 422),
+)
+def group_editor_add(group_id: int):
+    group = _managed_group(group_id)
+    data: EditorInput = api_body()
+    user = db.session.get(User, data.user_id)
+    if user is None:
+        return api_error(
+            422,
+            "invalid",
+            _("Some fields are missing or invalid."),
+            fields={"user_id": [_("There is no such user.")]},
+        )
+    group_services.name_editor(group, user, actor=current_user)
+    return _group_json(group)
+
+
+@api_route(
+    "/drafting-groups/<int:group_id>/editors/<int:user_id>",
+    methods=("DELETE",),
+    summary="Remove a named editor from a drafting group (secretariat)",
+    tags=("documents",),
+    response_schema={"type": "object"},
+    success_status=204,
+    errors=(401, 403, 404, 409),
+)
+def group_editor_remove(group_id: int, user_id: int):
+    group = _managed_group(group_id)
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(404)
+    group_services.remove_editor(group, user, actor=current_user)
+    return "", 204

@@ -84,6 +84,41 @@ EXPECTATIONS = {
         **API_SECRETARIAT,
         "secretariat": 400,
     },
+    "api.group_patch": {
+        "url": lambda ctx: f"/api/v1/drafting-groups/{ctx.doc.drafting_group_id}",
+        "method": "PATCH",
+        **API_SECRETARIAT,
+        "secretariat": 400,
+    },
+    "api.group_member_add": {
+        "url": lambda ctx: f"/api/v1/drafting-groups/{ctx.doc.drafting_group_id}/members",
+        "method": "POST",
+        **API_SECRETARIAT,
+        "secretariat": 400,
+    },
+    "api.group_member_remove": {
+        "url": lambda ctx: (
+            f"/api/v1/drafting-groups/{ctx.doc.drafting_group_id}/members/{ctx.doc.drafting_group.memberships[0].organization_id}"
+        ),
+        "method": "DELETE",
+        **API_SECRETARIAT,
+        "secretariat": 204,
+    },
+    "api.group_editor_add": {
+        "url": lambda ctx: f"/api/v1/drafting-groups/{ctx.doc.drafting_group_id}/editors",
+        "method": "POST",
+        **API_SECRETARIAT,
+        "secretariat": 400,
+    },
+    "api.group_editor_remove": {
+        # Not a named editor: the secretariat passes authorization and gets 409.
+        "url": lambda ctx: (
+            f"/api/v1/drafting-groups/{ctx.doc.drafting_group_id}/editors/{ctx.api_reviewer.id}"
+        ),
+        "method": "DELETE",
+        **API_SECRETARIAT,
+        "secretariat": 409,
+    },
     "api.groups_list": {
         "url": lambda ctx: "/api/v1/drafting-groups",
         **API_SECRETARIAT,

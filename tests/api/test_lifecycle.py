@@ -271,3 +271,31 @@ def test_return_an_application_for_changes(client, db, sec, mailbox):
     assert r.status_code == 200 and r.json["state"] == "returned"
     db.session.refresh(application)
     assert application.state.value == "returned"
+
+
+def test_drafting_group_members_and_editors(client, db, login_as, make_org, make_user):
+    w = make_world()
+    newcomer, person = make_org(), make_user("member")
+    db.session.commit()
+    login_as(w.secretariat)
+    url = f"/api/v1/drafting-groups/{w.group.id}"
+    r = client.post(f"{url}/members", json={"organization_id": newcomer.id, "role": "main"})
+    assert r.status_code == 200
+    assert {"organization_id": newcomer.id, "organization": newcomer.name, "role": "main"} in (
+        r.json["members"]
+    )
+    r = client.post(f"{url}/members", json={"organization_id": newcomer.id, "role": "boss"})
+    assert r.status_code == 422 and list(r.json["fields"]) == ["role"]
+    assert client.delete(f"{url}/members/{newcomer.id}").status_code == 204
+    assert client.delete(f"{url}/members/{newcomer.id}").status_code == 409
+    db.session.expire_all()
+    assert w.group.membership_of(newcomer.id) is None
+    r = client.post(f"{url}/editors", json={"user_id": person.id})
+    assert r.status_code == 200 and r.json["editors"] == [
+        {"user_id": person.id, "name": person.name}
+    ]
+    assert client.delete(f"{url}/editors/{person.id}").status_code == 204
+    r = client.patch(url, json={"participants_may_edit": True})
+    assert r.status_code == 200 and r.json["participants_may_edit"] is True
+    login_as(w.main_editor)
+    assert client.patch(url, json={"participants_may_edit": False}).status_code == 403
