@@ -75,11 +75,6 @@ def test_extend_and_close_a_published_call(client, db, sec, mailbox):
     assert call.closes_at <= utcnow()
     r = client.patch(f"/api/v1/calls/{call.id}", json={"close_now": True})
     assert r.status_code == 409 and r.json["error"] == "not_open"
-    # Closed: now the decisions may be published (nothing to publish here, but not refused
-    # for the deadline).
-    r = client.post(f"/api/v1/calls/{call.id}/decisions/publish")
-    assert r.status_code in (200, 409)
-    assert "deadline" not in r.get_data(as_text=True).lower() or r.status_code == 200
 
 
 def test_standards_patch_delete_and_planned_numbers(client, db, sec):
@@ -299,3 +294,25 @@ def test_drafting_group_members_and_editors(client, db, login_as, make_org, make
     assert r.status_code == 200 and r.json["participants_may_edit"] is True
     login_as(w.main_editor)
     assert client.patch(url, json={"participants_may_edit": False}).status_code == 403
+
+
+def test_close_early_then_publish_decisions(client, db, sec, mailbox):
+    call = make_call(actor=sec)
+    application = make_application(call, submit=True)
+    db.session.commit()
+    for choice in application.standards:
+        r = client.post(
+            "/api/v1/decisions",
+            json={
+                "application_id": application.id,
+                "standard_id": choice.standard_id,
+                "outcome": "main",
+            },
+        )
+        assert r.status_code == 200
+    r = client.post(f"/api/v1/calls/{call.id}/decisions/publish")
+    assert r.status_code == 409 and r.json["error"] == "call_open"
+    assert client.patch(f"/api/v1/calls/{call.id}", json={"close_now": True}).status_code == 200
+    r = client.post(f"/api/v1/calls/{call.id}/decisions/publish")
+    assert r.status_code == 200 and r.json == {"published": 1}, r.json
+    assert client.get(f"/api/v1/calls/{call.id}").json["status"] == "decided"
