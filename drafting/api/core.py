@@ -15,6 +15,8 @@ from flask import Blueprint, jsonify
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from drafting.core.requests import parse_json_object
+
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 COMMON_ERRORS = (400, 401, 403, 404, 422)
@@ -81,3 +83,9 @@ def _require_login(view: Callable) -> Callable:
         return view(*args, **kwargs)
 
     return wrapper
+
+
+def json_body() -> dict:
+    """The request's JSON object (400 if it is not one). New views declare a
+    request model instead (`@api_route(body=...)` and `api_body()`)."""
+    return parse_json_object()
