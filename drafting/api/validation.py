@@ -16,6 +16,7 @@ messages in the user's language.
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
@@ -115,8 +116,9 @@ def _message(error: dict) -> str:
     if kind in ("string_pattern_mismatch",):
         return _("This value does not have the expected form.")
     if kind in ("enum", "literal_error"):
-        expected = ctx.get("expected", "")
-        return _("Choose one of: %(choices)s.", choices=str(expected).replace("'", ""))
+        # pydantic says "'a', 'b' or 'c'" in English; list the values only.
+        choices = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
+        return _("Choose one of: %(choices)s.", choices=" / ".join(choices))
     if kind.startswith("datetime") or kind == "timezone_aware":
         return _("Enter an ISO 8601 time with a zone, e.g. 2026-12-31T17:00:00+08:00.")
     if kind.startswith("date"):

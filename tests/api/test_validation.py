@@ -177,3 +177,15 @@ def test_html_forms_with_huge_ids(client, db, login_as, world):
     assert r.status_code == 200
     r = client.get(f"/admin/audit/?object_id={BIG}&page={BIG}")
     assert r.status_code == 200
+
+
+def test_choices_listed_in_the_users_language(client, db, login_as):
+    call = make_call(state="draft")
+    login_as("secretariat")
+    r = client.post(
+        f"/api/v1/calls/{call.id}/requirements",
+        json={"text": "要求", "evidence": "photo"},
+        headers={"Accept-Language": "zh"},
+    )
+    assert r.status_code == 422
+    assert r.json["fields"] == {"evidence": ["请从以下选项中选择：statement / file / both。"]}
