@@ -351,3 +351,35 @@ def applications_withdraw(application_id: int):
     application = _editable(application_id)
     services.withdraw(application, actor=current_user)
     return application_json(application)
+
+
+@api_route(
+    "/applications/<int:application_id>/attachments/<int:attachment_id>",
+    methods=("DELETE",),
+    summary="Remove an evidence file",
+    tags=("applications",),
+    response_schema={"type": "object"},
+    success_status=204,
+    errors=(401, 403, 404, 409),
+)
+def applications_attachment_delete(application_id: int, attachment_id: int):
+    application = _editable(application_id)
+    for f in application.attachments:
+        if f.id == attachment_id:
+            services.remove_attachment(application, f, actor=current_user)
+            return "", 204
+    abort(404)
+
+
+@api_route(
+    "/applications/<int:application_id>/reopen",
+    methods=("POST",),
+    summary="Turn a withdrawn application back into a draft (before the deadline)",
+    tags=("applications",),
+    response_schema=APPLICATION_SCHEMA,
+    errors=(401, 403, 404, 409),
+)
+def applications_reopen(application_id: int):
+    application = _editable(application_id)
+    services.reopen(application, actor=current_user)
+    return application_json(application)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from flask import abort
+from flask import abort, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from pydantic import Field, Strict
@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from drafting.api.core import api_error, api_route
 from drafting.api.validation import Body, Flag, Id, Text, Time, api_body, time_json
+from drafting.applications.uploads import read_upload
 from drafting.calls import permissions, services
 from drafting.calls.models import Call, CallState, EvidenceKind
 from drafting.core.errors import ServiceError
@@ -450,3 +451,57 @@ def calls_requirement_delete(call_id: int, requirement_id: int):
     except ServiceError as exc:
         return _service_error(exc)
     return "", 204
+
+
+CALL_ATTACHMENT_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "id": {"type": "integer"},
+        "filename": {"type": "string"},
+        "size": {"type": "integer"},
+        "content_type": {"type": "string"},
+    },
+}
+
+
+@api_route(
+    "/calls/<int:call_id>/attachments",
+    methods=("POST",),
+    summary="Attach a file to a call (multipart/form-data: file) (secretariat)",
+    tags=("calls",),
+    response_schema=CALL_ATTACHMENT_SCHEMA,
+    success_status=201,
+    errors=(400, 401, 403, 404, 409, 413, 422),
+)
+def calls_attachment_add(call_id: int):
+    call = _managed_call(call_id)
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        return api_error(
+            422,
+            "invalid",
+            _("Some fields are missing or invalid."),
+            fields={"file": [_("This field is required.")]},
+        )
+    a = services.add_attachment(
+        call, filename=upload.filename, data=read_upload(upload), actor=current_user
+    )
+    return {"id": a.id, "filename": a.filename, "size": a.size, "content_type": a.content_type}, 201
+
+
+@api_route(
+    "/calls/<int:call_id>/attachments/<int:attachment_id>",
+    methods=("DELETE",),
+    summary="Remove a file from a call (secretariat)",
+    tags=("calls",),
+    response_schema={"type": "object"},
+    success_status=204,
+    errors=(401, 403, 404, 409),
+)
+def calls_attachment_delete(call_id: int, attachment_id: int):
+    call = _managed_call(call_id)
+    for a in call.attachments:
+        if a.id == attachment_id:
+            services.remove_attachment(call, a, actor=current_user)
+            return "", 204
+    abort(api_error(404, "not_found", _("There is no such file in this call.")))

@@ -426,6 +426,31 @@ def revision_get(document_id: int, revision_id: int):
 
 
 @api_route(
+    "/documents/<int:document_id>/revisions/<int:revision_id>/restore",
+    methods=("POST",),
+    summary="Restore an earlier revision as the newest one (200 and created: false when "
+    "it equals the latest)",
+    tags=TAGS,
+    response_schema={
+        "type": "object",
+        "properties": {"revision": REVISION_SCHEMA, "created": {"type": "boolean"}},
+    },
+    success_status=201,
+    extra_success=(200,),
+    errors=(401, 403, 404, 409),
+)
+def revision_restore(document_id: int, revision_id: int):
+    document = _document(document_id, permissions.can_edit_document)
+    revision = _revision(document, revision_id)
+    try:
+        result = services.restore_revision(document, revision, actor=current_user)
+    except ServiceError as exc:
+        return _service_error(exc)
+    body = {"revision": revision_json(result.revision), "created": result.created}
+    return body, (201 if result.created else 200)
+
+
+@api_route(
     "/documents/<int:document_id>/diff",
     summary="Differences between two revisions (?from=&to=)",
     tags=TAGS,

@@ -119,6 +119,46 @@ EXPECTATIONS = {
         **API_SECRETARIAT,
         "secretariat": 409,
     },
+    "api.applications_attachment_delete": {
+        "url": lambda ctx: (
+            f"/api/v1/applications/{ctx.calls_app.id}/attachments/{ctx.calls_file.id}"
+        ),
+        "method": "DELETE",
+        "anonymous": 401,
+        "member": 404,
+        "reviewer": 404,
+        "secretariat": 403,
+    },
+    "api.applications_reopen": {
+        "url": lambda ctx: f"/api/v1/applications/{ctx.calls_app.id}/reopen",
+        "method": "POST",
+        "anonymous": 401,
+        "member": 404,
+        "reviewer": 404,
+        "secretariat": 403,
+    },
+    "api.calls_attachment_add": {
+        "url": _call("/attachments"),
+        "method": "POST",
+        **API_SECRETARIAT,
+        "secretariat": 422,
+    },
+    "api.calls_attachment_delete": {
+        "url": lambda ctx: (
+            f"/api/v1/calls/{ctx.calls_pub.id}/attachments/{ctx.calls_call_file.id}"
+        ),
+        "method": "DELETE",
+        **API_SECRETARIAT,
+        "secretariat": 204,
+    },
+    "api.revision_restore": {
+        "url": lambda ctx: f"/api/v1/documents/{ctx.doc.id}/revisions/{ctx.doc_rev.id}/restore",
+        "method": "POST",
+        "anonymous": 401,
+        "member": 403,
+        "reviewer": 403,
+        "secretariat": "ok",
+    },
     "api.groups_list": {
         "url": lambda ctx: "/api/v1/drafting-groups",
         **API_SECRETARIAT,

@@ -5,6 +5,7 @@ form requires; times in one form (UTC)."""
 
 from __future__ import annotations
 
+import io
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -316,3 +317,56 @@ def test_close_early_then_publish_decisions(client, db, sec, mailbox):
     r = client.post(f"/api/v1/calls/{call.id}/decisions/publish")
     assert r.status_code == 200 and r.json == {"published": 1}, r.json
     assert client.get(f"/api/v1/calls/{call.id}").json["status"] == "decided"
+
+
+def test_call_attachments(client, db, sec):
+    from tests.calls.factories import PDF
+
+    call = make_call(state="draft", actor=sec)
+    url = f"/api/v1/calls/{call.id}/attachments"
+    r = client.post(url, data={"file": (io.BytesIO(PDF), "通知.pdf")})
+    assert r.status_code == 201 and r.json["filename"] == "通知.pdf"
+    assert r.json["size"] == len(PDF)
+    r2 = client.post(url, data={})
+    assert r2.status_code == 422 and list(r2.json["fields"]) == ["file"]
+    assert client.delete(f"{url}/{r.json['id']}").status_code == 204
+    db.session.expire_all()
+    assert call.attachments == []
+    assert client.delete(f"{url}/{r.json['id']}").status_code == 404
+
+
+def test_application_file_removed_and_reopened(client, db, login_as):
+    call = make_call()
+    application = make_application(call)
+    db.session.commit()
+    login_as(application.organization.users[0])
+    f = application.attachments[0]
+    url = f"/api/v1/applications/{application.id}"
+    assert client.delete(f"{url}/attachments/{f.id}").status_code == 204
+    assert client.delete(f"{url}/attachments/{f.id}").status_code == 404
+    assert client.post(f"{url}/reopen").status_code == 409  # a draft, not withdrawn
+    other = make_application(call, submit=True)
+    db.session.commit()
+    login_as(other.organization.users[0])
+    url = f"/api/v1/applications/{other.id}"
+    r = client.post(f"{url}/withdraw")
+    assert r.status_code == 200 and r.json["state"] == "withdrawn", r.json
+    r = client.post(f"{url}/reopen")
+    assert r.status_code == 200 and r.json["state"] == "draft"
+
+
+def test_restore_a_revision(client, db, login_as):
+    w = make_world()
+    first = w.document.head_revision
+    login_as(w.main_editor)
+    url = f"/api/v1/documents/{w.document.id}"
+    r = client.post(
+        f"{url}/revisions",
+        json={"text": first.text + "\n新增段落。\n", "base_revision_id": first.id},
+    )
+    assert r.status_code == 201
+    r = client.post(f"{url}/revisions/{first.id}/restore")
+    assert r.status_code == 201 and r.json["created"] is True
+    assert client.get(f"{url}/revisions/{r.json['revision']['id']}").json["text"] == first.text
+    r = client.post(f"{url}/revisions/{first.id}/restore")
+    assert r.status_code == 200 and r.json["created"] is False
