@@ -81,6 +81,8 @@ def _world(db) -> tuple[object, dict]:
         "name": image.name,
         "user_id": reviewer.id,
         "job_id": 1,
+        "group_id": w.group.id,
+        "organization_id": w.part_org.id,
     }
     return w, ids
 
@@ -139,6 +141,7 @@ def test_fuzz_the_api(app, db, role):
         operation = result.ok()
         examples = 3 if operation.path in SLOW else EXAMPLES
         names = re.findall(r"{(\w+)}", operation.path)
+        assert set(names) <= set(ids), f"give the fuzzer an id for {operation.path}"
         fuzz("positive", operation.as_strategy(generation_mode=GenerationMode.POSITIVE), examples)
         fuzz("negative", operation.as_strategy(generation_mode=GenerationMode.NEGATIVE), examples)
         if names:

@@ -338,6 +338,7 @@ def test_call_attachments(client, db, sec):
 def test_application_file_removed_and_reopened(client, db, login_as):
     call = make_call()
     application = make_application(call)
+    other = make_application(call, submit=True)
     db.session.commit()
     login_as(application.organization.users[0])
     f = application.attachments[0]
@@ -345,8 +346,6 @@ def test_application_file_removed_and_reopened(client, db, login_as):
     assert client.delete(f"{url}/attachments/{f.id}").status_code == 204
     assert client.delete(f"{url}/attachments/{f.id}").status_code == 404
     assert client.post(f"{url}/reopen").status_code == 409  # a draft, not withdrawn
-    other = make_application(call, submit=True)
-    db.session.commit()
     login_as(other.organization.users[0])
     url = f"/api/v1/applications/{other.id}"
     r = client.post(f"{url}/withdraw")
