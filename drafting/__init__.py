@@ -57,11 +57,12 @@ def _init_extensions(app: Flask) -> None:
     # Models must be imported before the metadata is used.
     import drafting.models  # noqa: F401
     from drafting.accounts import auth
-    from drafting.core import i18n, security, transaction
+    from drafting.core import i18n, requests, security, transaction
     from drafting.extensions import csrf, db, limiter, migrate
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    requests.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
     i18n.init_app(app)
@@ -79,6 +80,7 @@ def _register_blueprints(app: Flask) -> None:
     from drafting.api import applications as _api_applications  # noqa: F401
     from drafting.api import calls as _api_calls  # noqa: F401
     from drafting.api import documents as _api_documents  # noqa: F401
+    from drafting.api import groups as _api_groups  # noqa: F401
     from drafting.api import reviews as _api_reviews  # noqa: F401
     from drafting.api import views as _api_views  # noqa: F401  (registers routes)
     from drafting.api.core import bp as api_bp

@@ -12,6 +12,7 @@ from drafting.accounts import permissions, services
 from drafting.accounts.forms import ConfirmForm, RoleForm
 from drafting.accounts.models import Organization, Role, User
 from drafting.core.errors import ServiceError
+from drafting.core.requests import page_number
 from drafting.core.web import flash_error, get_or_404, require
 from drafting.extensions import db
 
@@ -34,7 +35,7 @@ def users():
     role = request.args.get("role")
     if role in {r.value for r in Role}:
         query = query.where(User.role == Role(role))
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = request.args.get("page", 1, type=page_number)
     items = db.session.scalars(query.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
     return render_template(
         "admin/users.html",

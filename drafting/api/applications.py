@@ -2,18 +2,33 @@
 
 from __future__ import annotations
 
+from typing import Annotated, Literal
+
 from flask import abort, request
 from flask_babel import gettext as _
 from flask_login import current_user
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
 from drafting.accounts.models import Role
-from drafting.api.core import api_error, api_route, json_body
+from drafting.api.core import api_error, api_route
+from drafting.api.validation import (
+    Body,
+    Count,
+    Id,
+    Query,
+    QueryId,
+    Text,
+    api_body,
+    api_query,
+    time_json,
+)
 from drafting.applications import permissions, services
 from drafting.applications.download import send_stored
 from drafting.applications.models import Application
 from drafting.applications.uploads import read_upload
 from drafting.calls.models import Call, CallState
+from drafting.core.requests import id_from_text
 from drafting.extensions import db
 from drafting.groups.models import GroupRole
 from drafting.reviews.queries import decisions_for, load_application
@@ -56,25 +71,45 @@ APPLICATION_SCHEMA = {
         "decisions": {"type": "array", "items": {"type": "object"}},
     },
 }
-ANSWER_INPUT = {
+
+
+class ApplicationsQuery(Query):
+    call_id: QueryId | None = Field(
+        default=None, description="secretariat: one call's applications"
+    )
+
+
+class ApplicationInput(Body):
+    call_id: Id
+
+
+class StandardChoice(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    standard_id: Id
+    role: Literal["main", "participating"]
+
+
+class ApplicationPatch(Body):
+    contact_name: Annotated[Text, Field(max_length=200)] | None = None
+    contact_phone: Annotated[Text, Field(max_length=50)] | None = None
+    contact_email: Annotated[Text, Field(max_length=254)] | None = None
+    standards: Annotated[list[StandardChoice], Field(max_length=200)] | None = None
+
+
+class AnswerInput(Body):
+    requirement_id: Id
+    statement: Annotated[Text, Field(max_length=100_000)]
+    version: Annotated[
+        Count, Field(description="the version you edited (0 when there was no answer)")
+    ]
+
+
+ANSWER_SCHEMA = {
     "type": "object",
-    "required": ["requirement_id", "statement", "version"],
     "properties": {
         "requirement_id": {"type": "integer"},
         "statement": {"type": "string"},
-        "version": {
-            "type": "integer",
-            "description": "the version you edited (0 when there was no answer)",
-        },
-    },
-}
-PATCH_INPUT = {
-    "type": "object",
-    "properties": {
-        "contact_name": {"type": "string"},
-        "contact_phone": {"type": "string"},
-        "contact_email": {"type": "string"},
-        "standards": APPLICATION_SCHEMA["properties"]["standards"],
+        "version": {"type": "integer"},
     },
 }
 
@@ -89,7 +124,7 @@ def application_json(a: Application) -> dict:
         "contact_name": a.contact_name,
         "contact_phone": a.contact_phone,
         "contact_email": a.contact_email,
-        "submitted_at": a.submitted_at.isoformat() if a.submitted_at else None,
+        "submitted_at": time_json(a.submitted_at),
         "return_message": a.return_message,
         "standards": [{"standard_id": s.standard_id, "role": s.role.value} for s in a.standards],
         "answers": [
@@ -139,15 +174,16 @@ def _editable(application_id: int) -> Application:
     "/applications",
     summary="Your organization's applications (all of a call for the secretariat: ?call_id=)",
     tags=("applications",),
+    query=ApplicationsQuery,
     response_schema={"type": "array", "items": APPLICATION_SCHEMA},
-    errors=(401, 403),
+    errors=(401, 403, 422),
 )
 def applications_list():
     query = select(Application).order_by(Application.id)
     if current_user.role == Role.SECRETARIAT:
-        call_id = request.args.get("call_id", type=int)
-        if call_id:
-            query = query.where(Application.call_id == call_id)
+        args: ApplicationsQuery = api_query()
+        if args.call_id:
+            query = query.where(Application.call_id == args.call_id)
     elif permissions.can_list_own_applications(current_user):
         query = query.where(Application.organization_id == current_user.organization_id)
     else:
@@ -160,31 +196,30 @@ def applications_list():
 @api_route(
     "/applications",
     methods=("POST",),
-    summary="Start your organization's application to a call",
+    summary="Start your organization's application to a call: 201 with the new one, "
+    "or 200 with the one your organization already has for that call",
     tags=("applications",),
-    request_schema={
-        "type": "object",
-        "required": ["call_id"],
-        "properties": {"call_id": {"type": "integer"}},
-    },
+    body=ApplicationInput,
     response_schema=APPLICATION_SCHEMA,
     success_status=201,
+    extra_success=(200,),
     errors=(400, 401, 403, 404, 409, 422),
 )
 def applications_create():
     if not permissions.can_list_own_applications(current_user):
         return api_error(403, "forbidden", _("Only users of a member organization can apply."))
-    data = json_body()
-    call_id = data.get("call_id")
-    if not isinstance(call_id, int):
-        return api_error(
-            422, "invalid", _("call_id must be a call's id."), details={"call_id": "integer"}
-        )
-    call = db.session.get(Call, call_id)
+    data: ApplicationInput = api_body()
+    call = db.session.get(Call, data.call_id)
     if call is None or call.state == CallState.DRAFT:
         abort(404)
+    existed = db.session.scalar(
+        select(Application.id).where(
+            Application.call_id == call.id,
+            Application.organization_id == current_user.organization_id,
+        )
+    )
     application = services.start_application(call, current_user.organization, actor=current_user)
-    return application_json(application), 201
+    return application_json(application), (200 if existed else 201)
 
 
 @api_route(
@@ -203,34 +238,23 @@ def applications_get(application_id: int):
     methods=("PATCH",),
     summary="Change contact and standards",
     tags=("applications",),
-    request_schema=PATCH_INPUT,
+    body=ApplicationPatch,
     response_schema=APPLICATION_SCHEMA,
     errors=(400, 401, 403, 404, 409, 422),
 )
 def applications_patch(application_id: int):
     application = _editable(application_id)
-    data = json_body()
+    data: ApplicationPatch = api_body()
     standards = None
-    if "standards" in data:
-        items = data["standards"]
-        try:
-            standards = {int(i["standard_id"]): GroupRole(i["role"]) for i in items}
-        except (TypeError, KeyError, ValueError):
-            return api_error(
-                422,
-                "invalid",
-                _("standards must be a list of {standard_id, role: main|participating}."),
-            )
-    for key in ("contact_name", "contact_phone", "contact_email"):
-        if key in data and not isinstance(data[key], str):
-            return api_error(422, "invalid", _("%(field)s must be text.", field=key))
+    if data.standards is not None:
+        standards = {c.standard_id: GroupRole(c.role) for c in data.standards}
     services.update_details(
         application,
         actor=current_user,
         standards=standards,
-        contact_name=data.get("contact_name"),
-        contact_phone=data.get("contact_phone"),
-        contact_email=data.get("contact_email"),
+        contact_name=data.contact_name,
+        contact_phone=data.contact_phone,
+        contact_email=data.contact_email,
     )
     return application_json(application)
 
@@ -240,20 +264,14 @@ def applications_patch(application_id: int):
     methods=("PUT",),
     summary="Save one answer; a stale version is refused with 409 and both texts",
     tags=("applications",),
-    request_schema=ANSWER_INPUT,
-    response_schema=ANSWER_INPUT,
+    body=AnswerInput,
+    response_schema=ANSWER_SCHEMA,
     errors=(400, 401, 403, 404, 409, 422),
 )
 def applications_answer(application_id: int):
     application = _editable(application_id)
-    data = json_body()
-    rid, statement, version = data.get("requirement_id"), data.get("statement"), data.get("version")
-    if not isinstance(rid, int) or not isinstance(statement, str) or not isinstance(version, int):
-        return api_error(
-            422,
-            "invalid",
-            _("Send requirement_id (number), statement (text) and version (number)."),
-        )
+    data: AnswerInput = api_body()
+    rid, statement, version = data.requirement_id, data.statement, data.version
     answer = services.save_answer(
         application, rid, statement, base_version=version, actor=current_user
     )
@@ -275,7 +293,7 @@ def applications_answer(application_id: int):
 def applications_upload(application_id: int):
     application = _editable(application_id)
     upload = request.files.get("file")
-    rid = request.form.get("requirement_id", type=int)
+    rid = id_from_text(request.form.get("requirement_id"))
     if upload is None or not upload.filename or not rid:
         return api_error(
             400, "bad_request", _("Send multipart/form-data with requirement_id and file.")
@@ -297,7 +315,7 @@ def applications_upload(application_id: int):
     summary="Download an evidence file",
     tags=("applications",),
     errors=(401, 404),
-    response_content_type="application/octet-stream",
+    response_content_type="*/*",
 )
 def applications_download(application_id: int, attachment_id: int):
     application = _visible(application_id)
@@ -332,4 +350,36 @@ def applications_submit(application_id: int):
 def applications_withdraw(application_id: int):
     application = _editable(application_id)
     services.withdraw(application, actor=current_user)
+    return application_json(application)
+
+
+@api_route(
+    "/applications/<int:application_id>/attachments/<int:attachment_id>",
+    methods=("DELETE",),
+    summary="Remove an evidence file",
+    tags=("applications",),
+    response_schema={"type": "object"},
+    success_status=204,
+    errors=(401, 403, 404, 409),
+)
+def applications_attachment_delete(application_id: int, attachment_id: int):
+    application = _editable(application_id)
+    for f in application.attachments:
+        if f.id == attachment_id:
+            services.remove_attachment(application, f, actor=current_user)
+            return "", 204
+    abort(404)
+
+
+@api_route(
+    "/applications/<int:application_id>/reopen",
+    methods=("POST",),
+    summary="Turn a withdrawn application back into a draft (before the deadline)",
+    tags=("applications",),
+    response_schema=APPLICATION_SCHEMA,
+    errors=(401, 403, 404, 409),
+)
+def applications_reopen(application_id: int):
+    application = _editable(application_id)
+    services.reopen(application, actor=current_user)
     return application_json(application)

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from typing import Annotated
 
-from flask import abort
+from flask import abort, request
 from flask_babel import gettext as _
 from flask_login import current_user
+from pydantic import Field, Strict
+from sqlalchemy import select
 
-from drafting.api.core import api_error, api_route, json_body
+from drafting.api.core import api_error, api_route
+from drafting.api.validation import Body, Flag, Id, Text, Time, api_body, time_json
+from drafting.applications.uploads import read_upload
 from drafting.calls import permissions, services
-from drafting.calls.models import Call, EvidenceKind
+from drafting.calls.models import Call, CallState, EvidenceKind
+from drafting.core.errors import ServiceError
+from drafting.extensions import db
 from drafting.reviews.queries import load_call
 
 CALL_SCHEMA = {
@@ -53,18 +59,65 @@ REQUIREMENT_SCHEMA = {
         "standard_ids": {"type": ["array", "null"], "items": {"type": "integer"}},
     },
 }
-CALL_INPUT = {
-    "type": "object",
-    "required": ["title", "opens_at", "closes_at"],
-    "properties": {
-        "title": {"type": "string"},
-        "notice": {"type": "string"},
-        "issuing_body": {"type": "string"},
-        "contact": {"type": "string"},
-        "opens_at": {"type": "string", "format": "date-time"},
-        "closes_at": {"type": "string", "format": "date-time"},
-    },
-}
+
+
+class CallInput(Body):
+    title: Annotated[Text, Field(min_length=1, max_length=300)]
+    notice: Annotated[Text, Field(max_length=100_000)] = ""
+    issuing_body: Annotated[Text, Field(max_length=200)] = ""
+    contact: Annotated[Text, Field(max_length=300)] = ""
+    opens_at: Time
+    closes_at: Time
+
+
+class CallPatch(Body):
+    """Only the fields sent change. On a published call `closes_at` may only move
+    later (the deadline is extended and applicants are told); `close_now` closes
+    an open call at once, so that decisions can be published."""
+
+    title: Annotated[Text, Field(min_length=1, max_length=300)] | None = None
+    notice: Annotated[Text, Field(max_length=100_000)] | None = None
+    issuing_body: Annotated[Text, Field(max_length=200)] | None = None
+    contact: Annotated[Text, Field(max_length=300)] | None = None
+    opens_at: Time | None = None
+    closes_at: Time | None = None
+    close_now: Flag = False
+
+
+class StandardInput(Body):
+    title_zh: Annotated[Text, Field(min_length=1, max_length=300)]
+    title_en: Annotated[Text, Field(max_length=300)] = ""
+    scope: Annotated[Text, Field(max_length=5000)] = ""
+    planned_number: Annotated[Text, Field(max_length=50)] = ""
+    main_capacity: Annotated[int, Strict(), Field(ge=0, le=100)] = 3
+
+
+class StandardPatch(Body):
+    title_zh: Annotated[Text, Field(min_length=1, max_length=300)] | None = None
+    title_en: Annotated[Text, Field(max_length=300)] | None = None
+    scope: Annotated[Text, Field(max_length=5000)] | None = None
+    planned_number: Annotated[Text, Field(max_length=50)] | None = None
+    main_capacity: Annotated[int, Strict(), Field(ge=0, le=100)] | None = None
+
+
+class RequirementInput(Body):
+    text: Annotated[Text, Field(min_length=1, max_length=5000)]
+    mandatory: Flag = True
+    evidence: EvidenceKind = EvidenceKind.BOTH
+    weight: Annotated[int, Strict(), Field(ge=0, le=100)] = 1
+    standard_ids: Annotated[list[Id], Field(max_length=500)] | None = Field(
+        default=None, description="the standards it applies to; none or null: every standard"
+    )
+
+
+class RequirementPatch(Body):
+    text: Annotated[Text, Field(min_length=1, max_length=5000)] | None = None
+    mandatory: Flag | None = None
+    evidence: EvidenceKind | None = None
+    weight: Annotated[int, Strict(), Field(ge=0, le=100)] | None = None
+    standard_ids: Annotated[list[Id], Field(max_length=500)] | None = Field(
+        default=None, description="[] or null: every standard"
+    )
 
 
 def call_json(call: Call) -> dict:
@@ -76,8 +129,8 @@ def call_json(call: Call) -> dict:
         "issuing_body": call.issuing_body,
         "notice": call.notice,
         "contact": call.contact,
-        "opens_at": call.opens_at.isoformat(),
-        "closes_at": call.closes_at.isoformat(),
+        "opens_at": time_json(call.opens_at),
+        "closes_at": time_json(call.closes_at),
     }
 
 
@@ -118,38 +171,9 @@ def _managed_call(call_id: int) -> Call:
     return call
 
 
-def parse_time(value, field: str) -> datetime:
-    try:
-        parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    except ValueError:
-        parsed = None
-    if parsed is None or parsed.tzinfo is None:
-        abort(
-            api_error(
-                422,
-                "invalid",
-                _(
-                    "%(field)s must be an ISO 8601 time with a zone, e.g. 2026-12-31T17:00:00+08:00.",
-                    field=field,
-                ),
-                details={field: "datetime"},
-            )
-        )
-    return parsed
-
-
-def _str(data: dict, key: str, required: bool = False, default: str = "") -> str:
-    value = data.get(key, default)
-    if not isinstance(value, str) or (required and not value.strip()):
-        abort(
-            api_error(
-                422,
-                "invalid",
-                _("%(field)s is required and must be text.", field=key),
-                details={key: "required"},
-            )
-        )
-    return value
+def _service_error(exc: ServiceError):
+    extra = {"details": exc.details} if exc.details is not None else {}
+    return api_error(exc.status, exc.code, exc.message, **extra)
 
 
 @api_route(
@@ -163,11 +187,6 @@ def _str(data: dict, key: str, required: bool = False, default: str = "") -> str
 def calls_list():
     calls = services.public_calls()
     if permissions.can_manage_calls(current_user):
-        from sqlalchemy import select
-
-        from drafting.calls.models import CallState
-        from drafting.extensions import db
-
         calls = list(db.session.scalars(select(Call).where(Call.state == CallState.DRAFT))) + calls
     return [call_json(c) for c in calls]
 
@@ -177,23 +196,18 @@ def calls_list():
     methods=("POST",),
     summary="Create a draft call (secretariat)",
     tags=("calls",),
-    request_schema=CALL_INPUT,
+    body=CallInput,
     response_schema=CALL_SCHEMA,
     success_status=201,
 )
 def calls_create():
     if not permissions.can_manage_calls(current_user):
         return api_error(403, "forbidden", _("Only the secretariat can create calls."))
-    data = json_body()
-    call = services.create_call(
-        title=_str(data, "title", True),
-        notice=_str(data, "notice"),
-        issuing_body=_str(data, "issuing_body"),
-        contact=_str(data, "contact"),
-        opens_at=parse_time(data.get("opens_at"), "opens_at"),
-        closes_at=parse_time(data.get("closes_at"), "closes_at"),
-        actor=current_user,
-    )
+    data: CallInput = api_body()
+    try:
+        call = services.create_call(**data.model_dump(), actor=current_user)
+    except ServiceError as exc:
+        return _service_error(exc)
     return call_json(call), 201
 
 
@@ -231,26 +245,18 @@ def calls_standards(call_id: int):
     methods=("POST",),
     summary="Add a standard (secretariat)",
     tags=("calls",),
-    request_schema=STANDARD_SCHEMA,
+    body=StandardInput,
     response_schema=STANDARD_SCHEMA,
     success_status=201,
     errors=(400, 401, 403, 404, 409, 422),
 )
 def calls_standards_add(call_id: int):
     call = _managed_call(call_id)
-    data = json_body()
-    capacity = data.get("main_capacity", 3)
-    if not isinstance(capacity, int):
-        return api_error(422, "invalid", _("main_capacity must be a whole number."))
-    s = services.add_standard(
-        call,
-        title_zh=_str(data, "title_zh", True),
-        title_en=_str(data, "title_en"),
-        scope=_str(data, "scope"),
-        planned_number=_str(data, "planned_number"),
-        main_capacity=capacity,
-        actor=current_user,
-    )
+    data: StandardInput = api_body()
+    try:
+        s = services.add_standard(call, **data.model_dump(), actor=current_user)
+    except ServiceError as exc:
+        return _service_error(exc)
     return standard_json(s), 201
 
 
@@ -271,37 +277,26 @@ def calls_requirements(call_id: int):
     methods=("POST",),
     summary="Add a requirement (secretariat)",
     tags=("calls",),
-    request_schema=REQUIREMENT_SCHEMA,
+    body=RequirementInput,
     response_schema=REQUIREMENT_SCHEMA,
     success_status=201,
     errors=(400, 401, 403, 404, 409, 422),
 )
 def calls_requirements_add(call_id: int):
     call = _managed_call(call_id)
-    data = json_body()
+    data: RequirementInput = api_body()
     try:
-        evidence = EvidenceKind(data.get("evidence", "both"))
-    except ValueError:
-        return api_error(422, "invalid", _("evidence must be statement, file or both."))
-    weight = data.get("weight", 1)
-    ids = data.get("standard_ids") or []
-    if (
-        not isinstance(weight, int)
-        or not isinstance(ids, list)
-        or not all(isinstance(i, int) for i in ids)
-    ):
-        return api_error(
-            422, "invalid", _("weight must be a whole number and standard_ids a list of ids.")
+        r = services.add_requirement(
+            call,
+            text=data.text,
+            mandatory=data.mandatory,
+            evidence=data.evidence,
+            weight=data.weight,
+            standard_ids=data.standard_ids or [],
+            actor=current_user,
         )
-    r = services.add_requirement(
-        call,
-        text=_str(data, "text", True),
-        mandatory=bool(data.get("mandatory", True)),
-        evidence=evidence,
-        weight=weight,
-        standard_ids=ids,
-        actor=current_user,
-    )
+    except ServiceError as exc:
+        return _service_error(exc)
     return requirement_json(r), 201
 
 
@@ -315,5 +310,198 @@ def calls_requirements_add(call_id: int):
 )
 def calls_publish(call_id: int):
     call = _managed_call(call_id)
-    services.publish(call, actor=current_user)
+    try:
+        services.publish(call, actor=current_user)
+    except ServiceError as exc:
+        return _service_error(exc)
     return call_json(call)
+
+
+@api_route(
+    "/calls/<int:call_id>",
+    methods=("PATCH",),
+    summary="Edit a call, extend its deadline (closes_at later) or close it early "
+    "(close_now: true) (secretariat)",
+    tags=("calls",),
+    body=CallPatch,
+    response_schema=CALL_SCHEMA,
+    errors=(400, 401, 403, 404, 409, 422),
+)
+def calls_patch(call_id: int):
+    call = _managed_call(call_id)
+    data: CallPatch = api_body()
+    fields = {
+        k: getattr(data, k)
+        for k in ("title", "notice", "issuing_body", "contact", "opens_at", "closes_at")
+        if data.given(k) and getattr(data, k) is not None
+    }
+    try:
+        if call.state == CallState.PUBLISHED and "closes_at" in fields:
+            new_closes_at = fields.pop("closes_at")
+            if new_closes_at != call.closes_at:
+                services.extend_deadline(call, new_closes_at, actor=current_user)
+        services.update_call(call, actor=current_user, **fields)
+        if data.close_now:
+            services.close_early(call, actor=current_user)
+    except ServiceError as exc:
+        return _service_error(exc)
+    return call_json(call)
+
+
+def _standard(call: Call, standard_id: int):
+    for s in call.standards:
+        if s.id == standard_id:
+            return s
+    abort(api_error(404, "not_found", _("There is no such standard in this call.")))
+
+
+def _requirement(call: Call, requirement_id: int):
+    for r in call.requirements:
+        if r.id == requirement_id:
+            return r
+    abort(api_error(404, "not_found", _("There is no such requirement in this call.")))
+
+
+@api_route(
+    "/calls/<int:call_id>/standards/<int:standard_id>",
+    methods=("PATCH",),
+    summary="Change a standard of a call (secretariat)",
+    tags=("calls",),
+    body=StandardPatch,
+    response_schema=STANDARD_SCHEMA,
+    errors=(400, 401, 403, 404, 409, 422),
+)
+def calls_standard_patch(call_id: int, standard_id: int):
+    call = _managed_call(call_id)
+    standard = _standard(call, standard_id)
+    data: StandardPatch = api_body()
+    fields = {k: v for k, v in data.model_dump(exclude_unset=True).items() if v is not None}
+    try:
+        services.update_standard(call, standard, actor=current_user, **fields)
+    except ServiceError as exc:
+        return _service_error(exc)
+    return standard_json(standard)
+
+
+@api_route(
+    "/calls/<int:call_id>/standards/<int:standard_id>",
+    methods=("DELETE",),
+    summary="Remove a standard (secretariat; only while the call is a draft, "
+    "so no application uses it)",
+    tags=("calls",),
+    response_schema={"type": "object"},
+    success_status=204,
+    errors=(401, 403, 404, 409),
+)
+def calls_standard_delete(call_id: int, standard_id: int):
+    call = _managed_call(call_id)
+    standard = _standard(call, standard_id)
+    try:
+        services.remove_standard(call, standard, actor=current_user)
+    except ServiceError as exc:
+        return _service_error(exc)
+    return "", 204
+
+
+@api_route(
+    "/calls/<int:call_id>/requirements/<int:requirement_id>",
+    methods=("PATCH",),
+    summary="Change a requirement (secretariat; once published only its text)",
+    tags=("calls",),
+    body=RequirementPatch,
+    response_schema=REQUIREMENT_SCHEMA,
+    errors=(400, 401, 403, 404, 409, 422),
+)
+def calls_requirement_patch(call_id: int, requirement_id: int):
+    call = _managed_call(call_id)
+    requirement = _requirement(call, requirement_id)
+    data: RequirementPatch = api_body()
+    try:
+        services.update_requirement(
+            call,
+            requirement,
+            actor=current_user,
+            text=data.text,
+            mandatory=data.mandatory,
+            evidence=data.evidence,
+            weight=data.weight,
+            standard_ids=data.standard_ids or None,
+            all_standards=data.given("standard_ids") and not data.standard_ids,
+        )
+    except ServiceError as exc:
+        return _service_error(exc)
+    return requirement_json(requirement)
+
+
+@api_route(
+    "/calls/<int:call_id>/requirements/<int:requirement_id>",
+    methods=("DELETE",),
+    summary="Remove a requirement (secretariat; only while the call is a draft, "
+    "so no application has answered it)",
+    tags=("calls",),
+    response_schema={"type": "object"},
+    success_status=204,
+    errors=(401, 403, 404, 409),
+)
+def calls_requirement_delete(call_id: int, requirement_id: int):
+    call = _managed_call(call_id)
+    requirement = _requirement(call, requirement_id)
+    try:
+        services.remove_requirement(call, requirement, actor=current_user)
+    except ServiceError as exc:
+        return _service_error(exc)
+    return "", 204
+
+
+CALL_ATTACHMENT_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "id": {"type": "integer"},
+        "filename": {"type": "string"},
+        "size": {"type": "integer"},
+        "content_type": {"type": "string"},
+    },
+}
+
+
+@api_route(
+    "/calls/<int:call_id>/attachments",
+    methods=("POST",),
+    summary="Attach a file to a call (multipart/form-data: file) (secretariat)",
+    tags=("calls",),
+    response_schema=CALL_ATTACHMENT_SCHEMA,
+    success_status=201,
+    errors=(400, 401, 403, 404, 409, 413, 422),
+)
+def calls_attachment_add(call_id: int):
+    call = _managed_call(call_id)
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        return api_error(
+            422,
+            "invalid",
+            _("Some fields are missing or invalid."),
+            fields={"file": [_("This field is required.")]},
+        )
+    a = services.add_attachment(
+        call, filename=upload.filename, data=read_upload(upload), actor=current_user
+    )
+    return {"id": a.id, "filename": a.filename, "size": a.size, "content_type": a.content_type}, 201
+
+
+@api_route(
+    "/calls/<int:call_id>/attachments/<int:attachment_id>",
+    methods=("DELETE",),
+    summary="Remove a file from a call (secretariat)",
+    tags=("calls",),
+    response_schema={"type": "object"},
+    success_status=204,
+    errors=(401, 403, 404, 409),
+)
+def calls_attachment_delete(call_id: int, attachment_id: int):
+    call = _managed_call(call_id)
+    for a in call.attachments:
+        if a.id == attachment_id:
+            services.remove_attachment(call, a, actor=current_user)
+            return "", 204
+    abort(api_error(404, "not_found", _("There is no such file in this call.")))

@@ -11,9 +11,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, jsonify
 from flask_babel import gettext as _
 from flask_login import current_user
+
+from drafting.core.requests import parse_json_object
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -35,8 +37,11 @@ def api_route(
     summary: str,
     tags: tuple[str, ...] = (),
     request_schema: dict | None = None,
+    body: type | None = None,
+    query: type | None = None,
     response_schema: dict | None = None,
     success_status: int = 200,
+    extra_success: tuple[int, ...] = (),
     errors: tuple[int, ...] = COMMON_ERRORS,
     auth: bool = True,
     response_content_type: str = "application/json",
@@ -46,8 +51,12 @@ def api_route(
             "summary": summary,
             "tags": list(tags),
             "request_schema": request_schema,
+            # pydantic models (drafting.api.validation) that validate and document
+            "body": body,
+            "query": query,
             "response_schema": response_schema,
             "success_status": success_status,
+            "extra_success": extra_success,
             "errors": errors,
             "auth": auth,
             "response_content_type": response_content_type,
@@ -77,16 +86,6 @@ def _require_login(view: Callable) -> Callable:
 
 
 def json_body() -> dict:
-    """The request's JSON object, or a 400 with a clear message."""
-    from flask import abort
-
-    data = request.get_json(silent=True)
-    if not isinstance(data, dict):
-        abort(
-            api_error(
-                400,
-                "malformed_json",
-                _("The request body must be a JSON object (Content-Type: application/json)."),
-            )
-        )
-    return data
+    """The request's JSON object (400 if it is not one). New views declare a
+    request model instead (`@api_route(body=...)` and `api_body()`)."""
+    return parse_json_object()

@@ -2,15 +2,33 @@
 
 from __future__ import annotations
 
+from typing import Annotated, ClassVar, Literal
+
 from flask import abort, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from pydantic import Field, Strict
 
-from drafting.api.core import api_error, api_route, json_body
+from drafting.api.core import api_error, api_route
+from drafting.api.validation import (
+    Body,
+    Day,
+    Flag,
+    Id,
+    Query,
+    QueryId,
+    Text,
+    Time,
+    api_body,
+    api_query,
+    time_json,
+)
 from drafting.core.errors import ServiceError
 from drafting.documents import permissions, queries, services
 from drafting.documents.diff import diff_revisions, render_inline_html, render_side_by_side_html
+from drafting.documents.forms import MAX_TEXT, NUMBER_RE
 from drafting.documents.models import Comment, Revision, StandardDocument
 from drafting.documents.states import CommentType, DocumentStage, Resolution
 from drafting.extensions import db
@@ -83,6 +101,117 @@ COMMENT_SCHEMA = {
 }
 
 
+# The form's check, so the API accepts exactly the numbers the page does.
+DocumentNumber = Annotated[
+    str,
+    Strict(),
+    Field(
+        max_length=60,
+        pattern=NUMBER_RE,
+        description="T/<association code> <nnnn>—<yyyy>, e.g. T/CESA 1201—2026",
+    ),
+]
+NUMBER_HINT = {"number": _l("Write the number as T/CESA 1201—2026.")}
+
+
+class DocumentInput(Body):
+    form_hints: ClassVar[dict] = NUMBER_HINT
+
+    number: DocumentNumber
+    title_zh: Annotated[Text, Field(min_length=1, max_length=300)]
+    title_en: Annotated[Text, Field(max_length=300)] = ""
+    ics: Annotated[Text, Field(max_length=40)] = ""
+    ccs: Annotated[Text, Field(max_length=40)] = ""
+    issuing_body: Annotated[Text, Field(max_length=200)] = ""
+    drafting_group_id: Id
+    text: Annotated[Text, Field(max_length=MAX_TEXT)] | None = None
+
+
+class DocumentPatch(Body):
+    form_hints: ClassVar[dict] = NUMBER_HINT
+
+    number: DocumentNumber | None = None
+    title_zh: Annotated[Text, Field(min_length=1, max_length=300)] | None = None
+    title_en: Annotated[Text, Field(max_length=300)] | None = None
+    ics: Annotated[Text, Field(max_length=40)] | None = None
+    ccs: Annotated[Text, Field(max_length=40)] | None = None
+    issuing_body: Annotated[Text, Field(max_length=200)] | None = None
+    planned_published_on: Day | None = None
+    planned_implemented_on: Day | None = None
+    comment_period_ends_at: Time | None = None
+    comments_public: Flag | None = None
+    replaces: Annotated[Text, Field(max_length=200)] | None = Field(
+        default=None, description="代替: the documents replaced, e.g. T/CESA 1100—2020"
+    )
+    adoption: Annotated[Text, Field(max_length=200)] | None = Field(
+        default=None, description="一致性程度: e.g. ISO 12345:2020, MOD (IDT, MOD or NEQ)"
+    )
+    known_patents: Flag | None = Field(
+        default=None,
+        description="true: the foreword states known patents instead of the patent sentence",
+    )
+
+
+class MoveInput(Body):
+    drafting_group_id: Id
+
+
+class DraftersInput(Body):
+    names: list[Annotated[Text, Field(max_length=200)]] = Field(max_length=200)
+
+
+class RevisionInput(Body):
+    text: Annotated[Text, Field(max_length=MAX_TEXT)]
+    base_revision_id: Id
+    message: Annotated[Text, Field(max_length=300)] = ""
+
+
+class CommentInput(Body):
+    comment: Annotated[Text, Field(min_length=1, max_length=20_000)]
+    revision_id: Id | None = None
+    clause: Annotated[Text, Field(max_length=100)] = ""
+    quote: Annotated[Text, Field(max_length=5_000)] = ""
+    type: CommentType = CommentType.TECHNICAL
+    proposed_change: Annotated[Text, Field(max_length=20_000)] = ""
+    parent_id: Id | None = Field(default=None, description="reply to this comment")
+
+
+class ResolutionInput(Body):
+    resolution: Resolution
+    reason: Annotated[Text, Field(max_length=20_000)] = ""
+    replaces: Resolution | None = Field(
+        default=None,
+        description="To change a resolved comment: the resolution it has now (else 409)",
+    )
+
+
+class StageInput(Body):
+    stage: DocumentStage
+    override_checks: Flag = False
+    reason: Annotated[Text, Field(max_length=5_000)] = ""
+
+
+class CommentsQuery(Query):
+    status: Annotated[str, Field(max_length=40)] = Field(
+        default="", description="open, resolved or a resolution"
+    )
+    clause: Annotated[str, Field(max_length=100)] = ""
+    organization: Annotated[str, Field(max_length=300)] = ""
+
+
+class DiffQuery(Query):
+    from_: QueryId = Field(alias="from")
+    to: QueryId
+
+
+class RevisionQuery(Query):
+    revision: QueryId | None = Field(default=None, description="a revision id; default: the latest")
+
+
+class ChecksQuery(RevisionQuery):
+    counts: Literal["0", "1"] = Field(default="0", description="1: also count words and tables")
+
+
 def _locale() -> str:
     return str(get_locale() or "zh")[:2]
 
@@ -102,9 +231,7 @@ def document_json(d: StandardDocument) -> dict:
         "stage": d.stage.value,
         "drafting_group_id": d.drafting_group_id,
         "head_revision_id": d.head_revision_id,
-        "comment_period_ends_at": d.comment_period_ends_at.isoformat()
-        if d.comment_period_ends_at
-        else None,
+        "comment_period_ends_at": time_json(d.comment_period_ends_at),
         "comments_public": d.comments_public,
         "planned_published_on": d.planned_published_on.isoformat()
         if d.planned_published_on
@@ -123,7 +250,7 @@ def revision_json(r: Revision, *, text: bool = False) -> dict:
         "number": r.number,
         "parent_id": r.parent_id,
         "author": r.author.name if r.author else None,
-        "created_at": r.created_at.isoformat(),
+        "created_at": time_json(r.created_at),
         "message": r.message,
         "sha256": r.sha256,
         "size": r.size,
@@ -146,7 +273,7 @@ def comment_json(c: Comment) -> dict:
         "proposed_change": c.proposed_change,
         "author": c.author_name,
         "organization": c.organization_name,
-        "created_at": c.created_at.isoformat(),
+        "created_at": time_json(c.created_at),
         "resolution": c.resolution.value if c.resolution else None,
         "resolution_reason": c.resolution_reason,
     }
@@ -173,26 +300,6 @@ def _revision(document: StandardDocument, revision_id: int) -> Revision:
     return revision
 
 
-def _require_fields(data: dict, spec: dict[str, type]) -> None:
-    errors = {}
-    for name, kind in spec.items():
-        value = data.get(name)
-        if (
-            value is None
-            or (kind is str and not isinstance(value, str))
-            or (kind is int and (not isinstance(value, int) or isinstance(value, bool)))
-        ):
-            errors[name] = [
-                _("This field is required.")
-                if value is None
-                else _("This field has the wrong type.")
-            ]
-        elif kind is str and not value.strip() and name != "text":
-            errors[name] = [_("This field is required.")]
-    if errors:
-        abort(api_error(422, "invalid", _("Some fields are missing or invalid."), fields=errors))
-
-
 def _service_error(exc: ServiceError):
     extra = {"details": exc.details} if exc.details is not None else {}
     return api_error(exc.status, exc.code, exc.message, **extra)
@@ -217,30 +324,16 @@ def documents_list():
     methods=("POST",),
     summary="Create a document from the skeleton (secretariat)",
     tags=TAGS,
-    request_schema={
-        "type": "object",
-        "required": ["number", "title_zh", "drafting_group_id"],
-        "properties": {
-            "number": {"type": "string"},
-            "title_zh": {"type": "string"},
-            "title_en": {"type": "string"},
-            "ics": {"type": "string"},
-            "ccs": {"type": "string"},
-            "issuing_body": {"type": "string"},
-            "drafting_group_id": {"type": "integer"},
-            "text": {"type": "string"},
-        },
-    },
+    body=DocumentInput,
     response_schema=DOCUMENT_SCHEMA,
     success_status=201,
-    errors=ERRORS,
+    errors=ERRORS + (409,),
 )
 def documents_create():
     if not permissions.can_create_document(current_user):
         return api_error(403, "forbidden", _("Only the secretariat creates documents."))
-    data = json_body()
-    _require_fields(data, {"number": str, "title_zh": str, "drafting_group_id": int})
-    group = db.session.get(DraftingGroup, data["drafting_group_id"])
+    data: DocumentInput = api_body()
+    group = db.session.get(DraftingGroup, data.drafting_group_id)
     if group is None:
         return api_error(
             422,
@@ -248,13 +341,13 @@ def documents_create():
             _("Some fields are missing or invalid."),
             fields={"drafting_group_id": [_("There is no such drafting group.")]},
         )
-    kwargs = {k: str(data.get(k) or "") for k in ("title_en", "ics", "ccs", "issuing_body")}
-    if isinstance(data.get("text"), str):
-        kwargs["text"] = data["text"]
+    kwargs = data.model_dump(include={"title_en", "ics", "ccs", "issuing_body"})
+    if data.text is not None:
+        kwargs["text"] = data.text
     try:
         document = services.create_document(
-            number=data["number"],
-            title_zh=data["title_zh"],
+            number=data.number,
+            title_zh=data.title_zh,
             group=group,
             actor=current_user,
             **kwargs,
@@ -280,23 +373,14 @@ def document_get(document_id: int):
     methods=("POST",),
     summary="File the document under another drafting group (secretariat; audited)",
     tags=TAGS,
-    request_schema={
-        "type": "object",
-        "required": ["drafting_group_id"],
-        "properties": {"drafting_group_id": {"type": "integer"}},
-    },
+    body=MoveInput,
     response_schema=DOCUMENT_SCHEMA,
     errors=ERRORS + (409,),
 )
 def document_move(document_id: int):
     document = _document(document_id, permissions.can_manage_document)
-    data = json_body()
-    _require_fields(data, {"drafting_group_id": int})
-    group = (
-        db.session.get(DraftingGroup, data["drafting_group_id"])
-        if 0 < data["drafting_group_id"] < 2**63
-        else None
-    )
+    data: MoveInput = api_body()
+    group = db.session.get(DraftingGroup, data.drafting_group_id)
     if group is None:
         return api_error(
             422,
@@ -311,51 +395,33 @@ def document_move(document_id: int):
     return document_json(document)
 
 
-#: The settings the API may change: JSON type and, for strings, the longest value.
-_SETTINGS_FIELDS: dict[str, tuple[type, int]] = {
-    "title_zh": (str, 300),
-    "title_en": (str, 300),
-    "ics": (str, 40),
-    "ccs": (str, 40),
-    "issuing_body": (str, 200),
-    "replaces": (str, 200),
-    "adoption": (str, 200),
-    "known_patents": (bool, 0),
-    "comments_public": (bool, 0),
-}
-
-
 @api_route(
     "/documents/<int:document_id>",
     methods=("PATCH",),
-    summary="Change a document's settings (secretariat): titles, codes, 代替, 一致性程度, known patents",
+    summary="Change a document's number, titles, dates and comment period (secretariat)",
     tags=TAGS,
-    request_schema={
-        "type": "object",
-        "properties": {
-            name: {"type": "boolean"} if kind is bool else {"type": "string", "maxLength": size}
-            for name, (kind, size) in _SETTINGS_FIELDS.items()
-        },
-    },
+    body=DocumentPatch,
     response_schema=DOCUMENT_SCHEMA,
-    errors=ERRORS,
+    errors=ERRORS + (409,),
 )
-def document_update(document_id: int):
+def document_patch(document_id: int):
     document = _document(document_id, permissions.can_manage_document)
-    data = json_body()
-    errors: dict[str, list[str]] = {}
-    for name, value in data.items():
-        kind, size = _SETTINGS_FIELDS.get(name, (None, 0))
-        if kind is None or type(value) is not kind:
-            errors[name] = [_("This field has the wrong type.")]
-        elif kind is str and len(value) > size:
-            errors[name] = [_("At most %(max)d characters.", max=size)]
-        elif name == "title_zh" and not value.strip():
-            errors[name] = [_("This field is required.")]
-    if errors:
-        return api_error(422, "invalid", _("Some fields are missing or invalid."), fields=errors)
+    data: DocumentPatch = api_body()
+    fields = data.model_dump(exclude_unset=True)
+    for name in (
+        "number",
+        "title_zh",
+        "title_en",
+        "ics",
+        "ccs",
+        "issuing_body",
+        "comments_public",
+        "known_patents",
+    ):
+        if fields.get(name, "") is None:
+            del fields[name]  # null means "unchanged" for fields that cannot be empty
     try:
-        services.update_document(document, actor=current_user, **data)
+        services.update_document(document, actor=current_user, **fields)
     except ServiceError as exc:
         return _service_error(exc)
     return document_json(document)
@@ -437,11 +503,7 @@ def drafters_get(document_id: int):
     methods=("PUT",),
     summary="Replace a drafting unit's drafters (the unit itself or the secretariat); they feed 前言",
     tags=TAGS,
-    request_schema={
-        "type": "object",
-        "required": ["names"],
-        "properties": {"names": {"type": "array", "items": {"type": "string"}}},
-    },
+    body=DraftersInput,
     response_schema=DRAFTERS_SCHEMA,
     errors=ERRORS + (409,),
 )
@@ -452,15 +514,7 @@ def drafters_put(document_id: int, organization_id: int):
         return api_error(404, "not_found", _("This organization is not in the drafting group."))
     if not permissions.can_name_drafters(current_user, document, organization_id):
         return api_error(403, "forbidden", _("You may not do this with this document."))
-    data = json_body()
-    names = data.get("names")
-    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
-        return api_error(
-            422,
-            "invalid",
-            _("Some fields are missing or invalid."),
-            fields={"names": [_("This field has the wrong type.")]},
-        )
+    names = api_body().names
     try:
         group_services.set_unit_drafters(
             document.drafting_group, membership.organization, names, actor=current_user
@@ -489,15 +543,7 @@ def revisions_list(document_id: int):
     methods=("POST",),
     summary="Save a new revision; merged three-way if the head moved since base_revision_id (409 on a conflict)",
     tags=TAGS,
-    request_schema={
-        "type": "object",
-        "required": ["text", "base_revision_id"],
-        "properties": {
-            "text": {"type": "string"},
-            "base_revision_id": {"type": "integer"},
-            "message": {"type": "string"},
-        },
-    },
+    body=RevisionInput,
     response_schema={
         "type": "object",
         "properties": {
@@ -509,19 +555,15 @@ def revisions_list(document_id: int):
         },
     },
     success_status=201,
+    extra_success=(200,),
     errors=(400, 401, 403, 404, 409, 413, 422),
 )
 def revisions_create(document_id: int):
     document = _document(document_id, permissions.can_edit_document)
-    data = json_body()
-    _require_fields(data, {"text": str, "base_revision_id": int})
+    data: RevisionInput = api_body()
     try:
         result = services.save_revision(
-            document,
-            data["text"],
-            data["base_revision_id"],
-            str(data.get("message") or ""),
-            actor=current_user,
+            document, data.text, data.base_revision_id, data.message, actor=current_user
         )
     except services.SaveConflict as exc:
         return api_error(409, "conflict", exc.message, **exc.details)
@@ -550,27 +592,42 @@ def revision_get(document_id: int, revision_id: int):
 
 
 @api_route(
+    "/documents/<int:document_id>/revisions/<int:revision_id>/restore",
+    methods=("POST",),
+    summary="Restore an earlier revision as the newest one (200 and created: false when "
+    "it equals the latest)",
+    tags=TAGS,
+    response_schema={
+        "type": "object",
+        "properties": {"revision": REVISION_SCHEMA, "created": {"type": "boolean"}},
+    },
+    success_status=201,
+    extra_success=(200,),
+    errors=(401, 403, 404, 409),
+)
+def revision_restore(document_id: int, revision_id: int):
+    document = _document(document_id, permissions.can_edit_document)
+    revision = _revision(document, revision_id)
+    try:
+        result = services.restore_revision(document, revision, actor=current_user)
+    except ServiceError as exc:
+        return _service_error(exc)
+    body = {"revision": revision_json(result.revision), "created": result.created}
+    return body, (201 if result.created else 200)
+
+
+@api_route(
     "/documents/<int:document_id>/diff",
     summary="Differences between two revisions (?from=&to=)",
     tags=TAGS,
+    query=DiffQuery,
     response_schema={"type": "object"},
     errors=(401, 403, 404, 422),
 )
 def diff_get(document_id: int):
     document = _document(document_id)
-    old_id, new_id = request.args.get("from", type=int), request.args.get("to", type=int)
-    if old_id is None or new_id is None:
-        return api_error(
-            422,
-            "invalid",
-            _("Give the revisions to compare as ?from=<id>&to=<id>."),
-            fields={
-                k: [_("This field is required.")]
-                for k, v in (("from", old_id), ("to", new_id))
-                if v is None
-            },
-        )
-    old, new = _revision(document, old_id), _revision(document, new_id)
+    args: DiffQuery = api_query()
+    old, new = _revision(document, args.from_), _revision(document, args.to)
     result = diff_revisions(old.text, new.text)
     return {
         "from": revision_json(old),
@@ -599,12 +656,19 @@ def diff_get(document_id: int):
     "/documents/<int:document_id>/comments",
     summary="Comments, filtered by ?status=open|resolved|accepted|…, ?clause=, ?organization=",
     tags=TAGS,
+    query=CommentsQuery,
     response_schema={"type": "array", "items": COMMENT_SCHEMA},
-    errors=(401, 403, 404),
+    errors=(401, 403, 404, 422),
 )
 def comments_list(document_id: int):
     document = _document(document_id)
-    threads = queries.comment_threads(document, queries.CommentFilters.from_args(request.args))
+    args: CommentsQuery = api_query()
+    filters = queries.CommentFilters(
+        status=args.status.strip(),
+        clause=args.clause.strip(),
+        organization=args.organization.strip(),
+    )
+    threads = queries.comment_threads(document, filters)
     return [
         {**comment_json(t.comment), "replies": [comment_json(r) for r in t.replies]}
         for t in threads
@@ -616,34 +680,17 @@ def comments_list(document_id: int):
     methods=("POST",),
     summary="Comment on a clause of a revision, or reply (parent_id)",
     tags=TAGS,
-    request_schema={
-        "type": "object",
-        "required": ["comment"],
-        "properties": {
-            "comment": {"type": "string"},
-            "revision_id": {"type": "integer"},
-            "clause": {"type": "string"},
-            "quote": {"type": "string"},
-            "type": {"type": "string", "enum": ["ge", "te", "ed"]},
-            "proposed_change": {"type": "string"},
-            "parent_id": {"type": "integer"},
-        },
-    },
+    body=CommentInput,
     response_schema=COMMENT_SCHEMA,
     success_status=201,
     errors=ERRORS + (409,),
 )
 def comments_create(document_id: int):
     document = _document(document_id, permissions.can_comment)
-    data = json_body()
-    _require_fields(data, {"comment": str})
+    data: CommentInput = api_body()
     try:
-        if data.get("parent_id") is not None:
-            parent = (
-                db.session.get(Comment, data["parent_id"])
-                if isinstance(data["parent_id"], int)
-                else None
-            )
+        if data.parent_id is not None:
+            parent = db.session.get(Comment, data.parent_id)
             if parent is None or parent.document_id != document.id:
                 return api_error(
                     422,
@@ -651,24 +698,20 @@ def comments_create(document_id: int):
                     _("Some fields are missing or invalid."),
                     fields={"parent_id": [_("There is no such comment in this document.")]},
                 )
-            comment = services.reply(parent, body=data["comment"], actor=current_user)
+            comment = services.reply(parent, body=data.comment, actor=current_user)
             return comment_json(comment), 201
         revision = document.head_revision
-        if data.get("revision_id") is not None:
-            revision = (
-                _revision(document, data["revision_id"])
-                if isinstance(data["revision_id"], int)
-                else None
-            )
+        if data.revision_id is not None:
+            revision = _revision(document, data.revision_id)
         outline = {h.display_number for h in render(revision.text).outline}
         comment = services.add_comment(
             document,
             revision=revision,
-            body=data["comment"],
-            clause=str(data.get("clause") or ""),
-            quote=str(data.get("quote") or ""),
-            type=str(data.get("type") or CommentType.TECHNICAL.value),
-            proposed_change=str(data.get("proposed_change") or ""),
+            body=data.comment,
+            clause=data.clause,
+            quote=data.quote,
+            type=data.type.value,
+            proposed_change=data.proposed_change,
             actor=current_user,
             outline_numbers=outline,
         )
@@ -682,19 +725,7 @@ def comments_create(document_id: int):
     methods=("PUT",),
     summary="Resolve a comment: accepted, partly_accepted or not_accepted, with the reason",
     tags=TAGS,
-    request_schema={
-        "type": "object",
-        "required": ["resolution"],
-        "properties": {
-            "resolution": {"type": "string", "enum": [r.value for r in Resolution]},
-            "reason": {"type": "string"},
-            "replaces": {
-                "type": "string",
-                "enum": [r.value for r in Resolution],
-                "description": "To change a resolved comment: the resolution it has now (else 409)",
-            },
-        },
-    },
+    body=ResolutionInput,
     response_schema=COMMENT_SCHEMA,
     errors=ERRORS + (409,),
 )
@@ -703,15 +734,14 @@ def comment_resolution_put(document_id: int, comment_id: int):
     comment = db.session.get(Comment, comment_id)
     if comment is None or comment.document_id != document.id:
         return api_error(404, "not_found", _("There is no such comment in this document."))
-    data = json_body()
-    _require_fields(data, {"resolution": str})
+    data: ResolutionInput = api_body()
     try:
         services.resolve_comment(
             comment,
-            data["resolution"],
-            reason=str(data.get("reason") or ""),
+            data.resolution.value,
+            reason=data.reason,
             actor=current_user,
-            replaces=str(data.get("replaces") or "") or None,
+            replaces=data.replaces.value if data.replaces else None,
         )
     except ServiceError as exc:
         return _service_error(exc)
@@ -726,29 +756,20 @@ def comment_resolution_put(document_id: int, comment_id: int):
     methods=("POST",),
     summary="Move the document to another stage (checks must be clean unless the secretariat overrides)",
     tags=TAGS,
-    request_schema={
-        "type": "object",
-        "required": ["stage"],
-        "properties": {
-            "stage": {"type": "string", "enum": [s.value for s in DocumentStage]},
-            "override_checks": {"type": "boolean"},
-            "reason": {"type": "string"},
-        },
-    },
+    body=StageInput,
     response_schema=DOCUMENT_SCHEMA,
     errors=ERRORS + (409,),
 )
 def stage_post(document_id: int):
     document = _document(document_id, permissions.can_move_stage)
-    data = json_body()
-    _require_fields(data, {"stage": str})
+    data: StageInput = api_body()
     try:
         services.transition(
             document,
-            data["stage"],
+            data.stage.value,
             actor=current_user,
-            override_checks=bool(data.get("override_checks")),
-            reason=str(data.get("reason") or ""),
+            override_checks=data.override_checks,
+            reason=data.reason,
             locale=_locale(),
         )
     except ServiceError as exc:
@@ -760,6 +781,7 @@ def stage_post(document_id: int):
     "/documents/<int:document_id>/checks",
     summary="Findings of the checks on the latest revision (or ?revision=<id>)",
     tags=TAGS,
+    query=ChecksQuery,
     response_schema={
         "type": "object",
         "properties": {
@@ -768,16 +790,14 @@ def stage_post(document_id: int):
             "findings": {"type": "array", "items": {"type": "object"}},
         },
     },
-    errors=(401, 403, 404),
+    errors=(401, 403, 404, 422),
 )
 def checks_get(document_id: int):
     document = _document(document_id)
-    revision_id = request.args.get("revision", type=int)
-    revision = _revision(document, revision_id) if revision_id else document.head_revision
+    args: ChecksQuery = api_query()
+    revision = _revision(document, args.revision) if args.revision else document.head_revision
     findings = run_checks(
-        revision.text,
-        include_counts=request.args.get("counts") == "1",
-        known_patents=document.known_patents,
+        revision.text, include_counts=args.counts == "1", known_patents=document.known_patents
     )
     return {
         "revision_id": revision.id,
@@ -791,6 +811,7 @@ def checks_get(document_id: int):
     summary="The PDF of the latest revision (or ?revision=<id>)",
     tags=TAGS,
     response_content_type="application/pdf",
+    query=RevisionQuery,
     response_schema={"type": "string", "format": "binary"},
     errors=(401, 403, 404, 422),
 )
@@ -799,8 +820,8 @@ def export_pdf_get(document_id: int):
     from drafting.export import ExportError
 
     document = _document(document_id)
-    revision_id = request.args.get("revision", type=int)
-    revision = _revision(document, revision_id) if revision_id else document.head_revision
+    args: RevisionQuery = api_query()
+    revision = _revision(document, args.revision) if args.revision else document.head_revision
     try:
         pdf = services.export_pdf(document, revision)
     except ExportError as exc:
@@ -836,7 +857,7 @@ def attachment_json(a) -> dict:
         "sha256": a.sha256,
         "url": url_for("documents.attachment", document_id=a.document_id, name=a.name),
         "uploaded_by": a.uploaded_by.name if a.uploaded_by else None,
-        "created_at": a.created_at.isoformat(),
+        "created_at": time_json(a.created_at),
     }
 
 

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
-from flask import abort, request
+from typing import Annotated
+
+from flask import abort
 from flask_babel import gettext as _
 from flask_login import current_user
+from pydantic import Field, Strict
 from sqlalchemy import select
 
+from drafting.accounts.models import Role, User
 from drafting.api.applications import _visible
-from drafting.api.core import api_error, api_route, json_body
+from drafting.api.core import api_error, api_route
+from drafting.api.validation import Body, Id, Query, QueryId, Text, api_body, api_query
 from drafting.applications.models import Application
 from drafting.extensions import db
 from drafting.reviews import permissions, services
-from drafting.reviews.models import Assessment, Decision, Outcome, Rating
+from drafting.reviews.models import Assessment, Decision, Outcome, Rating, ReviewerAssignment
 from drafting.reviews.queries import load_call, review_summary
 
 ASSESSMENT_SCHEMA = {
@@ -74,6 +79,43 @@ DECISION_SCHEMA = {
         "published": {"type": "boolean"},
     },
 }
+
+REVIEWER_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "user_id": {"type": "integer"},
+        "name": {"type": "string"},
+        "email": {"type": "string"},
+    },
+}
+
+
+class AssessmentInput(Body):
+    requirement_id: Id
+    rating: Rating
+    score: Annotated[int, Strict(), Field(ge=0, le=10)]
+    reason: Annotated[Text, Field(max_length=10_000)] = ""
+
+
+class DecisionInput(Body):
+    application_id: Id
+    standard_id: Id
+    outcome: Outcome
+    reason: Annotated[Text, Field(max_length=10_000)] = ""
+
+
+class DecisionsQuery(Query):
+    call_id: QueryId
+
+
+class ReturnInput(Body):
+    message: Annotated[Text, Field(min_length=1, max_length=10_000)] = Field(
+        description="what the applicant should change; sent to them by mail"
+    )
+
+
+class ReviewerInput(Body):
+    user_id: Id
 
 
 def _assessment_json(a: Assessment) -> dict:
@@ -171,43 +213,55 @@ def application_score(application_id: int):
     methods=("POST",),
     summary="Save your assessment of one requirement",
     tags=("reviews",),
-    request_schema=ASSESSMENT_SCHEMA,
+    body=AssessmentInput,
     response_schema=ASSESSMENT_SCHEMA,
     errors=(400, 401, 403, 404, 409, 422),
 )
 def assessments_save(application_id: int):
     application = _reviewable(application_id)
-    data = json_body()
-    try:
-        rating = Rating(data.get("rating"))
-    except ValueError:
-        return api_error(422, "invalid", _("rating must be met, partly_met or not_met."))
-    rid, score, reason = data.get("requirement_id"), data.get("score"), data.get("reason", "")
-    if not isinstance(rid, int) or not isinstance(score, int) or not isinstance(reason, str):
-        return api_error(
-            422, "invalid", _("Send requirement_id and score (numbers) and reason (text).")
-        )
     if not permissions.can_assess(current_user, application):
         return api_error(403, "forbidden", _("You cannot assess this application."))
+    data: AssessmentInput = api_body()
     a = services.save_assessment(
-        application, rid, rating=rating, score=score, reason=reason, reviewer=current_user
+        application,
+        data.requirement_id,
+        rating=data.rating,
+        score=data.score,
+        reason=data.reason,
+        reviewer=current_user,
     )
     return _assessment_json(a)
+
+
+@api_route(
+    "/applications/<int:application_id>/return",
+    methods=("POST",),
+    summary="Return an application to the applicant for changes (secretariat)",
+    tags=("reviews",),
+    body=ReturnInput,
+    errors=(400, 401, 403, 404, 409, 422),
+)
+def applications_return(application_id: int):
+    application = _visible(application_id)
+    if not permissions.can_manage_reviews(current_user, application.call):
+        return api_error(403, "forbidden", _("Only the secretariat returns applications."))
+    data: ReturnInput = api_body()
+    services.return_for_changes(application, data.message, actor=current_user)
+    return {"id": application.id, "state": application.state.value}
 
 
 @api_route(
     "/decisions",
     summary="Decisions of a call (?call_id=, secretariat)",
     tags=("reviews",),
+    query=DecisionsQuery,
     response_schema={"type": "array", "items": DECISION_SCHEMA},
-    errors=(400, 401, 403, 404),
+    errors=(401, 403, 422),
 )
 def decisions_list():
     if not permissions.is_secretariat(current_user):
         return api_error(403, "forbidden", _("Only the secretariat sees pending decisions."))
-    call_id = request.args.get("call_id", type=int)
-    if not call_id:
-        return api_error(400, "bad_request", _("Give the call: ?call_id=…"))
+    call_id = api_query().call_id
     rows = db.session.scalars(
         select(Decision)
         .join(Decision.application)
@@ -222,26 +276,19 @@ def decisions_list():
     methods=("POST",),
     summary="Record a pending decision (secretariat)",
     tags=("reviews",),
-    request_schema=DECISION_SCHEMA,
+    body=DecisionInput,
     response_schema=DECISION_SCHEMA,
     errors=(400, 401, 403, 404, 409, 422),
 )
 def decisions_save():
     if not permissions.is_secretariat(current_user):
         return api_error(403, "forbidden", _("Only the secretariat decides."))
-    data = json_body()
-    try:
-        outcome = Outcome(data.get("outcome"))
-    except ValueError:
-        return api_error(422, "invalid", _("outcome must be main, participating or rejected."))
-    app_id, std_id = data.get("application_id"), data.get("standard_id")
-    if not isinstance(app_id, int) or not isinstance(std_id, int):
-        return api_error(422, "invalid", _("Send application_id and standard_id."))
-    application = db.session.get(Application, app_id)
+    data: DecisionInput = api_body()
+    application = db.session.get(Application, data.application_id)
     if application is None:
         abort(404)
     d = services.set_decision(
-        application, std_id, outcome, reason=str(data.get("reason", "")), actor=current_user
+        application, data.standard_id, data.outcome, reason=data.reason, actor=current_user
     )
     return _decision_json(d)
 
@@ -280,3 +327,79 @@ def decisions_publish(call_id: int):
         reason=data.get("reason") if isinstance(data.get("reason"), str) else "",
     )
     return {"published": len(applications)}
+
+
+# --- reviewers of a call -------------------------------------------------------
+
+
+def _call_for_secretariat(call_id: int):
+    call = load_call(call_id)
+    if call is None:
+        abort(404)
+    if not permissions.can_manage_reviews(current_user, call):
+        abort(api_error(403, "forbidden", _("Only the secretariat assigns reviewers.")))
+    return call
+
+
+def _reviewer_json(user: User) -> dict:
+    return {"user_id": user.id, "name": user.name, "email": user.email}
+
+
+@api_route(
+    "/calls/<int:call_id>/reviewers",
+    summary="The reviewers assigned to a call (secretariat)",
+    tags=("reviews",),
+    response_schema={"type": "array", "items": REVIEWER_SCHEMA},
+    errors=(401, 403, 404),
+)
+def reviewers_list(call_id: int):
+    call = _call_for_secretariat(call_id)
+    users = db.session.scalars(
+        select(User)
+        .join(ReviewerAssignment, ReviewerAssignment.user_id == User.id)
+        .where(ReviewerAssignment.call_id == call.id)
+        .order_by(User.name, User.id)
+    )
+    return [_reviewer_json(u) for u in users]
+
+
+@api_route(
+    "/calls/<int:call_id>/reviewers",
+    methods=("POST",),
+    summary="Assign a reviewer to a call (secretariat); assigning one twice changes nothing",
+    tags=("reviews",),
+    body=ReviewerInput,
+    response_schema=REVIEWER_SCHEMA,
+    errors=(400, 401, 403, 404, 422),
+)
+def reviewers_add(call_id: int):
+    call = _call_for_secretariat(call_id)
+    data: ReviewerInput = api_body()
+    user = db.session.get(User, data.user_id)
+    if user is None:
+        return api_error(
+            422,
+            "invalid",
+            _("Some fields are missing or invalid."),
+            fields={"user_id": [_("There is no such user.")]},
+        )
+    services.assign_reviewer(call, user, actor=current_user)
+    return _reviewer_json(user)
+
+
+@api_route(
+    "/calls/<int:call_id>/reviewers/<int:user_id>",
+    methods=("DELETE",),
+    summary="Remove a reviewer from a call (secretariat)",
+    tags=("reviews",),
+    response_schema={"type": "object"},
+    success_status=204,
+    errors=(401, 403, 404, 409),
+)
+def reviewers_remove(call_id: int, user_id: int):
+    call = _call_for_secretariat(call_id)
+    user = db.session.get(User, user_id)
+    if user is None or user.role != Role.REVIEWER:
+        abort(404)
+    services.unassign_reviewer(call, user, actor=current_user)
+    return "", 204

@@ -21,6 +21,7 @@ from drafting.applications.uploads import read_upload
 from drafting.calls.models import Call
 from drafting.calls.permissions import can_apply
 from drafting.core.errors import Conflict, ServiceError
+from drafting.core.requests import request_id
 from drafting.core.transaction import keep_on_error
 from drafting.core.web import flash_error, get_or_404, require
 from drafting.extensions import db
@@ -235,7 +236,7 @@ def upload(application_id: int):
     application = _editable_or_403(application_id)
     upload = request.files.get("file")
     try:
-        requirement_id = int(request.form.get("requirement_id", ""))
+        requirement_id = request_id(request.form.get("requirement_id", ""))
     except ValueError:
         requirement_id = 0
     if upload is None or not upload.filename or not requirement_id:

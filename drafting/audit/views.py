@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 from drafting.accounts.models import User
 from drafting.accounts.permissions import can_view_audit_log
 from drafting.audit.models import AuditEntry
+from drafting.core.requests import id_from_text, page_number
 from drafting.core.web import require
 from drafting.extensions import db
 
@@ -46,8 +47,8 @@ def index():
         query = query.where(AuditEntry.action.startswith(filters["action"]))
     if filters["object_type"]:
         query = query.where(AuditEntry.object_type == filters["object_type"])
-    if filters["object_id"].isdigit():
-        query = query.where(AuditEntry.object_id == int(filters["object_id"]))
+    if (object_id := id_from_text(filters["object_id"])) is not None:
+        query = query.where(AuditEntry.object_id == object_id)
     if filters["actor"]:
         query = query.join(User, AuditEntry.actor_id == User.id).where(
             User.email.ilike(f"%{filters['actor']}%")
@@ -57,7 +58,7 @@ def index():
         query = query.where(AuditEntry.at >= since)
     if until:
         query = query.where(AuditEntry.at < until + timedelta(days=1))
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = request.args.get("page", 1, type=page_number)
     entries = db.session.scalars(query.limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)).all()
     object_types = db.session.scalars(
         select(AuditEntry.object_type).distinct().order_by(AuditEntry.object_type)

@@ -18,7 +18,7 @@ from drafting.calls.models import (
     EvidenceKind,
     Requirement,
 )
-from drafting.core.errors import Refused, ServiceError
+from drafting.core.errors import Conflict, Refused, ServiceError
 from drafting.core.timeutil import as_utc, utcnow
 from drafting.extensions import db
 
@@ -155,6 +155,7 @@ def add_standard(
         raise ServiceError(
             _("The number of main drafting units cannot be negative."), code="main_capacity"
         )
+    _check_planned_number(call, planned_number)
     standard = CallStandard(
         call=call,
         title_zh=title_zh.strip(),
@@ -168,6 +169,55 @@ def add_standard(
     db.session.flush()
     record(actor, "call.standard_added", call, standard_id=standard.id, summary=standard.title_zh)
     return standard
+
+
+def _check_planned_number(call: Call, number: str, *, standard: CallStandard | None = None) -> None:
+    number = number.strip()
+    if number and any(s.planned_number == number and s is not standard for s in call.standards):
+        raise Conflict(
+            _(
+                "Another standard of this call has the planned number %(number)s already.",
+                number=number,
+            ),
+            code="planned_number_taken",
+        )
+
+
+STANDARD_FIELDS = ("title_zh", "title_en", "scope", "planned_number", "main_capacity")
+
+
+def update_standard(call: Call, standard: CallStandard, *, actor: User, **fields) -> None:
+    """Change a standard of a call (until the call is decided); same checks as adding one."""
+    if standard.call_id != call.id:
+        raise ServiceError(_("This standard is not part of the call."), code="not_in_call")
+    _check_structure_editable(call)
+    unknown = set(fields) - set(STANDARD_FIELDS)
+    if unknown:
+        raise ValueError(f"not a standard field: {sorted(unknown)}")
+    if "title_zh" in fields and not fields["title_zh"].strip():
+        raise ServiceError(_("A standard needs a Chinese title."), code="title_zh")
+    if fields.get("main_capacity", 0) < 0:
+        raise ServiceError(
+            _("The number of main drafting units cannot be negative."), code="main_capacity"
+        )
+    if "planned_number" in fields:
+        _check_planned_number(call, fields["planned_number"], standard=standard)
+    changed = []
+    for key, value in fields.items():
+        value = value.strip() if isinstance(value, str) and key != "scope" else value
+        if getattr(standard, key) != value:
+            setattr(standard, key, value)
+            changed.append(key)
+    db.session.flush()
+    if changed:
+        record(
+            actor,
+            "call.standard_updated",
+            call,
+            standard_id=standard.id,
+            fields=changed,
+            summary=standard.title_zh,
+        )
 
 
 def remove_standard(call: Call, standard: CallStandard, *, actor: User) -> None:
@@ -230,6 +280,68 @@ def add_requirement(
         summary=requirement.text,
     )
     return requirement
+
+
+def update_requirement(
+    call: Call,
+    requirement: Requirement,
+    *,
+    actor: User,
+    text: str | None = None,
+    mandatory: bool | None = None,
+    evidence: EvidenceKind | None = None,
+    weight: int | None = None,
+    standard_ids: list[int] | None = None,
+    all_standards: bool = False,
+) -> None:
+    """Change a requirement. Once the call is published only its wording may change:
+    what it asks for is what applicants have already answered."""
+    if requirement.call_id != call.id:
+        raise ServiceError(_("This requirement is not part of the call."), code="not_in_call")
+    _check_structure_editable(call)
+    structural = (mandatory, evidence, weight, standard_ids)
+    if call.state != CallState.DRAFT and (any(v is not None for v in structural) or all_standards):
+        raise Refused(
+            _(
+                "The call is published: only the wording of a requirement can change, not what it asks for."
+            ),
+            code="published_structure",
+        )
+    changed = []
+    if text is not None:
+        if not text.strip():
+            raise ServiceError(_("A requirement needs a text."), code="text")
+        if requirement.text != text.strip():
+            requirement.text = text.strip()
+            changed.append("text")
+    if weight is not None:
+        if weight < 0:
+            raise ServiceError(_("The weight cannot be negative."), code="weight")
+        requirement.weight = weight
+        changed.append("weight")
+    if mandatory is not None:
+        requirement.mandatory = mandatory
+        changed.append("mandatory")
+    if evidence is not None:
+        requirement.evidence = evidence
+        changed.append("evidence")
+    if standard_ids is not None or all_standards:
+        standards = [s for s in call.standards if s.id in set(standard_ids or [])]
+        if standard_ids and len(standards) != len(set(standard_ids)):
+            raise ServiceError(_("Choose standards of this call."), code="standards")
+        requirement.standards = standards
+        requirement.applies_to_all = not standards
+        changed.append("standards")
+    db.session.flush()
+    if changed:
+        record(
+            actor,
+            "call.requirement_updated",
+            call,
+            requirement_id=requirement.id,
+            fields=changed,
+            summary=requirement.text,
+        )
 
 
 def remove_requirement(call: Call, requirement: Requirement, *, actor: User) -> None:

@@ -122,7 +122,7 @@ def create_document(
     """A new document in the working-draft stage, its first revision the GB/T 1.1-2020 skeleton."""
     number = " ".join(number.split())
     if db.session.scalar(select(StandardDocument.id).where(StandardDocument.number == number)):
-        raise ServiceError(
+        raise Conflict(
             _("A document numbered %(number)s exists already.", number=number), code="number_taken"
         )
     document = StandardDocument(
@@ -249,12 +249,15 @@ def update_document(document: StandardDocument, *, actor: User, **fields) -> Non
         if getattr(document, name) != value:
             changed[name] = value
             setattr(document, name, value)
-    if "number" in changed and db.session.scalar(
-        select(StandardDocument.id).where(
-            StandardDocument.number == document.number, StandardDocument.id != document.id
+    # No autoflush: the changed number would hit the unique index before this check.
+    with db.session.no_autoflush:
+        taken = "number" in changed and db.session.scalar(
+            select(StandardDocument.id).where(
+                StandardDocument.number == document.number, StandardDocument.id != document.id
+            )
         )
-    ):
-        raise ServiceError(
+    if taken:
+        raise Conflict(
             _("A document numbered %(number)s exists already.", number=document.number),
             code="number_taken",
         )

@@ -28,6 +28,13 @@ from drafting.accounts.models import Organization, User
 from drafting.applications.uploads import IMAGE_TYPES, limit_mb, read_upload
 from drafting.calls.forms import to_local, to_utc
 from drafting.core.errors import ServiceError
+from drafting.core.requests import (
+    MAX_ID,
+    accepts_json,
+    id_from_text,
+    parse_json_object,
+    request_id,
+)
 from drafting.core.web import flash_error, flash_form_errors, get_or_404, require
 from drafting.documents import exports, permissions, queries, services
 from drafting.documents.diff import diff_revisions, render_inline_html, render_side_by_side_html
@@ -95,17 +102,7 @@ def _revision(document: StandardDocument, revision_id: int) -> Revision:
 
 
 def _json_body() -> dict:
-    data = request.get_json(silent=True)
-    if not isinstance(data, dict):
-        abort(
-            make_response(
-                jsonify(
-                    error="malformed_json", message=_("The request body must be a JSON object.")
-                ),
-                400,
-            )
-        )
-    return data
+    return parse_json_object()
 
 
 def _outline_choices(rendered) -> list[tuple[str, str]]:
@@ -296,11 +293,11 @@ def group(document_id: int):
                     flash(_("%(name)s is an editor of the document.", name=user.name), "success")
                     return redirect(url_for("documents.group", document_id=document.id))
             if "remove_org" in request.form:
-                org = get_or_404(Organization, request.form.get("remove_org", type=int))
+                org = get_or_404(Organization, request.form.get("remove_org", type=request_id))
                 group_services.remove_member(grp, org, actor=current_user)
                 return redirect(url_for("documents.group", document_id=document.id))
             if "remove_editor" in request.form:
-                user = get_or_404(User, request.form.get("remove_editor", type=int))
+                user = get_or_404(User, request.form.get("remove_editor", type=request_id))
                 group_services.remove_editor(grp, user, actor=current_user)
                 return redirect(url_for("documents.group", document_id=document.id))
             if "participants_may_edit" in request.form:
@@ -512,11 +509,12 @@ def edit(document_id: int):
 
 
 @bp.route("/<int:document_id>/autosave", methods=["POST"])
+@accepts_json
 def autosave(document_id: int):
     document = _document(document_id, permissions.can_edit_document)
     data = _json_body()
     text, base = data.get("text"), data.get("base_revision_id")
-    if not isinstance(text, str) or not isinstance(base, int):
+    if not isinstance(text, str) or not isinstance(base, int) or not 1 <= base <= MAX_ID:
         return jsonify(
             error="invalid", message=_("Send the text and the revision it was edited from.")
         ), 422
@@ -535,6 +533,7 @@ def discard_draft(document_id: int):
 
 
 @bp.route("/<int:document_id>/preview", methods=["POST"])
+@accepts_json
 def preview(document_id: int):
     document = _document(document_id, permissions.can_edit_document)
     text = _json_body().get("text")
@@ -649,6 +648,7 @@ def remove_attachment(document_id: int, name: str):
 
 
 @bp.route("/<int:document_id>/presence", methods=["POST"])
+@accepts_json
 def presence(document_id: int):
     document = _document(document_id)
     if not current_user.is_authenticated:
@@ -721,8 +721,10 @@ def restore(document_id: int, revision_id: int):
 def diff(document_id: int):
     document = _document(document_id)
     head = document.head_revision
-    old = _revision(document, request.args.get("from", type=int) or (head.parent_id or head.id))
-    new = _revision(document, request.args.get("to", type=int) or head.id)
+    old = _revision(
+        document, request.args.get("from", type=request_id) or (head.parent_id or head.id)
+    )
+    new = _revision(document, request.args.get("to", type=request_id) or head.id)
     view = "inline" if request.args.get("view") == "inline" else "side"
     result = diff_revisions(old.text, new.text)
     label = _("{n} unchanged lines")
@@ -794,8 +796,8 @@ def comments(document_id: int):
         flash_form_errors(form)
         return _comment_page(document, form, 422)
     rev = (
-        queries.revision_of(document, int(form.revision_id.data))
-        if (form.revision_id.data or "").isdigit()
+        queries.revision_of(document, revision_id)
+        if (revision_id := id_from_text(form.revision_id.data)) is not None
         else None
     )
     rev = rev or head
@@ -913,7 +915,7 @@ def comments_iso_xlsx(document_id: int):
 
 
 def _export_revision(document: StandardDocument) -> Revision:
-    revision_id = request.args.get("revision", type=int)
+    revision_id = request.args.get("revision", type=request_id)
     return _revision(document, revision_id) if revision_id else document.head_revision
 
 

@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from drafting.api.core import api_error, api_route
 from drafting.api.documents import _document, _revision
+from drafting.core.requests import request_id
 from drafting.jobs import services
 from drafting.jobs.models import JobState
 from drafting.jobs.views import can_export, job_json, send_result
@@ -35,7 +36,7 @@ JOB_SCHEMA = {
 }
 CREATED_SCHEMA = {
     "description": "202 with the job, or 200 with `cached: true` and `download_url` when the PDF exists already",
-    "oneOf": [
+    "anyOf": [
         JOB_SCHEMA,
         {
             "type": "object",
@@ -78,11 +79,12 @@ def _job(document, job_id: int):
     tags=TAGS,
     response_schema=CREATED_SCHEMA,
     success_status=202,
+    extra_success=(200,),
     errors=(400, 401, 403, 404),
 )
 def export_job_create(document_id: int):
     document = _document(document_id, can_export)
-    revision_id = request.args.get("revision", type=int)
+    revision_id = request.args.get("revision", type=request_id)
     revision = _revision(document, revision_id) if revision_id else document.head_revision
     fmt = request.args.get("format", "pdf")
     if fmt not in services.FORMATS:

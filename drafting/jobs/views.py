@@ -8,6 +8,7 @@ from urllib.parse import quote
 from flask import Blueprint, abort, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
+from drafting.core.requests import request_id
 from drafting.documents import permissions, queries
 from drafting.documents.models import Revision, StandardDocument
 from drafting.documents.views import _document
@@ -24,7 +25,7 @@ REFRESH_SECONDS = 3
 
 
 def _revision_arg(document: StandardDocument) -> Revision:
-    revision_id = request.values.get("revision", type=int)
+    revision_id = request.values.get("revision", type=request_id)
     if not revision_id:
         return document.head_revision
     revision = queries.revision_of(document, revision_id)

@@ -15,6 +15,7 @@ from drafting.applications.models import Application, ApplicationState
 from drafting.applications.views import application_or_404
 from drafting.calls.models import Call, CallState
 from drafting.core.errors import ServiceError
+from drafting.core.requests import id_from_text, request_id
 from drafting.core.web import flash_error, get_or_404, require
 from drafting.extensions import db
 from drafting.groups.models import GroupRole
@@ -192,7 +193,7 @@ def reviewers(call_id: int):
     call = _call_for_secretariat(call_id)
     if request.method == "POST":
         try:
-            user = get_or_404(User, int(request.form.get("user_id", "0")))
+            user = get_or_404(User, request_id(request.form.get("user_id", "")))
         except ValueError:
             abort(400)
         try:
@@ -308,8 +309,8 @@ def groups(call_id: int):
             (s for s in call.standards if str(s.id) == request.form.get("standard_id")), None
         )
         org = (
-            db.session.get(Organization, int(request.form.get("organization_id") or 0))
-            if (request.form.get("organization_id") or "").isdigit()
+            db.session.get(Organization, org_id)
+            if (org_id := id_from_text(request.form.get("organization_id"))) is not None
             else None
         )
         if standard is None or org is None:

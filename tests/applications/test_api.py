@@ -213,7 +213,8 @@ def test_review_over_api(client, login_as, db, sec):
         )
         assert r.status_code == 200
     assert len(client.get(f"/api/v1/decisions?call_id={call.id}").json) == 2
-    assert client.get("/api/v1/decisions").status_code == 400
+    r = client.get("/api/v1/decisions")
+    assert r.status_code == 422 and r.json["fields"] == {"call_id": ["This field is required."]}
     assert (
         client.post(f"/api/v1/calls/{call.id}/decisions/publish").status_code == 409
     )  # still open

@@ -136,14 +136,6 @@ EXPECTATIONS = {
     },
     "api.document_get": {"url": _a(), **API_GROUP_ONLY},
     # The matrix sends form data: 400 (not JSON) once authorized.
-    "api.document_update": {
-        "url": _a(),
-        "method": "PATCH",
-        "anonymous": 401,
-        "member": 404,
-        "reviewer": 404,
-        "secretariat": 400,
-    },
     "api.revisions_list": {"url": _a("/revisions"), **API_GROUP_ONLY},
     "api.revisions_create": {
         "url": _a("/revisions"),
