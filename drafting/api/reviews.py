@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from flask import abort
+from flask import abort, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from pydantic import Field, Strict
@@ -13,7 +13,7 @@ from sqlalchemy import select
 from drafting.accounts.models import Role, User
 from drafting.api.applications import _visible
 from drafting.api.core import api_error, api_route
-from drafting.api.validation import Body, Id, Query, QueryId, Text, api_body, api_query
+from drafting.api.validation import Body, Flag, Id, Query, QueryId, Text, api_body, api_query
 from drafting.applications.models import Application
 from drafting.extensions import db
 from drafting.reviews import permissions, services
@@ -88,6 +88,11 @@ REVIEWER_SCHEMA = {
         "email": {"type": "string"},
     },
 }
+
+
+class PublishInput(Body):
+    override_capacity: Flag = False
+    reason: Annotated[Text, Field(max_length=5_000)] = ""
 
 
 class AssessmentInput(Body):
@@ -302,13 +307,7 @@ def decisions_save():
         "is true with a reason (audited)"
     ),
     tags=("reviews",),
-    request_schema={
-        "type": "object",
-        "properties": {
-            "override_capacity": {"type": "boolean"},
-            "reason": {"type": "string"},
-        },
-    },
+    body=PublishInput,
     errors=(401, 403, 404, 409, 422),
 )
 def decisions_publish(call_id: int):
@@ -317,14 +316,10 @@ def decisions_publish(call_id: int):
     call = load_call(call_id)
     if call is None:
         abort(404)
-    data = request.get_json(silent=True) if request.content_length else {}
-    if not isinstance(data, dict):
-        data = json_body()  # answers 400 with the usual message
+    # The body is optional: without one, nothing is overridden.
+    data: PublishInput = api_body() if request.content_length else PublishInput()
     applications = services.publish_decisions(
-        call,
-        actor=current_user,
-        override_capacity=data.get("override_capacity") is True,
-        reason=data.get("reason") if isinstance(data.get("reason"), str) else "",
+        call, actor=current_user, override_capacity=data.override_capacity, reason=data.reason
     )
     return {"published": len(applications)}
 
