@@ -53,3 +53,8 @@ def can_name_drafters(user, group: DraftingGroup, organization_id: int | None) -
     return user.role == Role.SECRETARIAT or (
         user.organization_id is not None and user.organization_id == organization_id
     )
+
+
+def can_manage_group(user, group: DraftingGroup | None = None) -> bool:
+    """The secretariat forms groups, adds members and names editors."""
+    return _authenticated(user) and user.role == Role.SECRETARIAT
