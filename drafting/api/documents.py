@@ -9,7 +9,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from pydantic import Field, Strict
+from pydantic import ConfigDict, Field, Strict
 
 from drafting.api.core import api_error, api_route
 from drafting.api.validation import (
@@ -128,6 +128,9 @@ class DocumentInput(Body):
 
 
 class DocumentPatch(Body):
+    # A field the settings do not hold (a stage, say) is refused, not ignored:
+    # the client would believe it changed something.
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, str_max_length=2_000_000)
     form_hints: ClassVar[dict] = NUMBER_HINT
 
     number: DocumentNumber | None = None

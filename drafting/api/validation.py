@@ -127,6 +127,8 @@ def _message(error: dict) -> str:
         return _("Enter a date as YYYY-MM-DD.")
     if kind == "unicode":
         return _("This text is not valid Unicode.")
+    if kind == "extra_forbidden":
+        return _("This field cannot be changed here.")
     if kind in ("list_type", "dict_type", "model_type", "model_attributes_type"):
         return _("This field has the wrong type.")
     if kind == "value_error" and "message" in ctx:

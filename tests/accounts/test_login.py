@@ -230,16 +230,21 @@ def test_success_resets_the_accounts_failures(client, db, make_user):
     assert login(client, user.email).status_code == 429
 
 
-def test_json_login_counts_against_the_same_account(client, db, make_user):
+def test_json_login_cannot_get_past_the_account_limit(client, db, make_user):
     user = make_user()
     other = make_user()
     db.session.commit()
+    # A JSON body is not the login form: refused before any password is
+    # checked (even the right one), so it cannot be used to guess past the limit.
+    for email in (user.email, user.email.upper()):
+        r = client.post("/login", json={"email": email, "password": PASSWORD})
+        assert r.status_code == 415
+        assert client.get("/account").status_code == 302  # not logged in
+    # Other spellings of the address count against the one account.
     for email in (user.email, user.email.upper(), " " + user.email):
-        r = client.post("/login", json={"email": email, "password": "wrong password!"})
-        assert r.status_code == 401
+        assert login(client, email, "wrong password!").status_code == 401
     for _ in range(2):
         assert login(client, user.email, "wrong password!").status_code == 401
-    # JSON and form failures add up on the one account, not on a shared empty key.
     assert login(client, user.email).status_code == 429
     assert login(client, other.email).status_code == 302
 
