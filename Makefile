@@ -9,9 +9,10 @@ test:           ## set up for tests and run the suite on SQLite and PostgreSQL
 setup:
 	scripts/setup.sh --test
 
-lint:           ## ruff check, ruff format --check
+lint:           ## ruff check, ruff format --check, the import contracts (.importlinter)
 	.venv/bin/ruff check drafting tests bench
 	.venv/bin/ruff format --check drafting tests bench
+	.venv/bin/lint-imports --no-cache
 
 translations:   ## extract strings and update the catalogues (then edit drafting/translations/*/LC_MESSAGES/messages.po)
 	.venv/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_pgettext:1c,2 -o drafting/translations/messages.pot .

@@ -6,6 +6,7 @@ from flask import Flask, request
 from flask_babel import lazy_gettext as _l
 
 from drafting.accounts.models import User
+from drafting.core.requests import json_error
 from drafting.core.security import bearer_token
 from drafting.extensions import db, login_manager
 
@@ -47,8 +48,6 @@ def init_app(app: Flask) -> None:
         from flask import flash, redirect, url_for
 
         if request.path.startswith("/api/"):
-            from drafting.api.core import api_error
-
-            return api_error(401, "unauthorized", _l("Log in or send a valid API token."))
+            return json_error(401, "unauthorized", _l("Log in or send a valid API token."))
         flash(login_manager.login_message, "info")
         return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))

@@ -9,25 +9,19 @@ documented.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
-from flask import Blueprint, jsonify
+from flask import Blueprint
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from drafting.core.requests import parse_json_object
+from drafting.core.requests import json_error, parse_json_object
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 COMMON_ERRORS = (400, 401, 403, 404, 422)
 
 
-def api_error(status: int, code: str, message: str, **extra: Any):
-    body = {"error": code, "message": str(message)}
-    body.update(extra)
-    response = jsonify(body)
-    response.status_code = status
-    return response
+api_error = json_error
 
 
 def api_route(

@@ -103,8 +103,9 @@ def _check(value: Any, depth: int = 0) -> None:
             _check(item, depth + 1)
 
 
-def _error(status: int, code: str, message: str):
-    return make_response(jsonify(error=code, message=str(message)), status)
+def json_error(status: int, code: str, message: str, **extra):
+    """The API's error response: `{"error": code, "message": ..., **extra}`."""
+    return make_response(jsonify(error=code, message=str(message), **extra), status)
 
 
 def parse_json_object() -> dict:
@@ -112,24 +113,24 @@ def parse_json_object() -> dict:
     limit = current_app.config.get("JSON_BODY_MAX_BYTES", MAX_JSON_BYTES)
     too_large = _("The request body is larger than %(kb)d KB.", kb=limit // 1024)
     if request.content_length is not None and request.content_length > limit:
-        abort(_error(413, "too_large", too_large))
+        abort(json_error(413, "too_large", too_large))
     malformed = _(
         "The request body must be a JSON object (Content-Type: application/json) "
         "with valid Unicode, finite numbers and at most %(depth)d levels of nesting.",
         depth=MAX_DEPTH,
     )
     if not request.is_json:
-        abort(_error(400, "malformed_json", malformed))
+        abort(json_error(400, "malformed_json", malformed))
     raw = request.get_data(cache=True)
     if len(raw) > limit:
-        abort(_error(413, "too_large", too_large))
+        abort(json_error(413, "too_large", too_large))
     try:
         data = json.loads(raw, parse_constant=_reject_constant)
         if not isinstance(data, dict):
             raise ValueError("not an object")
         _check(data)
     except (ValueError, RecursionError):
-        abort(_error(400, "malformed_json", malformed))
+        abort(json_error(400, "malformed_json", malformed))
     return data
 
 
@@ -144,7 +145,7 @@ def _refuse_json_on_form_routes():
         return None
     message = _("This page takes a submitted form, not JSON. Use the JSON API under /api/v1/.")
     if request.accept_mimetypes.best == "application/json":
-        return _error(415, "unsupported_media_type", message)
+        return json_error(415, "unsupported_media_type", message)
     abort(415, description=message)
 
 
