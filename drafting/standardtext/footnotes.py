@@ -3,7 +3,9 @@
 In the body a footnote is numbered 1), 2)… through the document and printed
 at the foot of its page (CSS ``float: footnote`` in WeasyPrint); inside a
 table it is a table footnote a), b)… printed in the table's frame (see
-``tables.py``). Nothing vanishes: a reference without a definition stays
+``tables.py``); cited in a figure's notes (the 注 paragraphs right after a
+figure, printed inside it) it is a figure footnote a), b)… printed below the
+figure's title, as GB/T 1.1 places them. Nothing vanishes: a reference without a definition stays
 visible as ``[^x]`` and a definition nobody cites prints where it was
 written, each with a finding.
 """
@@ -82,7 +84,7 @@ class FootnoteMark:
 
 @dataclass(slots=True)
 class TableFootnotes:
-    """The footnotes of one table, in the order they are first cited."""
+    """The footnotes of one table or figure, in the order they are first cited."""
 
     entries: list[tuple[str, list[Token]]] = field(default_factory=list)
 
@@ -111,14 +113,24 @@ def finish_footnotes(tokens: list[Token], structure: Structure) -> None:
                 definitions[label] = token
     cited: dict[str, str] = {}  # label → page mark
     page_count = 0
-    table: Token | None = None
+    table: Token | None = None  # the table (or figure) whose footnotes these are
     table_cited: dict[str, str] = {}
+    in_figure = False
     for token in tokens:
         if token.type == "table_open":
             table, table_cited = token, {}
             token.meta["footnotes"] = TableFootnotes()
         elif token.type == "table_close":
             table = None
+        elif token.type == "paragraph_open" and "figure" in token.meta:
+            table, table_cited, in_figure = token, {}, True
+            token.meta["footnotes"] = TableFootnotes()
+        elif token.type == "paragraph_open" and in_figure:
+            # The figure's notes belong to it; anything else ends it.
+            if token.meta.get("note", ("",))[0] != "note":
+                table, in_figure = None, False
+        elif in_figure and token.level == 0 and token.type.endswith("_open"):
+            table, in_figure = None, False
         if token.type != "inline" or not token.children:
             continue
         line = token.map[0] + 1 if token.map else None

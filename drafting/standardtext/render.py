@@ -113,16 +113,30 @@ class StandardRenderer(RendererHTML):
         opener = _opener_of(tokens, idx)
         figure = opener.meta.get("figure") if opener is not None else None
         if figure is not None:
+            notes = opener.meta.get("footnotes")
             last_note = _figure_notes_end(tokens, idx)
             if last_note is not None:
                 # GB/T 1.1: the figure's notes come above its title.
-                tokens[last_note].meta["closes_figure"] = figure
+                tokens[last_note].meta["closes_figure"] = (figure, notes)
                 return "\n"
-            return _figcaption(figure)
+            return self._figcaption(figure, notes, options, env)
         closing = tokens[idx].meta.get("closes_figure")
         if closing is not None:
-            return "</p>\n" + _figcaption(closing)
+            return "</p>\n" + self._figcaption(*closing, options, env)
         return self.renderToken(tokens, idx, options, env)
+
+    def _figcaption(self, figure, notes, options: OptionsDict, env: Any) -> str:
+        """The figure's title, then its footnotes a), b)… below it (GB/T 1.1)."""
+        caption = f"{NUMBER_GAP}{escape(figure.caption)}" if figure.caption else ""
+        footnotes = "".join(
+            f'<p class="figure-footnote"><span class="fn-mark">{mark}</span>'
+            f"{self.renderInline(children, options, env)}</p>\n"
+            for mark, children in (notes.entries if notes is not None else [])
+        )
+        return (
+            f'<figcaption><span class="num">{figure.display_number}</span>{caption}'
+            f"</figcaption>\n{footnotes}</figure>\n"
+        )
 
     def table_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Any) -> str:
         table = tokens[idx].meta.get("table")
@@ -354,12 +368,6 @@ def _opener_meta(tokens: Sequence[Token], idx: int) -> dict:
     return {}
 
 
-def _figcaption(figure) -> str:
-    caption = f"{NUMBER_GAP}{escape(figure.caption)}" if figure.caption else ""
-    return (
-        f'<figcaption><span class="num">{figure.display_number}</span>{caption}'
-        "</figcaption></figure>\n"
-    )
 
 
 def _figure_notes_end(tokens: Sequence[Token], idx: int) -> int | None:
