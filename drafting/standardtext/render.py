@@ -368,8 +368,6 @@ def _opener_meta(tokens: Sequence[Token], idx: int) -> dict:
     return {}
 
 
-
-
 def _figure_notes_end(tokens: Sequence[Token], idx: int) -> int | None:
     """The paragraph_close of the last 注 paragraph right after a figure, if any."""
     last, j = None, idx + 1
