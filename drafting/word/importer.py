@@ -24,6 +24,8 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from lxml import etree
 
 from drafting.export.assemble import GB_T_1_1_SENTENCE
+from drafting.export.foreword import adoption_sentence
+from drafting.standardtext.foreword import is_default_patent_sentence
 from drafting.standardtext.structure import split_term, squash
 from drafting.word.math import omml_to_latex
 
@@ -144,6 +146,8 @@ _DATES_RE = re.compile(r"^(?P<pub>\S+)\s*发布\s+(?P<impl>\S+)\s*实施$")
 _STAGES = ("工作组讨论稿", "征求意见稿", "送审稿", "报批稿")
 #: A table-of-contents line typed or left as text: "4.1 一般要求 ........ 3".
 _TOC_LINE_RE = re.compile(r"(?:\.{3,}|…{2,}|·{3,}|\t)\s*[IVXLCivxlc\d]+\s*$")
+#: The cover's 一致性程度标识 "（ISO 12345:2020，MOD）".
+_ADOPTION_LABEL_RE = re.compile(r"^[（(](?P<document>\S.*?)[，,]\s*(?P<degree>IDT|MOD|NEQ)[）)]$")
 _UNITS_RE = re.compile(r"^本文件(?:主要)?起草(?:单位|人)：")
 
 
@@ -600,7 +604,7 @@ class _Converter:
             return 0
         if self.meta.get("title_zh") and sq == squash(self.meta["title_zh"]) and para.level is None:
             return 0  # the title above the body
-        if self.top == "foreword" and (plain == GB_T_1_1_SENTENCE or _UNITS_RE.match(plain)):
+        if self.top == "foreword" and self.generated_foreword(plain):
             return 0  # the export writes these from the document settings
         annex = _ANNEX_RE.match(plain)
         if annex is not None and (
@@ -812,6 +816,19 @@ class _Converter:
         self.list_items.append(f"{indent}{marker} {_soft(text.strip())}")
         return True
 
+    def generated_foreword(self, plain: str) -> bool:
+        """A sentence of 前言 the export composes (drafting/export/foreword.py)
+        from the settings: 起草依据, 代替, 一致性程度, the patent sentence, units, drafters."""
+        if plain == GB_T_1_1_SENTENCE or _UNITS_RE.match(plain):
+            return True
+        if is_default_patent_sentence(plain):
+            return True
+        replaces = self.meta.get("replaces")
+        if replaces and plain == f"本文件代替{replaces}。":
+            return True
+        adoption = self.meta.get("adoption")
+        return bool(adoption) and plain == adoption_sentence(adoption)
+
     def cover_field(self, para: _Para, plain: str) -> None:
         meta = self.meta
         line = " ".join(plain.split())
@@ -823,6 +840,8 @@ class _Converter:
             meta.setdefault("ccs", line[3:].strip())
         elif line.startswith("代替"):
             meta.setdefault("replaces", line[2:].strip())
+        elif (adoption := _ADOPTION_LABEL_RE.match(line)) is not None:
+            meta.setdefault("adoption", f"{adoption.group('document')}, {adoption.group('degree')}")
         elif (dates := _DATES_RE.match(line)) is not None:
             meta.setdefault("published_on", dates.group("pub"))
             meta.setdefault("implemented_on", dates.group("impl"))
