@@ -132,3 +132,13 @@ def test_api_import_refuses_bad_uploads(client, login_as, world, doc):
         assert r.status_code in (400, 422), payload
     r = client.post(f"/documents/{doc.id}/import", data={}, content_type="multipart/form-data")
     assert r.status_code == 422
+    # the request models of drafting/api/ (validation.py) check the body and the query
+    r = client.post(
+        f"/api/v1/documents/{doc.id}/import/confirm", json={"upload": 3, "base_revision_id": "x"}
+    )
+    assert r.status_code == 422 and set(r.get_json()["fields"]) == {"upload", "base_revision_id"}
+    r = client.post(f"/api/v1/documents/{doc.id}/import/confirm", json={"upload": "t"})
+    assert r.status_code == 422 and "base_revision_id" in r.get_json()["fields"]
+    r = client.get(f"/api/v1/documents/{doc.id}/export.docx?revision=abc")
+    assert r.status_code == 422 and "revision" in r.get_json()["fields"]
+    assert doc.head_revision.number == 1
