@@ -513,13 +513,12 @@ class _Writer:
         open_token = tokens[i]
         table_meta = open_token.meta.get("table")
         caption_inline: Token | None = None
-        #: rows of (inline, rowspan, colspan, align)
-        rows: list[list[tuple[Token, int, int, str]]] = []
+        #: rows of (the cell's tokens, rowspan, colspan, align)
+        rows: list[list[tuple[list[Token], int, int, str]]] = []
         header_rows = 0
         notes: list[tuple[str, Token]] = []
         j = i + 1
         in_head = in_notes = False
-        cell: dict | None = None
         while tokens[j].type != "table_close":
             token = tokens[j]
             ttype = token.type
@@ -541,14 +540,15 @@ class _Writer:
                 if in_head:
                     header_rows += 1
             elif ttype in ("th_open", "td_open"):
-                cell = {
-                    "rowspan": int(token.meta.get("rowspan", 1)),
-                    "colspan": int(token.meta.get("colspan", 1)),
-                    "align": str(token.attrs.get("style", "")),
-                }
-            elif ttype == "inline" and cell is not None:
-                rows[-1].append((token, cell["rowspan"], cell["colspan"], cell["align"]))
-                cell = None
+                close = "th_close" if ttype == "th_open" else "td_close"
+                k = j + 1
+                while tokens[k].type != close:
+                    k += 1
+                rowspan = int(token.meta.get("rowspan", 1))
+                colspan = int(token.meta.get("colspan", 1))
+                align = str(token.attrs.get("style", ""))
+                rows[-1].append((tokens[j + 1 : k], rowspan, colspan, align))
+                j = k
             elif ttype == "paragraph_open" and in_notes and "note" in token.meta:
                 notes.append((token.meta["note"][1], tokens[j + 1]))
                 j += 2
@@ -564,7 +564,7 @@ class _Writer:
                 title.add_run("　")
                 self.inline(title, caption_inline)
         # place the cells on a grid, as a browser does with colspan/rowspan
-        placed: dict[tuple[int, int], tuple[Token, int, int, str]] = {}
+        placed: dict[tuple[int, int], tuple[list[Token], int, int, str]] = {}
         taken: set[tuple[int, int]] = set()
         columns = 1
         for r, row in enumerate(rows):
@@ -594,7 +594,7 @@ class _Writer:
             grid[len(rows) * columns].merge(grid[len(rows) * columns + columns - 1])
         grid = table._cells
         assert len(grid) == total_rows * columns
-        for (r, c), (inline, _rowspan, _colspan, align) in placed.items():
+        for (r, c), (content, _rowspan, _colspan, align) in placed.items():
             cell = grid[r * columns + c]
             paragraph = cell.paragraphs[0]
             _pstyle(paragraph, "StdTableText")
@@ -604,7 +604,7 @@ class _Writer:
                 paragraph.paragraph_format.alignment = 2
             elif "left" in align:
                 paragraph.paragraph_format.alignment = 0
-            self.cell_content(cell, paragraph, inline)
+            self.cell_content(cell, paragraph, content)
         for r in range(header_rows):
             _repeat_header(table.rows[r])
         if frame:
@@ -628,27 +628,22 @@ class _Writer:
                 self.children(paragraph, children)
         return after
 
-    def cell_content(self, cell, paragraph, inline: Token) -> None:
-        """A cell's text; ``<br>`` breaks the line, and parts that each start
-        with "- " are a list (——)."""
-        parts: list[list[Token]] = [[]]
-        for child in inline.children or []:
-            if child.type == "cell_break":
-                parts.append([])
-            else:
-                parts[-1].append(child)
-        if len(parts) > 1 and all(_starts_with_dash(part) for part in parts):
-            for k, part in enumerate(parts):
-                if k:
+    def cell_content(self, cell, paragraph, content: list[Token]) -> None:
+        """A cell's tokens (tables.py split it at ``<br>``): line breaks, or a
+        list (——) when every part started with "- "."""
+        first = True
+        for token in content:
+            if token.type == "cell_break":
+                paragraph.add_run().add_break()
+            elif token.type == "inline" and _in_list(content, token):
+                if not first:
                     paragraph = cell.add_paragraph()
                     _pstyle(paragraph, "StdTableText")
+                first = False
                 paragraph.add_run("——")
-                self.children(paragraph, _strip_dash(part))
-            return
-        for k, part in enumerate(parts):
-            if k:
-                paragraph.add_run().add_break()
-            self.children(paragraph, part)
+                self.inline(paragraph, token)
+            elif token.type == "inline":
+                self.inline(paragraph, token)
 
     # inline
 
@@ -900,14 +895,10 @@ def _footnote_definitions(tokens: list[Token]) -> dict[str, str]:
     return out
 
 
-def _starts_with_dash(part: list[Token]) -> bool:
-    return bool(part) and part[0].type == "text" and part[0].content.lstrip().startswith("- ")
-
-
-def _strip_dash(part: list[Token]) -> list[Token]:
-    first = Token("text", "", 0)
-    first.content = part[0].content.lstrip()[2:]
-    return [first, *part[1:]]
+def _in_list(content: list[Token], token: Token) -> bool:
+    """Whether an inline token of a cell is an item of the cell's list."""
+    index = content.index(token)
+    return index > 0 and content[index - 1].type == "list_item_open"
 
 
 _GENERATED_RE = re.compile(r'^<p class="foreword-generated [\w-]+">(?P<text>.*)</p>$', re.S)

@@ -148,6 +148,9 @@ _STAGES = ("工作组讨论稿", "征求意见稿", "送审稿", "报批稿")
 _TOC_LINE_RE = re.compile(r"(?:\.{3,}|…{2,}|·{3,}|\t)\s*[IVXLCivxlc\d]+\s*$")
 #: The cover's 一致性程度标识 "（ISO 12345:2020，MOD）".
 _ADOPTION_LABEL_RE = re.compile(r"^[（(](?P<document>\S.*?)[，,]\s*(?P<degree>IDT|MOD|NEQ)[）)]$")
+#: A table footnote's mark in a cell, and its entry in the table's frame "a)　text".
+_TABLE_FN_MARK_RE = re.compile(r"^[a-z]\)$")
+_TABLE_FN_RE = re.compile(r"^(?P<letter>[a-z])\)[\s\u3000]+(?P<text>\S.*)$", re.S)
 _UNITS_RE = re.compile(r"^本文件(?:主要)?起草(?:单位|人)：")
 
 
@@ -379,6 +382,8 @@ class _Reader:
                 md = text
                 if vert == "subscript" and text.strip():
                     md = f"~{text}~"
+                elif vert == "superscript" and _TABLE_FN_MARK_RE.match(text.strip()):
+                    md = f"[^{text.strip()[0]}]"  # a table footnote a), b)… (GB/T 1.1)
                 elif vert == "superscript" and text.strip():
                     md = f"^{text}^"
                 elif bold and text.strip():
@@ -901,14 +906,19 @@ class _Converter:
                 col += span
             rows.append(row)
         columns = max([grid_cols] + [len(r) for r in rows]) if rows else 0
+        first_part = rows[-1][0].split("<br>")[0] if rows and rows[-1] else ""
         if (
             len(rows) > 1
             and all(c == "<" for c in rows[-1][1:])
-            and _NOTE_RE.match(rows[-1][0].split("<br>")[0])
+            and (_NOTE_RE.match(first_part) or _TABLE_FN_RE.match(first_part))
         ):
+            # the table's frame: its notes, then its footnotes a), b)…
             for part in rows.pop()[0].split("<br>"):
-                if part.strip():
-                    notes.append(_NOTE_RE.sub("注：", part.strip(), count=1))
+                part = part.strip()
+                if (fn := _TABLE_FN_RE.match(part)) is not None:
+                    footnotes.append((fn.group("letter"), fn.group("text").strip()))
+                elif part:
+                    notes.append(_NOTE_RE.sub("注：", part, count=1))
         if not rows:
             return
         aligns = self._aligns(tbl, columns)
