@@ -399,7 +399,16 @@ class _Writer:
             return i + 3  # printed by table()
         if "figure" in meta:
             self.figure(meta["figure"], inline)
-            return i + 3
+            # GB/T 1.1 (and the PDF): the figure's notes come above its title
+            j = i + 3
+            while (
+                j + 2 < end
+                and tokens[j].type == "paragraph_open"
+                and tokens[j].meta.get("note", ("",))[0] == "note"
+            ):
+                j = self.paragraph_block(tokens, j, end)
+            self.figure_caption(meta["figure"])
+            return j
         if "headless" in meta:
             # a 条 without a heading: its number on the same line, not in 目次
             clause: Heading = meta["headless"]
@@ -470,6 +479,8 @@ class _Writer:
             missing = images[0].meta.get("missing") if images else None
             shown = figure.source or missing or figure.refused or ""
             paragraph.add_run(f"［缺少附件：{shown}］")
+
+    def figure_caption(self, figure) -> None:
         caption = self.paragraph("", "StdFigureCaption")
         caption.add_run(figure.display_number)
         if figure.caption:

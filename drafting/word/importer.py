@@ -547,9 +547,12 @@ class _Converter:
     def run(self, body) -> None:
         children = list(_block_children(body))
         i = 0
+        self.used_captions: set[int] = set()
         while i < len(children):
             node = children[i]
-            if node.tag == w("tbl"):
+            if id(node) in self.used_captions:
+                self.paragraph_count += 1  # a figure's title, read with its figure
+            elif node.tag == w("tbl"):
                 self.table_count += 1
                 self.table(node)
             elif node.tag == w("p"):
@@ -754,13 +757,24 @@ class _Converter:
     def figure(self, para: _Para, children: list, i: int) -> int:
         caption = ""
         used = 0
-        if i + 1 < len(children) and children[i + 1].tag == w("p"):
-            nxt = self.reader.paragraph(children[i + 1], self.paragraph_count + 1)
+        # GB/T 1.1: the figure's notes come between the figure and its title
+        k = i + 1
+        while (
+            k < len(children)
+            and children[k].tag == w("p")
+            and _NOTE_RE.match(self.reader.paragraph(children[k], 0).plain.strip())
+        ):
+            k += 1
+        if k < len(children) and children[k].tag == w("p"):
+            nxt = self.reader.paragraph(children[k], self.paragraph_count + 1)
             match = _FIGURE_CAPTION_RE.match(nxt.plain.strip())
             if match is not None:
                 caption = match.group("title").strip()
-                used = 1
-                self.paragraph_count += 1
+                if k == i + 1:
+                    used = 1
+                    self.paragraph_count += 1
+                else:  # the notes are read as notes; the title is skipped when reached
+                    self.used_captions.add(id(children[k]))
         for name, _data, _kind in para.images:
             alt = _labelled(caption, para) if caption or para.labels else ""
             self.emit(f"![{alt.strip()}]({name})")

@@ -88,10 +88,14 @@ m——质量。
 注：表中数值为最低要求。
 
 [^a]: 目测检查。
+
+![试验装置](setup.png)
+
+注：装置示意。
 """
 
 
-def test_the_parsed_extensions_print_as_the_pdf_does_and_come_back():
+def test_the_parsed_extensions_print_as_the_pdf_does_and_come_back(figure_png):
     import io
 
     from docx import Document
@@ -100,7 +104,7 @@ def test_the_parsed_extensions_print_as_the_pdf_does_and_come_back():
     from tests.word.conftest import make_meta
 
     meta = make_meta(replaces="T/CESA 1100—2020", adoption="ISO 12345:2020, MOD")
-    data = export_docx(meta, EXTENSIONS)
+    data = export_docx(meta, EXTENSIONS, attachments={"setup.png": figure_png})
     document = Document(io.BytesIO(data))
     texts = [p.text for p in document.paragraphs]
     # the cover and 前言 as drafting/export/foreword.py composes them
@@ -120,6 +124,8 @@ def test_the_parsed_extensions_print_as_the_pdf_does_and_come_back():
     assert cells[2] == ["标志", "第一行\n第二行"]
     # the table's notes and its footnote a) in its frame, the last row spanning all columns
     assert cells[3][0] == cells[3][1] == "注：表中数值为最低要求。\na)\u3000目测检查。"
+    # the figure's note above its title, as GB/T 1.1 and the PDF have it
+    assert texts[-3:-1] == ["注：装置示意。", "图1\u3000试验装置"]
     mark = next(r for r in table.rows[1].cells[0].paragraphs[0].runs if r.text == "a)")
     assert mark.font.superscript
 
