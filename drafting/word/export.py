@@ -28,7 +28,7 @@ from pathlib import Path
 
 from docx import Document
 from docx.enum.section import WD_SECTION
-from docx.enum.text import WD_BREAK, WD_TAB_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_TAB_ALIGNMENT
 from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
@@ -441,6 +441,8 @@ class _Writer:
         """其中： and one symbol——explanation per line, in one paragraph."""
         paragraph = self.paragraph("其中：", "StdBody")
         paragraph.paragraph_format.first_line_indent = Pt(0)
+        # left, not justified: a justified line that ends in a break is stretched
+        paragraph.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT
         j = i + 1
         while tokens[j].type != "where_close":
             token = tokens[j]
