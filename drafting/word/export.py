@@ -14,7 +14,15 @@ it with python-docx:
 - chapters and clauses are Word's Heading 1…5 (outline levels 0…4) with their
   number as text, annexes and 前言 / 引言 / 参考文献 have level-0 styles of their own;
 - every element has a named style (``styles.py``); formulas are Word
-  equations (OMML, see ``math.py``); footnotes are Word footnotes numbered 1), 2).
+  equations (OMML, see ``math.py``) numbered (1), (A.1) as the structural pass
+  numbered them; footnotes are Word footnotes; a table's footnotes a), b)… and
+  notes are printed in its frame (a last row spanning all columns), as in the PDF;
+- 前言 is composed by ``drafting.export.foreword.compose_foreword`` (the same
+  decisions as the PDF: 起草依据, 代替, 一致性程度, the patent sentence, units,
+  drafters, and the typed blocks in their parts).
+
+Nothing here re-reads the Markdown: formulas, sub/superscripts, footnotes,
+merged cells, ``#.`` clauses and 索引 all come from the parser's tokens.
 """
 
 from __future__ import annotations
