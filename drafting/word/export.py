@@ -64,6 +64,8 @@ MAX_FIGURE_WIDTH = Mm(150)
 @dataclass
 class _State:
     footnotes: dict[str, str] = field(default_factory=dict)
+    #: the footnotes' paragraphs (w:p), written like body text, by footnote number
+    footnote_paragraphs: dict[int, object] = field(default_factory=dict)
     footnote_numbers: dict[str, int] = field(default_factory=dict)
     formulas: list[str] = field(default_factory=list)
     #: placeholders (run elements) to replace with the OMML of formulas[i]
@@ -729,6 +731,16 @@ class _Writer:
         label = child.content
         numbers = self.state.footnote_numbers
         number = numbers.setdefault(label, len(numbers) + 1)
+        if number not in self.state.footnote_paragraphs:
+            # written like body text (formulas, sub/superscripts…), then moved to footnotes.xml
+            note = self.document.add_paragraph()
+            _pstyle(note, "StdFootnote")
+            ref_run = _rstyle(note.add_run(), "StdFootnoteRef")
+            ref_run._r.append(OxmlElement("w:footnoteRef"))
+            note.add_run(" ")
+            self.children(note, mark.children or [])
+            note._p.getparent().remove(note._p)
+            self.state.footnote_paragraphs[number] = note._p
         run = _rstyle(paragraph.add_run(), "StdFootnoteRef")
         ref = OxmlElement("w:footnoteReference")
         ref.set(qn("w:id"), str(number))
@@ -958,6 +970,10 @@ def _footnotes_part(document, state: _State) -> None:
 
     notes = []
     for label, number in sorted(state.footnote_numbers.items(), key=lambda item: item[1]):
+        paragraph = state.footnote_paragraphs.get(number)
+        if paragraph is not None:
+            notes.append(f'<w:footnote w:id="{number}">{_serialize(paragraph)}</w:footnote>')
+            continue
         text = escape(state.footnotes.get(label, ""))
         notes.append(
             f'<w:footnote w:id="{number}"><w:p><w:pPr><w:pStyle w:val="StdFootnote"/></w:pPr>'

@@ -179,11 +179,11 @@ class _Reader:
         self.styles = {s.style_id: s for s in document.styles}
         self.findings: list[ImportFinding] = []
         self.images: dict[str, bytes] = {}
-        self.footnote_texts = self._footnotes()
         self.footnote_count = 0
         self.numbering = self._numbering()
         self.in_toc_field = False
         self.image_count = 0
+        self.footnote_texts = self._footnotes()
 
     # the package
 
@@ -199,9 +199,8 @@ class _Reader:
                         "continuationNotice",
                     ):
                         continue
-                    texts = []
-                    for p in note.findall(w("p")):
-                        texts.append("".join(t.text or "" for t in p.iter(w("t"))))
+                    # read like body text: formulas, sub/superscripts and emphasis are kept
+                    texts = [self.paragraph(p, 0).text for p in note.findall(w("p"))]
                     out[note.get(w("id"), "")] = " ".join(t.strip() for t in texts if t.strip())
         return out
 

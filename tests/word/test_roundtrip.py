@@ -62,7 +62,9 @@ EXTENSIONS = """# 前言
 
 # 范围
 
-本文件规定了要求。
+本文件规定了要求[^1]。
+
+[^1]: 以 H~2~O 和 $x_1$ 计，**不含**杂质。
 
 # 技术要求
 
@@ -97,6 +99,7 @@ m——质量。
 
 def test_the_parsed_extensions_print_as_the_pdf_does_and_come_back(figure_png):
     import io
+    import zipfile
 
     from docx import Document
 
@@ -124,6 +127,10 @@ def test_the_parsed_extensions_print_as_the_pdf_does_and_come_back(figure_png):
     assert cells[2] == ["标志", "第一行\n第二行"]
     # the table's notes and its footnote a) in its frame, the last row spanning all columns
     assert cells[3][0] == cells[3][1] == "注：表中数值为最低要求。\na)\u3000目测检查。"
+    # a footnote is written like body text: its formula is a Word equation
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        notes = z.read("word/footnotes.xml").decode()
+    assert "oMath" in notes and "$" not in notes and 'w:vertAlign w:val="subscript"' in notes
     # the figure's note above its title, as GB/T 1.1 and the PDF have it
     assert texts[-3:-1] == ["注：装置示意。", "图1\u3000试验装置"]
     mark = next(r for r in table.rows[1].cells[0].paragraphs[0].runs if r.text == "a)")
