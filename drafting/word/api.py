@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from flask import request
 from flask_babel import gettext as _
 from flask_login import current_user
+from pydantic import Field
 
 from drafting.api.core import api_error, api_route
-from drafting.api.documents import _document, _revision, _service_error
+from drafting.api.documents import RevisionQuery, _document, _revision, _service_error
+from drafting.api.validation import Body, Id, Text, api_body, api_query
 from drafting.applications.uploads import read_upload
 from drafting.core.errors import ServiceError
 from drafting.word import services
@@ -46,15 +50,18 @@ PREVIEW_SCHEMA = {
         },
     },
 }
-CONFIRM_SCHEMA = {
-    "type": "object",
-    "required": ["upload", "base_revision_id"],
-    "properties": {
-        "upload": {"type": "string"},
-        "base_revision_id": {"type": ["integer", "null"]},
-        "message": {"type": "string"},
-    },
-}
+
+
+class ImportConfirmInput(Body):
+    """Save a previewed import: the token /import gave and the revision it was compared with."""
+
+    upload: Annotated[Text, Field(min_length=1, max_length=2_000)] = Field(
+        description="the token /import answered with"
+    )
+    base_revision_id: Id | None = Field(
+        description="the head the preview was compared with (null for a document without text)"
+    )
+    message: Annotated[Text, Field(max_length=300)] = ""
 
 
 @api_route(
@@ -62,13 +69,14 @@ CONFIRM_SCHEMA = {
     summary="The latest revision (or ?revision=<id>) as a Word document laid out per GB/T 1.1-2020",
     tags=TAGS,
     response_content_type=services.DOCX_TYPE,
+    query=RevisionQuery,
     response_schema={"type": "string", "format": "binary"},
-    errors=(401, 403, 404),
+    errors=(401, 403, 404, 422),
 )
 def docx_export(document_id: int):
     document = _document(document_id, can_use_word)
-    revision_id = request.args.get("revision", type=int)
-    revision = _revision(document, revision_id) if revision_id else document.head_revision
+    args: RevisionQuery = api_query()
+    revision = _revision(document, args.revision) if args.revision else document.head_revision
     return docx_response(services.docx_of(document, revision), document, revision)
 
 
@@ -116,26 +124,20 @@ def docx_import(document_id: int):
     methods=("POST",),
     summary="Save a previewed import as a new revision (merged three-way like any save)",
     tags=TAGS,
-    request_schema=CONFIRM_SCHEMA,
+    body=ImportConfirmInput,
     response_schema={"type": "object"},
     success_status=201,
     errors=(400, 401, 403, 404, 409, 422),
 )
 def docx_import_confirm(document_id: int):
     document = _document(document_id, can_use_word)
-    data = request.get_json(silent=True)
-    if not isinstance(data, dict):
-        return api_error(400, "malformed_json", _("The request body must be a JSON object."))
-    base = data.get("base_revision_id")
-    if base is not None and (not isinstance(base, int) or isinstance(base, bool)):
-        return api_error(422, "invalid", _("base_revision_id must be an integer."))
-    message = data.get("message") if isinstance(data.get("message"), str) else ""
+    data: ImportConfirmInput = api_body()
     try:
         saved = services.confirm_import(
             document,
-            upload=data.get("upload") if isinstance(data.get("upload"), str) else "",
-            base_revision_id=base,
-            message=message,
+            upload=data.upload,
+            base_revision_id=data.base_revision_id,
+            message=data.message,
             actor=current_user,
         )
     except ServiceError as exc:

@@ -14,7 +14,15 @@ it with python-docx:
 - chapters and clauses are Word's Heading 1…5 (outline levels 0…4) with their
   number as text, annexes and 前言 / 引言 / 参考文献 have level-0 styles of their own;
 - every element has a named style (``styles.py``); formulas are Word
-  equations (OMML, see ``math.py``); footnotes are Word footnotes numbered 1), 2).
+  equations (OMML, see ``math.py``) numbered (1), (A.1) as the structural pass
+  numbered them; footnotes are Word footnotes; a table's footnotes a), b)… and
+  notes are printed in its frame (a last row spanning all columns), as in the PDF;
+- 前言 is composed by ``drafting.export.foreword.compose_foreword`` (the same
+  decisions as the PDF: 起草依据, 代替, 一致性程度, the patent sentence, units,
+  drafters, and the typed blocks in their parts).
+
+Nothing here re-reads the Markdown: formulas, sub/superscripts, footnotes,
+merged cells, ``#.`` clauses and 索引 all come from the parser's tokens.
 """
 
 from __future__ import annotations
@@ -23,11 +31,12 @@ import io
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from html import unescape
 from pathlib import Path
 
 from docx import Document
 from docx.enum.section import WD_SECTION
-from docx.enum.text import WD_BREAK, WD_TAB_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_TAB_ALIGNMENT
 from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
@@ -37,14 +46,15 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm, Pt
 from markdown_it.token import Token
 
-from drafting.export.assemble import GB_T_1_1_SENTENCE, PATENT_NOTICE, toc_entries
+from drafting.export.assemble import PATENT_NOTICE, toc_entries
+from drafting.export.foreword import adoption_label, compose_foreword
 from drafting.export.meta import DocumentMeta
-from drafting.standardtext.model import NATURE_LABELS, Heading
+from drafting.standardtext.foreword import Block, assign_parts, block_ranges, block_text
+from drafting.standardtext.model import NATURE_LABELS, Heading, Section
 from drafting.standardtext.render import analyze
-from drafting.standardtext.structure import squash
+from drafting.standardtext.structure import is_cjk
 from drafting.word import styles as st
 from drafting.word.math import latex_to_omml
-from drafting.word.syntax import DISPLAY_MATH_RE, FOOTNOTE_DEF_RE, extract_footnotes, split_inline
 
 Attachment = bytes | Path
 #: The widest a figure may be printed (the text block of an A4 page).
@@ -54,15 +64,14 @@ MAX_FIGURE_WIDTH = Mm(150)
 @dataclass
 class _State:
     footnotes: dict[str, str] = field(default_factory=dict)
+    #: the footnotes' paragraphs (w:p), written like body text, by footnote number
+    footnote_paragraphs: dict[int, object] = field(default_factory=dict)
     footnote_numbers: dict[str, int] = field(default_factory=dict)
     formulas: list[str] = field(default_factory=list)
     #: placeholders (run elements) to replace with the OMML of formulas[i]
     formula_runs: list[tuple[object, int]] = field(default_factory=list)
-    formula_count: int = 0
-    annex: str | None = None
-    #: the clause a "#." paragraph (a 条 without a heading) is numbered under, and its count
-    clause: str | None = None
-    clause_items: int = 0
+    #: the table footnotes a), b)… of the table being written, printed in its frame
+    table_footnotes: list[tuple[str, list[Token]]] = field(default_factory=list)
 
 
 def bookmark_name(anchor: str) -> str:
@@ -85,7 +94,6 @@ def export_docx(
 ) -> bytes:
     """The .docx of a standard."""
     attachments = dict(attachments or {})
-    text, footnotes = extract_footnotes(text)
     analysis = analyze(text, attachments=set(attachments))
     tokens = analysis.tokens
     structure = analysis.structure
@@ -93,7 +101,7 @@ def export_docx(
     st.install_styles(document)
     _update_fields_on_open(document)
     state = _State()
-    state.footnotes = footnotes
+    state.footnotes = _footnote_definitions(tokens)
     writer = _Writer(document, state, attachments)
 
     cover = document.sections[0]
@@ -114,19 +122,12 @@ def export_docx(
     if forewords:
         first = forewords[0]
         writer.blocks(tokens, first.start, first.start + 3)
-        body = tokens[first.start + 3 : first.end]
+        writer.foreword(meta, tokens, first.start + 3, first.end)
     else:
         writer.paragraph("前言", "StdFrontTitle", bookmark="foreword")
-        body = []
-    if not any("GB/T 1.1" in (t.content or "") for t in body if t.type == "inline"):
-        writer.paragraph(GB_T_1_1_SENTENCE, "StdBody")
-    writer.blocks(body, 0, len(body))
+        writer.foreword(meta, tokens, 0, 0)
     for extra in forewords[1:]:
         writer.blocks(tokens, extra.start, extra.end)
-    if meta.drafting_units:
-        writer.paragraph(f"本文件起草单位：{'、'.join(meta.drafting_units)}。", "StdBody")
-    if meta.drafters:
-        writer.paragraph(f"本文件主要起草人：{'、'.join(meta.drafters)}。", "StdBody")
     for introduction in introductions:
         writer.page_break()
         writer.blocks(tokens, introduction.start, introduction.end)
@@ -219,6 +220,8 @@ class _Writer:
         title.paragraph_format.space_before = Pt(120)
         if meta.title_en:
             self.paragraph(meta.title_en, "StdCoverTitleEn").paragraph_format.space_before = Pt(12)
+        if meta.adoption:
+            self.paragraph(adoption_label(meta.adoption), "StdCoverAdoption")
         if meta.stage.is_draft:
             self.paragraph(
                 f"（{meta.stage.label}）", "StdCoverStage"
@@ -263,6 +266,35 @@ class _Writer:
         begin_run.getnext().addnext(_run_with(_field_char("separate")))
         last._p.append(_run_with(_field_char("end")))
 
+    def foreword(self, meta: DocumentMeta, tokens: list[Token], start: int, end: int) -> None:
+        """前言 as the PDF composes it (drafting/export/foreword.py): the generated
+        sentences (起草依据, 代替, 一致性程度, patents, units, drafters) and the typed
+        blocks, each in its part; a typed block that repeats a generated one is left out."""
+        ranges = [
+            (a, b) for a, b in block_ranges(tokens, start, end) if tokens[a].type != "std_comment"
+        ]
+        texts = [block_text(tokens[a:b]) for a, b in ranges]
+        markers = {}
+        blocks = []
+        for k, ((a, b), text, part) in enumerate(
+            zip(ranges, texts, assign_parts(texts), strict=True)
+        ):
+            marker = f"<!--word-block-{k}-->"
+            markers[marker] = (a, b)
+            line = tokens[a].map[0] + 1 if tokens[a].map else 0
+            blocks.append(Block(text, marker, line, part))
+        section = Section("foreword", None, "", "", blocks=blocks)
+        for html in compose_foreword(
+            meta, section, drafting_units=meta.drafting_units, drafters=meta.drafters
+        ):
+            if str(html) in markers:
+                a, b = markers[str(html)]
+                self.blocks(tokens, a, b)
+                continue
+            match = _GENERATED_RE.match(str(html))
+            if match is not None:
+                self.paragraph(unescape(match.group("text")), "StdBody")
+
     # blocks
 
     def blocks(self, tokens: list[Token], start: int, end: int) -> None:
@@ -275,6 +307,17 @@ class _Writer:
         ttype = token.type
         if ttype == "heading_open":
             self.heading(token, tokens[i + 1])
+            return i + 3
+        if ttype == "math_block":
+            formula = token.meta.get("formula")
+            self.display_formula(token.content, formula, token.meta.get("label"))
+            return i + 1
+        if ttype == "where_open":
+            return self.where(tokens, i)
+        if ttype == "footnote_def_open":
+            if token.meta.get("unused"):  # cited nowhere: printed where it was written
+                paragraph = self.paragraph(f"[^{token.meta['label']}]: ", "StdBody")
+                self.children(paragraph, token.meta.get("children") or [])
             return i + 3
         if ttype == "paragraph_open":
             return self.paragraph_block(tokens, i, end)
@@ -329,9 +372,7 @@ class _Writer:
             paragraph.add_run().add_break()
             self.inline(paragraph, inline)
             return
-        if heading.number:
-            self.state.clause, self.state.clause_items = heading.number, 0
-        if heading.level == 1 and squash(heading.title) == "索引":
+        if heading.kind == "index" and heading.level == 1:
             self.paragraph("索　　引", "StdBibliographyTitle", bookmark=heading.anchor)
             return
         if heading.level == 1 and heading.number is None:
@@ -353,13 +394,10 @@ class _Writer:
     def paragraph_block(self, tokens: list[Token], i: int, end: int) -> int:
         open_token, inline = tokens[i], tokens[i + 1]
         meta = open_token.meta
-        content = inline.content
         if open_token.hidden:  # inside a tight list: handled by list_block
             paragraph = self.paragraph("", "StdBody")
             self.inline(paragraph, inline)
             return i + 3
-        if FOOTNOTE_DEF_RE.match(content):
-            return i + 3  # printed at the foot of the page
         if "note" in meta:
             kind, label = meta["note"]
             style = "StdNote" if kind == "note" else "StdExample"
@@ -371,41 +409,61 @@ class _Writer:
             return i + 3  # printed by table()
         if "figure" in meta:
             self.figure(meta["figure"], inline)
-            return i + 3
-        if content.startswith("#.") and self.state.clause:
-            # a 条 without a heading: numbered under the enclosing clause, not in 目次
-            self.state.clause_items += 1
-            paragraph = self.paragraph("", "StdBody")
+            # GB/T 1.1 (and the PDF): the figure's notes come above its title
+            j = i + 3
+            while (
+                j + 2 < end
+                and tokens[j].type == "paragraph_open"
+                and tokens[j].meta.get("note", ("",))[0] == "note"
+            ):
+                j = self.paragraph_block(tokens, j, end)
+            self.figure_caption(meta["figure"])
+            return j
+        if "headless" in meta:
+            # a 条 without a heading: its number on the same line, not in 目次
+            clause: Heading = meta["headless"]
+            paragraph = self.paragraph("", "StdBody", bookmark=clause.anchor)
+            self.label(paragraph, clause.label)
             paragraph.paragraph_format.first_line_indent = Pt(0)
-            _rstyle(
-                paragraph.add_run(f"{self.state.clause}.{self.state.clause_items}"), "StdNumber"
-            )
+            _rstyle(paragraph.add_run(clause.number or ""), "StdNumber")
             paragraph.add_run("　")
-            self.text_runs(paragraph, content[2:].lstrip())
-            return i + 3
-        display = DISPLAY_MATH_RE.match(content)
-        if display is not None:
-            self.display_formula(display.group("tex"), display.group("label"))
+            self.inline(paragraph, inline)
             return i + 3
         paragraph = self.paragraph("", "StdBody")
         self.inline(paragraph, inline)
         return i + 3
 
-    def display_formula(self, tex: str, label: str | None) -> None:
-        self.state.formula_count += 1
-        number = (
-            f"{self.state.annex}.{self.state.formula_count}"
-            if self.state.annex
-            else str(self.state.formula_count)
+    def display_formula(self, tex: str, formula, label: str | None) -> None:
+        """A display formula and its number (1), (A.1) as the structural pass gave it."""
+        paragraph = self.paragraph(
+            "", "StdFormula", bookmark=formula.anchor if formula is not None else None
         )
-        paragraph = self.paragraph("", "StdFormula")
         self.label(paragraph, label)
         fmt = paragraph.paragraph_format
         fmt.tab_stops.add_tab_stop(Mm(82), WD_TAB_ALIGNMENT.CENTER)
         fmt.tab_stops.add_tab_stop(Mm(165), WD_TAB_ALIGNMENT.RIGHT)
         paragraph.add_run("\t")
         self.formula(paragraph, tex.strip())
-        paragraph.add_run(f"\t（{number}）")
+        if formula is not None:
+            paragraph.add_run(f"\t{formula.display_number}")
+
+    def where(self, tokens: list[Token], i: int) -> int:
+        """其中： and one symbol——explanation per line, in one paragraph."""
+        paragraph = self.paragraph("其中：", "StdBody")
+        paragraph.paragraph_format.first_line_indent = Pt(0)
+        # left, not justified: a justified line that ends in a break is stretched
+        paragraph.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT
+        j = i + 1
+        while tokens[j].type != "where_close":
+            token = tokens[j]
+            if token.type == "where_item_open":
+                paragraph.add_run().add_break()
+            elif token.type == "where_sep":
+                paragraph.add_run("——")
+            elif token.type == "inline":
+                self.inline(paragraph, token)
+            j += 1
+        return j + 1
 
     def formula(self, paragraph, tex: str) -> None:
         index = len(self.state.formulas)
@@ -433,6 +491,8 @@ class _Writer:
             missing = images[0].meta.get("missing") if images else None
             shown = figure.source or missing or figure.refused or ""
             paragraph.add_run(f"［缺少附件：{shown}］")
+
+    def figure_caption(self, figure) -> None:
         caption = self.paragraph("", "StdFigureCaption")
         caption.add_run(figure.display_number)
         if figure.caption:
@@ -470,121 +530,157 @@ class _Writer:
         return j + 1
 
     def table(self, tokens: list[Token], i: int) -> int:
+        """A table as the PDF lays it out (tables.py): the caption above it, the
+        header rows repeated, merged cells from the cells' spans, line breaks and
+        lists in cells, and the notes and table footnotes a), b)… in its frame."""
         open_token = tokens[i]
         table_meta = open_token.meta.get("table")
-        caption = ""
-        if i >= 3 and tokens[i - 3].meta.get("caption") is table_meta and table_meta is not None:
-            caption = table_meta.caption
-        rows: list[list[Token]] = []
+        caption_inline: Token | None = None
+        #: rows of (the cell's tokens, rowspan, colspan, align)
+        rows: list[list[tuple[list[Token], int, int, str]]] = []
         header_rows = 0
-        aligns: list[str] = []
+        notes: list[tuple[str, Token]] = []
         j = i + 1
-        in_head = False
+        in_head = in_notes = False
         while tokens[j].type != "table_close":
             token = tokens[j]
-            if token.type == "thead_open":
+            ttype = token.type
+            if ttype == "caption_row_open":
+                if tokens[j + 1].type == "inline":
+                    caption_inline = tokens[j + 1]
+                while tokens[j].type != "caption_row_close":
+                    j += 1
+            elif ttype == "thead_open":
                 in_head = True
-            elif token.type == "thead_close":
+            elif ttype == "thead_close":
                 in_head = False
-            elif token.type == "tr_open":
+            elif ttype == "table_notes_open":
+                in_notes = True
+            elif ttype == "table_notes_close":
+                in_notes = False
+            elif ttype == "tr_open":
                 rows.append([])
                 if in_head:
                     header_rows += 1
-            elif token.type in ("th_open", "td_open"):
-                if len(rows) == 1:
-                    aligns.append(str(token.attrs.get("style", "")))
-            elif token.type == "inline":
-                rows[-1].append(token)
+            elif ttype in ("th_open", "td_open"):
+                close = "th_close" if ttype == "th_open" else "td_close"
+                k = j + 1
+                while tokens[k].type != close:
+                    k += 1
+                rowspan = int(token.meta.get("rowspan", 1))
+                colspan = int(token.meta.get("colspan", 1))
+                align = str(token.attrs.get("style", ""))
+                rows[-1].append((tokens[j + 1 : k], rowspan, colspan, align))
+                j = k
+            elif ttype == "paragraph_open" and in_notes and "note" in token.meta:
+                notes.append((token.meta["note"][1], tokens[j + 1]))
+                j += 2
             j += 1
         after = j + 1
-        notes: list[tuple[str, Token]] = []
-        while (
-            after + 2 < len(tokens)
-            and tokens[after].type == "paragraph_open"
-            and "note" in tokens[after].meta
-        ):
-            if tokens[after].meta["note"][0] != "note":
-                break
-            notes.append((tokens[after].meta["note"][1], tokens[after + 1]))
-            after += 3
+        footnotes = open_token.meta.get("footnotes")
+        entries = list(footnotes.entries) if footnotes is not None else []
         if table_meta is not None:
             title = self.paragraph("", "StdTableCaption", bookmark=table_meta.anchor)
             self.label(title, table_meta.label)
             title.add_run(table_meta.display_number)
-            if caption:
-                title.add_run("　" + caption)
-        columns = max((len(r) for r in rows), default=1) or 1
-        table = self.document.add_table(rows=len(rows) + (1 if notes else 0), cols=columns)
+            if caption_inline is not None and caption_inline.content.strip():
+                title.add_run("　")
+                self.inline(title, caption_inline)
+        # place the cells on a grid, as a browser does with colspan/rowspan
+        placed: dict[tuple[int, int], tuple[list[Token], int, int, str]] = {}
+        taken: set[tuple[int, int]] = set()
+        columns = 1
+        for r, row in enumerate(rows):
+            c = 0
+            for item in row:
+                while (r, c) in taken:
+                    c += 1
+                _inline, rowspan, colspan, _align = item
+                rowspan = max(1, min(rowspan, len(rows) - r))
+                placed[(r, c)] = (_inline, rowspan, colspan, _align)
+                for dr in range(rowspan):
+                    for dc in range(colspan):
+                        taken.add((r + dr, c + dc))
+                c += colspan
+            columns = max(columns, c, *(cc + 1 for rr, cc in taken if rr == r))
+        frame = bool(notes or entries)
+        total_rows = len(rows) + (1 if frame else 0)
+        table = self.document.add_table(rows=total_rows, cols=columns)
         table.style = self.document.styles["Table Grid"]
-        texts = [
-            [(cell.content.strip() if cell is not None else "") for cell in row] for row in rows
-        ]
-        spans = _spans(texts, columns)
         # table.cell() rebuilds the whole grid each call: take it once, merge, take it again
         grid = table._cells
-        total_rows = len(rows) + (1 if notes else 0)
-        for (r, c), (rowspan, colspan) in spans.items():
+        for (r, c), (_inline, rowspan, colspan, _align) in placed.items():
+            colspan = min(colspan, columns - c)
             if rowspan > 1 or colspan > 1:
                 grid[r * columns + c].merge(grid[(r + rowspan - 1) * columns + c + colspan - 1])
-        if notes:
+        if frame and columns > 1:
             grid[len(rows) * columns].merge(grid[len(rows) * columns + columns - 1])
         grid = table._cells
         assert len(grid) == total_rows * columns
-        for r, row in enumerate(rows):
-            for c in range(columns):
-                if (r, c) not in spans:
-                    continue
-                cell = grid[r * columns + c]
-                paragraph = cell.paragraphs[0]
-                _pstyle(paragraph, "StdTableText")
-                align = aligns[c] if c < len(aligns) else ""
-                if r < header_rows or "center" in align:
-                    paragraph.paragraph_format.alignment = 1
-                elif "right" in align:
-                    paragraph.paragraph_format.alignment = 2
-                elif "left" in align:
-                    paragraph.paragraph_format.alignment = 0
-                if c < len(row):
-                    self.cell_content(cell, paragraph, row[c])
+        for (r, c), (content, _rowspan, _colspan, align) in placed.items():
+            cell = grid[r * columns + c]
+            paragraph = cell.paragraphs[0]
+            _pstyle(paragraph, "StdTableText")
+            if r < header_rows or "center" in align:
+                paragraph.paragraph_format.alignment = 1
+            elif "right" in align:
+                paragraph.paragraph_format.alignment = 2
+            elif "left" in align:
+                paragraph.paragraph_format.alignment = 0
+            self.cell_content(cell, paragraph, content)
         for r in range(header_rows):
             _repeat_header(table.rows[r])
-        if notes:
+        if frame:
             cell = grid[len(rows) * columns]
             paragraph = cell.paragraphs[0]
-            for k, (label, inline) in enumerate(notes):
-                if k:
+            first = True
+            for label, inline in notes:
+                if not first:
                     paragraph = cell.add_paragraph()
+                first = False
                 _pstyle(paragraph, "StdTableNote")
                 _rstyle(paragraph.add_run(label), "StdNoteLabel")
                 self.inline(paragraph, inline)
+            for mark, children in entries:
+                if not first:
+                    paragraph = cell.add_paragraph()
+                first = False
+                _pstyle(paragraph, "StdTableNote")
+                _rstyle(paragraph.add_run(mark), "StdTableFootnoteMark")
+                paragraph.add_run("　")
+                self.children(paragraph, children)
         return after
 
-    def cell_content(self, cell, paragraph, inline: Token) -> None:
-        parts = re.split(r"<br\s*/?>", inline.content)
-        if len(parts) > 1 and all(p.strip().startswith("- ") for p in parts):
-            for k, part in enumerate(parts):
-                if k:
+    def cell_content(self, cell, paragraph, content: list[Token]) -> None:
+        """A cell's tokens (tables.py split it at ``<br>``): line breaks, or a
+        list (——) when every part started with "- "."""
+        first = True
+        for token in content:
+            if token.type == "cell_break":
+                paragraph.add_run().add_break()
+            elif token.type == "inline" and _in_list(content, token):
+                if not first:
                     paragraph = cell.add_paragraph()
                     _pstyle(paragraph, "StdTableText")
-                self.text_runs(paragraph, "——" + part.strip()[2:])
-            return
-        if len(parts) > 1:
-            for k, part in enumerate(parts):
-                if k:
-                    paragraph.add_run().add_break()
-                self.text_runs(paragraph, part.strip())
-            return
-        self.inline(paragraph, inline)
+                first = False
+                paragraph.add_run("——")
+                self.inline(paragraph, token)
+            elif token.type == "inline":
+                self.inline(paragraph, token)
 
     # inline
 
     def inline(self, paragraph, inline: Token, *, bold: bool = False) -> None:
+        self.children(paragraph, inline.children or [], bold=bold)
+
+    def children(self, paragraph, children: list[Token], *, bold: bool = False) -> None:
+        """Inline tokens as runs: the parser already knows formulas, sub/superscripts,
+        footnotes and references, so no text is re-read here."""
         marks: list[str] = ["strong"] if bold else []
-        link_anchor: list[str | None] = [None]
-        for child in inline.children or []:
+        for child in children:
             ctype = child.type
             if ctype == "text":
-                self.text_runs(paragraph, child.content, marks)
+                _marks(paragraph.add_run(child.content), marks)
             elif ctype in ("strong_open", "em_open", "s_open"):
                 marks.append(ctype[:-5])
             elif ctype in ("strong_close", "em_close", "s_close"):
@@ -593,11 +689,14 @@ class _Writer:
             elif ctype == "code_inline":
                 run = paragraph.add_run(child.content)
                 st.set_fonts(run._r, "Noto Sans Mono CJK SC", "Noto Sans Mono CJK SC")
-            elif ctype == "softbreak":
-                if inline.content.startswith("其中"):  # one symbol per line
+            elif ctype in ("softbreak", "hardbreak"):
+                if ctype == "hardbreak":
                     paragraph.add_run().add_break()
-            elif ctype == "hardbreak":
-                paragraph.add_run().add_break()
+                else:
+                    # as the PDF: no space between two lines of Chinese text
+                    before = paragraph.runs[-1].text[-1:] if paragraph.runs else ""
+                    if not before or not is_cjk(before):
+                        paragraph.add_run(" ")
             elif ctype == "xref":
                 ref = child.meta.get("ref")
                 if ref is None or ref.anchor is None:
@@ -605,43 +704,43 @@ class _Writer:
                 else:
                     target = label_bookmark(ref.target[1:]) if ref.target.startswith("#") else None
                     _internal_link(paragraph, target or bookmark_name(ref.anchor), ref.text or "")
-            elif ctype == "link_open":
-                link_anchor[0] = str(child.attrs.get("href", ""))
-            elif ctype == "link_close":
-                link_anchor[0] = None
             elif ctype == "image":
                 name = child.meta.get("attachment")
                 paragraph.add_run(f"［图片：{name or child.attrs.get('src', '')}］")
-            elif ctype in ("math_inline",):
+            elif ctype == "math_inline":
                 self.formula(paragraph, child.content)
-            elif ctype == "footnote_ref":
-                label = str(child.meta.get("label", child.meta.get("id", "")))
-                self.footnote_ref(paragraph, label)
-
-    def text_runs(self, paragraph, text: str, marks: list[str] | None = None) -> None:
-        for kind, value in split_inline(text):
-            if kind == "text":
-                run = paragraph.add_run(value)
-                _marks(run, marks or [])
-            elif kind == "math":
-                self.formula(paragraph, value)
-            elif kind in ("sub", "sup"):
-                run = paragraph.add_run(value)
-                _marks(run, marks or [])
-                if kind == "sub":
+            elif ctype in ("sub", "sup"):
+                run = paragraph.add_run(child.content)
+                _marks(run, marks)
+                if ctype == "sub":
                     run.font.subscript = True
                 else:
                     run.font.superscript = True
-            elif kind == "footnote":
-                self.footnote_ref(paragraph, value)
+            elif ctype == "footnote_ref":
+                self.footnote_ref(paragraph, child)
 
-    def footnote_ref(self, paragraph, label: str) -> None:
-        text = self.state.footnotes.get(label)
-        if text is None:
-            paragraph.add_run(f"[^{label}]")
+    def footnote_ref(self, paragraph, child: Token) -> None:
+        mark = child.meta.get("mark")
+        if mark is None:  # no definition: stays visible, as in the PDF
+            paragraph.add_run(f"[^{child.content}]")
             return
+        if mark.kind == "table":
+            run = _rstyle(paragraph.add_run(mark.mark), "StdTableFootnoteMark")
+            run.font.superscript = True
+            return
+        label = child.content
         numbers = self.state.footnote_numbers
         number = numbers.setdefault(label, len(numbers) + 1)
+        if number not in self.state.footnote_paragraphs:
+            # written like body text (formulas, sub/superscripts…), then moved to footnotes.xml
+            note = self.document.add_paragraph()
+            _pstyle(note, "StdFootnote")
+            ref_run = _rstyle(note.add_run(), "StdFootnoteRef")
+            ref_run._r.append(OxmlElement("w:footnoteRef"))
+            note.add_run(" ")
+            self.children(note, mark.children or [])
+            note._p.getparent().remove(note._p)
+            self.state.footnote_paragraphs[number] = note._p
         run = _rstyle(paragraph.add_run(), "StdFootnoteRef")
         ref = OxmlElement("w:footnoteReference")
         ref.set(qn("w:id"), str(number))
@@ -821,13 +920,21 @@ def _update_fields_on_open(document) -> None:
 
 
 def _footnote_definitions(tokens: list[Token]) -> dict[str, str]:
+    """{label: the definition's text as written} (Word footnotes hold plain text)."""
     out: dict[str, str] = {}
-    for token in tokens:
-        if token.type == "inline":
-            match = FOOTNOTE_DEF_RE.match(token.content)
-            if match is not None:
-                out[match.group("label")] = match.group("text").strip()
+    for i, token in enumerate(tokens):
+        if token.type == "footnote_def_open" and not token.meta.get("unused"):
+            out.setdefault(token.meta["label"], tokens[i + 1].content.strip())
     return out
+
+
+def _in_list(content: list[Token], token: Token) -> bool:
+    """Whether an inline token of a cell is an item of the cell's list."""
+    index = content.index(token)
+    return index > 0 and content[index - 1].type == "list_item_open"
+
+
+_GENERATED_RE = re.compile(r'^<p class="foreword-generated [\w-]+">(?P<text>.*)</p>$', re.S)
 
 
 def _formulas(state: _State) -> None:
@@ -863,6 +970,10 @@ def _footnotes_part(document, state: _State) -> None:
 
     notes = []
     for label, number in sorted(state.footnote_numbers.items(), key=lambda item: item[1]):
+        paragraph = state.footnote_paragraphs.get(number)
+        if paragraph is not None:
+            notes.append(f'<w:footnote w:id="{number}">{_serialize(paragraph)}</w:footnote>')
+            continue
         text = escape(state.footnotes.get(label, ""))
         notes.append(
             f'<w:footnote w:id="{number}"><w:p><w:pPr><w:pStyle w:val="StdFootnote"/></w:pPr>'

@@ -24,6 +24,8 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from lxml import etree
 
 from drafting.export.assemble import GB_T_1_1_SENTENCE
+from drafting.export.foreword import adoption_sentence
+from drafting.standardtext.foreword import is_default_patent_sentence
 from drafting.standardtext.structure import split_term, squash
 from drafting.word.math import omml_to_latex
 
@@ -144,6 +146,11 @@ _DATES_RE = re.compile(r"^(?P<pub>\S+)\s*发布\s+(?P<impl>\S+)\s*实施$")
 _STAGES = ("工作组讨论稿", "征求意见稿", "送审稿", "报批稿")
 #: A table-of-contents line typed or left as text: "4.1 一般要求 ........ 3".
 _TOC_LINE_RE = re.compile(r"(?:\.{3,}|…{2,}|·{3,}|\t)\s*[IVXLCivxlc\d]+\s*$")
+#: The cover's 一致性程度标识 "（ISO 12345:2020，MOD）".
+_ADOPTION_LABEL_RE = re.compile(r"^[（(](?P<document>\S.*?)[，,]\s*(?P<degree>IDT|MOD|NEQ)[）)]$")
+#: A table footnote's mark in a cell, and its entry in the table's frame "a)　text".
+_TABLE_FN_MARK_RE = re.compile(r"^[a-z]\)$")
+_TABLE_FN_RE = re.compile(r"^(?P<letter>[a-z])\)[\s\u3000]+(?P<text>\S.*)$", re.S)
 _UNITS_RE = re.compile(r"^本文件(?:主要)?起草(?:单位|人)：")
 
 
@@ -172,11 +179,11 @@ class _Reader:
         self.styles = {s.style_id: s for s in document.styles}
         self.findings: list[ImportFinding] = []
         self.images: dict[str, bytes] = {}
-        self.footnote_texts = self._footnotes()
         self.footnote_count = 0
         self.numbering = self._numbering()
         self.in_toc_field = False
         self.image_count = 0
+        self.footnote_texts = self._footnotes()
 
     # the package
 
@@ -192,9 +199,8 @@ class _Reader:
                         "continuationNotice",
                     ):
                         continue
-                    texts = []
-                    for p in note.findall(w("p")):
-                        texts.append("".join(t.text or "" for t in p.iter(w("t"))))
+                    # read like body text: formulas, sub/superscripts and emphasis are kept
+                    texts = [self.paragraph(p, 0).text for p in note.findall(w("p"))]
                     out[note.get(w("id"), "")] = " ".join(t.strip() for t in texts if t.strip())
         return out
 
@@ -375,6 +381,8 @@ class _Reader:
                 md = text
                 if vert == "subscript" and text.strip():
                     md = f"~{text}~"
+                elif vert == "superscript" and _TABLE_FN_MARK_RE.match(text.strip()):
+                    md = f"[^{text.strip()[0]}]"  # a table footnote a), b)… (GB/T 1.1)
                 elif vert == "superscript" and text.strip():
                     md = f"^{text}^"
                 elif bold and text.strip():
@@ -538,9 +546,12 @@ class _Converter:
     def run(self, body) -> None:
         children = list(_block_children(body))
         i = 0
+        self.used_captions: set[int] = set()
         while i < len(children):
             node = children[i]
-            if node.tag == w("tbl"):
+            if id(node) in self.used_captions:
+                self.paragraph_count += 1  # a figure's title, read with its figure
+            elif node.tag == w("tbl"):
                 self.table_count += 1
                 self.table(node)
             elif node.tag == w("p"):
@@ -600,7 +611,7 @@ class _Converter:
             return 0
         if self.meta.get("title_zh") and sq == squash(self.meta["title_zh"]) and para.level is None:
             return 0  # the title above the body
-        if self.top == "foreword" and (plain == GB_T_1_1_SENTENCE or _UNITS_RE.match(plain)):
+        if self.top == "foreword" and self.generated_foreword(plain):
             return 0  # the export writes these from the document settings
         annex = _ANNEX_RE.match(plain)
         if annex is not None and (
@@ -745,13 +756,24 @@ class _Converter:
     def figure(self, para: _Para, children: list, i: int) -> int:
         caption = ""
         used = 0
-        if i + 1 < len(children) and children[i + 1].tag == w("p"):
-            nxt = self.reader.paragraph(children[i + 1], self.paragraph_count + 1)
+        # GB/T 1.1: the figure's notes come between the figure and its title
+        k = i + 1
+        while (
+            k < len(children)
+            and children[k].tag == w("p")
+            and _NOTE_RE.match(self.reader.paragraph(children[k], 0).plain.strip())
+        ):
+            k += 1
+        if k < len(children) and children[k].tag == w("p"):
+            nxt = self.reader.paragraph(children[k], self.paragraph_count + 1)
             match = _FIGURE_CAPTION_RE.match(nxt.plain.strip())
             if match is not None:
                 caption = match.group("title").strip()
-                used = 1
-                self.paragraph_count += 1
+                if k == i + 1:
+                    used = 1
+                    self.paragraph_count += 1
+                else:  # the notes are read as notes; the title is skipped when reached
+                    self.used_captions.add(id(children[k]))
         for name, _data, _kind in para.images:
             alt = _labelled(caption, para) if caption or para.labels else ""
             self.emit(f"![{alt.strip()}]({name})")
@@ -812,6 +834,19 @@ class _Converter:
         self.list_items.append(f"{indent}{marker} {_soft(text.strip())}")
         return True
 
+    def generated_foreword(self, plain: str) -> bool:
+        """A sentence of 前言 the export composes (drafting/export/foreword.py)
+        from the settings: 起草依据, 代替, 一致性程度, the patent sentence, units, drafters."""
+        if plain == GB_T_1_1_SENTENCE or _UNITS_RE.match(plain):
+            return True
+        if is_default_patent_sentence(plain):
+            return True
+        replaces = self.meta.get("replaces")
+        if replaces and plain == f"本文件代替{replaces}。":
+            return True
+        adoption = self.meta.get("adoption")
+        return bool(adoption) and plain == adoption_sentence(adoption)
+
     def cover_field(self, para: _Para, plain: str) -> None:
         meta = self.meta
         line = " ".join(plain.split())
@@ -823,6 +858,8 @@ class _Converter:
             meta.setdefault("ccs", line[3:].strip())
         elif line.startswith("代替"):
             meta.setdefault("replaces", line[2:].strip())
+        elif (adoption := _ADOPTION_LABEL_RE.match(line)) is not None:
+            meta.setdefault("adoption", f"{adoption.group('document')}, {adoption.group('degree')}")
         elif (dates := _DATES_RE.match(line)) is not None:
             meta.setdefault("published_on", dates.group("pub"))
             meta.setdefault("implemented_on", dates.group("impl"))
@@ -882,14 +919,19 @@ class _Converter:
                 col += span
             rows.append(row)
         columns = max([grid_cols] + [len(r) for r in rows]) if rows else 0
+        first_part = rows[-1][0].split("<br>")[0] if rows and rows[-1] else ""
         if (
             len(rows) > 1
             and all(c == "<" for c in rows[-1][1:])
-            and _NOTE_RE.match(rows[-1][0].split("<br>")[0])
+            and (_NOTE_RE.match(first_part) or _TABLE_FN_RE.match(first_part))
         ):
+            # the table's frame: its notes, then its footnotes a), b)…
             for part in rows.pop()[0].split("<br>"):
-                if part.strip():
-                    notes.append(_NOTE_RE.sub("注：", part.strip(), count=1))
+                part = part.strip()
+                if (fn := _TABLE_FN_RE.match(part)) is not None:
+                    footnotes.append((fn.group("letter"), fn.group("text").strip()))
+                elif part:
+                    notes.append(_NOTE_RE.sub("注：", part, count=1))
         if not rows:
             return
         aligns = self._aligns(tbl, columns)

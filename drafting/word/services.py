@@ -41,9 +41,15 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 
 @lru_cache(maxsize=1)
 def word_version() -> str:
-    """A digest of this package's code: a new exporter never serves an old .docx."""
+    """A digest of the code the .docx is made by (this package, the parser and
+    the foreword's composition): a new exporter never serves an old .docx."""
     digest = hashlib.sha256()
-    for path in sorted(PACKAGE_DIR.glob("*.py")):
+    sources = [
+        *sorted(PACKAGE_DIR.glob("*.py")),
+        *sorted((PACKAGE_DIR.parent / "standardtext").glob("*.py")),
+        PACKAGE_DIR.parent / "export" / "foreword.py",
+    ]
+    for path in sources:
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:16]
 

@@ -35,6 +35,7 @@ PARAGRAPH_STYLES: dict[str, tuple[str, str, float, bool, str]] = {
     "StdCoverReplaces": ("标准封面代替", SONG, 10.5, False, "right"),
     "StdCoverTitle": ("标准封面中文名称", HEI, 26, False, "center"),
     "StdCoverTitleEn": ("标准封面英文名称", LATIN, 14, False, "center"),
+    "StdCoverAdoption": ("标准封面一致性程度", SONG, 14, False, "center"),
     "StdCoverStage": ("标准封面阶段", SONG, 12, False, "center"),
     "StdCoverNotice": ("标准封面专利说明", SONG, 9, False, "center"),
     "StdCoverDates": ("标准封面日期", HEI, 14, False, "distribute"),
@@ -71,6 +72,7 @@ CHARACTER_STYLES: dict[str, str] = {
     "StdNoteLabel": "标准注标签",
     "StdXref": "标准引用",
     "StdFootnoteRef": "标准脚注引用",
+    "StdTableFootnoteMark": "标准表脚注标记",
     "StdStrong": "标准加粗",
     "StdEmphasis": "标准强调",
 }

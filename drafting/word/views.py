@@ -31,6 +31,7 @@ META_LABELS = {
     "implemented_on": _l("Planned implementation date"),
     "issuer": _l("Issuing body"),
     "replaces": "代替 / Replaces",
+    "adoption": "一致性程度 / Degree of correspondence",
 }
 
 #: Editors of the document (and the secretariat) may export to and import from Word.

@@ -5,12 +5,13 @@
 from __future__ import annotations
 
 import io
+import zipfile
 
 from docx import Document
+from docx.oxml.ns import qn
 
 from drafting.word import export_docx
 from drafting.word.importer import import_docx
-from drafting.word.syntax import extract_footnotes, split_inline
 from tests.word.conftest import make_meta
 from tests.word.test_roundtrip import normalise
 
@@ -71,9 +72,17 @@ def test_extensions_come_back():
 
 
 def test_inline_syntax_is_read_by_the_agreed_rules():
-    assert split_inline("H~2~O 和 m^2^，$x_1$") == [
-        ("text", "H"), ("sub", "2"), ("text", "O 和 m"), ("sup", "2"), ("text", "，"), ("math", "x_1"),
-    ]  # fmt: skip
-    assert split_inline("$5 and $6") == [("text", "$5 and $6")]
-    text, notes = extract_footnotes("见注[^a]。\n\n[^a]: 脚注文字。\n")
-    assert notes == {"a": "脚注文字。"} and "[^a]" not in text
+    """The .docx takes formulas, sub/superscripts and footnotes from the parser
+    the PDF uses, not from a second reading of the text."""
+    text = "# 范围\n\nH~2~O 和 m^2^，$x_1$，价格 $5 and $6，见注[^a]。\n\n[^a]: 脚注文字。\n"
+    data = export_docx(make_meta(), text)
+    document = Document(io.BytesIO(data))
+    paragraph = next(p for p in document.paragraphs if p.text.startswith("H"))
+    runs = [(r.text, r.font.subscript, r.font.superscript) for r in paragraph.runs]
+    assert ("2", True, False) in runs and ("2", False, True) in runs
+    assert "$5 and $6" in paragraph.text and "[^a]" not in paragraph.text
+    assert len(paragraph._p.findall(".//" + qn("m:oMath"))) == 1
+    assert len(paragraph._p.findall(".//" + qn("w:footnoteReference"))) == 1
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        assert "脚注文字。" in z.read("word/footnotes.xml").decode()
+    assert not any("脚注文字" in p.text for p in document.paragraphs)

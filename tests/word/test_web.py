@@ -43,11 +43,13 @@ def test_editor_downloads_the_docx_and_it_is_cached(client, login_as, world, doc
 def test_only_editors_may_use_word(client, login_as, world, doc):
     assert client.get(f"/documents/{doc.id}/export.docx").status_code == 302  # to the login page
     assert client.get(f"/api/v1/documents/{doc.id}/export.docx").status_code == 401
-    for user in (world.outsider, world.participant, world.reviewer):
+    # the participant sees the draft but may not edit it: 403; the others may not
+    # see it at all, so it answers as a missing document would: 404
+    for user, status in ((world.outsider, 404), (world.participant, 403), (world.reviewer, 404)):
         login_as(user)
-        assert client.get(f"/documents/{doc.id}/export.docx").status_code == 403
+        assert client.get(f"/documents/{doc.id}/export.docx").status_code == status
         r = _post_file(client, f"/api/v1/documents/{doc.id}/import", word_template_draft())
-        assert r.status_code == 403
+        assert r.status_code == status
     assert doc.head_revision.number == 1
 
 
@@ -130,3 +132,13 @@ def test_api_import_refuses_bad_uploads(client, login_as, world, doc):
         assert r.status_code in (400, 422), payload
     r = client.post(f"/documents/{doc.id}/import", data={}, content_type="multipart/form-data")
     assert r.status_code == 422
+    # the request models of drafting/api/ (validation.py) check the body and the query
+    r = client.post(
+        f"/api/v1/documents/{doc.id}/import/confirm", json={"upload": 3, "base_revision_id": "x"}
+    )
+    assert r.status_code == 422 and set(r.get_json()["fields"]) == {"upload", "base_revision_id"}
+    r = client.post(f"/api/v1/documents/{doc.id}/import/confirm", json={"upload": "t"})
+    assert r.status_code == 422 and "base_revision_id" in r.get_json()["fields"]
+    r = client.get(f"/api/v1/documents/{doc.id}/export.docx?revision=abc")
+    assert r.status_code == 422 and "revision" in r.get_json()["fields"]
+    assert doc.head_revision.number == 1
