@@ -41,9 +41,12 @@ def footnote_def(state: StateBlock, start: int, end: int, silent: bool) -> bool:
         return True
     lines = [state.src[match.end() : state.eMarks[start]]]
     line = start + 1
+    # The definition goes on like a paragraph: up to a blank line or a line that
+    # starts another block (a heading, a list, a fence…), which stays its own.
+    terminators = state.md.block.ruler.getRules("paragraph")
     while line < end and not state.isEmpty(line):
         text = state.src[state.bMarks[line] + state.tShift[line] : state.eMarks[line]]
-        if _DEF_RE.match(text):
+        if _DEF_RE.match(text) or any(rule(state, line, end, True) for rule in terminators):
             break
         lines.append(text)
         line += 1
