@@ -46,7 +46,11 @@ def footnote_def(state: StateBlock, start: int, end: int, silent: bool) -> bool:
     terminators = state.md.block.ruler.getRules("paragraph")
     while line < end and not state.isEmpty(line):
         text = state.src[state.bMarks[line] + state.tShift[line] : state.eMarks[line]]
-        if _DEF_RE.match(text) or any(rule(state, line, end, True) for rule in terminators):
+        if (
+            _DEF_RE.match(text)
+            or text.startswith("#.")  # a 条 without a heading starts a block of its own
+            or any(rule(state, line, end, True) for rule in terminators)
+        ):
             break
         lines.append(text)
         line += 1

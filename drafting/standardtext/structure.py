@@ -62,6 +62,7 @@ _CONTENT_TYPES = frozenset(
         "hr",
         "math_block",
         "std_front_matter",
+        "footnote_def_open",
     }
 )
 

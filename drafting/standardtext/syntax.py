@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from urllib.parse import unquote
 
-from markdown_it import MarkdownIt
+from markdown_it import MarkdownIt, rules_block
 from markdown_it.rules_block import StateBlock
 from markdown_it.rules_inline import StateInline
 
@@ -163,6 +163,11 @@ def make_parser(renderer_cls: type | None = None) -> MarkdownIt:
         else MarkdownIt("commonmark", options)
     )
     md.enable(["table", "strikethrough"])
+    # A heading ends a table (GFM: "the beginning of another block-level
+    # structure"); markdown-it would take "# 范围" under a table as one more row.
+    md.block.ruler.at(
+        "heading", rules_block.heading, {"alt": ["paragraph", "reference", "blockquote", "table"]}
+    )
     # Links and images are judged when they are rendered (a refused image
     # becomes a visible placeholder, a refused link plain text), so the
     # parser accepts every destination; see is_safe_link / attachment_name.

@@ -222,7 +222,29 @@ def caption_rule(state: StateCore) -> None:
         closer = Token("caption_row_close", "tr", -1)
         closer.meta["table"] = row.meta["table"]
         out.append(closer)
+    _remap_sections(state, tokens, out)
     state.tokens[:] = out
+
+
+def _remap_sections(state: StateCore, old: list[Token], new: list[Token]) -> None:
+    """The structural pass gave each section a token range; this rule ran
+    after it and moved tokens (caption paragraph out, caption row in), so the
+    ranges are moved onto the same tokens in the new list. Without this every
+    section after a table lost its last tokens' text."""
+    structure = state.env.get("structure")
+    if structure is None:
+        return
+    position = {id(token): k for k, token in enumerate(new)}
+
+    def moved(index: int) -> int:
+        # the first token at or after `index` that is still there
+        for token in old[index:]:
+            if id(token) in position:
+                return position[id(token)]
+        return len(new)
+
+    for span in structure.sections:
+        span.start, span.end = moved(span.start), moved(span.end)
 
 
 def _columns(tokens: list[Token], start: int) -> int:

@@ -226,3 +226,13 @@ def test_double_dollars_inside_a_sentence_are_an_inline_formula():
     html = render(BODY + "文字 $$x^2$$ 文字，空的 $$ $$ 原样。\n").html
     assert html.count("<svg") == 1
     assert "$$ $$" in html and "x^2" not in html
+
+
+def test_text_after_a_table_is_kept_in_every_section():
+    """The caption rule moves tokens after the structural pass: the sections'
+    ranges must follow, or the end of each section after a table vanished."""
+    for caption in ("", "表：条件\n\n"):
+        text = f"# 范围\n\n{caption}| a |\n| --- |\n| 1 |\n\n表后的文字。\n\n# 术语和定义\n\n最后一段。\n"
+        html = render(text).html
+        assert "<p>表后的文字。</p>" in html
+        assert '<span class="title">术语和定义</span>' in html and "<p>最后一段。</p>" in html
