@@ -24,6 +24,7 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from lxml import etree
 
 from drafting.export.assemble import GB_T_1_1_SENTENCE
+from drafting.standardtext import attachment_name
 from drafting.standardtext.structure import split_term, squash
 from drafting.word.math import omml_to_latex
 
@@ -490,8 +491,6 @@ def _image_type(data: bytes) -> str | None:
 
 
 def _good_name(name: str, ext: str) -> bool:
-    from drafting.standardtext import attachment_name
-
     return (
         bool(name)
         and attachment_name(name) == name
