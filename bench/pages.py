@@ -58,10 +58,10 @@ def load(app, n_calls: int, n_apps: int) -> dict:
     from drafting.accounts.models import Organization, User
     from drafting.accounts.passwords import hash_password
     from drafting.applications.models import Answer, Application, ApplicationStandard, Attachment
-    from drafting.calls.models import Call, CallStandard, Requirement
+    from drafting.calls.models import Call, CallStandard, Requirement, ReviewerAssignment
     from drafting.core.timeutil import utcnow
     from drafting.extensions import db
-    from drafting.reviews.models import Assessment, ReviewerAssignment
+    from drafting.reviews.models import Assessment
     from drafting.storage import store_blob
 
     now = utcnow()

@@ -84,6 +84,7 @@ def _register_blueprints(app: Flask) -> None:
     from drafting.api import reviews as _api_reviews  # noqa: F401
     from drafting.api import views as _api_views  # noqa: F401  (registers routes)
     from drafting.api.core import bp as api_bp
+    from drafting.applications.notify import connect_signals as connect_application_signals
     from drafting.applications.views import bp as applications_bp
     from drafting.audit.views import bp as audit_bp
     from drafting.calls.views import bp as calls_bp
@@ -95,6 +96,8 @@ def _register_blueprints(app: Flask) -> None:
     from drafting.word import api as _api_word  # noqa: F401
     from drafting.word.views import bp as word_bp
 
+    # Cross-domain effects: the higher package connects to the lower one's signals.
+    connect_application_signals()
     for bp in (main_bp, accounts_bp, admin_bp, audit_bp, api_bp):
         app.register_blueprint(bp)
     for bp in (calls_bp, applications_bp, reviews_bp):

@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 from drafting.accounts.credit_code import check_character
 from drafting.accounts.models import Organization, OrganizationType, Role, User
 from drafting.accounts.services import create_user
-from drafting.calls.demo import load_demo_calls
 from drafting.core.cli import with_public_url
+from drafting.demo_calls import load_demo_calls
 from drafting.documents.demo import load_demo_documents
 from drafting.extensions import db
 

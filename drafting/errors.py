@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, render_template, request
+from flask import Flask, current_app, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from drafting.api.core import api_error
 from drafting.core.errors import ServiceError
+from drafting.extensions import db
 
 log = logging.getLogger(__name__)
 
@@ -45,8 +47,6 @@ def _messages() -> dict[int, tuple[str, str]]:
 
 
 def _limit_mb() -> int:
-    from flask import current_app
-
     return int(current_app.config.get("UPLOAD_MAX_BYTES", 0) // (1024 * 1024))
 
 
@@ -71,8 +71,6 @@ _CODES = {
 def render_error(status: int, message: str | None = None, code: str | None = None, details=None):
     title, default = _messages().get(status, (_("Error"), ""))
     if _wants_json():
-        from drafting.api.core import api_error
-
         extra = {"details": details} if details is not None else {}
         return api_error(status, code or _CODES.get(status, "error"), message or default, **extra)
     return render_template(
@@ -113,7 +111,6 @@ def init_app(app: Flask) -> None:
         # A failed flush leaves the session unusable; the error page reads the
         # user (name, language), so without this rollback it fails too and the
         # user gets the server's bare English page instead of ours.
-        from drafting.extensions import db
 
         db.session.rollback()
         return render_error(500)

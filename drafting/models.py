@@ -8,7 +8,13 @@ from drafting.applications.models import (  # noqa: F401
     Attachment,
 )
 from drafting.audit.models import AuditEntry  # noqa: F401
-from drafting.calls.models import Call, CallAttachment, CallStandard, Requirement  # noqa: F401
+from drafting.calls.models import (  # noqa: F401
+    Call,
+    CallAttachment,
+    CallStandard,
+    Requirement,
+    ReviewerAssignment,  # noqa: F401
+)
 from drafting.documents.models import (  # noqa: F401
     Comment,
     Draft,
@@ -25,4 +31,4 @@ from drafting.groups.models import (  # noqa: F401
 )
 from drafting.jobs.models import ExportJobRecord  # noqa: F401
 from drafting.mail.models import OutboundMail  # noqa: F401
-from drafting.reviews.models import Assessment, Decision, ReviewerAssignment  # noqa: F401
+from drafting.reviews.models import Assessment, Decision  # noqa: F401

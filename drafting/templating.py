@@ -15,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from drafting.accounts import permissions as account_permissions
+from drafting.accounts.forms import ORGANIZATION_TYPE_LABELS, ROLE_LABELS
 from drafting.core.text import shorten
 
 PERMISSIONS: dict[str, Callable] = {
@@ -86,7 +87,6 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["shorten"] = shorten
     app.jinja_env.globals["nav_items"] = nav_items
     app.jinja_env.globals["home_sections"] = home_sections
-    from drafting.accounts.forms import ORGANIZATION_TYPE_LABELS, ROLE_LABELS
 
     app.jinja_env.globals["role_labels"] = ROLE_LABELS
     app.jinja_env.globals["org_type_labels"] = ORGANIZATION_TYPE_LABELS

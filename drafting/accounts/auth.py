@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Flask, request
+from flask import Flask, flash, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
 
 from drafting.accounts.models import User
+from drafting.accounts.services import user_for_api_token
 from drafting.core.requests import json_error
 from drafting.core.security import bearer_token
 from drafting.extensions import db, login_manager
@@ -39,14 +40,11 @@ def init_app(app: Flask) -> None:
         secret = bearer_token(req)
         if not secret:
             return None
-        from drafting.accounts.services import user_for_api_token
 
         return user_for_api_token(secret)
 
     @login_manager.unauthorized_handler
     def unauthorized():
-        from flask import flash, redirect, url_for
-
         if request.path.startswith("/api/"):
             return json_error(401, "unauthorized", _l("Log in or send a valid API token."))
         flash(login_manager.login_message, "info")

@@ -34,6 +34,7 @@ from drafting.accounts.forms import (
 from drafting.accounts.models import ApiToken, OrganizationType, User
 from drafting.audit.services import record
 from drafting.core.errors import ServiceError
+from drafting.core.transaction import keep_on_error
 from drafting.core.web import flash_error, get_or_404, redirect_next, require
 from drafting.extensions import db, limiter
 
@@ -177,7 +178,6 @@ def login():
         if user is None:
             flash(_("The email address or the password is not correct."), "error")
             # A failed attempt is recorded in the audit log: commit it.
-            from drafting.core.transaction import keep_on_error
 
             keep_on_error()
             return render_template("accounts/login.html", form=form), 401

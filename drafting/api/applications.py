@@ -24,14 +24,14 @@ from drafting.api.validation import (
     time_json,
 )
 from drafting.applications import permissions, services
-from drafting.applications.download import send_stored
 from drafting.applications.models import Application
-from drafting.applications.uploads import read_upload
+from drafting.applications.queries import application_or_404
 from drafting.calls.models import Call, CallState
+from drafting.core.files import read_upload, send_stored
 from drafting.core.requests import id_from_text
 from drafting.extensions import db
 from drafting.groups.models import GroupRole
-from drafting.reviews.queries import decisions_for, load_application
+from drafting.reviews.queries import decisions_for
 
 APPLICATION_SCHEMA = {
     "type": "object",
@@ -150,15 +150,8 @@ def application_json(a: Application) -> dict:
     }
 
 
-def _visible(application_id: int) -> Application:
-    application = load_application(application_id)
-    if application is None or not permissions.can_view_application(current_user, application):
-        abort(404)
-    return application
-
-
 def _editable(application_id: int) -> Application:
-    application = _visible(application_id)
+    application = application_or_404(application_id)
     if not permissions.can_edit_application(current_user, application):
         abort(
             api_error(
@@ -230,7 +223,7 @@ def applications_create():
     errors=(401, 404),
 )
 def applications_get(application_id: int):
-    return application_json(_visible(application_id))
+    return application_json(application_or_404(application_id))
 
 
 @api_route(
@@ -318,7 +311,7 @@ def applications_upload(application_id: int):
     response_content_type="*/*",
 )
 def applications_download(application_id: int, attachment_id: int):
-    application = _visible(application_id)
+    application = application_or_404(application_id)
     for f in application.attachments:
         if f.id == attachment_id:
             return send_stored(f.sha256, f.filename, f.content_type)

@@ -12,12 +12,12 @@ from sqlalchemy import select
 
 from drafting.api.core import api_error, api_route
 from drafting.api.validation import Body, Flag, Id, Text, Time, api_body, time_json
-from drafting.applications.uploads import read_upload
 from drafting.calls import permissions, services
 from drafting.calls.models import Call, CallState, EvidenceKind
+from drafting.calls.queries import load_call
 from drafting.core.errors import ServiceError
+from drafting.core.files import read_upload
 from drafting.extensions import db
-from drafting.reviews.queries import load_call
 
 CALL_SCHEMA = {
     "type": "object",

@@ -9,6 +9,7 @@ documented.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import wraps
 
 from flask import Blueprint
 from flask_babel import gettext as _
@@ -64,8 +65,6 @@ def api_route(
 
 
 def _require_login(view: Callable) -> Callable:
-    from functools import wraps
-
     @wraps(view)
     def wrapper(*args, **kwargs):
         if not current_user.is_authenticated:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, ClassVar, Literal
 
-from flask import abort, request
+from flask import abort, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -26,11 +26,14 @@ from drafting.api.validation import (
     time_json,
 )
 from drafting.core.errors import ServiceError
+from drafting.core.files import read_upload
 from drafting.documents import permissions, queries, services
 from drafting.documents.diff import diff_revisions, render_inline_html, render_side_by_side_html
 from drafting.documents.forms import MAX_TEXT, NUMBER_RE
 from drafting.documents.models import Comment, Revision, StandardDocument
 from drafting.documents.states import CommentType, DocumentStage, Resolution
+from drafting.documents.views import pdf_response
+from drafting.export import ExportError
 from drafting.extensions import db
 from drafting.groups import services as group_services
 from drafting.groups.models import DraftingGroup
@@ -282,7 +285,7 @@ def comment_json(c: Comment) -> dict:
     }
 
 
-def _document(document_id: int, check=permissions.can_view_document) -> StandardDocument:
+def document_or_404(document_id: int, check=permissions.can_view_document) -> StandardDocument:
     document = queries.load_document(document_id)
     # A document the user may not see answers as a missing one.
     if document is None or not permissions.can_view_document(current_user, document):
@@ -292,7 +295,7 @@ def _document(document_id: int, check=permissions.can_view_document) -> Standard
     return document
 
 
-def _revision(document: StandardDocument, revision_id: int) -> Revision:
+def revision_or_404(document: StandardDocument, revision_id: int) -> Revision:
     revision = queries.revision_of(document, revision_id)
     if revision is None:
         abort(
@@ -303,7 +306,7 @@ def _revision(document: StandardDocument, revision_id: int) -> Revision:
     return revision
 
 
-def _service_error(exc: ServiceError):
+def service_error_json(exc: ServiceError):
     extra = {"details": exc.details} if exc.details is not None else {}
     return api_error(exc.status, exc.code, exc.message, **extra)
 
@@ -356,7 +359,7 @@ def documents_create():
             **kwargs,
         )
     except ServiceError as exc:
-        return _service_error(exc)
+        return service_error_json(exc)
     return document_json(document), 201
 
 
@@ -368,7 +371,7 @@ def documents_create():
     errors=(401, 403, 404),
 )
 def document_get(document_id: int):
-    return document_json(_document(document_id))
+    return document_json(document_or_404(document_id))
 
 
 @api_route(
@@ -381,7 +384,7 @@ def document_get(document_id: int):
     errors=ERRORS + (409,),
 )
 def document_move(document_id: int):
-    document = _document(document_id, permissions.can_manage_document)
+    document = document_or_404(document_id, permissions.can_manage_document)
     data: MoveInput = api_body()
     group = db.session.get(DraftingGroup, data.drafting_group_id)
     if group is None:
@@ -394,7 +397,7 @@ def document_move(document_id: int):
     try:
         services.move_document(document, group, actor=current_user)
     except ServiceError as exc:
-        return _service_error(exc)
+        return service_error_json(exc)
     return document_json(document)
 
 
@@ -408,7 +411,7 @@ def document_move(document_id: int):
     errors=ERRORS + (409,),
 )
 def document_patch(document_id: int):
-    document = _document(document_id, permissions.can_manage_document)
+    document = document_or_404(document_id, permissions.can_manage_document)
     data: DocumentPatch = api_body()
     fields = data.model_dump(exclude_unset=True)
     for name in (
@@ -426,7 +429,7 @@ def document_patch(document_id: int):
     try:
         services.update_document(document, actor=current_user, **fields)
     except ServiceError as exc:
-        return _service_error(exc)
+        return service_error_json(exc)
     return document_json(document)
 
 
@@ -442,11 +445,11 @@ def document_patch(document_id: int):
     errors=(401, 403, 404, 409),
 )
 def document_delete(document_id: int):
-    document = _document(document_id, permissions.can_manage_document)
+    document = document_or_404(document_id, permissions.can_manage_document)
     try:
         services.delete_document(document, actor=current_user)
     except ServiceError as exc:
-        return _service_error(exc)
+        return service_error_json(exc)
     return "", 204
 
 
@@ -498,7 +501,7 @@ def drafters_json(document: StandardDocument) -> dict:
     errors=(401, 403, 404),
 )
 def drafters_get(document_id: int):
-    return drafters_json(_document(document_id, permissions.can_view_drafters))
+    return drafters_json(document_or_404(document_id, permissions.can_view_drafters))
 
 
 @api_route(
@@ -511,7 +514,7 @@ def drafters_get(document_id: int):
     errors=ERRORS + (409,),
 )
 def drafters_put(document_id: int, organization_id: int):
-    document = _document(document_id, permissions.can_view_drafters)
+    document = document_or_404(document_id, permissions.can_view_drafters)
     membership = document.drafting_group.membership_of(organization_id)
     if membership is None:
         return api_error(404, "not_found", _("This organization is not in the drafting group."))
@@ -523,7 +526,7 @@ def drafters_put(document_id: int, organization_id: int):
             document.drafting_group, membership.organization, names, actor=current_user
         )
     except ServiceError as exc:
-        return _service_error(exc)
+        return service_error_json(exc)
     return drafters_json(document)
 
 
@@ -538,7 +541,7 @@ def drafters_put(document_id: int, organization_id: int):
     errors=(401, 403, 404),
 )
 def revisions_list(document_id: int):
-    return [revision_json(r) for r in queries.revisions_of(_document(document_id))]
+    return [revision_json(r) for r in queries.revisions_of(document_or_404(document_id))]
 
 
 @api_route(
@@ -562,7 +565,7 @@ def revisions_list(document_id: int):
     errors=(400, 401, 403, 404, 409, 413, 422),
 )
 def revisions_create(document_id: int):
-    document = _document(document_id, permissions.can_edit_document)
+    document = document_or_404(document_id, permissions.can_edit_document)
     data: RevisionInput = api_body()
     try:
         result = services.save_revision(
@@ -571,7 +574,7 @@ def revisions_create(document_id: int):
     except services.SaveConflict as exc:
         return api_error(409, "conflict", exc.message, **exc.details)
     except ServiceError as exc:
-        return _service_error(exc)
+        return service_error_json(exc)
     body = {
         "revision": revision_json(result.revision),
         "created": result.created,
@@ -590,8 +593,8 @@ def revisions_create(document_id: int):
     errors=(401, 403, 404),
 )
 def revision_get(document_id: int, revision_id: int):
-    document = _document(document_id)
-    return revision_json(_revision(document, revision_id), text=True)
+    document = document_or_404(document_id)
+    return revision_json(revision_or_404(document, revision_id), text=True)
 
 
 @api_route(
@@ -609,12 +612,12 @@ def revision_get(document_id: int, revision_id: int):
     errors=(401, 403, 404, 409),
 )
 def revision_restore(document_id: int, revision_id: int):
-    document = _document(document_id, permissions.can_edit_document)
-    revision = _revision(document, revision_id)
+    document = document_or_404(document_id, permissions.can_edit_document)
+    revision = revision_or_404(document, revision_id)
     try:
         result = services.restore_revision(document, revision, actor=current_user)
     except ServiceError as exc:
-        return _service_error(exc)
+        return service_error_json(exc)
     body = {"revision": revision_json(result.revision), "created": result.created}
     return body, (201 if result.created else 200)
 
@@ -628,9 +631,9 @@ def revision_restore(document_id: int, revision_id: int):
     errors=(401, 403, 404, 422),
 )
 def diff_get(document_id: int):
-    document = _document(document_id)
+    document = document_or_404(document_id)
     args: DiffQuery = api_query()
-    old, new = _revision(document, args.from_), _revision(document, args.to)
+    old, new = revision_or_404(document, args.from_), revision_or_404(document, args.to)
     result = diff_revisions(old.text, new.text)
     return {
         "from": revision_json(old),
@@ -664,7 +667,7 @@ def diff_get(document_id: int):
     errors=(401, 403, 404, 422),
 )
 def comments_list(document_id: int):
-    document = _document(document_id)
+    document = document_or_404(document_id)
     args: CommentsQuery = api_query()
     filters = queries.CommentFilters(
         status=args.status.strip(),
@@ -689,7 +692,7 @@ def comments_list(document_id: int):
     errors=ERRORS + (409,),
 )
 def comments_create(document_id: int):
-    document = _document(document_id, permissions.can_comment)
+    document = document_or_404(document_id, permissions.can_comment)
     data: CommentInput = api_body()
     try:
         if data.parent_id is not None:
@@ -705,7 +708,7 @@ def comments_create(document_id: int):
             return comment_json(comment), 201
         revision = document.head_revision
         if data.revision_id is not None:
-            revision = _revision(document, data.revision_id)
+            revision = revision_or_404(document, data.revision_id)
         outline = {h.display_number for h in render(revision.text).outline}
         comment = services.add_comment(
             document,
@@ -719,7 +722,7 @@ def comments_create(document_id: int):
             outline_numbers=outline,
         )
     except ServiceError as exc:
-        return _service_error(exc)
+        return service_error_json(exc)
     return comment_json(comment), 201
 
 
@@ -733,7 +736,7 @@ def comments_create(document_id: int):
     errors=ERRORS + (409,),
 )
 def comment_resolution_put(document_id: int, comment_id: int):
-    document = _document(document_id, permissions.can_resolve_comments)
+    document = document_or_404(document_id, permissions.can_resolve_comments)
     comment = db.session.get(Comment, comment_id)
     if comment is None or comment.document_id != document.id:
         return api_error(404, "not_found", _("There is no such comment in this document."))
@@ -747,7 +750,7 @@ def comment_resolution_put(document_id: int, comment_id: int):
             replaces=data.replaces.value if data.replaces else None,
         )
     except ServiceError as exc:
-        return _service_error(exc)
+        return service_error_json(exc)
     return comment_json(comment)
 
 
@@ -764,7 +767,7 @@ def comment_resolution_put(document_id: int, comment_id: int):
     errors=ERRORS + (409,),
 )
 def stage_post(document_id: int):
-    document = _document(document_id, permissions.can_move_stage)
+    document = document_or_404(document_id, permissions.can_move_stage)
     data: StageInput = api_body()
     try:
         services.transition(
@@ -776,7 +779,7 @@ def stage_post(document_id: int):
             locale=_locale(),
         )
     except ServiceError as exc:
-        return _service_error(exc)
+        return service_error_json(exc)
     return document_json(document)
 
 
@@ -796,9 +799,9 @@ def stage_post(document_id: int):
     errors=(401, 403, 404, 422),
 )
 def checks_get(document_id: int):
-    document = _document(document_id)
+    document = document_or_404(document_id)
     args: ChecksQuery = api_query()
-    revision = _revision(document, args.revision) if args.revision else document.head_revision
+    revision = revision_or_404(document, args.revision) if args.revision else document.head_revision
     findings = run_checks(
         revision.text, include_counts=args.counts == "1", known_patents=document.known_patents
     )
@@ -819,17 +822,14 @@ def checks_get(document_id: int):
     errors=(401, 403, 404, 422),
 )
 def export_pdf_get(document_id: int):
-    from drafting.documents.views import _pdf_response
-    from drafting.export import ExportError
-
-    document = _document(document_id)
+    document = document_or_404(document_id)
     args: RevisionQuery = api_query()
-    revision = _revision(document, args.revision) if args.revision else document.head_revision
+    revision = revision_or_404(document, args.revision) if args.revision else document.head_revision
     try:
         pdf = services.export_pdf(document, revision)
     except ExportError as exc:
         return api_error(422, exc.code, str(exc))
-    return _pdf_response(pdf, document, revision)
+    return pdf_response(pdf, document, revision)
 
 
 # --- images (attachments the figures refer to) -----------------------------
@@ -850,8 +850,6 @@ ATTACHMENT_SCHEMA = {
 
 
 def attachment_json(a) -> dict:
-    from flask import url_for
-
     return {
         "name": a.name,
         "markdown": a.markdown,
@@ -872,7 +870,7 @@ def attachment_json(a) -> dict:
     errors=(401, 403, 404),
 )
 def attachments_list(document_id: int):
-    document = _document(document_id)
+    document = document_or_404(document_id)
     return [attachment_json(a) for a in services.attachments_of(document)]
 
 
@@ -887,9 +885,7 @@ def attachments_list(document_id: int):
     errors=(400, 401, 403, 404, 409, 413, 422),
 )
 def attachments_create(document_id: int):
-    from drafting.applications.uploads import read_upload
-
-    document = _document(document_id, permissions.can_edit_document)
+    document = document_or_404(document_id, permissions.can_edit_document)
     upload = request.files.get("file")
     if upload is None or not upload.filename:
         return api_error(
@@ -907,7 +903,7 @@ def attachments_create(document_id: int):
             actor=current_user,
         )
     except ServiceError as exc:
-        return _service_error(exc)
+        return service_error_json(exc)
     return attachment_json(att), 201
 
 
@@ -921,7 +917,7 @@ def attachments_create(document_id: int):
     errors=(401, 403, 404, 409),
 )
 def attachment_delete(document_id: int, name: str):
-    document = _document(document_id, permissions.can_edit_document)
+    document = document_or_404(document_id, permissions.can_edit_document)
     att = services.attachment_of(document, name)
     if att is None:
         return api_error(
@@ -930,5 +926,5 @@ def attachment_delete(document_id: int, name: str):
     try:
         services.remove_attachment(document, att, actor=current_user)
     except ServiceError as exc:
-        return _service_error(exc)
+        return service_error_json(exc)
     return "", 204

@@ -11,14 +11,16 @@ from pydantic import Field, Strict
 from sqlalchemy import select
 
 from drafting.accounts.models import Role, User
-from drafting.api.applications import _visible
 from drafting.api.core import api_error, api_route
 from drafting.api.validation import Body, Flag, Id, Query, QueryId, Text, api_body, api_query
 from drafting.applications.models import Application
+from drafting.applications.queries import application_or_404
+from drafting.calls.models import ReviewerAssignment
+from drafting.calls.queries import load_call
 from drafting.extensions import db
 from drafting.reviews import permissions, services
-from drafting.reviews.models import Assessment, Decision, Outcome, Rating, ReviewerAssignment
-from drafting.reviews.queries import load_call, review_summary
+from drafting.reviews.models import Assessment, Decision, Outcome, Rating
+from drafting.reviews.queries import review_summary
 
 ASSESSMENT_SCHEMA = {
     "type": "object",
@@ -145,7 +147,7 @@ def _decision_json(d: Decision) -> dict:
 
 
 def _reviewable(application_id: int) -> Application:
-    application = _visible(application_id)
+    application = application_or_404(application_id)
     if not (
         permissions.is_secretariat(current_user)
         or permissions.can_review_call(current_user, application.call)
@@ -247,7 +249,7 @@ def assessments_save(application_id: int):
     errors=(400, 401, 403, 404, 409, 422),
 )
 def applications_return(application_id: int):
-    application = _visible(application_id)
+    application = application_or_404(application_id)
     if not permissions.can_manage_reviews(current_user, application.call):
         return api_error(403, "forbidden", _("Only the secretariat returns applications."))
     data: ReturnInput = api_body()

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from drafting.accounts.models import User
 from drafting.applications.models import Application, ApplicationState
+from drafting.calls import signals as call_signals
 from drafting.calls.models import Call, CallState
 from drafting.core.timeutil import utcnow
 from drafting.extensions import db
@@ -121,3 +122,12 @@ def remind_drafts(days: int, now: datetime | None = None) -> int:
             _mail_org(application, "deadline_reminder")
             count += 1
     return count
+
+
+def _on_deadline_extended(call: Call, **_extra) -> None:
+    notify_deadline_extended(call)
+
+
+def connect_signals() -> None:
+    """Connect the applicants' mail to what the calls announce (once per process; idempotent)."""
+    call_signals.deadline_extended.connect(_on_deadline_extended)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from drafting.accounts.models import Role
 from drafting.applications.models import Application, ApplicationState
+from drafting.calls.permissions import is_assigned_reviewer
 
 
 def _authenticated(user) -> bool:
@@ -21,24 +22,6 @@ def is_applicant(user, application: Application) -> bool:
         and user.role == Role.MEMBER
         and user.organization_id is not None
         and user.organization_id == application.organization_id
-    )
-
-
-def is_assigned_reviewer(user, call_id: int) -> bool:
-    if not _authenticated(user) or user.role != Role.REVIEWER:
-        return False
-    from sqlalchemy import select
-
-    from drafting.extensions import db
-    from drafting.reviews.models import ReviewerAssignment
-
-    return (
-        db.session.scalar(
-            select(ReviewerAssignment.id).where(
-                ReviewerAssignment.call_id == call_id, ReviewerAssignment.user_id == user.id
-            )
-        )
-        is not None
     )
 
 

@@ -21,13 +21,17 @@ from drafting.applications.models import (
     ApplicationState,
     Attachment,
 )
+from drafting.applications.notify import notify_submitted
 from drafting.audit.services import record
 from drafting.calls.models import Call, Requirement
 from drafting.core.errors import Conflict, Refused, ServiceError
+from drafting.core.files import check_upload
+from drafting.core.i18n import format_dt
 from drafting.core.text import shorten
 from drafting.core.timeutil import utcnow
 from drafting.extensions import db
 from drafting.groups.models import GroupRole
+from drafting.storage import store_blob
 
 S = ApplicationState
 TRANSITIONS: dict[ApplicationState, set[ApplicationState]] = {
@@ -85,8 +89,6 @@ def transition(
 
 
 def deadline_message(call: Call) -> str:
-    from drafting.core.i18n import format_dt
-
     return _(
         "The deadline of this call passed on %(when)s; the application can no longer be changed or submitted. Contact the secretariat if you think this is wrong.",
         when=format_dt(call.closes_at),
@@ -309,8 +311,6 @@ def add_attachment(
     now: datetime | None = None,
 ) -> Attachment:
     """Check and store an evidence file for one requirement."""
-    from drafting.applications.uploads import check_upload
-    from drafting.storage import store_blob
 
     _lock_for_write(application)
     _check_editable(application, now)
@@ -437,7 +437,6 @@ def submit(application: Application, *, actor: User, now: datetime | None = None
             details=problems,
         )
     transition(application, S.SUBMITTED, actor=actor, now=now)
-    from drafting.applications.notify import notify_submitted
 
     notify_submitted(application)
 

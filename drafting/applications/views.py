@@ -10,33 +10,25 @@ from sqlalchemy import select
 
 from drafting import templating
 from drafting.applications import permissions, services
-from drafting.applications.download import send_stored
 from drafting.applications.models import (
     ROLE_LABELS,
     STATE_LABELS,
     Application,
     Attachment,
 )
-from drafting.applications.uploads import read_upload
+from drafting.applications.queries import application_or_404
 from drafting.calls.models import Call
 from drafting.calls.permissions import can_apply
 from drafting.core.errors import Conflict, ServiceError
+from drafting.core.files import read_upload, send_stored
 from drafting.core.requests import request_id
 from drafting.core.transaction import keep_on_error
 from drafting.core.web import flash_error, get_or_404, require
 from drafting.extensions import db
 from drafting.groups.models import GroupRole
-from drafting.reviews.queries import load_application
+from drafting.reviews.queries import decisions_for
 
 bp = Blueprint("applications", __name__)
-
-
-def application_or_404(application_id: int) -> Application:
-    """The application if the user may see it; 404 otherwise, so that its existence is not revealed."""
-    application = load_application(application_id)
-    if application is None or not permissions.can_view_application(current_user, application):
-        abort(404)
-    return application
 
 
 def _editable_or_403(application_id: int) -> Application:
@@ -90,8 +82,6 @@ def start(call_id: int):
 
 
 def _render(application: Application, status: int = 200, conflicts=None, problems=None):
-    from drafting.reviews.queries import decisions_for
-
     decisions = decisions_for([application.id]).get(application.id, {})
     published = {sid: d for sid, d in decisions.items() if d.published_at is not None}
     return render_template(

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from flask_babel import get_timezone
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -19,30 +16,12 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from drafting.calls.models import EvidenceKind
-from drafting.core.timeutil import as_utc
 
 EVIDENCE_LABELS = {
     EvidenceKind.STATEMENT: _l("Statement"),
     EvidenceKind.FILE: _l("Evidence file"),
     EvidenceKind.BOTH: _l("Statement and evidence file"),
 }
-
-
-def to_utc(local: datetime | None) -> datetime | None:
-    """A naive time typed in the user's zone, as UTC."""
-    if local is None:
-        return None
-    return as_utc(
-        get_timezone().localize(local)
-        if hasattr(get_timezone(), "localize")
-        else local.replace(tzinfo=get_timezone())
-    )
-
-
-def to_local(value: datetime | None) -> datetime | None:
-    if value is None:
-        return None
-    return as_utc(value).astimezone(get_timezone()).replace(tzinfo=None)
 
 
 class CallForm(FlaskForm):

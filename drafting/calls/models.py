@@ -15,9 +15,11 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from drafting.accounts.models import User
 from drafting.core.models import UTCDateTime, str_enum
 from drafting.core.timeutil import as_utc, utcnow
 from drafting.extensions import db
@@ -183,3 +185,18 @@ class CallAttachment(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     call: Mapped[Call] = relationship(back_populates="attachments")
+
+
+class ReviewerAssignment(db.Model):
+    """A reviewer named for a call: who may read and assess its submitted applications."""
+
+    __tablename__ = "reviewer_assignment"
+    __table_args__ = (UniqueConstraint("call_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_id: Mapped[int] = mapped_column(ForeignKey("call.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    call: Mapped[Call] = relationship()
+    user: Mapped[User] = relationship()

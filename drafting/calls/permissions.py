@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from drafting.accounts.models import Role
-from drafting.calls.models import Call, CallState
+from drafting.calls.models import Call, CallState, ReviewerAssignment
+from drafting.extensions import db
 
 
 def _authenticated(user) -> bool:
@@ -26,4 +29,18 @@ def can_apply(user, call: Call, now=None) -> bool:
         and user.role == Role.MEMBER
         and user.organization_id is not None
         and call.is_open(now)
+    )
+
+
+def is_assigned_reviewer(user, call_id: int) -> bool:
+    """Whether the user is a reviewer named for this call."""
+    if not _authenticated(user) or user.role != Role.REVIEWER:
+        return False
+    return (
+        db.session.scalar(
+            select(ReviewerAssignment.id).where(
+                ReviewerAssignment.call_id == call_id, ReviewerAssignment.user_id == user.id
+            )
+        )
+        is not None
     )

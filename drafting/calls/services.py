@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from drafting.accounts.models import User
 from drafting.audit.services import record
+from drafting.calls import signals
 from drafting.calls.models import (
     CALL_STATE_LABELS,
     Call,
@@ -19,8 +20,10 @@ from drafting.calls.models import (
     Requirement,
 )
 from drafting.core.errors import Conflict, Refused, ServiceError
+from drafting.core.files import check_upload
 from drafting.core.timeutil import as_utc, utcnow
 from drafting.extensions import db
+from drafting.storage import store_blob
 
 TRANSITIONS: dict[CallState, set[CallState]] = {
     CallState.DRAFT: {CallState.PUBLISHED},
@@ -383,9 +386,7 @@ def extend_deadline(call: Call, new_closes_at: datetime, *, actor: User) -> None
     record(
         actor, "call.deadline_extended", call, old=old.isoformat(), new=new_closes_at.isoformat()
     )
-    from drafting.applications.notify import notify_deadline_extended
-
-    notify_deadline_extended(call)
+    signals.deadline_extended.send(call)
 
 
 def close_early(call: Call, *, actor: User, now: datetime | None = None) -> None:
@@ -401,9 +402,6 @@ def close_early(call: Call, *, actor: User, now: datetime | None = None) -> None
 
 
 def add_attachment(call: Call, *, filename: str, data: bytes, actor: User) -> CallAttachment:
-    from drafting.applications.uploads import check_upload
-    from drafting.storage import store_blob
-
     _check_structure_editable(call)
     name, content_type = check_upload(filename, data)
     sha = store_blob(data)

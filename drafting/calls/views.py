@@ -7,32 +7,35 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from markupsafe import Markup
+from sqlalchemy import select
 
 from drafting import templating
-from drafting.applications.download import send_stored
+from drafting.applications.models import Application
 from drafting.applications.permissions import can_edit_application
-from drafting.applications.uploads import read_upload
 from drafting.calls import permissions, services
 from drafting.calls.forms import (
+    EVIDENCE_LABELS,
     CallForm,
     ExtendForm,
     RequirementForm,
     StandardForm,
-    to_local,
-    to_utc,
 )
 from drafting.calls.models import (
     CALL_STATE_LABELS,
     Call,
     CallAttachment,
     CallStandard,
+    CallState,
     EvidenceKind,
     Requirement,
 )
+from drafting.calls.queries import load_call
 from drafting.core.errors import ServiceError
+from drafting.core.files import read_upload, send_stored
 from drafting.core.markdown import render_markdown
+from drafting.core.timeutil import as_utc, to_local, to_utc, utcnow
 from drafting.core.web import flash_error, get_or_404, require
-from drafting.reviews.queries import load_call
+from drafting.extensions import db
 
 bp = Blueprint("calls", __name__, url_prefix="/calls")
 
@@ -49,11 +52,6 @@ def index():
     calls = services.public_calls()
     drafts = []
     if permissions.can_manage_calls(current_user):
-        from sqlalchemy import select
-
-        from drafting.calls.models import CallState
-        from drafting.extensions import db
-
         drafts = list(
             db.session.scalars(
                 select(Call).where(Call.state == CallState.DRAFT).order_by(Call.id.desc())
@@ -71,11 +69,6 @@ def show(call_id: int):
     call = _call_or_404(call_id)
     application = None
     if current_user.is_authenticated and current_user.organization_id:
-        from sqlalchemy import select
-
-        from drafting.applications.models import Application
-        from drafting.extensions import db
-
         application = db.session.scalar(
             select(Application).where(
                 Application.call_id == call.id,
@@ -362,8 +355,6 @@ templating.HOME_SECTIONS.append(
 
 
 def time_left(call: Call) -> str:
-    from drafting.core.timeutil import as_utc, utcnow
-
     delta = as_utc(call.closes_at) - utcnow()
     if delta.total_seconds() <= 0:
         return _("closed")
@@ -375,8 +366,6 @@ def time_left(call: Call) -> str:
 
 @bp.app_context_processor
 def _call_helpers():
-    from drafting.calls.forms import EVIDENCE_LABELS
-
     return {
         "call_state_labels": CALL_STATE_LABELS,
         "evidence_labels": EVIDENCE_LABELS,
@@ -387,11 +376,6 @@ def _call_helpers():
 
 def open_calls_for_home(limit: int = 5) -> list[Call]:
     """The calls open now, soonest deadline first, for the home page."""
-    from sqlalchemy import select
-
-    from drafting.calls.models import CallState
-    from drafting.core.timeutil import utcnow
-    from drafting.extensions import db
 
     now = utcnow()
     return list(

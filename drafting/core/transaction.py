@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import Flask, Response, g
+from flask import Flask, Response, g, has_request_context, request
 from sqlalchemy import event
 
 from drafting.extensions import db
@@ -75,7 +75,6 @@ def configure_sqlite(engine) -> None:
         # A write request takes the write lock up front: a transaction that
         # reads then writes can otherwise fail with "database is locked"
         # despite the busy timeout.
-        from flask import has_request_context, request
 
         if has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS"):
             connection.exec_driver_sql("BEGIN IMMEDIATE")

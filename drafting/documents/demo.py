@@ -5,6 +5,9 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from drafting.accounts.models import Organization, Role, User
+from drafting.calls.models import CallStandard
+from drafting.documents import services
+from drafting.documents.states import CommentType
 from drafting.extensions import db
 from drafting.groups import services as group_services
 from drafting.groups.models import GroupRole
@@ -97,10 +100,6 @@ GB/T 34015　车用动力电池回收利用　余能检测
 
 
 def load_demo_documents() -> None:
-    from drafting.calls.models import CallStandard
-    from drafting.documents import services
-    from drafting.documents.states import CommentType
-
     secretariat = db.session.scalar(
         select(User).where(User.role == Role.SECRETARIAT).order_by(User.id)
     )

@@ -11,7 +11,9 @@ from sqlalchemy.orm import joinedload, selectinload
 from drafting.calls.models import Call, CallStandard
 from drafting.documents import permissions
 from drafting.documents.models import Comment, Revision, StageChange, StandardDocument
+from drafting.export.meta import DocumentMeta
 from drafting.extensions import db
+from drafting.groups import services as group_services
 from drafting.groups.models import DraftingGroup, GroupEditor, GroupMembership
 
 
@@ -159,8 +161,6 @@ def commenting_organizations(document: StandardDocument) -> list[str]:
 
 def document_meta(document: StandardDocument):
     """The document's metadata for the PDF export (drafting units and drafters from its group)."""
-    from drafting.export.meta import DocumentMeta
-    from drafting.groups import services as group_services
 
     group = document.drafting_group
     return DocumentMeta(

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
@@ -15,6 +16,7 @@ from drafting.accounts.models import User
 from drafting.audit.services import record
 from drafting.core import transaction
 from drafting.core.errors import Conflict, NotAllowed, Refused, ServiceError
+from drafting.core.files import check_image, display_name
 from drafting.core.timeutil import utcnow
 from drafting.documents.diff import normalize_newlines
 from drafting.documents.merge import MergeResult, has_conflict_markers, merge_texts
@@ -28,6 +30,8 @@ from drafting.documents.models import (
     StandardDocument,
     text_sha256,
 )
+from drafting.documents.permissions import can_override_checks
+from drafting.documents.queries import document_meta
 from drafting.documents.states import (
     RESOLUTION_LABELS,
     STAGE_LABELS,
@@ -36,9 +40,11 @@ from drafting.documents.states import (
     Resolution,
     allowed_transitions,
 )
+from drafting.export import export_pdf as make_pdf
 from drafting.extensions import db
 from drafting.groups.models import DraftingGroup
-from drafting.standardtext import SKELETON, run_checks
+from drafting.standardtext import SKELETON, attachment_name, run_checks
+from drafting.storage import blob_path, store_blob
 
 # A user counts as "having the document open" this long after their last heartbeat.
 PRESENCE_WINDOW = timedelta(seconds=60)
@@ -531,7 +537,6 @@ def transition(
     Leaving the comment stage needs every comment resolved; moving forward
     needs the checks clean, unless the secretariat overrides them.
     """
-    from drafting.documents.permissions import can_override_checks
 
     try:
         new_stage = DocumentStage(new_stage)
@@ -805,15 +810,12 @@ def attachment_of(document: StandardDocument, name: str) -> DocumentAttachment |
 
 def attachment_files(document: StandardDocument) -> dict[str, Path]:
     """{name: path of the stored bytes} for the PDF export; the export's cache key hashes their content."""
-    from drafting.storage import blob_path
 
     return {a.name: blob_path(a.sha256) for a in attachments_of(document)}
 
 
 def attachment_display_name(filename: str | None) -> str:
     """The name the text will use for an uploaded image: path parts dropped, refused if still unusable."""
-    from drafting.applications.uploads import display_name
-    from drafting.standardtext import attachment_name
 
     name = display_name(filename)
     # attachment_name() is what the renderer and the PDF fetcher accept; "%" and angle
@@ -843,8 +845,6 @@ def add_attachment(
     The type is judged by the bytes; an image with the same name is replaced
     (one row, new content), so the text's references keep working.
     """
-    from drafting.applications.uploads import check_image
-    from drafting.storage import store_blob
 
     _refuse_if_published(document)
     name = attachment_display_name(name.strip() if name and name.strip() else filename)
@@ -904,10 +904,6 @@ def remove_attachment(
 
 def export_pdf(document: StandardDocument, revision: Revision) -> bytes:
     """The PDF of a revision, from the export cache when it was made before."""
-    from flask import current_app
-
-    from drafting.documents.queries import document_meta
-    from drafting.export import export_pdf as make_pdf
 
     return make_pdf(
         document_meta(document),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import quote
 
 from flask import (
     Blueprint,
@@ -25,9 +26,8 @@ from sqlalchemy import select
 
 from drafting import templating
 from drafting.accounts.models import Organization, User
-from drafting.applications.uploads import IMAGE_TYPES, limit_mb, read_upload
-from drafting.calls.forms import to_local, to_utc
 from drafting.core.errors import ServiceError
+from drafting.core.files import IMAGE_TYPES, limit_mb, read_upload
 from drafting.core.requests import (
     MAX_ID,
     accepts_json,
@@ -35,6 +35,8 @@ from drafting.core.requests import (
     parse_json_object,
     request_id,
 )
+from drafting.core.timeutil import to_local, to_utc
+from drafting.core.transaction import keep_on_error
 from drafting.core.web import flash_error, flash_form_errors, get_or_404, require
 from drafting.documents import exports, permissions, queries, services
 from drafting.documents.diff import diff_revisions, render_inline_html, render_side_by_side_html
@@ -61,10 +63,12 @@ from drafting.documents.states import (
     DocumentStage,
     allowed_transitions,
 )
+from drafting.export import ExportError, build_html
 from drafting.extensions import db, limiter
 from drafting.groups import services as group_services
 from drafting.groups.models import DraftingGroup, GroupRole
 from drafting.standardtext import render, run_checks
+from drafting.storage import read_blob
 
 bp = Blueprint("documents", __name__, url_prefix="/documents")
 
@@ -80,7 +84,7 @@ def _deny():
     abort(403)
 
 
-def _document(document_id: int, check=permissions.can_view_document) -> StandardDocument:
+def document_or_404(document_id: int, check=permissions.can_view_document) -> StandardDocument:
     """The document, if the user may see it; 404 when they may not know it
     exists (a hidden one answers as a missing one), 403 when they see it but
     may not do this. Anonymous visitors are asked to log in either way."""
@@ -94,7 +98,7 @@ def _document(document_id: int, check=permissions.can_view_document) -> Standard
     return document
 
 
-def _revision(document: StandardDocument, revision_id: int) -> Revision:
+def revision_or_404(document: StandardDocument, revision_id: int) -> Revision:
     revision = queries.revision_of(document, revision_id)
     if revision is None:
         abort(404)
@@ -185,7 +189,7 @@ def new():
 
 @bp.route("/<int:document_id>/settings", methods=["GET", "POST"])
 def settings(document_id: int):
-    document = _document(document_id, permissions.can_manage_document)
+    document = document_or_404(document_id, permissions.can_manage_document)
     form = SettingsForm(obj=document)
     if not form.is_submitted():
         form.comment_period_ends_at.data = to_local(document.comment_period_ends_at)
@@ -233,7 +237,7 @@ def _settings_page(document: StandardDocument, form: SettingsForm, status: int =
 
 @bp.route("/<int:document_id>/move", methods=["POST"])
 def move(document_id: int):
-    document = _document(document_id, permissions.can_manage_document)
+    document = document_or_404(document_id, permissions.can_manage_document)
     form = MoveForm(prefix="move")
     form.group_id.choices = _group_options()
     if not form.validate():
@@ -251,7 +255,7 @@ def move(document_id: int):
 
 @bp.route("/<int:document_id>/delete", methods=["POST"])
 def delete(document_id: int):
-    document = _document(document_id, permissions.can_manage_document)
+    document = document_or_404(document_id, permissions.can_manage_document)
     number = document.number
     try:
         services.delete_document(document, actor=current_user)
@@ -265,7 +269,7 @@ def delete(document_id: int):
 @bp.route("/<int:document_id>/group", methods=["GET", "POST"])
 def group(document_id: int):
     """The secretariat names the group's units and editors (until calls produce groups)."""
-    document = _document(document_id, permissions.can_manage_document)
+    document = document_or_404(document_id, permissions.can_manage_document)
     grp = document.drafting_group
     member_form, editor_form = MemberForm(prefix="m"), NameEditorForm(prefix="e")
     member_form.organization_id.choices = [
@@ -323,7 +327,7 @@ def group(document_id: int):
 @bp.route("/<int:document_id>/drafters", methods=["GET", "POST"])
 def drafters(document_id: int):
     """Each drafting unit names its drafters, in order: they feed 前言's 主要起草人 line."""
-    document = _document(document_id, permissions.can_view_drafters)
+    document = document_or_404(document_id, permissions.can_view_drafters)
     grp = document.drafting_group
     status = 200
     if request.method == "POST":
@@ -376,7 +380,7 @@ def drafters(document_id: int):
 
 @bp.route("/<int:document_id>")
 def show(document_id: int):
-    document = _document(document_id)
+    document = document_or_404(document_id)
     head = document.head_revision
     rendered = rendered_revision(document, head) if head else None
     return render_template(
@@ -455,7 +459,7 @@ def _editor_page(
 
 @bp.route("/<int:document_id>/edit", methods=["GET", "POST"])
 def edit(document_id: int):
-    document = _document(document_id, permissions.can_edit_document)
+    document = document_or_404(document_id, permissions.can_edit_document)
     if request.method == "GET":
         return _editor_page(document, editor_state(document, current_user))
     form = EditorForm()
@@ -483,7 +487,6 @@ def edit(document_id: int):
             services.keep_draft(
                 document, current_user, form.text.data or "", form.base_revision_id.data
             )
-            from drafting.core.transaction import keep_on_error
 
             keep_on_error()
         return _editor_page(
@@ -511,7 +514,7 @@ def edit(document_id: int):
 @bp.route("/<int:document_id>/autosave", methods=["POST"])
 @accepts_json
 def autosave(document_id: int):
-    document = _document(document_id, permissions.can_edit_document)
+    document = document_or_404(document_id, permissions.can_edit_document)
     data = _json_body()
     text, base = data.get("text"), data.get("base_revision_id")
     if not isinstance(text, str) or not isinstance(base, int) or not 1 <= base <= MAX_ID:
@@ -526,7 +529,7 @@ def autosave(document_id: int):
 
 @bp.route("/<int:document_id>/draft/discard", methods=["POST"])
 def discard_draft(document_id: int):
-    document = _document(document_id, permissions.can_edit_document)
+    document = document_or_404(document_id, permissions.can_edit_document)
     services.discard_draft(document, current_user)
     flash(_("Your unsaved text was discarded; the editor shows the latest revision."), "info")
     return redirect(url_for("documents.edit", document_id=document.id))
@@ -535,7 +538,7 @@ def discard_draft(document_id: int):
 @bp.route("/<int:document_id>/preview", methods=["POST"])
 @accepts_json
 def preview(document_id: int):
-    document = _document(document_id, permissions.can_edit_document)
+    document = document_or_404(document_id, permissions.can_edit_document)
     text = _json_body().get("text")
     if not isinstance(text, str):
         return jsonify(error="invalid", message=_("Send the text to preview.")), 422
@@ -569,11 +572,8 @@ def _attachment(document: StandardDocument, name: str):
 @bp.route("/<int:document_id>/attachments/<name>")
 def attachment(document_id: int, name: str):
     """An image of the document, to those who may read the document."""
-    from urllib.parse import quote
 
-    from drafting.storage import read_blob
-
-    document = _document(document_id)
+    document = document_or_404(document_id)
     att = _attachment(document, name)
     try:
         data = read_blob(att.sha256)
@@ -601,7 +601,7 @@ def attachment(document_id: int, name: str):
 
 @bp.route("/<int:document_id>/attachments", methods=["POST"])
 def upload_attachment(document_id: int):
-    document = _document(document_id, permissions.can_edit_document)
+    document = document_or_404(document_id, permissions.can_edit_document)
     upload = request.files.get("file")
     if upload is None or not upload.filename:
         flash(_("Choose a PNG or JPEG image to upload."), "error")
@@ -630,7 +630,7 @@ def upload_attachment(document_id: int):
 
 @bp.route("/<int:document_id>/attachments/<name>/remove", methods=["POST"])
 def remove_attachment(document_id: int, name: str):
-    document = _document(document_id, permissions.can_edit_document)
+    document = document_or_404(document_id, permissions.can_edit_document)
     att = _attachment(document, name)
     try:
         services.remove_attachment(document, att, actor=current_user)
@@ -650,7 +650,7 @@ def remove_attachment(document_id: int, name: str):
 @bp.route("/<int:document_id>/presence", methods=["POST"])
 @accepts_json
 def presence(document_id: int):
-    document = _document(document_id)
+    document = document_or_404(document_id)
     if not current_user.is_authenticated:
         return jsonify(error="unauthorized", message=_("Log in to be shown as present.")), 401
     services.heartbeat(document, current_user)
@@ -671,7 +671,7 @@ def csrf_token():
 
 @bp.route("/<int:document_id>/history")
 def history(document_id: int):
-    document = _document(document_id)
+    document = document_or_404(document_id)
     revisions = queries.revisions_of(document)
     return render_template(
         "documents/history.html",
@@ -683,8 +683,8 @@ def history(document_id: int):
 
 @bp.route("/<int:document_id>/revisions/<int:revision_id>")
 def revision(document_id: int, revision_id: int):
-    document = _document(document_id)
-    rev = _revision(document, revision_id)
+    document = document_or_404(document_id)
+    rev = revision_or_404(document, revision_id)
     return render_template(
         "documents/revision.html",
         document=document,
@@ -696,8 +696,8 @@ def revision(document_id: int, revision_id: int):
 
 @bp.route("/<int:document_id>/revisions/<int:revision_id>/restore", methods=["POST"])
 def restore(document_id: int, revision_id: int):
-    document = _document(document_id, permissions.can_edit_document)
-    rev = _revision(document, revision_id)
+    document = document_or_404(document_id, permissions.can_edit_document)
+    rev = revision_or_404(document, revision_id)
     try:
         result = services.restore_revision(document, rev, actor=current_user)
     except ServiceError as exc:
@@ -719,12 +719,12 @@ def restore(document_id: int, revision_id: int):
 
 @bp.route("/<int:document_id>/diff")
 def diff(document_id: int):
-    document = _document(document_id)
+    document = document_or_404(document_id)
     head = document.head_revision
-    old = _revision(
+    old = revision_or_404(
         document, request.args.get("from", type=request_id) or (head.parent_id or head.id)
     )
-    new = _revision(document, request.args.get("to", type=request_id) or head.id)
+    new = revision_or_404(document, request.args.get("to", type=request_id) or head.id)
     view = "inline" if request.args.get("view") == "inline" else "side"
     result = diff_revisions(old.text, new.text)
     label = _("{n} unchanged lines")
@@ -784,7 +784,7 @@ def _not_anonymous() -> bool:
 # Public comments come without an account: limit them per address.
 @limiter.limit("30 per hour", methods=["POST"], exempt_when=_not_anonymous)
 def comments(document_id: int):
-    document = _document(document_id)
+    document = document_or_404(document_id)
     if request.method == "GET":
         return _comment_page(document)
     if not permissions.can_comment(current_user, document):
@@ -836,7 +836,7 @@ def _comment(document: StandardDocument, comment_id: int) -> Comment:
 
 @bp.route("/<int:document_id>/comments/<int:comment_id>/reply", methods=["POST"])
 def reply(document_id: int, comment_id: int):
-    document = _document(document_id, permissions.can_comment)
+    document = document_or_404(document_id, permissions.can_comment)
     parent = _comment(document, comment_id)
     form = ReplyForm()
     if not form.validate():
@@ -859,7 +859,7 @@ def reply(document_id: int, comment_id: int):
 
 @bp.route("/<int:document_id>/comments/<int:comment_id>/resolve", methods=["POST"])
 def resolve(document_id: int, comment_id: int):
-    document = _document(document_id, permissions.can_resolve_comments)
+    document = document_or_404(document_id, permissions.can_resolve_comments)
     comment = _comment(document, comment_id)
     form = ResolveForm()
     if not form.validate():
@@ -883,8 +883,6 @@ def resolve(document_id: int, comment_id: int):
 
 
 def _xlsx(data: bytes, filename: str):
-    from urllib.parse import quote
-
     response = make_response(data)
     response.headers["Content-Type"] = (
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -897,7 +895,7 @@ def _xlsx(data: bytes, filename: str):
 
 @bp.route("/<int:document_id>/comments/resolution-table.xlsx")
 def comments_table_xlsx(document_id: int):
-    document = _document(document_id, permissions.can_export_comments)
+    document = document_or_404(document_id, permissions.can_export_comments)
     threads = queries.comment_threads(document)
     return _xlsx(
         exports.resolution_table(document, threads), f"{document.title_zh}-征求意见汇总处理表.xlsx"
@@ -906,7 +904,7 @@ def comments_table_xlsx(document_id: int):
 
 @bp.route("/<int:document_id>/comments/iso-template.xlsx")
 def comments_iso_xlsx(document_id: int):
-    document = _document(document_id, permissions.can_export_comments)
+    document = document_or_404(document_id, permissions.can_export_comments)
     threads = queries.comment_threads(document)
     return _xlsx(exports.iso_template(document, threads), f"{document.number}-comments.xlsx")
 
@@ -916,15 +914,14 @@ def comments_iso_xlsx(document_id: int):
 
 def _export_revision(document: StandardDocument) -> Revision:
     revision_id = request.args.get("revision", type=request_id)
-    return _revision(document, revision_id) if revision_id else document.head_revision
+    return revision_or_404(document, revision_id) if revision_id else document.head_revision
 
 
 @bp.route("/<int:document_id>/export.html")
 def export_html(document_id: int):
     """The print preview: the same HTML the PDF is made from."""
-    from drafting.export import build_html
 
-    document = _document(document_id)
+    document = document_or_404(document_id)
     revision = _export_revision(document)
     html = build_html(
         queries.document_meta(document), revision.text, for_print=False, **images_of(document)
@@ -934,21 +931,17 @@ def export_html(document_id: int):
 
 @bp.route("/<int:document_id>/export.pdf")
 def export_pdf(document_id: int):
-    from drafting.export import ExportError
-
-    document = _document(document_id)
+    document = document_or_404(document_id)
     revision = _export_revision(document)
     try:
         pdf = services.export_pdf(document, revision)
     except ExportError as exc:
         flash(str(exc), "error")
         return redirect(url_for("documents.show", document_id=document.id))
-    return _pdf_response(pdf, document, revision)
+    return pdf_response(pdf, document, revision)
 
 
-def _pdf_response(pdf: bytes, document: StandardDocument, revision: Revision):
-    from urllib.parse import quote
-
+def pdf_response(pdf: bytes, document: StandardDocument, revision: Revision):
     response = make_response(pdf)
     response.headers["Content-Type"] = "application/pdf"
     name = f"{document.number} {document.title_zh}.pdf".replace("/", "-")
@@ -985,7 +978,7 @@ def _stage_page(document: StandardDocument, refusal: ServiceError | None = None,
 
 @bp.route("/<int:document_id>/stage", methods=["GET", "POST"])
 def stage(document_id: int):
-    document = _document(document_id)
+    document = document_or_404(document_id)
     if request.method == "GET":
         return _stage_page(document)
     if not permissions.can_move_stage(current_user, document):

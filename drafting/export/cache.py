@@ -17,6 +17,7 @@ import tempfile
 from collections.abc import Mapping
 from dataclasses import asdict, is_dataclass
 from functools import lru_cache
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
@@ -37,8 +38,6 @@ def layout_version() -> str:
             if path.is_file():
                 digest.update(path.name.encode() + b"\0" + path.read_bytes())
     try:
-        from importlib.metadata import version
-
         digest.update(version("weasyprint").encode())
     except Exception:  # pragma: no cover - metadata missing in odd installs
         pass

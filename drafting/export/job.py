@@ -72,9 +72,9 @@ class JobResult:
 
 def run_job(job: ExportJob) -> JobResult:
     """Markdown → HTML → PDF. Runs in the worker; callable directly in tests."""
-    from drafting.export.assemble import render_document
-    from drafting.export.pdf import render_pdf
-    from drafting.standardtext import render
+    from drafting.export.assemble import render_document  # noqa: PLC0415  (worker process only)
+    from drafting.export.pdf import render_pdf  # noqa: PLC0415  (worker process only)
+    from drafting.standardtext import render  # noqa: PLC0415  (worker process only)
 
     started, cpu_started = time.monotonic(), time.process_time()
     meta = DocumentMeta.from_dict(job.meta)
@@ -118,9 +118,9 @@ def _virtual_peak() -> int:
 
 def _warm_up() -> None:
     """Load WeasyPrint and the fonts before the first real job arrives."""
-    from drafting.export.assemble import build_html
-    from drafting.export.pdf import render_pdf
-    from drafting.standardtext import SKELETON
+    from drafting.export.assemble import build_html  # noqa: PLC0415  (worker process only)
+    from drafting.export.pdf import render_pdf  # noqa: PLC0415  (worker process only)
+    from drafting.standardtext import SKELETON  # noqa: PLC0415  (worker process only)
 
     meta = DocumentMeta("协会", "T/X", "T/X 1—2026", "标题", "Title")
     # One formula too: loads the math font (ziamath) before the first real job.

@@ -59,7 +59,7 @@ def render_pdf(
     attachments: Mapping[str, Attachment] | None = None,
 ) -> PdfResult:
     """:func:`html_to_pdf` plus the page count."""
-    from weasyprint import HTML  # imported here: the web process never needs it
+    from weasyprint import HTML  # noqa: PLC0415  (imported here: the web process never needs it)
 
     fetcher = ExportFetcher(base_dir or STATIC_DIR, attachments)
     document = HTML(string=html, base_url=VIRTUAL_ROOT, url_fetcher=fetcher).render()

@@ -7,8 +7,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from drafting.api.core import api_error, api_route
-from drafting.api.documents import _document, _revision
+from drafting.api.documents import document_or_404 as _document
+from drafting.api.documents import revision_or_404 as _revision
 from drafting.core.requests import request_id
+from drafting.core.transaction import keep_on_error
 from drafting.jobs import services
 from drafting.jobs.models import JobState
 from drafting.jobs.views import can_export, job_json, send_result
@@ -140,7 +142,6 @@ def export_job_download(document_id: int, job_id: int):
     path = services.result_file(job)
     if path is None:
         services.fail(job, code="missing")
-        from drafting.core.transaction import keep_on_error
 
         keep_on_error()
         return api_error(409, "missing", services.error_text(job), job=api_job_json(job))

@@ -6,6 +6,8 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from drafting.jobs.queue import queue_name, redis_connection, rq_queue
+
 jobs = AppGroup("jobs", help="Background jobs (PDF exports).")
 
 
@@ -13,9 +15,7 @@ jobs = AppGroup("jobs", help="Background jobs (PDF exports).")
 @click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
 def worker(burst: bool) -> None:
     """Do export jobs from the Redis queue (REDIS_URL) until stopped."""
-    from rq import SimpleWorker
-
-    from drafting.jobs.queue import queue_name, redis_connection, rq_queue
+    from rq import SimpleWorker  # noqa: PLC0415  (RQ only for `flask jobs worker` with REDIS_URL)
 
     if not current_app.config.get("REDIS_URL"):
         raise click.ClickException(

@@ -43,7 +43,7 @@ def enqueue_export(job_id: int) -> None:
     app = current_app._get_current_object()
     kind = backend(app)
     if kind == "rq":
-        from drafting.jobs.services import stale_after
+        from drafting.jobs.services import stale_after  # noqa: PLC0415  (import cycle)
 
         rq_queue(app).enqueue(
             JOB_FUNCTION,
@@ -54,11 +54,11 @@ def enqueue_export(job_id: int) -> None:
             description=f"export job {job_id}",
         )
     elif kind == "eager":
-        from drafting.jobs.tasks import run_export_job
+        from drafting.jobs.tasks import run_export_job  # noqa: PLC0415  (import cycle)
 
         run_export_job(job_id, app)
     elif kind == "thread":
-        from drafting.jobs.tasks import run_export_job
+        from drafting.jobs.tasks import run_export_job  # noqa: PLC0415  (import cycle)
 
         _thread_pool(app).submit(run_export_job, job_id, app)
     else:
@@ -80,7 +80,7 @@ def redis_connection(app: Flask | None = None):
     app = app or current_app
     connection = app.extensions.get("export_queue_redis")
     if connection is None:
-        import redis
+        import redis  # noqa: PLC0415  (only with REDIS_URL set)
 
         connection = redis.Redis.from_url(
             app.config["REDIS_URL"], socket_timeout=5, socket_connect_timeout=5
@@ -90,7 +90,7 @@ def redis_connection(app: Flask | None = None):
 
 
 def rq_queue(app: Flask | None = None):
-    from rq import Queue
+    from rq import Queue  # noqa: PLC0415  (only with REDIS_URL set)
 
     app = app or current_app
     return Queue(queue_name(app), connection=redis_connection(app))

@@ -16,6 +16,9 @@ from drafting.audit.services import record
 from drafting.core import transaction
 from drafting.core.timeutil import utcnow
 from drafting.documents.models import Revision, StandardDocument
+from drafting.documents.queries import document_meta
+from drafting.documents.services import attachment_files
+from drafting.export import ExportCache, ExportLimits, LayoutOptions, cache_key
 from drafting.extensions import db
 from drafting.jobs.models import ACTIVE_STATES, ExportJobRecord, JobState
 from drafting.word.services import docx_cache_key
@@ -69,8 +72,6 @@ class ExportInputs:
     format: str = "pdf"
 
     def cache_key(self) -> str:
-        from drafting.export import cache_key
-
         if self.format == "docx":
             return docx_cache_key(self.meta, self.text, self.attachments)
         return cache_key(self.meta, self.text, attachments=self.attachments, options=self.options)
@@ -81,9 +82,6 @@ def export_inputs(
 ) -> ExportInputs:
     """The one place that says what an export of this revision is made from, so the
     web request that looks in the cache and the job that fills it use the same key."""
-    from drafting.documents.queries import document_meta
-    from drafting.documents.services import attachment_files
-    from drafting.export import LayoutOptions
 
     return ExportInputs(
         document_meta(document),
@@ -100,8 +98,6 @@ def cache_key_for(document: StandardDocument, revision: Revision, format: str = 
 
 
 def relative_result_path(key: str, format: str = "pdf") -> str:
-    from drafting.export import ExportCache
-
     return ExportCache(".", suffix=f".{format}").path(key).as_posix().removeprefix("./")
 
 
@@ -118,8 +114,6 @@ def stale_after() -> timedelta:
     """
     seconds = current_app.config.get("EXPORT_JOB_STALE_SECONDS")
     if seconds is None:
-        from drafting.export import ExportLimits
-
         limits = ExportLimits()
         seconds = limits.queue_timeout + limits.start_timeout + limits.time_limit + 60
     return timedelta(seconds=seconds)
@@ -164,7 +158,7 @@ def request_export(
     db.session.flush()
     record(actor, "document.export_requested", document, job_id=job.id, revision_id=revision.id)
 
-    from drafting.jobs.queue import enqueue_export
+    from drafting.jobs.queue import enqueue_export  # noqa: PLC0415  (queue/services/tasks cycle)
 
     job_id = job.id
     transaction.after_commit(lambda: enqueue_export(job_id))

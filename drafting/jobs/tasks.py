@@ -23,7 +23,7 @@ def _app() -> Flask:
         return current_app._get_current_object()
     with _worker_app_lock:
         if _worker_app is None:
-            from drafting import create_app
+            from drafting import create_app  # noqa: PLC0415  (app factory cycle)
 
             _worker_app = create_app()
         return _worker_app
@@ -46,9 +46,9 @@ def run_export_job(job_id: int, app: Flask | None = None) -> str:
 
 
 def _run(job_id: int) -> str:
-    from drafting.export import ExportCache, ExportError
-    from drafting.jobs import services
-    from drafting.jobs.models import ExportJobRecord, JobState
+    from drafting.export import ExportCache, ExportError  # noqa: PLC0415  (worker only)
+    from drafting.jobs import services  # noqa: PLC0415  (worker only)
+    from drafting.jobs.models import ExportJobRecord, JobState  # noqa: PLC0415  (worker only)
 
     job = db.session.get(ExportJobRecord, job_id)
     if job is None:
@@ -90,13 +90,17 @@ def _run(job_id: int) -> str:
 
 def render_pdf(meta, text: str, options, attachments=None) -> bytes:
     """The PDF, laid out in the export pool's worker processes (never in this thread)."""
-    from drafting.export import export
+    from drafting.export import export  # noqa: PLC0415  (worker only)
 
     return export(meta, text, attachments=attachments, options=options, pool=_pool()).pdf
 
 
 def _pool():
-    from drafting.export import ExportLimits, ExportPool, default_pool
+    from drafting.export import (  # noqa: PLC0415  (worker only)
+        ExportLimits,
+        ExportPool,
+        default_pool,
+    )
 
     limits = current_app.config.get("EXPORT_LIMITS")
     if limits is None:

@@ -11,7 +11,7 @@ from flask_login import current_user
 from drafting.core.requests import request_id
 from drafting.documents import permissions, queries
 from drafting.documents.models import Revision, StandardDocument
-from drafting.documents.views import _document
+from drafting.documents.views import document_or_404 as _document
 from drafting.jobs import services
 from drafting.jobs.models import ExportJobRecord, JobState
 from drafting.word.views import can_use_word, docx_response

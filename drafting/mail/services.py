@@ -24,6 +24,7 @@ from drafting.core import transaction
 from drafting.core.timeutil import utcnow
 from drafting.extensions import db
 from drafting.mail.models import MailStatus, OutboundMail
+from drafting.storage import read_blob
 
 log = logging.getLogger(__name__)
 
@@ -135,8 +136,6 @@ def build_message(mail: OutboundMail) -> EmailMessage:
     msg["Message-ID"] = make_msgid(domain="drafting.local")
     msg.set_content(mail.body_text)
     if mail.attachment_sha256:
-        from drafting.storage import read_blob
-
         maintype, _, subtype = (mail.attachment_type or "application/octet-stream").partition("/")
         msg.add_attachment(
             read_blob(mail.attachment_sha256),

@@ -18,9 +18,12 @@ from flask import (
 from flask_babel import get_locale
 from flask_login import current_user
 from markupsafe import Markup
+from sqlalchemy import text
 
+from drafting.core.markdown import render_markdown
 from drafting.core.security import safe_next
 from drafting.extensions import db
+from drafting.jobs.queue import backend, health
 from drafting.main.help import language_part
 
 bp = Blueprint("main", __name__)
@@ -44,8 +47,6 @@ def set_language():
 
 @bp.route("/healthz")
 def healthz():
-    from sqlalchemy import text
-
     checks = {}
     try:
         db.session.execute(text("SELECT 1"))
@@ -54,13 +55,12 @@ def healthz():
         checks["database"] = f"error: {exc.__class__.__name__}"
     if current_app.config.get("REDIS_URL"):
         try:
-            import redis
+            import redis  # noqa: PLC0415  (only with REDIS_URL set; the default thread backend never loads it)
 
             redis.Redis.from_url(current_app.config["REDIS_URL"], socket_timeout=2).ping()
             checks["redis"] = "ok"
         except Exception as exc:
             checks["redis"] = f"error: {exc.__class__.__name__}"
-        from drafting.jobs.queue import backend, health
 
         if backend() == "rq":
             checks["queue"] = health()
@@ -91,7 +91,6 @@ def help_page(name: str):
     path = Path(current_app.root_path).parent / "docs" / f"{name}.md"
     if not path.exists():
         abort(404)
-    from drafting.core.markdown import render_markdown
 
     text = language_part(path.read_text("utf-8"), str(get_locale()))
     return render_template("main/help.html", body=Markup(render_markdown(text)))

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from drafting.accounts.models import User
 from drafting.applications.models import Application
-from drafting.calls.models import Call, CallStandard, Requirement
+from drafting.calls.models import CallStandard, Requirement
 from drafting.core.models import UTCDateTime, str_enum
 from drafting.core.timeutil import utcnow
 from drafting.extensions import db
@@ -40,19 +40,6 @@ OUTCOME_LABELS = {
     Outcome.PARTICIPATING: _l("Participating unit"),
     Outcome.REJECTED: lazy_pgettext("application", "Not accepted"),
 }
-
-
-class ReviewerAssignment(db.Model):
-    __tablename__ = "reviewer_assignment"
-    __table_args__ = (UniqueConstraint("call_id", "user_id"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    call_id: Mapped[int] = mapped_column(ForeignKey("call.id", ondelete="CASCADE"), index=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-    call: Mapped[Call] = relationship()
-    user: Mapped[User] = relationship()
 
 
 class Assessment(db.Model):

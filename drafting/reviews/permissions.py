@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from drafting.accounts.models import Role
 from drafting.applications.models import Application, ApplicationState
-from drafting.applications.permissions import can_view_application, is_assigned_reviewer
+from drafting.applications.permissions import can_view_application
 from drafting.calls.models import Call
+from drafting.calls.permissions import is_assigned_reviewer
 
 
 def _authenticated(user) -> bool:

@@ -27,17 +27,6 @@ from drafting.reviews.models import Assessment, Decision
 from drafting.reviews.scores import Rated, Score, aggregate
 
 
-def load_call(call_id: int) -> Call | None:
-    return db.session.scalar(
-        select(Call)
-        .where(Call.id == call_id)
-        .options(
-            selectinload(Call.standards),
-            selectinload(Call.requirements).selectinload(Requirement.standards),
-        )
-    )
-
-
 def visible_applications_filter(user, call_id: int):
     """Conditions for the applications of a call that `user` may see in lists."""
     conditions = [Application.call_id == call_id]
@@ -170,20 +159,6 @@ def dashboard(
             row.scores = scores[a.id]
     result = sorted(rows.values(), key=SORTS.get(sort, SORTS["organization"]))
     return result, counts
-
-
-def load_application(application_id: int) -> Application | None:
-    return db.session.scalar(
-        select(Application)
-        .where(Application.id == application_id)
-        .options(
-            joinedload(Application.organization),
-            joinedload(Application.call),
-            selectinload(Application.standards).joinedload(ApplicationStandard.standard),
-            selectinload(Application.answers).joinedload(Answer.updated_by),
-            selectinload(Application.attachments),
-        )
-    )
 
 
 @dataclass

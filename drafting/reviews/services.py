@@ -10,8 +10,10 @@ from sqlalchemy import select
 from drafting.accounts.models import Organization, Role, User
 from drafting.applications import services as application_services
 from drafting.applications.models import Application, ApplicationState
+from drafting.applications.notify import notify_decision, notify_returned
 from drafting.audit.services import record
-from drafting.calls.models import Call, CallStandard, CallState
+from drafting.calls.models import Call, CallStandard, CallState, ReviewerAssignment
+from drafting.calls.services import transition as call_transition
 from drafting.core.errors import NotAllowed, Refused, ServiceError
 from drafting.core.timeutil import utcnow
 from drafting.documents import services as document_services
@@ -19,7 +21,8 @@ from drafting.documents.models import StandardDocument
 from drafting.extensions import db
 from drafting.groups import services as group_services
 from drafting.groups.models import DraftingGroup, GroupRole
-from drafting.reviews.models import Assessment, Decision, Outcome, Rating, ReviewerAssignment
+from drafting.reviews.models import Assessment, Decision, Outcome, Rating
+from drafting.reviews.permissions import can_assess
 
 S = ApplicationState
 REVIEWABLE = (S.SUBMITTED, S.UNDER_REVIEW)
@@ -69,7 +72,6 @@ def save_assessment(
     now: datetime | None = None,
 ) -> Assessment:
     """The reviewer's view of one requirement; the first one puts the application under review."""
-    from drafting.reviews.permissions import can_assess
 
     if not can_assess(reviewer, application):
         raise NotAllowed(_("You cannot assess this application."))
@@ -120,7 +122,6 @@ def return_for_changes(
     application_services.transition(
         application, S.RETURNED, actor=actor, reason=message.strip(), now=now
     )
-    from drafting.applications.notify import notify_returned
 
     notify_returned(application, message.strip())
 
@@ -302,12 +303,10 @@ def publish_decisions(
                     groups[d.standard_id], application.organization, role, actor=actor
                 )
         application_services.transition(application, state, actor=actor, now=now)
-        from drafting.applications.notify import notify_decision
 
         notify_decision(application, sorted(mine, key=lambda d: d.standard.position))
     for standard in call.standards:
         _create_document_of(standard, groups[standard.id], actor=actor)
-    from drafting.calls.services import transition as call_transition
 
     call_transition(call, CallState.DECIDED, actor=actor, now=now)
     return applications

@@ -10,11 +10,13 @@ from sqlalchemy import select
 
 from drafting import templating
 from drafting.accounts.models import Organization, Role, User
-from drafting.applications.download import content_disposition
 from drafting.applications.models import Application, ApplicationState
-from drafting.applications.views import application_or_404
-from drafting.calls.models import Call, CallState
+from drafting.applications.permissions import is_applicant
+from drafting.applications.queries import application_or_404
+from drafting.calls.models import Call, CallState, ReviewerAssignment
+from drafting.calls.queries import load_call
 from drafting.core.errors import ServiceError
+from drafting.core.files import content_disposition
 from drafting.core.requests import id_from_text, request_id
 from drafting.core.web import flash_error, get_or_404, require
 from drafting.extensions import db
@@ -25,7 +27,6 @@ from drafting.reviews.models import (
     RATING_LABELS,
     Outcome,
     Rating,
-    ReviewerAssignment,
 )
 from drafting.reviews.scores import format_score
 
@@ -33,7 +34,7 @@ bp = Blueprint("reviews", __name__, url_prefix="/review")
 
 
 def _call_for_review(call_id: int) -> Call:
-    call = queries.load_call(call_id)
+    call = load_call(call_id)
     if call is None or call.state == CallState.DRAFT:
         abort(404)
     require(permissions.can_review_call(current_user, call))
@@ -41,7 +42,7 @@ def _call_for_review(call_id: int) -> Call:
 
 
 def _call_for_secretariat(call_id: int) -> Call:
-    call = queries.load_call(call_id)
+    call = load_call(call_id)
     if call is None:
         abort(404)
     require(permissions.can_manage_reviews(current_user, call))
@@ -103,7 +104,6 @@ def dashboard(call_id: int):
 @login_required
 def review(application_id: int):
     application = application_or_404(application_id)
-    from drafting.applications.permissions import is_applicant
 
     if is_applicant(current_user, application):
         return redirect(url_for("applications.edit", application_id=application.id))

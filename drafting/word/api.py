@@ -10,10 +10,13 @@ from flask_login import current_user
 from pydantic import Field
 
 from drafting.api.core import api_error, api_route
-from drafting.api.documents import RevisionQuery, _document, _revision, _service_error
+from drafting.api.documents import RevisionQuery
+from drafting.api.documents import document_or_404 as _document
+from drafting.api.documents import revision_or_404 as _revision
+from drafting.api.documents import service_error_json as _service_error
 from drafting.api.validation import Body, Id, Text, api_body, api_query
-from drafting.applications.uploads import read_upload
 from drafting.core.errors import ServiceError
+from drafting.core.files import read_upload
 from drafting.word import services
 from drafting.word.views import can_use_word, docx_response
 

@@ -33,6 +33,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from html import unescape
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 from docx import Document
 from docx.enum.section import WD_SECTION
@@ -44,6 +45,7 @@ from docx.opc.part import Part
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm, Pt
+from lxml import etree
 from markdown_it.token import Token
 
 from drafting.export.assemble import PATENT_NOTICE, toc_entries
@@ -950,8 +952,6 @@ def _formulas(state: _State) -> None:
 
 
 def _serialize(element) -> str:
-    from lxml import etree
-
     return etree.tostring(element, encoding="unicode")
 
 
@@ -966,7 +966,6 @@ _FOOTNOTES_XML = (
 def _footnotes_part(document, state: _State) -> None:
     if not state.footnote_numbers:
         return
-    from xml.sax.saxutils import escape
 
     notes = []
     for label, number in sorted(state.footnote_numbers.items(), key=lambda item: item[1]):

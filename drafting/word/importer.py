@@ -25,6 +25,7 @@ from lxml import etree
 
 from drafting.export.assemble import GB_T_1_1_SENTENCE
 from drafting.export.foreword import adoption_sentence
+from drafting.standardtext import attachment_name
 from drafting.standardtext.foreword import is_default_patent_sentence
 from drafting.standardtext.structure import split_term, squash
 from drafting.word.math import omml_to_latex
@@ -498,8 +499,6 @@ def _image_type(data: bytes) -> str | None:
 
 
 def _good_name(name: str, ext: str) -> bool:
-    from drafting.standardtext import attachment_name
-
     return (
         bool(name)
         and attachment_name(name) == name

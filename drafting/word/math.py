@@ -13,6 +13,8 @@ list it as a finding and keep its text.
 from __future__ import annotations
 
 import io
+import os
+import tempfile
 import zipfile
 from copy import deepcopy
 
@@ -31,7 +33,7 @@ def latex_to_omml(formulas: list[str]) -> list[etree._Element | None]:
     if not formulas:
         return []
     try:
-        import pypandoc
+        import pypandoc  # noqa: PLC0415  (heavy, and only when a document has formulas)
     except ImportError:  # pragma: no cover - pinned dependency
         return [None] * len(formulas)
     source = "\n\n".join(f"$${f}$$" if f.strip() else "$$x$$" for f in formulas)
@@ -42,9 +44,6 @@ def latex_to_omml(formulas: list[str]) -> list[etree._Element | None]:
     except (RuntimeError, OSError):
         data = None
     if data is None:
-        import os
-        import tempfile
-
         fd, path = tempfile.mkstemp(suffix=".docx")
         os.close(fd)
         try:

@@ -23,9 +23,9 @@ from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from drafting.accounts.models import User
-from drafting.applications.uploads import check_upload
 from drafting.audit.services import record
 from drafting.core.errors import ServiceError
+from drafting.core.files import check_upload
 from drafting.documents import queries
 from drafting.documents import services as documents
 from drafting.documents.diff import TextDiff, diff_revisions

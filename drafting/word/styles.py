@@ -15,6 +15,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
+from lxml import etree
 
 SONG = "宋体"
 HEI = "黑体"
@@ -198,7 +199,6 @@ def _font_alternates(document) -> None:
     """宋体 / 黑体 with the Noto CJK fonts named as their alternates in the font table.
 
     The template's font table is a plain part (bytes), so it is edited as XML here."""
-    from lxml import etree
 
     for rel in document.part.rels.values():
         if not rel.reltype.endswith("/fontTable"):

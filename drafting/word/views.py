@@ -9,12 +9,13 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from drafting.applications.uploads import read_upload
 from drafting.core.errors import ServiceError
+from drafting.core.files import read_upload
 from drafting.documents import permissions
 from drafting.documents.diff import render_side_by_side_html
 from drafting.documents.models import Revision, StandardDocument
-from drafting.documents.views import _document, _revision
+from drafting.documents.views import document_or_404 as _document
+from drafting.documents.views import revision_or_404 as _revision
 from drafting.word import services
 
 bp = Blueprint("word", __name__, url_prefix="/documents")

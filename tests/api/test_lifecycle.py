@@ -11,9 +11,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from drafting.audit.models import AuditEntry
-from drafting.calls.models import CallStandard, Requirement
+from drafting.calls.models import CallStandard, Requirement, ReviewerAssignment
 from drafting.core.timeutil import utcnow
-from drafting.reviews.models import ReviewerAssignment
 from tests.calls.factories import make_application, make_call
 from tests.documents.factories import make_world
 

@@ -13,8 +13,8 @@ from sqlalchemy import func, select
 from drafting.applications import permissions, services
 from drafting.applications.models import ApplicationState as S
 from drafting.applications.models import Attachment
-from drafting.applications.uploads import sniff
 from drafting.core.errors import Conflict, Refused, ServiceError
+from drafting.core.files import sniff
 from drafting.core.timeutil import utcnow
 from drafting.reviews.services import assign_reviewer
 from tests.calls.factories import PDF, PNG, close_call, make_application, make_call

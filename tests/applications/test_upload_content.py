@@ -17,8 +17,8 @@ from openpyxl import Workbook
 from pypdf import PdfWriter
 from pypdf.generic import DictionaryObject, NameObject, TextStringObject
 
-from drafting.applications.uploads import check_upload
 from drafting.core.errors import ServiceError
+from drafting.core.files import check_upload
 from tests.calls.factories import make_application, make_call
 
 EN = {"Accept-Language": "en"}

@@ -5,12 +5,16 @@ from datetime import timedelta
 import pytest
 import time_machine
 from flask_login import AnonymousUserMixin
+from sqlalchemy import select
 
+from drafting import create_app
 from drafting.audit.models import AuditEntry
 from drafting.calls import permissions, services
+from drafting.calls import signals as call_signals
 from drafting.calls.models import CallState
 from drafting.core.errors import Refused, ServiceError
 from drafting.core.timeutil import utcnow
+from drafting.mail.models import OutboundMail
 from tests.calls.factories import PDF, make_application, make_call
 from tests.support.smtp import first_link
 
@@ -122,6 +126,22 @@ def test_extend_deadline_mails_applicants(app, db, sec, client, login_as, mailbo
     assert call.title in mail[0]["Subject"]
     with pytest.raises(ServiceError):
         services.extend_deadline(call, utcnow(), actor=sec)
+
+
+def test_deadline_mail_goes_through_the_signal_once_per_recipient(app, db, sec):
+    """`calls` announces the extension; `applications` (connected at app creation) mails.
+    Building the app again does not connect the receiver twice."""
+    create_app(dict(app.config))
+    call = make_call(actor=sec)
+    application = make_application(call)
+    recipients = {u.email for u in application.organization.users if u.email_confirmed_at}
+    assert call_signals.deadline_extended.receivers
+    services.extend_deadline(call, call.closes_at + timedelta(days=3), actor=sec)
+    mails = db.session.scalars(
+        select(OutboundMail).where(OutboundMail.recipient.in_(recipients))
+    ).all()
+    assert sorted(m.recipient for m in mails) == sorted(recipients)
+    assert all(call.title in m.subject for m in mails)
 
 
 def test_close_early(db, sec):

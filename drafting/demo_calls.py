@@ -7,10 +7,13 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from drafting.accounts.models import Organization, Role, User
+from drafting.applications import services as app_services
+from drafting.calls import services
 from drafting.calls.models import EvidenceKind
 from drafting.core.timeutil import utcnow
 from drafting.extensions import db
 from drafting.groups.models import GroupRole
+from drafting.reviews.services import assign_reviewer
 
 NOTICE = """各有关单位：
 
@@ -81,10 +84,6 @@ DEMO_PDF = (
 
 
 def load_demo_calls() -> None:
-    from drafting.applications import services as app_services
-    from drafting.calls import services
-    from drafting.reviews.services import assign_reviewer
-
     secretariat = db.session.scalar(
         select(User).where(User.role == Role.SECRETARIAT).order_by(User.id)
     )

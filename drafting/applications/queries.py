@@ -1,0 +1,36 @@
+"""Reads of applications used by more than one view (pages and API)."""
+
+from __future__ import annotations
+
+from flask import abort
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+from drafting.applications import permissions
+from drafting.applications.models import Answer, Application, ApplicationStandard
+from drafting.extensions import db
+
+
+def load_application(application_id: int) -> Application | None:
+    """The application with its organization, call, standards, answers and files, or None."""
+    return db.session.scalar(
+        select(Application)
+        .where(Application.id == application_id)
+        .options(
+            joinedload(Application.organization),
+            joinedload(Application.call),
+            selectinload(Application.standards).joinedload(ApplicationStandard.standard),
+            selectinload(Application.answers).joinedload(Answer.updated_by),
+            selectinload(Application.attachments),
+        )
+    )
+
+
+def application_or_404(application_id: int) -> Application:
+    """The application if the current user may see it; 404 otherwise, so that its
+    existence is not revealed. The one loader of the pages and the API."""
+    application = load_application(application_id)
+    if application is None or not permissions.can_view_application(current_user, application):
+        abort(404)
+    return application
