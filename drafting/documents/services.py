@@ -16,6 +16,7 @@ from drafting.audit.services import record
 from drafting.core import transaction
 from drafting.core.errors import Conflict, NotAllowed, Refused, ServiceError
 from drafting.core.timeutil import utcnow
+from drafting.documents import signals
 from drafting.documents.diff import normalize_newlines
 from drafting.documents.merge import MergeResult, has_conflict_markers, merge_texts
 from drafting.documents.models import (
@@ -314,6 +315,7 @@ def _new_revision(
     document.head_revision = revision
     document.updated_at = utcnow()
     db.session.flush()
+    signals.revision_saved.send(document, revision=revision)
     return revision
 
 
@@ -611,6 +613,7 @@ def transition(
         revision=head.number if head else None,
         checks_overridden=overridden,
     )
+    signals.stage_moved.send(document)
     return change
 
 

@@ -47,7 +47,7 @@ def run_export_job(job_id: int, app: Flask | None = None) -> str:
 
 def _run(job_id: int) -> str:
     from drafting.export import ExportCache, ExportError
-    from drafting.jobs import services
+    from drafting.jobs import services, speculation
     from drafting.jobs.models import ExportJobRecord, JobState
 
     job = db.session.get(ExportJobRecord, job_id)
@@ -57,6 +57,12 @@ def _run(job_id: int) -> str:
     if job.state != JobState.QUEUED:
         # Done twice (a retried delivery) or given up on as stale: nothing to do.
         return str(job.state)
+    if job.speculative and not speculation.may_start(job):
+        # A user's export waits, another speculation runs, or a newer revision
+        # arrived: give way; the next `flask jobs speculate` tries again.
+        db.session.delete(job)
+        db.session.commit()
+        return "deferred"
     services.start(job)
     db.session.commit()
     try:
