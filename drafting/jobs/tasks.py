@@ -103,11 +103,17 @@ def render_pdf(meta, text: str, options, attachments=None) -> bytes:
 
 def _pool():
     from drafting.export import ExportLimits, ExportPool, default_pool
+    from drafting.export.worker import derived_limits
 
     limits = current_app.config.get("EXPORT_LIMITS")
     if limits is None:
-        return default_pool()
-    if not isinstance(limits, ExportLimits):
+        # The memory limit and the number of processes, set together (README: Export memory).
+        memory_mb = current_app.config.get("EXPORT_MEMORY_LIMIT_MB")
+        workers = current_app.config.get("EXPORT_WORKERS")
+        if memory_mb is None and workers is None:
+            return default_pool()  # the same, from the environment, as the synchronous route's
+        limits = derived_limits(memory_mb, workers)
+    elif not isinstance(limits, ExportLimits):
         limits = ExportLimits(**limits)
     pools = current_app.extensions.setdefault("export_pools", {})
     if limits not in pools:
