@@ -10,6 +10,15 @@ the worker's peak memory. Raw and ours alternate so that load on the machine
 hits both alike; the minimum of the runs is the figure compared.
 
 ``--profile`` adds a cProfile breakdown of one raw WeasyPrint run by phase.
+
+``--editor`` instead prints how long an editor waits for the PDF after saving,
+through the app's export jobs (SQLite, the in-process queue): exporting at
+once, and after the document went idle with speculative exports on (the
+speculation runs first, as `flask jobs speculate` would).
+
+``--memory`` instead prints an export process's peak memory for the document
+(address space, which the limit caps, and resident), to size
+EXPORT_MEMORY_LIMIT_MB.
 """
 
 from __future__ import annotations
@@ -26,6 +35,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+# bench/docx.py would shadow python-docx, which the app's Word export imports.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 
 from drafting.export import (  # noqa: E402
     DocumentMeta,
@@ -110,7 +121,15 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=130)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--editor", action="store_true", help="the editor's wait after saving")
+    parser.add_argument("--memory", action="store_true", help="an export's peak memory")
     args = parser.parse_args()
+    if args.editor:
+        editor_wait(args.pages, args.runs)
+        return
+    if args.memory:
+        peak_memory(args.pages)
+        return
 
     text = generate_standard(args.pages)
     attachments = sample_attachments()
@@ -197,6 +216,99 @@ def main() -> None:
         print("-" * (width + 40))
         if args.profile:
             profile(html, site)
+
+
+def peak_memory(pages: int) -> None:
+    """One export of a ``pages``-page standard in a fresh process, with no limit."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(1) as pool:
+        laid_out, vm_peak, rss = pool.apply(_measure_memory, (pages,))
+    print(f"{pages} pages asked, {laid_out} laid out")
+    print(f"  peak address space (VmPeak, what the limit caps)  {vm_peak / 2**20:6.0f} MiB")
+    print(f"  peak resident memory (ru_maxrss)                  {rss / 2**20:6.0f} MiB")
+
+
+def _measure_memory(pages: int) -> tuple[int, int, int]:
+    from drafting.export.job import ExportJob, _virtual_peak, run_job
+
+    result = run_job(ExportJob.make(META, generate_standard(pages), sample_attachments()))
+    return result.pages, _virtual_peak(), result.peak_rss
+
+
+def editor_wait(pages: int, runs: int) -> None:
+    """Save a revision, then export it: at once, and after an idle spell with speculation."""
+    from datetime import timedelta
+
+    from flask_migrate import upgrade
+
+    from drafting import create_app
+    from drafting.core import transaction
+    from drafting.core.timeutil import utcnow
+    from drafting.documents import services as documents
+    from drafting.extensions import db
+    from drafting.jobs import services, speculation
+    from tests.documents.factories import make_world
+
+    with tempfile.TemporaryDirectory() as tmp:
+        app = create_app(
+            {
+                "SECRET_KEY": "bench",
+                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/bench.db",
+                "EXPORT_DIR": f"{tmp}/exports",
+                "UPLOAD_DIR": f"{tmp}/uploads",
+                "EXPORT_QUEUE": "eager",  # a job runs when its transaction commits
+                "EXPORT_SPECULATE": True,
+                "RATELIMIT_STORAGE_URI": "memory://",
+            }
+        )
+        with app.app_context(), app.test_request_context():
+            upgrade(revision="heads")
+            world = make_world()
+            document, editor = world.document, world.main_editor
+            transaction.commit()
+            services.request_export(document, document.head_revision, actor=editor)
+            transaction.commit()  # warm the export processes, as in production
+
+            def save(n: int) -> None:
+                text = generate_standard(pages) + f"\n\n修改{n}。\n"
+                documents.save_revision(document, text, document.head_revision_id, "", actor=editor)
+                transaction.commit()
+
+            def editor_exports() -> tuple[float, bool]:
+                started = time.perf_counter()
+                asked = services.request_export(document, document.head_revision, actor=editor)
+                transaction.commit()  # eager: the job runs here, the editor waits
+                db.session.expire_all()
+                if asked.job is not None:
+                    job = db.session.get(type(asked.job), asked.job.id)
+                    assert services.result_file(job) is not None, job.error
+                return time.perf_counter() - started, asked.cached_path is not None
+
+            at_once, speculated = [], []
+            for run in range(runs):
+                save(2 * run)
+                seconds, _ = editor_exports()
+                at_once.append(seconds)
+                save(2 * run + 1)
+                document.updated_at = utcnow() - timedelta(minutes=10)  # the idle spell
+                speculation.speculate_idle()
+                transaction.commit()  # the speculation runs while nobody waits
+                seconds, hit = editor_exports()
+                assert hit, "the editor's export after the speculation was not a cache hit"
+                speculated.append(seconds)
+                print(
+                    f"  run {run + 1}: at once {at_once[-1]:6.2f} s   "
+                    f"idle + speculation {seconds * 1000:7.1f} ms",
+                    flush=True,
+                )
+        print(f"\nEditor's wait for a {pages}-page PDF after saving (median of {runs}):")
+        print(f"  export right after saving                    {statistics.median(at_once):8.2f} s")
+        print(
+            "  export after an idle spell, speculation on   "
+            f"{statistics.median(speculated) * 1000:8.1f} ms (cache hit)"
+        )
 
 
 if __name__ == "__main__":

@@ -74,6 +74,17 @@ def from_environment(instance_path: Path) -> dict:
         # REDIS_URL is set: a queue shared by every instance) or "eager".
         "EXPORT_QUEUE": os.environ.get("EXPORT_QUEUE") or None,
         "EXPORT_QUEUE_NAME": os.environ.get("EXPORT_QUEUE_NAME", "drafting-exports"),
+        # Speculative exports (drafting.jobs.speculation): on unless EXPORT_SPECULATE=0;
+        # unset in tests, where it is off unless a test turns it on.
+        "EXPORT_SPECULATE": _bool("EXPORT_SPECULATE", True)
+        if "EXPORT_SPECULATE" in os.environ
+        else None,
+        "EXPORT_SPECULATE_IDLE_SECONDS": _int("EXPORT_SPECULATE_IDLE_SECONDS", 180),
+        "EXPORT_SPECULATE_WINDOW_SECONDS": _int("EXPORT_SPECULATE_WINDOW_SECONDS", 86400),
+        # The export processes' memory limit and number (drafting.export.worker.derived_limits):
+        # unset, 2,048 MiB each (a 300-page standard needs 1,279 MiB) and as many as cores and memory allow.
+        "EXPORT_MEMORY_LIMIT_MB": _int("EXPORT_MEMORY_LIMIT_MB", 0) or None,
+        "EXPORT_WORKERS": _int("EXPORT_WORKERS", 0) or None,
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
         "RATELIMIT_KEY_PREFIX": os.environ.get("RATELIMIT_KEY_PREFIX", "drafting"),

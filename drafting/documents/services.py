@@ -18,6 +18,7 @@ from drafting.core import transaction
 from drafting.core.errors import Conflict, NotAllowed, Refused, ServiceError
 from drafting.core.files import check_image, display_name
 from drafting.core.timeutil import utcnow
+from drafting.documents import signals
 from drafting.documents.diff import normalize_newlines
 from drafting.documents.merge import MergeResult, has_conflict_markers, merge_texts
 from drafting.documents.models import (
@@ -320,6 +321,7 @@ def _new_revision(
     document.head_revision = revision
     document.updated_at = utcnow()
     db.session.flush()
+    signals.revision_saved.send(document, revision=revision)
     return revision
 
 
@@ -616,6 +618,7 @@ def transition(
         revision=head.number if head else None,
         checks_overridden=overridden,
     )
+    signals.stage_moved.send(document)
     return change
 
 

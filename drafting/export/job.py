@@ -155,7 +155,7 @@ def _run_safely(job: ExportJob, memory_limit: int = 0) -> tuple[str, Any]:
     except ExportError as error:
         return "error", (str(error), error.code)
     except MemoryError:
-        return "error", (_MEMORY_MESSAGE, "memory")
+        return "error", (_memory_message(memory_limit), "memory")
     except RecursionError:
         return "error", (
             "文档结构嵌套过深，无法排版。请减少列表或引用的嵌套层次。 / The document is nested too deeply to lay out.",
@@ -165,7 +165,7 @@ def _run_safely(job: ExportJob, memory_limit: int = 0) -> tuple[str, Any]:
         # Under RLIMIT_AS, C libraries (Pango, HarfBuzz) report a failed
         # allocation as some other error: judge by how close we came.
         if memory_limit and _virtual_peak() >= 0.9 * memory_limit:
-            return "error", (_MEMORY_MESSAGE, "memory")
+            return "error", (_memory_message(memory_limit), "memory")
         _LOG.exception("export failed")
         return "error", (
             f"导出失败（{type(error).__name__}）。请检查文档后重试。 / The export failed ({type(error).__name__}).",
@@ -173,7 +173,13 @@ def _run_safely(job: ExportJob, memory_limit: int = 0) -> tuple[str, Any]:
         )
 
 
-_MEMORY_MESSAGE = (
-    "导出所需内存超出限制。请拆分过大的表格或图片后重试。 / The export needs more memory than allowed; "
-    "split very large tables or images."
-)
+def _memory_message(memory_limit: int) -> str:
+    limit = f"（每个导出进程{memory_limit >> 20} MiB）" if memory_limit else ""
+    limit_en = f" ({memory_limit >> 20} MiB an export process)" if memory_limit else ""
+    return (
+        f"文档太大，导出所需内存超出限制{limit}。请将文档拆分为几部分，或减少过大的表格和图片后重试；"
+        f"如需导出更大的文档，请联系秘书处调高 EXPORT_MEMORY_LIMIT_MB。"
+        f" / The document is too large: exporting it needs more memory than allowed{limit_en}."
+        " Split it into parts or shrink very large tables and images; for larger documents,"
+        " ask the secretariat to raise EXPORT_MEMORY_LIMIT_MB."
+    )

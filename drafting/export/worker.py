@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import atexit
 import multiprocessing
+import os
 import threading
 import time
 from dataclasses import dataclass
@@ -47,6 +48,50 @@ class ExportLimits:
     queue_timeout: float = 300.0
 
 
+#: What one export process may use by default. A 300-page standard peaks at
+#: 1,279 MiB of address space (1,104 MiB resident) on this machine
+#: (``bench/export.py --memory``); growth is about 3.5 MiB a page, so 2 GiB
+#: leaves room for images and attachments, or about 500 pages of text.
+DEFAULT_MEMORY_LIMIT = 2048 * _MIB
+#: Memory kept for everything but the export processes: web workers, the
+#: database, the queue worker's own Python.
+RESERVED_MEMORY = 2048 * _MIB
+
+
+def machine_memory() -> int:
+    """Physical memory in bytes (0 if unknown)."""
+    try:
+        return os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError, AttributeError):  # pragma: no cover - not Linux
+        return 0
+
+
+def derived_limits(
+    memory_limit_mb: int | None = None,
+    workers: int | None = None,
+    *,
+    memory: int | None = None,
+    cores: int | None = None,
+    **other: Any,
+) -> ExportLimits:
+    """The memory limit and the number of export processes, set together.
+
+    Unset, they come from ``EXPORT_MEMORY_LIMIT_MB`` and ``EXPORT_WORKERS``
+    in the environment, else: 2 GiB per process, and as many processes as
+    there are cores, but no more than fit, each at its limit, in the
+    machine's memory after :data:`RESERVED_MEMORY` (at least one).
+    """
+    memory_limit_mb = memory_limit_mb or int(os.environ.get("EXPORT_MEMORY_LIMIT_MB") or 0)
+    workers = workers or int(os.environ.get("EXPORT_WORKERS") or 0)
+    limit = memory_limit_mb * _MIB if memory_limit_mb else DEFAULT_MEMORY_LIMIT
+    if not workers:
+        cores = cores or os.cpu_count() or 1
+        memory = machine_memory() if memory is None else memory
+        fit = (memory - RESERVED_MEMORY) // limit if memory else cores
+        workers = max(1, min(cores, fit))
+    return ExportLimits(memory_limit=limit, workers=workers, **other)
+
+
 # -- in the web process ------------------------------------------------------------
 
 
@@ -64,6 +109,7 @@ class _Worker:
         self.conn: Connection = parent
         self.ready = False
         self.jobs = 0
+        self.memory_limit = limits.memory_limit
 
     def wait_ready(self, timeout: float) -> None:
         if self.ready:
@@ -99,8 +145,9 @@ class _Worker:
         except (EOFError, OSError) as error:
             code = self.kill()
             raise ExportError(
-                f"导出进程意外退出（代码 {code}），可能超出了内存限制。请拆分过大的内容后重试。"
-                f" / The export process ended unexpectedly (exit code {code}), probably out of memory.",
+                f"导出进程意外退出（代码 {code}），可能超出了内存限制（{self.memory_limit >> 20} MiB）。请拆分过大的内容后重试。"
+                f" / The export process ended unexpectedly (exit code {code}), probably over its memory limit"
+                f" ({self.memory_limit >> 20} MiB); split very large content and try again.",
                 code="crashed",
             ) from error
         self.jobs += 1
@@ -213,6 +260,6 @@ def default_pool() -> ExportPool:
     global _default_pool
     with _default_lock:
         if _default_pool is None:
-            _default_pool = ExportPool()
+            _default_pool = ExportPool(derived_limits())
             atexit.register(_default_pool.close)
         return _default_pool

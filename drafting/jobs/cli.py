@@ -6,7 +6,9 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from drafting.core import transaction
 from drafting.jobs.queue import queue_name, redis_connection, rq_queue
+from drafting.jobs.speculation import enabled, speculate_idle
 
 jobs = AppGroup("jobs", help="Background jobs (PDF exports).")
 
@@ -17,11 +19,32 @@ def worker(burst: bool) -> None:
     """Do export jobs from the Redis queue (REDIS_URL) until stopped."""
     from rq import SimpleWorker  # noqa: PLC0415  (RQ only for `flask jobs worker` with REDIS_URL)
 
+    from drafting.jobs.queue import (  # noqa: PLC0415  (RQ only with REDIS_URL)
+        speculative_queue_name,
+    )
+
     if not current_app.config.get("REDIS_URL"):
         raise click.ClickException(
             "REDIS_URL is not set: without it exports run inside the web process."
         )
     # SimpleWorker: jobs run in this process, so the export pool's processes stay warm between jobs.
-    w = SimpleWorker([rq_queue()], connection=redis_connection())
+    # The user's queue first: RQ takes a speculative export only when it is empty.
+    w = SimpleWorker(
+        [rq_queue(), rq_queue(name=speculative_queue_name())], connection=redis_connection()
+    )
     click.echo(f"Export worker on queue {queue_name()}{' (burst)' if burst else ''}.")
     w.work(burst=burst, with_scheduler=False)
+
+
+@jobs.command("speculate")
+def speculate() -> None:
+    """Export idle documents' head revisions ahead of their editors (cron, every minute)."""
+    if not enabled():
+        click.echo("EXPORT_SPECULATE is off: nothing to do.")
+        return
+    jobs_made = speculate_idle()
+    ids = [job.id for job in jobs_made]
+    transaction.commit()
+    click.echo(
+        f"{len(ids)} speculative export(s) queued{': ' + ', '.join(map(str, ids)) if ids else '.'}"
+    )

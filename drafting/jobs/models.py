@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from drafting.accounts.models import User
@@ -53,6 +53,9 @@ class ExportJobRecord(db.Model):
     cache_key: Mapped[str] = mapped_column(String(64), default="")
     #: "pdf" or "docx" (drafting.word)
     format: Mapped[str] = mapped_column(String(8), default="pdf", server_default="pdf")
+    #: Started by the app ahead of anyone asking (drafting.jobs.speculation), not
+    #: by a user; a user's export of the same inputs takes it over (False again).
+    speculative: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # Relative to EXPORT_DIR, so instances that mount it elsewhere agree.
     result_path: Mapped[str] = mapped_column(String(200), default="")
     error_code: Mapped[str] = mapped_column(String(40), default="")

@@ -20,6 +20,7 @@ DEFAULT_QUEUE_NAME = "drafting-exports"
 JOB_FUNCTION = "drafting.jobs.tasks.run_export_job"
 
 _executor: ThreadPoolExecutor | None = None
+_speculative_executor: ThreadPoolExecutor | None = None
 _executor_lock = threading.Lock()
 
 
@@ -65,6 +66,45 @@ def enqueue_export(job_id: int) -> None:
         raise RuntimeError(f"EXPORT_QUEUE must be thread, rq or eager, not {kind!r}")
 
 
+def speculative_queue_name(app: Flask | None = None) -> str:
+    """The RQ queue of speculative exports, which workers take only when the user's queue is empty."""
+    return f"{queue_name(app)}-speculative"
+
+
+def enqueue_speculative(job_id: int) -> None:
+    """Hand speculative job ``job_id`` to the backend behind every user's export:
+    its own RQ queue, or a single thread of its own (at most one runs at a time)."""
+    app = current_app._get_current_object()
+    kind = backend(app)
+    if kind == "rq":
+        from drafting.jobs.services import stale_after  # noqa: PLC0415  (import cycle)
+
+        rq_queue(app, speculative_queue_name(app)).enqueue(
+            JOB_FUNCTION,
+            job_id,
+            job_timeout=int(stale_after().total_seconds()),
+            result_ttl=600,
+            failure_ttl=24 * 3600,
+            description=f"speculative export job {job_id}",
+        )
+    elif kind == "thread":
+        from drafting.jobs.tasks import run_export_job  # noqa: PLC0415  (import cycle)
+
+        _speculative_thread(app).submit(run_export_job, job_id, app)
+    else:
+        enqueue_export(job_id)
+
+
+def _speculative_thread(app: Flask) -> ThreadPoolExecutor:
+    global _speculative_executor
+    with _executor_lock:
+        if _speculative_executor is None:
+            _speculative_executor = ThreadPoolExecutor(
+                max_workers=1, thread_name_prefix="export-speculative"
+            )
+        return _speculative_executor
+
+
 def _thread_pool(app: Flask) -> ThreadPoolExecutor:
     global _executor
     with _executor_lock:
@@ -89,11 +129,11 @@ def redis_connection(app: Flask | None = None):
     return connection
 
 
-def rq_queue(app: Flask | None = None):
+def rq_queue(app: Flask | None = None, name: str | None = None):
     from rq import Queue  # noqa: PLC0415  (only with REDIS_URL set)
 
     app = app or current_app
-    return Queue(queue_name(app), connection=redis_connection(app))
+    return Queue(name or queue_name(app), connection=redis_connection(app))
 
 
 def health(app: Flask | None = None) -> str:

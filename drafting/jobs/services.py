@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from drafting.accounts.models import User
 from drafting.audit.services import record
@@ -143,7 +143,10 @@ def request_export(
         .order_by(ExportJobRecord.id.desc())
     ).first()
     if existing is not None and not expire_if_stale(existing):
+        if existing.speculative:
+            take_over(existing, actor)
         return ExportRequest(job=existing)
+    drop_stale_speculation(document, keep_key=key)
     job = ExportJobRecord(
         document_id=document.id,
         revision_id=revision.id,
@@ -163,6 +166,39 @@ def request_export(
     job_id = job.id
     transaction.after_commit(lambda: enqueue_export(job_id))
     return ExportRequest(job=job, created=True)
+
+
+def take_over(job: ExportJobRecord, actor: User) -> None:
+    """A user asked for what speculative ``job`` makes (drafting.jobs.speculation):
+    it is theirs now, and if it has not started it also goes on the user's queue
+    (the first delivery to arrive does it; the other finds it no longer queued)."""
+    job.speculative = False
+    job.requested_by_id = actor.id
+    db.session.flush()
+    record(
+        actor, "document.export_requested", job.document, job_id=job.id, revision_id=job.revision_id
+    )
+    if job.state == JobState.QUEUED:
+        from drafting.jobs.queue import enqueue_export  # noqa: PLC0415  (import cycle)
+
+        job_id = job.id
+        transaction.after_commit(lambda: enqueue_export(job_id))
+
+
+def drop_stale_speculation(document: StandardDocument, keep_key: str | None = None) -> int:
+    """Delete the document's queued speculative jobs for anything but ``keep_key``
+    (a newer revision, changed metadata); return how many. A running one finishes."""
+    query = delete(ExportJobRecord).where(
+        ExportJobRecord.document_id == document.id,
+        ExportJobRecord.speculative.is_(True),
+        ExportJobRecord.state == JobState.QUEUED,
+    )
+    if keep_key is not None:
+        query = query.where(ExportJobRecord.cache_key != keep_key)
+    dropped = db.session.execute(query.execution_options(synchronize_session=False)).rowcount
+    if dropped:
+        db.session.expire_all()
+    return dropped or 0
 
 
 def job_of(document: StandardDocument, job_id: int) -> ExportJobRecord | None:

@@ -47,7 +47,7 @@ def run_export_job(job_id: int, app: Flask | None = None) -> str:
 
 def _run(job_id: int) -> str:
     from drafting.export import ExportCache, ExportError  # noqa: PLC0415  (worker only)
-    from drafting.jobs import services  # noqa: PLC0415  (worker only)
+    from drafting.jobs import services, speculation  # noqa: PLC0415  (worker only)
     from drafting.jobs.models import ExportJobRecord, JobState  # noqa: PLC0415  (worker only)
 
     job = db.session.get(ExportJobRecord, job_id)
@@ -57,6 +57,12 @@ def _run(job_id: int) -> str:
     if job.state != JobState.QUEUED:
         # Done twice (a retried delivery) or given up on as stale: nothing to do.
         return str(job.state)
+    if job.speculative and not speculation.may_start(job):
+        # A user's export waits, another speculation runs, or a newer revision
+        # arrived: give way; the next `flask jobs speculate` tries again.
+        db.session.delete(job)
+        db.session.commit()
+        return "deferred"
     services.start(job)
     db.session.commit()
     try:
@@ -101,11 +107,17 @@ def _pool():
         ExportPool,
         default_pool,
     )
+    from drafting.export.worker import derived_limits  # noqa: PLC0415  (worker only)
 
     limits = current_app.config.get("EXPORT_LIMITS")
     if limits is None:
-        return default_pool()
-    if not isinstance(limits, ExportLimits):
+        # The memory limit and the number of processes, set together (README: Export memory).
+        memory_mb = current_app.config.get("EXPORT_MEMORY_LIMIT_MB")
+        workers = current_app.config.get("EXPORT_WORKERS")
+        if memory_mb is None and workers is None:
+            return default_pool()  # the same, from the environment, as the synchronous route's
+        limits = derived_limits(memory_mb, workers)
+    elif not isinstance(limits, ExportLimits):
         limits = ExportLimits(**limits)
     pools = current_app.extensions.setdefault("export_pools", {})
     if limits not in pools:
