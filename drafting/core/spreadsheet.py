@@ -26,7 +26,7 @@ _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff
 
 
 def clean_text(value: str) -> str:
-    """`value` without characters a spreadsheet file cannot hold."""
+    """`value` without characters an XML file (a spreadsheet, a .docx) cannot hold."""
     return _ILLEGAL.sub(REPLACEMENT, value)
 
 

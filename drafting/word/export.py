@@ -27,6 +27,7 @@ merged cells, ``#.`` clauses and 索引 all come from the parser's tokens.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import re
 from collections.abc import Mapping
@@ -48,6 +49,7 @@ from docx.shared import Mm, Pt
 from lxml import etree
 from markdown_it.token import Token
 
+from drafting.core.spreadsheet import clean_text
 from drafting.export.assemble import PATENT_NOTICE, toc_entries
 from drafting.export.foreword import adoption_label, compose_foreword
 from drafting.export.meta import DocumentMeta
@@ -95,6 +97,20 @@ def export_docx(
     toc_depth: int = 2,
 ) -> bytes:
     """The .docx of a standard."""
+    # Control characters and lone surrogates cannot be written into XML: they
+    # become U+FFFD, as in the spreadsheets, rather than failing the export.
+    text = clean_text(text)
+    meta = dataclasses.replace(
+        meta,
+        **{
+            f.name: clean_text(value)
+            if isinstance(value, str)
+            else tuple(clean_text(v) for v in value)
+            for f in dataclasses.fields(meta)
+            if isinstance(value := getattr(meta, f.name), str)
+            or (isinstance(value, tuple) and all(isinstance(v, str) for v in value))
+        },
+    )
     attachments = dict(attachments or {})
     analysis = analyze(text, attachments=set(attachments))
     tokens = analysis.tokens
