@@ -8,13 +8,23 @@ not by create_all, so every run also proves the migrations.
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from flask.testing import FlaskClient
 from flask_babel import force_locale
 from flask_sqlalchemy.session import Session as FlaskSession
+from hypothesis import settings
 
 from tests.support import databases, factories
 from tests.support.smtp import SmtpSink
+
+# CI runs the property tests on a fixed sequence of examples, so that a green
+# run stays green and a red one can be replayed; by hand they explore anew
+# (and whatever they find becomes a regression test).
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 
 def pytest_collection_modifyitems(config, items):
