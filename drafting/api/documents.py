@@ -23,6 +23,7 @@ from drafting.api.validation import (
     Time,
     api_body,
     api_query,
+    invalid,
     time_json,
 )
 from drafting.core.errors import ServiceError
@@ -341,12 +342,7 @@ def documents_create():
     data: DocumentInput = api_body()
     group = db.session.get(DraftingGroup, data.drafting_group_id)
     if group is None:
-        return api_error(
-            422,
-            "invalid",
-            _("Some fields are missing or invalid."),
-            fields={"drafting_group_id": [_("There is no such drafting group.")]},
-        )
+        return invalid({"drafting_group_id": [_("There is no such drafting group.")]})
     kwargs = data.model_dump(include={"title_en", "ics", "ccs", "issuing_body"})
     if data.text is not None:
         kwargs["text"] = data.text
@@ -388,12 +384,7 @@ def document_move(document_id: int):
     data: MoveInput = api_body()
     group = db.session.get(DraftingGroup, data.drafting_group_id)
     if group is None:
-        return api_error(
-            422,
-            "invalid",
-            _("Some fields are missing or invalid."),
-            fields={"drafting_group_id": [_("There is no such drafting group.")]},
-        )
+        return invalid({"drafting_group_id": [_("There is no such drafting group.")]})
     try:
         services.move_document(document, group, actor=current_user)
     except ServiceError as exc:
@@ -698,12 +689,7 @@ def comments_create(document_id: int):
         if data.parent_id is not None:
             parent = db.session.get(Comment, data.parent_id)
             if parent is None or parent.document_id != document.id:
-                return api_error(
-                    422,
-                    "invalid",
-                    _("Some fields are missing or invalid."),
-                    fields={"parent_id": [_("There is no such comment in this document.")]},
-                )
+                return invalid({"parent_id": [_("There is no such comment in this document.")]})
             comment = services.reply(parent, body=data.comment, actor=current_user)
             return comment_json(comment), 201
         revision = document.head_revision

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from drafting.accounts.models import Organization, User
 from drafting.api.core import api_error, api_route
-from drafting.api.validation import Body, Flag, Id, Query, QueryId, api_body, api_query
+from drafting.api.validation import Body, Flag, Id, Query, QueryId, api_body, api_query, invalid
 from drafting.calls.models import CallStandard
 from drafting.documents.models import StandardDocument
 from drafting.extensions import db
@@ -191,12 +191,7 @@ def group_member_add(group_id: int):
     data: MemberInput = api_body()
     org = db.session.get(Organization, data.organization_id)
     if org is None:
-        return api_error(
-            422,
-            "invalid",
-            _("Some fields are missing or invalid."),
-            fields={"organization_id": [_("There is no such organization.")]},
-        )
+        return invalid({"organization_id": [_("There is no such organization.")]})
     group_services.add_member(group, org, data.role, actor=current_user)
     return _group_json(group)
 
@@ -233,12 +228,7 @@ def group_editor_add(group_id: int):
     data: EditorInput = api_body()
     user = db.session.get(User, data.user_id)
     if user is None:
-        return api_error(
-            422,
-            "invalid",
-            _("Some fields are missing or invalid."),
-            fields={"user_id": [_("There is no such user.")]},
-        )
+        return invalid({"user_id": [_("There is no such user.")]})
     group_services.name_editor(group, user, actor=current_user)
     return _group_json(group)
 

@@ -12,7 +12,17 @@ from sqlalchemy import select
 
 from drafting.accounts.models import Role, User
 from drafting.api.core import api_error, api_route
-from drafting.api.validation import Body, Flag, Id, Query, QueryId, Text, api_body, api_query
+from drafting.api.validation import (
+    Body,
+    Flag,
+    Id,
+    Query,
+    QueryId,
+    Text,
+    api_body,
+    api_query,
+    invalid,
+)
 from drafting.applications.models import Application
 from drafting.applications.queries import application_or_404
 from drafting.calls.models import ReviewerAssignment
@@ -374,12 +384,7 @@ def reviewers_add(call_id: int):
     data: ReviewerInput = api_body()
     user = db.session.get(User, data.user_id)
     if user is None:
-        return api_error(
-            422,
-            "invalid",
-            _("Some fields are missing or invalid."),
-            fields={"user_id": [_("There is no such user.")]},
-        )
+        return invalid({"user_id": [_("There is no such user.")]})
     services.assign_reviewer(call, user, actor=current_user)
     return _reviewer_json(user)
 
