@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from flask_babel import gettext as _
 
 from drafting.accounts.models import Organization, User
@@ -118,7 +120,9 @@ def set_unit_drafters(
         raise Refused(_("This organization is not in the drafting group."), code="not_member")
     cleaned: list[str] = []
     for name in names:
-        name = " ".join(str(name).split())
+        # A name has no control characters (PostgreSQL cannot even store NUL).
+        name = "".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in str(name))
+        name = " ".join(name.split())
         if name and name not in cleaned:
             cleaned.append(name)
     too_long = [n for n in cleaned if len(n) > MAX_DRAFTER_NAME]

@@ -104,3 +104,14 @@ def test_the_api_reads_and_replaces_a_units_drafters(client, login_as, db, world
     login_as(world.secretariat)
     r = client.put(f"{url}/{world.part_org.id}", json={"names": ["赵六"]})
     assert r.status_code == 200 and r.json["foreword"] == ["王五", "张三", "赵六"]
+
+
+def test_control_characters_are_not_part_of_a_name(db, world, doc):
+    """The fuzzer sent NUL in a name: PostgreSQL cannot store it (500)."""
+    group = doc.drafting_group
+    group_services.set_unit_drafters(
+        group, world.main_org, ["张\x00三", "\x0b李四\x7f", "\x00"], actor=world.main_editor
+    )
+    db.session.flush()
+    db.session.expire_all()
+    assert document_meta(doc).drafters == ("张 三", "李四")
