@@ -17,6 +17,7 @@ import hashlib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -32,8 +33,9 @@ from drafting.documents.diff import TextDiff, diff_revisions
 from drafting.documents.models import Revision, StandardDocument
 from drafting.export.cache import ExportCache, cache_key
 from drafting.storage import read_blob, store_blob
-from drafting.word.export import export_docx
-from drafting.word.importer import ImportFinding, ImportRefused, ImportResult, import_docx
+
+if TYPE_CHECKING:
+    from drafting.word.importer import ImportFinding, ImportResult
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -68,6 +70,8 @@ def docx_of(document: StandardDocument, revision: Revision) -> bytes:
     cache = ExportCache(current_app.config["EXPORT_DIR"], suffix=".docx")
     data = cache.get(key)
     if data is None:
+        from drafting.word.export import export_docx  # noqa: PLC0415  (deferred: heavy)
+
         data = export_docx(meta, revision.text, attachments=attachments)
         cache.put(key, data)
     return data
@@ -97,6 +101,11 @@ class ImportPreview:
 
 
 def _convert(data: bytes) -> ImportResult:
+    from drafting.word.importer import (  # noqa: PLC0415  (deferred: heavy)
+        ImportRefused,
+        import_docx,
+    )
+
     try:
         return import_docx(data)
     except ImportRefused as exc:
