@@ -365,24 +365,29 @@ def main() -> None:
     ).encode()
     opener.open(base + "/login", data=form).read()
 
+    # The secretariat's session, and an anonymous reader's (cookies of its own).
+    anonymous = urllib.request.build_opener(
+        urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+    )
     pages = [
-        ("hello world", "/_bench/hello"),
-        ("call list", "/calls/"),
-        ("public call page", f"/calls/{ids['call']}"),
-        ("dashboard", f"/review/calls/{ids['call']}"),
-        ("review page", f"/review/applications/{ids['application']}"),
+        ("hello world", "/_bench/hello", opener),
+        ("call list", "/calls/", opener),
+        ("public call page", f"/calls/{ids['call']}", opener),
+        ("  anonymous", f"/calls/{ids['call']}", anonymous),
+        ("dashboard", f"/review/calls/{ids['call']}", opener),
+        ("review page", f"/review/applications/{ids['application']}", opener),
     ]
     results = {}
-    for name, path in pages:
+    for name, path, client in pages:
         for _ in range(5):  # warm up
-            opener.open(base + path).read()
+            client.open(base + path).read()
         counter["n"] = 0
-        opener.open(base + path).read()
+        client.open(base + path).read()
         queries = counter["n"]
         times = []
         for _ in range(args.requests):
             t0 = time.perf_counter()
-            with opener.open(base + path) as response:
+            with client.open(base + path) as response:
                 response.read()
                 assert response.status == 200, (path, response.status)
             times.append((time.perf_counter() - t0) * 1000)

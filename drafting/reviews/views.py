@@ -24,6 +24,7 @@ from drafting.accounts.models import Organization, Role, User
 from drafting.applications.models import ROLE_LABELS, STATE_LABELS, Application, ApplicationState
 from drafting.applications.permissions import is_applicant
 from drafting.applications.queries import application_or_404
+from drafting.calls.forms import EVIDENCE_LABELS
 from drafting.calls.models import Call, CallState, ReviewerAssignment
 from drafting.calls.queries import load_call
 from drafting.core.errors import ServiceError
@@ -140,7 +141,15 @@ def _render_review(application: Application, status: int = 200):
         summary=summary,
         can_assess=permissions.can_assess(current_user, application),
         can_manage=permissions.can_manage_reviews(current_user),
-        rating_labels=RATING_LABELS,
+        # Translated and built once per request, not once per requirement.
+        rating_labels={k: str(v) for k, v in RATING_LABELS.items()},
+        evidence_labels={k: str(v) for k, v in EVIDENCE_LABELS.items()},
+        download_url=url_pattern(
+            "applications.download", "attachment_id", application_id=application.id
+        ),
+        inline_url=url_pattern(
+            "applications.download", "attachment_id", application_id=application.id, inline=1
+        ),
     ), status
 
 
