@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from difflib import SequenceMatcher
 from html import escape
@@ -34,7 +34,12 @@ from pathlib import Path
 from typing import Any, Literal
 
 from drafting.core.textdiff import absorb_spaces, matching_blocks, opcodes, word_tokens
-from drafting.export.assemble import LayoutOptions, print_attachment_url, render_document
+from drafting.export.assemble import (
+    LayoutOptions,
+    environment,
+    print_attachment_url,
+    render_document,
+)
 from drafting.export.errors import ExportError
 from drafting.export.fetcher import Attachment
 from drafting.export.job import MAX_TABLE_ROWS
@@ -43,10 +48,14 @@ from drafting.standardtext import Heading, Rendered, Section, render
 from drafting.standardtext.foreword import Block as ForewordBlock
 
 __all__ = [
+    "ROW_KIND_LABELS",
     "ClauseRow",
+    "HtmlJob",
     "RedlineJob",
+    "TableLine",
     "RevisionLabel",
     "clause_rows",
+    "clause_table_html",
     "compare",
     "cover_line",
     "redline_html",
@@ -81,6 +90,7 @@ _ATOM_TEXT = {"svg": "［公式］", "img": "［图］", "br": "\n"}
 INLINE_BUDGET = 400_000
 _PAIRING_AREA = 400
 _PAIRING_MIN_RATIO = 0.5
+_HEADING_MIN_RATIO = 0.6
 
 
 @dataclass(eq=False)
@@ -292,7 +302,14 @@ class _Pair:
 def _similar(a: _Unit, b: _Unit) -> float:
     if a.kind != b.kind or (a.kind != "text" and a.node.tag != b.node.tag):
         return 0.0
-    ratio = SequenceMatcher(None, _text(a.node), _text(b.node), autojunk=False).quick_ratio()
+    old, new = " ".join(_text(a.node).split()), " ".join(_text(b.node).split())
+    matcher = SequenceMatcher(None, old, new, autojunk=False)
+    ratio = matcher.quick_ratio()
+    if a.kind == "heading":
+        # Titles are short: "环境要求" and "安全要求" share half their characters
+        # and are still two different clauses.
+        ratio = matcher.ratio() if ratio >= _HEADING_MIN_RATIO else 0.0
+        return ratio if ratio >= _HEADING_MIN_RATIO else 0.0
     return ratio if ratio >= _PAIRING_MIN_RATIO else 0.0
 
 
@@ -862,3 +879,36 @@ class HtmlJob:
 
     def html(self) -> str:
         return self.html_text
+
+
+# --------------------------------------------------------------------------
+# The 条文对照表 as print HTML
+# --------------------------------------------------------------------------
+
+#: How the table names each kind of row.
+ROW_KIND_LABELS: dict[str, str] = {"changed": "修改", "added": "新增", "removed": "删除"}
+
+
+@dataclass(frozen=True)
+class TableLine:
+    """One printed row of the 条文对照表 (the reason comes from the comment resolutions)."""
+
+    number: str
+    kind: str
+    old_text: str
+    new_text: str
+    reason: str = ""
+
+
+def clause_table_html(
+    meta: DocumentMeta, cover: str, lines: Sequence[TableLine], *, static_url: str = "static/"
+) -> str:
+    """The 条文对照表 as an A4 landscape HTML document (every value escaped by the template)."""
+    template = environment().get_template("export/clause_table.html")
+    return template.render(
+        meta=meta,
+        cover=cover,
+        lines=lines,
+        kind_labels=ROW_KIND_LABELS,
+        static_url=static_url,
+    )
