@@ -31,7 +31,11 @@ def comparison_world() -> SimpleNamespace:
     with time_machine.travel(datetime(2026, 4, 1, 2, 0, tzinfo=UTC), tick=False):
         services.transition(doc, DocumentStage.DRAFT_FOR_COMMENTS, actor=w.secretariat)
         w.comment_revision = services.save_revision(
-            doc, TEXT.replace("废旧电池", "废旧动力电池"), doc.head_revision_id, "征求意见稿", actor=w.secretariat
+            doc,
+            TEXT.replace("废旧电池", "废旧动力电池"),
+            doc.head_revision_id,
+            "征求意见稿",
+            actor=w.secretariat,
         ).revision
         w.accepted = services.add_comment(
             doc,
@@ -41,9 +45,15 @@ def comparison_world() -> SimpleNamespace:
             actor=w.participant,
         )
         w.rejected = services.add_comment(
-            doc, revision=w.comment_revision, clause="4.1", body="建议删除本条。", actor=w.participant
+            doc,
+            revision=w.comment_revision,
+            clause="4.1",
+            body="建议删除本条。",
+            actor=w.participant,
         )
-        services.resolve_comment(w.accepted, "accepted", reason="改为推荐性条款", actor=w.main_editor)
+        services.resolve_comment(
+            w.accepted, "accepted", reason="改为推荐性条款", actor=w.main_editor
+        )
         services.resolve_comment(w.rejected, "not_accepted", reason="本条必要", actor=w.main_editor)
         services.transition(doc, DocumentStage.DRAFT_FOR_REVIEW, actor=w.secretariat)
     with time_machine.travel(datetime(2026, 5, 20, 2, 0, tzinfo=UTC), tick=False):

@@ -14,8 +14,12 @@ from drafting.export.redline import (
 )
 from tests.documents.factories import TEXT
 
-META = DocumentMeta("测试联盟", "TA", "T/TA 1—2026", "废旧电池回收技术要求", stage="draft_for_review")
-COVER = cover_line(RevisionLabel(2, "征求意见稿", "2026-04-01"), RevisionLabel(3, "送审稿", "2026-05-20"))
+META = DocumentMeta(
+    "测试联盟", "TA", "T/TA 1—2026", "废旧电池回收技术要求", stage="draft_for_review"
+)
+COVER = cover_line(
+    RevisionLabel(2, "征求意见稿", "2026-04-01"), RevisionLabel(3, "送审稿", "2026-05-20")
+)
 
 
 def body(html: str) -> str:
@@ -52,7 +56,9 @@ def test_added_and_deleted_clauses():
     )
     html = body(redline_html(META, TEXT, new, cover=COVER))
     # the deleted clause is struck, without its old anchor, marked 删除
-    deleted = re.search(r'<div class="rl-block rl-deleted rl-heading rl-h2" data-rl="删除">(.*?)</div>', html)
+    deleted = re.search(
+        r'<div class="rl-block rl-deleted rl-heading rl-h2" data-rl="删除">(.*?)</div>', html
+    )
     assert deleted and '<del class="rl-del">环境要求</del>' in deleted.group(1)
     assert '<del class="rl-del">处理过程应符合环保要求。</del>' in html
     # the new one (numbered 4.2 now) is underlined, marked 新增
@@ -63,10 +69,13 @@ def test_added_and_deleted_clauses():
 
 def test_hostile_text_is_never_markup():
     old = TEXT.replace("处理过程应符合环保要求。", "处理过程应符合<b>环保</b>要求。")
-    new = TEXT.replace(
-        "处理过程应符合环保要求。",
-        '处理过程<script>alert(1)</script>应符合<img src=x onerror="alert(2)">要求。',
-    ) + '\n<iframe src="javascript:alert(3)"></iframe>\n'
+    new = (
+        TEXT.replace(
+            "处理过程应符合环保要求。",
+            '处理过程<script>alert(1)</script>应符合<img src=x onerror="alert(2)">要求。',
+        )
+        + '\n<iframe src="javascript:alert(3)"></iframe>\n'
+    )
     html = redline_html(META, old, new, cover="比较：<script>alert(4)</script>")
     for raw in ("<script", "<img src=x", "<iframe", "<b>"):
         assert raw not in html
@@ -121,3 +130,27 @@ def test_foreword_changes_are_a_row_and_marked():
     assert '<ins class="rl-ins">并归口</ins>' in html
     [row] = clause_rows(compare(TEXT, new))
     assert row.number == "前言" and "并归口" in row.new_text
+
+
+def test_the_pool_refuses_a_redline_of_texts_too_long_before_starting_a_process():
+    import pytest
+
+    from drafting.export import ExportError, ExportLimits, ExportPool
+    from drafting.export.redline import RedlineJob
+
+    pool = ExportPool(ExportLimits(max_text_chars=100, workers=1))
+    job = RedlineJob.make(META, TEXT, TEXT, cover=COVER)
+    with pytest.raises(ExportError) as refused:
+        pool.run(job)
+    assert refused.value.code == "too-long"
+    assert not pool._idle  # no worker was started
+
+
+def test_the_redline_job_lays_out_in_the_worker_code_path():
+    """run_job (what a worker process runs) makes the PDF from a RedlineJob."""
+    from drafting.export.job import run_job
+    from drafting.export.redline import RedlineJob
+
+    new = TEXT.replace("回收企业应具备", "回收企业宜具备")
+    result = run_job(RedlineJob.make(META, TEXT, new, cover=COVER))
+    assert result.pdf.startswith(b"%PDF") and result.pages >= 3

@@ -89,7 +89,9 @@ def test_outsiders_do_not_see_it(client, login_as, cw):
     login_as(cw.outsider)
     # a 送审稿 is visible to the group only: hidden as missing
     assert client.get(f"/documents/{cw.document.id}/comparison").status_code == 404
-    assert client.get(f"/documents/{cw.document.id}/comparison/clause-table.xlsx").status_code == 404
+    assert (
+        client.get(f"/documents/{cw.document.id}/comparison/clause-table.xlsx").status_code == 404
+    )
 
 
 def test_clause_table_xlsx_read_back(client, login_as, cw):
@@ -120,7 +122,7 @@ def test_a_formula_typed_in_the_text_stays_text_in_the_xlsx(client, login_as, cw
     doc = cw.document
     documents.save_revision(
         doc,
-        cw.review_revision.text.replace("处理场所应配备消防设施。", "=HYPERLINK(\"http://x\")"),
+        cw.review_revision.text.replace("处理场所应配备消防设施。", '=HYPERLINK("http://x")'),
         doc.head_revision_id,
         "",
         actor=cw.secretariat,
