@@ -10,6 +10,8 @@ export fails or exceeds its limits.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import asdict, dataclass, replace
 from io import BytesIO
 from zoneinfo import ZoneInfo
@@ -27,7 +29,14 @@ from drafting.documents.models import Comment, Revision, StandardDocument
 from drafting.documents.queries import document_meta
 from drafting.documents.services import attachment_files
 from drafting.documents.states import RESOLUTION_ZH, DocumentStage
-from drafting.export import DocumentMeta, ExportCache, ExportLimits, LayoutOptions, cache_key
+from drafting.export import (
+    DocumentMeta,
+    ExportCache,
+    ExportLimits,
+    LayoutOptions,
+    cache_key,
+    layout_version,
+)
 from drafting.export.meta import Stage
 from drafting.export.redline import (
     ROW_KIND_LABELS,
@@ -169,16 +178,36 @@ def _reasons_by_clause(comments: list[Comment]) -> dict[str, list[Reason]]:
 def table_rows(document: StandardDocument, old: Revision, new: Revision) -> list[TableRow]:
     """The changed clauses with the resolutions of the comments made on them
     between the two revisions (matched by the clause number on either side)."""
-    _check_size(old, new)
-    comparison = compare(old.text, new.text, attachments=attachment_files(document).keys())
     reasons = _reasons_by_clause(queries.changing_resolutions(document, old, new))
     rows = []
-    for row in clause_rows(comparison):
+    for row in _clause_rows(document, old, new):
         found: dict[int, Reason] = {}
         for number in (row.old_number, row.new_number):
             for reason in reasons.get(number, []) if number else []:
                 found.setdefault(reason.comment_id, reason)
         rows.append(TableRow(row, tuple(found[k] for k in sorted(found))))
+    return rows
+
+
+def _clause_rows(document: StandardDocument, old: Revision, new: Revision) -> list[ClauseRow]:
+    """The rows of two revisions; kept in the export cache (rendering and aligning two
+    long texts takes seconds, and revisions never change)."""
+    names = sorted(attachment_files(document))
+    digest = hashlib.sha256(
+        json.dumps(
+            [REDLINE_VERSION, layout_version(), old.sha256, new.sha256, names], ensure_ascii=False
+        ).encode()
+    ).hexdigest()
+    cache = ExportCache(current_app.config["EXPORT_DIR"], suffix=".rows.json")
+    hit = cache.get(digest)
+    if hit is not None:
+        try:
+            return [ClauseRow(**row) for row in json.loads(hit)]
+        except (ValueError, TypeError):
+            pass  # a damaged file: make it again
+    _check_size(old, new)
+    rows = clause_rows(compare(old.text, new.text, attachments=names))
+    cache.put(digest, json.dumps([asdict(r) for r in rows], ensure_ascii=False).encode())
     return rows
 
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import Counter
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from difflib import SequenceMatcher
@@ -233,10 +234,25 @@ class _Unit:
     clause: int  # index of the unit that opened its clause (its heading), -1 before any
     number: str = ""  # heading units: "4.2", "附录A", "前言"
     title: str = ""
+    _compared: str | None = None
+    _counts: Counter[str] | None = None
 
     @property
     def text(self) -> str:
         return " ".join(_text(self.node, atoms_as_text=True).split())
+
+    @property
+    def compared(self) -> str:
+        """The text compared for similarity (computed once)."""
+        if self._compared is None:
+            self._compared = " ".join(_text(self.node).split())
+        return self._compared
+
+    @property
+    def counts(self) -> Counter[str]:
+        if self._counts is None:
+            self._counts = Counter(self.compared)
+        return self._counts
 
 
 def _unit_kind(node: _Node) -> UnitKind:
@@ -302,13 +318,17 @@ class _Pair:
 def _similar(a: _Unit, b: _Unit) -> float:
     if a.kind != b.kind or (a.kind != "text" and a.node.tag != b.node.tag):
         return 0.0
-    old, new = " ".join(_text(a.node).split()), " ".join(_text(b.node).split())
-    matcher = SequenceMatcher(None, old, new, autojunk=False)
-    ratio = matcher.quick_ratio()
+    total = len(a.compared) + len(b.compared)
+    if not total:
+        return 1.0
+    # difflib's quick_ratio (shared characters), from counts made once per unit
+    ratio = 2.0 * sum((a.counts & b.counts).values()) / total
     if a.kind == "heading":
         # Titles are short: "环境要求" and "安全要求" share half their characters
         # and are still two different clauses.
-        ratio = matcher.ratio() if ratio >= _HEADING_MIN_RATIO else 0.0
+        if ratio < _HEADING_MIN_RATIO:
+            return 0.0
+        ratio = SequenceMatcher(None, a.compared, b.compared, autojunk=False).ratio()
         return ratio if ratio >= _HEADING_MIN_RATIO else 0.0
     return ratio if ratio >= _PAIRING_MIN_RATIO else 0.0
 
@@ -618,6 +638,9 @@ def _marked_rendered(comparison: Comparison) -> Rendered:
     parts: dict[int, list[str]] = {k: [] for k in comparison.body_sections}
     current = comparison.body_sections[0] if comparison.body_sections else None
     orphans: list[str] = []
+    if front is None:  # the new text has no 前言: the old one's, struck, opens the body
+        for pair in comparison.foreword:
+            (orphans if current is None else parts[current]).append(writer.pair_html(pair, False))
     for pair in comparison.body:
         if pair.new is not None:
             current = pair.new.section
