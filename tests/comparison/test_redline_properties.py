@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from drafting.export import redline
-from drafting.export.redline import _marked_rendered, _Node, _parse, compare
+from drafting.export.redline import _marked_rendered, _parse, compare
 from tests.documents.factories import TEXT
 
 PIECES = [
