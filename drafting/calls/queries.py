@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import or_, select
-from sqlalchemy.orm import joinedload, load_only, selectinload
+from sqlalchemy.orm import load_only, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from drafting.calls.models import Call, CallState, requirement_standard
@@ -17,19 +17,18 @@ def load_call(call_id: int) -> Call | None:
     """The call with its standards and requirements (and the standards each
     requirement is limited to) loaded, or None.
 
-    Two queries when every requirement applies to all standards (the usual
-    case), three otherwise: the standards come with the call, and the
-    requirement–standard links as (id, id) pairs matched to the standards
-    already loaded instead of a nested selectinload of the standards again.
+    Three queries when every requirement applies to all standards (the usual
+    case), four otherwise: the requirement–standard links come as (id, id)
+    pairs matched to the standards already loaded, instead of a nested
+    selectinload that joins and loads the standards again.
     """
-    call = (
-        db.session.execute(
-            select(Call)
-            .where(Call.id == call_id)
-            .options(joinedload(Call.standards), selectinload(Call.requirements))
-        )
-        .unique()
-        .scalar_one_or_none()
+    # selectinload, not joinedload, for the standards: `session.refresh(call,
+    # with_for_update=True)` (publishing decisions) repeats the load options,
+    # and PostgreSQL refuses FOR UPDATE on the outer side of a join.
+    call = db.session.scalar(
+        select(Call)
+        .where(Call.id == call_id)
+        .options(selectinload(Call.standards), selectinload(Call.requirements))
     )
     if call is None:
         return None
