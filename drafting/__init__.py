@@ -81,6 +81,7 @@ def _register_blueprints(app: Flask) -> None:
     from drafting.accounts.views import bp as accounts_bp
     from drafting.api import applications as _api_applications  # noqa: F401
     from drafting.api import calls as _api_calls  # noqa: F401
+    from drafting.api import consultation as _api_consultation  # noqa: F401
     from drafting.api import documents as _api_documents  # noqa: F401
     from drafting.api import groups as _api_groups  # noqa: F401
     from drafting.api import reviews as _api_reviews  # noqa: F401
@@ -90,6 +91,8 @@ def _register_blueprints(app: Flask) -> None:
     from drafting.applications.views import bp as applications_bp
     from drafting.audit.views import bp as audit_bp
     from drafting.calls.views import bp as calls_bp
+    from drafting.consultation.services import connect_signals as connect_consultation_signals
+    from drafting.consultation.views import bp as consultation_bp
     from drafting.documents.views import bp as documents_bp
     from drafting.jobs import api as _api_jobs  # noqa: F401
     from drafting.jobs.views import bp as jobs_bp
@@ -100,10 +103,12 @@ def _register_blueprints(app: Flask) -> None:
 
     # Cross-domain effects: the higher package connects to the lower one's signals.
     connect_application_signals()
+    connect_consultation_signals()
     for bp in (main_bp, accounts_bp, admin_bp, audit_bp, api_bp):
         app.register_blueprint(bp)
     for bp in (calls_bp, applications_bp, reviews_bp):
         app.register_blueprint(bp)
     app.register_blueprint(documents_bp)
+    app.register_blueprint(consultation_bp)
     app.register_blueprint(jobs_bp)
     app.register_blueprint(word_bp)

@@ -134,4 +134,10 @@ def from_environment(instance_path: Path) -> dict:
         "RESET_TOKEN_MAX_AGE": _int("RESET_TOKEN_MAX_AGE", 2 * 3600),
         "INVITE_TOKEN_MAX_AGE": _int("INVITE_TOKEN_MAX_AGE", 7 * 24 * 3600),
         "PASSWORD_MIN_LENGTH": _int("PASSWORD_MIN_LENGTH", 10),
+        # A draft for comments is open this many days unless the settings give a date.
+        "COMMENT_PERIOD_DAYS": _int("COMMENT_PERIOD_DAYS", 30),
+        # A public commenter's confirmation link is valid this long.
+        "COMMENT_CONFIRM_MAX_AGE": _int("COMMENT_CONFIRM_MAX_AGE", 7 * 24 * 3600),
+        # Public comments without an account, per address and per email address.
+        "PUBLIC_COMMENT_LIMIT": os.environ.get("PUBLIC_COMMENT_LIMIT", "10 per hour"),
     }

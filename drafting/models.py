@@ -15,6 +15,11 @@ from drafting.calls.models import (  # noqa: F401
     Requirement,
     ReviewerAssignment,  # noqa: F401
 )
+from drafting.consultation.models import (  # noqa: F401
+    CommentPeriod,
+    DigestedComment,
+    PendingComment,
+)
 from drafting.documents.models import (  # noqa: F401
     Comment,
     Draft,

@@ -271,6 +271,7 @@ def update_document(document: StandardDocument, *, actor: User, **fields) -> Non
     if changed:
         document.updated_at = utcnow()
         record(actor, "document.updated", document, fields=sorted(changed))
+        signals.settings_changed.send(document, changed=sorted(changed), actor=actor)
 
 
 # --- saving ---------------------------------------------------------------
@@ -618,7 +619,7 @@ def transition(
         revision=head.number if head else None,
         checks_overridden=overridden,
     )
-    signals.stage_moved.send(document)
+    signals.stage_moved.send(document, change=change)
     return change
 
 

@@ -14,5 +14,8 @@ _signals = Namespace()
 
 #: A new head revision was stored: sender is the document, ``revision`` the new head.
 revision_saved = _signals.signal("revision-saved")
-#: The document moved to another stage: sender is the document.
+#: The document moved to another stage: sender is the document, ``change`` the StageChange.
 stage_moved = _signals.signal("stage-moved")
+#: The secretariat changed the document's settings: sender is the document,
+#: ``changed`` the names of the changed fields, ``actor`` who changed them.
+settings_changed = _signals.signal("settings-changed")

@@ -776,6 +776,19 @@ def _comment_page(document: StandardDocument, form: CommentForm | None = None, s
     ), status
 
 
+def _public_comments_elsewhere(document: StandardDocument):
+    """Comments without an account are confirmed by mail before the editors see
+    them: they are sent from the page of the draft for comments (consultation)."""
+    flash(
+        _(
+            "Without an account, comment on this page: your comment counts once you confirm it "
+            "by mail."
+        ),
+        "info",
+    )
+    return redirect(url_for("consultation.page", document_id=document.id), 303)
+
+
 def _not_anonymous() -> bool:
     return current_user.is_authenticated
 
@@ -789,6 +802,8 @@ def comments(document_id: int):
         return _comment_page(document)
     if not permissions.can_comment(current_user, document):
         return _deny()
+    if not current_user.is_authenticated:
+        return _public_comments_elsewhere(document)
     form = CommentForm()
     head = document.head_revision
     form.clause.choices = _outline_choices(rendered_revision(document, head))
@@ -837,6 +852,8 @@ def _comment(document: StandardDocument, comment_id: int) -> Comment:
 @bp.route("/<int:document_id>/comments/<int:comment_id>/reply", methods=["POST"])
 def reply(document_id: int, comment_id: int):
     document = document_or_404(document_id, permissions.can_comment)
+    if not current_user.is_authenticated:
+        return _public_comments_elsewhere(document)
     parent = _comment(document, comment_id)
     form = ReplyForm()
     if not form.validate():
