@@ -27,8 +27,8 @@ from drafting.api.validation import (
     time_json,
 )
 from drafting.core.errors import ServiceError
-from drafting.core.i18n import format_dt
 from drafting.core.files import read_upload
+from drafting.core.i18n import format_dt
 from drafting.documents import permissions, queries, services
 from drafting.documents.diff import diff_revisions, render_inline_html, render_side_by_side_html
 from drafting.documents.forms import MAX_TEXT, NUMBER_RE

@@ -11,7 +11,8 @@ from drafting.documents.states import COMMENT_TYPE_LABELS
 
 
 class PublicCommentForm(FlaskForm):
-    clause = SelectField(_l("Clause"), validators=[Optional()])
+    # The service names a clause that is not in the revision.
+    clause = SelectField(_l("Clause"), validators=[Optional()], validate_choice=False)
     type = SelectField(
         _l("Type"), choices=[(k.value, v) for k, v in COMMENT_TYPE_LABELS.items()], default="te"
     )

@@ -771,9 +771,12 @@ def resolve_comment(
             code="already_resolved",
         )
     previous_reason = comment.resolution_reason
+    # Read before the first change: an expired actor reloads, and the autoflush
+    # would write a resolution without its resolver.
+    actor_id = actor.id
     comment.resolution = resolution
     comment.resolution_reason = reason
-    comment.resolved_by_id = actor.id
+    comment.resolved_by_id = actor_id
     comment.resolved_at = utcnow()
     db.session.flush()
     record(
