@@ -13,7 +13,8 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import joinedload
 
 from drafting.accounts.models import User
-from drafting.consultation.models import CommentPeriod
+from drafting.consultation.models import Audience, CommentPeriod
+from drafting.core.timeutil import utcnow
 from drafting.documents.models import Comment, StandardDocument
 from drafting.documents.states import Resolution
 from drafting.extensions import db
@@ -42,6 +43,25 @@ def current_period(document: StandardDocument) -> CommentPeriod | None:
         .order_by(CommentPeriod.opens_at.desc(), CommentPeriod.id.desc())
         .limit(1)
     )
+
+
+def open_periods(*, public_only: bool, limit: int = 5, now=None) -> list[CommentPeriod]:
+    """The periods open now, soonest close first (the home page)."""
+    now = now or utcnow()
+    query = (
+        select(CommentPeriod)
+        .where(
+            CommentPeriod.ended_at.is_(None),
+            CommentPeriod.opens_at <= now,
+            CommentPeriod.closes_at > now,
+        )
+        .options(joinedload(CommentPeriod.document))
+        .order_by(CommentPeriod.closes_at, CommentPeriod.id)
+        .limit(limit)
+    )
+    if public_only:
+        query = query.where(CommentPeriod.audience == Audience.PUBLIC)
+    return list(db.session.scalars(query))
 
 
 def periods_of(document: StandardDocument) -> list[CommentPeriod]:

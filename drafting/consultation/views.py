@@ -14,6 +14,7 @@ from flask import (
 )
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from drafting import templating
@@ -262,7 +263,19 @@ def consultation_overview(document: StandardDocument) -> dict | None:
     }
 
 
+def open_consultations_for_home() -> list[CommentPeriod]:
+    return queries.open_periods(public_only=not current_user.is_authenticated)
+
+
+def _any_open(user) -> bool:
+    return bool(queries.open_periods(public_only=not user.is_authenticated, limit=1))
+
+
 bp.add_app_template_global(consultation_overview, "consultation_overview")
+bp.add_app_template_global(open_consultations_for_home, "open_consultations_for_home")
+templating.HOME_SECTIONS.append(
+    templating.HomeSection(_l("Drafts for comments"), "consultation/_home.html", _any_open, 15)
+)
 templating.PERMISSIONS.update(
     {
         "can_extend_period": permissions.can_extend_period,

@@ -230,3 +230,15 @@ def test_anonymous_comments_on_the_comments_page_go_to_the_consultation_page(
     )
     assert r.status_code == 303 and r.headers["Location"].endswith(f"/consultation/{doc.id}")
     assert _comments(db, doc) == []
+
+
+def test_the_home_page_lists_open_public_drafts(client, login_as, world, doc, out_for_comments):
+    assert "open-consultations" not in client.get("/").get_data(as_text=True)
+    period = out_for_comments(public=False)
+    assert "open-consultations" not in client.get("/").get_data(as_text=True)
+    login_as(world.outsider)
+    page = client.get("/").get_data(as_text=True)
+    assert f"/consultation/{doc.id}" in page
+    with time_machine.travel(period.closes_at, tick=False):
+        login_as(world.outsider)
+        assert "open-consultations" not in client.get("/").get_data(as_text=True)
