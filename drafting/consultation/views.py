@@ -105,6 +105,9 @@ def _page(
         needs_confirmation=permissions.needs_confirmation(current_user),
         can_extend=permissions.can_extend_period(current_user, period),
         can_download=document_permissions.can_view_document(current_user, document),
+        # Once the document moved on, only those who may still see it read the old draft.
+        show_text=period.status() != PeriodStatus.ENDED
+        or document_permissions.can_view_document(current_user, document),
     ), status
 
 

@@ -133,6 +133,10 @@ def test_a_link_confirmed_after_the_document_moved_on_is_refused(
     r = client.get(link)
     assert r.status_code == 409 and "has ended" in r.get_data(as_text=True)
     assert _comments(db, doc) == []
+    # The page says the period ended; the working draft is no longer shown to the public.
+    page = client.get(f"/consultation/{doc.id}").get_data(as_text=True)
+    assert 'data-testid="period-closed"' in page and "回收企业应具备" not in page
+    assert 'name="body"' not in page
 
 
 def test_members_only_period_refuses_anonymous_commenters(
