@@ -91,6 +91,7 @@ def _register_blueprints(app: Flask) -> None:
     from drafting.applications.views import bp as applications_bp
     from drafting.audit.views import bp as audit_bp
     from drafting.calls.views import bp as calls_bp
+    from drafting.comparison.views import bp as comparison_bp
     from drafting.consultation.services import connect_signals as connect_consultation_signals
     from drafting.consultation.views import bp as consultation_bp
     from drafting.documents.views import bp as documents_bp
@@ -109,6 +110,7 @@ def _register_blueprints(app: Flask) -> None:
     for bp in (calls_bp, applications_bp, reviews_bp):
         app.register_blueprint(bp)
     app.register_blueprint(documents_bp)
+    app.register_blueprint(comparison_bp)
     app.register_blueprint(consultation_bp)
     app.register_blueprint(jobs_bp)
     app.register_blueprint(word_bp)
