@@ -463,3 +463,20 @@ def send_digest() -> tuple[int, int]:
         db.session.add_all(DigestedComment(comment_id=c.id, sent_at=now) for c in items)
     db.session.flush()
     return len(by_document), mails
+
+
+def purge_unconfirmed(now: datetime | None = None) -> int:
+    """Forget public comments whose link expired unconfirmed (their name and
+    address were given for that comment only). Returns how many."""
+    limit = (now or utcnow()) - timedelta(seconds=current_app.config["COMMENT_CONFIRM_MAX_AGE"])
+    stale = list(
+        db.session.scalars(
+            select(PendingComment).where(
+                PendingComment.confirmed_at.is_(None), PendingComment.created_at < limit
+            )
+        )
+    )
+    for pending in stale:
+        db.session.delete(pending)
+    db.session.flush()
+    return len(stale)

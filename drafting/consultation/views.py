@@ -15,6 +15,7 @@ from flask import (
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_limiter.util import get_remote_address
 from flask_login import current_user
 
 from drafting import templating
@@ -126,7 +127,9 @@ def _limit() -> str:
 
 
 def _email_key() -> str:
-    return "public-comment-email:" + (request.form.get("email") or "").strip().lower()
+    email = (request.form.get("email") or "").strip().lower()
+    # A form without an address is refused anyway; it must not share one count with every other.
+    return "public-comment-email:" + (email or "none:" + get_remote_address())
 
 
 def _member() -> bool:

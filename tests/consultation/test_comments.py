@@ -220,6 +220,14 @@ def test_the_rate_limit_per_address_and_per_email(app, client, db, doc, out_for_
             environ_base={"REMOTE_ADDR": "10.0.0.9"},
         )
         assert r.status_code == 429
+        # Forms without an address (refused anyway) do not share one count between addresses.
+        for i in range(5):
+            r = app.test_client().post(
+                f"/consultation/{doc.id}",
+                data={**PUBLIC, "email": ""},
+                environ_base={"REMOTE_ADDR": f"10.0.1.{i + 1}"},
+            )
+            assert r.status_code == 422
     finally:
         app.config["PUBLIC_COMMENT_LIMIT"] = "10 per hour"
 

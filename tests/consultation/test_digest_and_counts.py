@@ -150,3 +150,36 @@ def test_extension_is_mailed_to_editors_and_member_units(
     login_as(world.main_editor)
     r = client.post(f"/consultation/{doc.id}/extend", data={"closes_at": "2026-05-20T17:00"})
     assert r.status_code == 403
+
+
+def test_unconfirmed_public_comments_are_forgotten_after_the_links_validity(
+    app, client, db, doc, out_for_comments, mailbox
+):
+    from drafting.consultation.models import PendingComment
+
+    t0 = datetime.now(UTC)
+    out_for_comments(public=True)
+    data = {
+        "body": "意见",
+        "author_name": "王工",
+        "organization_name": "某单位",
+        "email": "w@example.com",
+    }
+    assert client.post(f"/consultation/{doc.id}", data=data).status_code == 302
+    assert (
+        client.post(f"/consultation/{doc.id}", data={**data, "email": "v@example.com"}).status_code
+        == 302
+    )
+    confirmed = db.session.scalar(
+        select(PendingComment).where(PendingComment.email == "v@example.com")
+    )
+    from drafting.consultation.services import confirm_comment
+    from drafting.consultation.notify import confirmation_token
+
+    confirm_comment(confirmation_token(confirmed))
+    db.session.commit()
+    with time_machine.travel(t0 + timedelta(days=6), tick=False):
+        assert "forgotten" not in _digest(app)
+    with time_machine.travel(t0 + timedelta(days=7, minutes=1), tick=False):
+        assert "1 unconfirmed public comment(s) forgotten" in _digest(app)
+    assert db.session.scalars(select(PendingComment.email)).all() == ["v@example.com"]
