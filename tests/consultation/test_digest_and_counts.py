@@ -173,8 +173,8 @@ def test_unconfirmed_public_comments_are_forgotten_after_the_links_validity(
     confirmed = db.session.scalar(
         select(PendingComment).where(PendingComment.email == "v@example.com")
     )
-    from drafting.consultation.services import confirm_comment
     from drafting.consultation.notify import confirmation_token
+    from drafting.consultation.services import confirm_comment
 
     confirm_comment(confirmation_token(confirmed))
     db.session.commit()
