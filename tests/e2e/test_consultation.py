@@ -7,6 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from drafting.demo import DEMO_PASSWORD
+from tests.e2e.axe import axe_source, run_axe
 from tests.e2e.conftest import login
 from tests.support.smtp import first_link
 
@@ -42,17 +43,23 @@ def _new_document_out_for_comments(page) -> int:
 def test_a_public_commenter_comments_and_confirms(browser, live_server, page, mailbox, screenshot):
     document_id = _new_document_out_for_comments(page)
     public = browser.new_context(
-        base_url=live_server, locale="zh-CN", viewport={"width": 1280, "height": 900}
+        base_url=live_server,
+        locale="zh-CN",
+        viewport={"width": 1280, "height": 900},
+        bypass_csp=True,  # for axe's inline script
     )
     reader = public.new_page()
     reader.goto(f"/consultation/{document_id}")
     expect(reader.locator("[data-testid=period-status]")).to_have_text("征求意见中")
     expect(reader.locator("[data-testid=deadline]")).to_contain_text("+0800")
     screenshot(reader, "consultation-1280")
+    source = axe_source()
+    assert run_axe(reader, source) == []
     reader.set_viewport_size({"width": 375, "height": 800})
     screenshot(reader, "consultation-375")
     width = reader.evaluate("document.documentElement.scrollWidth")
     assert width <= 375, width
+    assert run_axe(reader, source) == []
     reader.select_option("select[name=clause]", "1")
     reader.select_option("select[name=type]", "ed")
     reader.fill("textarea[name=body]", "范围一章的表述不够明确。")
