@@ -29,6 +29,7 @@ from drafting.consultation.models import (
 )
 from drafting.core.errors import NotAllowed, Refused, ServiceError
 from drafting.core.i18n import format_dt
+from drafting.core.text import without_control_characters
 from drafting.core.timeutil import as_utc, utcnow
 from drafting.documents import services as documents
 from drafting.documents import signals as document_signals
@@ -290,6 +291,14 @@ def submit_comment(
     mailed; only a confirmed comment reaches the editors.
     """
     _refuse_unless_open(period, now)
+    body, proposed_change = (
+        without_control_characters(body),
+        without_control_characters(proposed_change),
+    )
+    clause, author_name, organization_name, email = (
+        without_control_characters(v, multiline=False)
+        for v in (clause, author_name, organization_name, email)
+    )
     document = period.document
     revision = period.revision or document.head_revision
     if not permissions.can_comment_in_period(actor, period, now):

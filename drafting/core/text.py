@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 # Where a Chinese or English text may be cut without splitting a word: after
 # a punctuation mark or at a space.
@@ -32,3 +33,14 @@ def shorten(text: str, limit: int = 40) -> str:
         return text
     head = text[:cut].rstrip(" ，、；：,;:（(")
     return head + ELLIPSIS if head != text else text
+
+
+def without_control_characters(text: str, *, multiline: bool = True) -> str:
+    """``text`` without control characters, which PostgreSQL cannot store (NUL) or a
+    reader cannot see; a multi-line text keeps its line breaks and tabs, a one-line
+    field gets a space instead."""
+    keep = "\n\t" if multiline else ""
+    return "".join(
+        ch if ch in keep or unicodedata.category(ch) != "Cc" else ("" if multiline else " ")
+        for ch in (text or "").replace("\r\n", "\n")
+    )

@@ -254,3 +254,25 @@ def test_the_home_page_lists_open_public_drafts(client, login_as, world, doc, ou
     with time_machine.travel(period.closes_at, tick=False):
         login_as(world.outsider)
         assert "open-consultations" not in client.get("/").get_data(as_text=True)
+
+
+def test_odd_input_is_a_clear_refusal_or_kept(client, login_as, db, world, doc, out_for_comments):
+    """NUL (PostgreSQL cannot store it), an unknown type, very long fields: never a 500."""
+    out_for_comments(public=True)
+    for data in (
+        {**PUBLIC, "body": "意见\x00有空字符"},
+        {**PUBLIC, "author_name": "王\x00工"},
+        {**PUBLIC, "type": "zz"},
+        {**PUBLIC, "email": "x" * 300 + "@example.com"},
+        {**PUBLIC, "clause": "x" * 500},
+    ):
+        r = client.post(f"/consultation/{doc.id}", data=data)
+        assert r.status_code in (302, 422), (data, r.status_code)
+    login_as(world.outsider)
+    r = client.post(f"/consultation/{doc.id}", data={**PUBLIC, "body": "成员\x00意见"})
+    assert r.status_code == 302
+    assert [c.body for c in _comments(db, doc)] == ["成员意见"]
+    assert (
+        db.session.scalar(select(PendingComment.body).where(PendingComment.body.like("意见%")))
+        == "意见有空字符"
+    )
