@@ -17,6 +17,7 @@ from drafting.audit.services import record
 from drafting.core import transaction
 from drafting.core.errors import Conflict, NotAllowed, Refused, ServiceError
 from drafting.core.files import check_image, display_name
+from drafting.core.text import without_control_characters
 from drafting.core.timeutil import utcnow
 from drafting.documents import signals
 from drafting.documents.diff import normalize_newlines
@@ -647,7 +648,13 @@ def add_comment(
         raise ServiceError(
             _("This revision is not part of this document."), code="unknown_revision"
         )
-    body, clause = (body or "").strip(), (clause or "").strip()
+    # PostgreSQL cannot store NUL; no control character means anything in a comment.
+    body = without_control_characters(body).strip()
+    clause = without_control_characters(clause, multiline=False).strip()
+    quote = without_control_characters(quote)
+    proposed_change = without_control_characters(proposed_change)
+    author_name = without_control_characters(author_name, multiline=False)
+    organization_name = without_control_characters(organization_name, multiline=False)
     if not body:
         raise ServiceError(_("Write the comment."), code="body_required")
     try:
@@ -707,7 +714,9 @@ def reply(
 ) -> Comment:
     document = db.session.get(StandardDocument, parent.document_id)
     _refuse_if_published(document)
-    body = (body or "").strip()
+    body = without_control_characters(body).strip()
+    author_name = without_control_characters(author_name, multiline=False)
+    organization_name = without_control_characters(organization_name, multiline=False)
     if not body:
         raise ServiceError(_("Write the reply."), code="body_required")
     root = parent if parent.parent_id is None else db.session.get(Comment, parent.parent_id)

@@ -250,3 +250,19 @@ def test_the_api_refuses_to_re_resolve_without_replaces(client, login_as, world,
     assert r.status_code == 200 and r.json["resolution"] == "accepted"
     r = client.put(url, json={"resolution": "accepted", "replaces": "partly_accepted"})
     assert r.status_code == 409
+
+
+def test_control_characters_in_comments_are_dropped_not_a_500(client, login_as, world, doc):
+    """PostgreSQL cannot store NUL: the web page and the API drop control characters."""
+    login_as(world.participant)
+    r = client.post(
+        f"/documents/{doc.id}/comments",
+        data={"revision_id": doc.head_revision_id, "body": "第一\x00条\n第二行", "type": "te"},
+    )
+    assert r.status_code == 302
+    r = client.post(
+        f"/api/v1/documents/{doc.id}/comments", json={"comment": "a\x00b", "type": "ed"}
+    )
+    assert r.status_code == 201 and r.json["comment"] == "ab"
+    bodies = [t.comment.body for t in queries.comment_threads(doc)]
+    assert bodies == ["第一条\n第二行", "ab"]
