@@ -152,6 +152,11 @@ _ADOPTION_LABEL_RE = re.compile(r"^[（(](?P<document>\S.*?)[，,]\s*(?P<degree>
 #: A table footnote's mark in a cell, and its entry in the table's frame "a)　text".
 _TABLE_FN_MARK_RE = re.compile(r"^[a-z]\)$")
 _TABLE_FN_RE = re.compile(r"^(?P<letter>[a-z])\)[\s\u3000]+(?P<text>\S.*)$", re.S)
+#: The ")" after Word's footnote number ("1)"), and a custom mark typed at a footnote's start.
+_SUFFIX_RE = re.compile(r"^[)）]")
+_CUSTOM_MARK_RE = re.compile(
+    r"^(?:\^(?:\d{1,3}|[a-z*†‡])[)）]?\^|(?:\d{1,3}|[a-z*†‡])[)）])[\s\u3000]*"
+)
 _UNITS_RE = re.compile(r"^本文件(?:主要)?起草(?:单位|人)：")
 
 
@@ -202,7 +207,10 @@ class _Reader:
                         continue
                     # read like body text: formulas, sub/superscripts and emphasis are kept
                     texts = [self.paragraph(p, 0).text for p in note.findall(w("p"))]
-                    out[note.get(w("id"), "")] = " ".join(t.strip() for t in texts if t.strip())
+                    text = " ".join(t.strip() for t in texts if t.strip())
+                    if note.find(f".//{w('footnoteRef')}") is None:
+                        text = _CUSTOM_MARK_RE.sub("", text, count=1)  # a custom mark typed as text
+                    out[note.get(w("id"), "")] = text
         return out
 
     def _numbering(self) -> dict[tuple[str, int], str]:
@@ -377,6 +385,11 @@ class _Reader:
                 continue
             if tag == w("t"):
                 text = child.text or ""
+                after_ref, state["after_ref"] = state.get("after_ref"), None
+                if after_ref == "custom":
+                    continue  # a custom footnote mark "1)" typed after its reference
+                if after_ref == "auto":
+                    text = _SUFFIX_RE.sub("", text, count=1)  # our "1)": Word's number + ")"
                 if not text:
                     continue
                 md = text
@@ -398,7 +411,11 @@ class _Reader:
                     pieces.append(("\n", "\n"))
             elif tag == w("noBreakHyphen"):
                 pieces.append(("-", "-"))
+            elif tag == w("footnoteRef"):
+                state["after_ref"] = "auto"  # the number at the foot of the page
             elif tag == w("footnoteReference"):
+                custom = _on(child) if child.get(w("customMarkFollows")) is not None else False
+                state["after_ref"] = "custom" if custom else "auto"
                 note = self.footnote_texts.get(child.get(w("id"), ""))
                 if note is not None:
                     self.footnote_count += 1
