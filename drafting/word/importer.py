@@ -62,15 +62,36 @@ class ImportRefused(ValueError):
 
 @dataclass(slots=True)
 class ImportFinding:
-    """Something the import could not convert. ``place`` is "第12段" / "表格3"; ``text`` what was kept."""
+    """Something the import could not convert, and where it is in the Word file.
+
+    ``place`` is "第3页（约），第12段" / "第12段" / "表格3"; ``page`` is the page as
+    Word last laid the file out (None when the file holds no page break of any
+    kind), ``paragraph`` the body paragraph, ``table`` the table; ``text`` what was kept."""
 
     code: str
     place: str
     message: str
     text: str = ""
+    page: int | None = None
+    paragraph: int | None = None
+    table: int | None = None
 
     def to_dict(self) -> dict:
-        return {"code": self.code, "place": self.place, "message": self.message, "text": self.text}
+        return {
+            "code": self.code,
+            "place": self.place,
+            "message": self.message,
+            "text": self.text,
+            "page": self.page,
+            "paragraph": self.paragraph,
+            "table": self.table,
+        }
+
+
+def place_of(page: int | None, paragraph: int | None = None, table: int | None = None) -> str:
+    """ "第3页（约），第12段": the page first (approximate), then the paragraph or table."""
+    where = f"表格{table}" if table is not None else f"第{paragraph}段"
+    return f"第{page}页（约），{where}" if page is not None else where
 
 
 @dataclass
@@ -189,6 +210,8 @@ class _Reader:
         self.numbering = self._numbering()
         self.in_toc_field = False
         self.image_count = 0
+        self.pages: dict = {}  # body block (w:p, w:tbl) → the page it starts on
+        self.page: int | None = None  # the page of the block being read
         self.footnote_texts = self._footnotes()
 
     # the package
@@ -284,6 +307,7 @@ class _Reader:
     # paragraphs
 
     def paragraph(self, p, index: int) -> _Para:
+        self.at(p)
         name, level, num = self.style_of(p)
         para = _Para(index, name, level, "", "")
         ppr = p.find(w("pPr"))
@@ -467,8 +491,86 @@ class _Reader:
         self.images[name] = data
         para.images.append((name, data, kind))
 
-    def _finding(self, code: str, index: int, text: str, place: str | None = None) -> None:
-        self.findings.append(ImportFinding(code, place or f"第{index}段", MESSAGES[code], text))
+    def _finding(self, code: str, index: int, text: str) -> None:
+        page = self.page
+        self.findings.append(
+            ImportFinding(
+                code, place_of(page, index), MESSAGES[code], text, page=page, paragraph=index
+            )
+        )
+
+    def table_finding(self, code: str, table: int) -> None:
+        page = self.page
+        self.findings.append(
+            ImportFinding(code, place_of(page, table=table), MESSAGES[code], page=page, table=table)
+        )
+
+    # pages
+
+    def page_map(self, children: list) -> None:
+        """The page each body block starts on, as Word last laid the file out.
+
+        Word writes ``w:lastRenderedPageBreak`` where a page ended when it last
+        saved the file; explicit breaks are ``w:br w:type="page"``,
+        ``w:pageBreakBefore`` (on the paragraph or its style) and section
+        breaks that start a new page. A rendered break at the top of a page an
+        explicit break began is the same page, so it is not counted twice.
+        Without any break in the file the pages are unknown (``None``)."""
+        body = self.document.element.body
+        sections = list(body.iter(w("sectPr")))
+        kinds = []
+        for sect in sections:
+            kind = sect.find(w("type"))
+            kinds.append(kind.get(w("val"), "nextPage") if kind is not None else "nextPage")
+        next_kind = {id(sect): kinds[i + 1] for i, sect in enumerate(sections[:-1])}
+        page, fresh, seen_break, printed = 1, True, False, False
+        tags = (w("lastRenderedPageBreak"), w("br"), w("t"), w("drawing"), w("pict"), m("oMath"))
+        for block in children:
+            start = None
+            if block.tag == w("p") and self._breaks_before(block):
+                seen_break = True
+                if printed and not fresh:
+                    page, fresh = page + 1, True
+            for node in block.iter(*tags):
+                if node.tag == w("lastRenderedPageBreak"):
+                    seen_break = True
+                    if not fresh:
+                        page, fresh = page + 1, True
+                elif node.tag == w("br"):
+                    if node.get(w("type")) == "page":
+                        seen_break = True
+                        page, fresh = page + 1, True
+                elif node.tag != w("t") or (node.text or "").strip():
+                    if start is None:
+                        start = page
+                    fresh, printed = False, True
+            self.pages[block] = start if start is not None else page
+            sect = block.find(f"{w('pPr')}/{w('sectPr')}") if block.tag == w("p") else None
+            if sect is not None and next_kind.get(id(sect), "nextPage") != "continuous":
+                seen_break = True
+                page, fresh = page + 1, True
+        if not seen_break:
+            self.pages.clear()
+
+    def _breaks_before(self, p) -> bool:
+        ppr = p.find(w("pPr"))
+        own = ppr.find(w("pageBreakBefore")) if ppr is not None else None
+        if own is not None:
+            return _on(own)
+        ps = ppr.find(w("pStyle")) if ppr is not None else None
+        style = self.styles.get(ps.get(w("val"))) if ps is not None else None
+        seen = 0
+        while style is not None and seen < 10:
+            found = style.element.find(f"{w('pPr')}/{w('pageBreakBefore')}")
+            if found is not None:
+                return _on(found)
+            style, seen = style.base_style, seen + 1
+        return False
+
+    def at(self, block) -> None:
+        """Findings from here on are on the page this body block starts on."""
+        if block in self.pages:
+            self.page = self.pages[block]
 
 
 def _label_of(bookmark: str) -> str | None:
@@ -561,6 +663,7 @@ class _Converter:
 
     def run(self, body) -> None:
         children = list(_block_children(body))
+        self.reader.page_map(children)
         i = 0
         self.used_captions: set[int] = set()
         while i < len(children):
@@ -900,6 +1003,7 @@ class _Converter:
         self.flush_list()
         if self.zone == "cover":
             return  # a cover laid out in a table: its fields are not in the body
+        self.reader.at(tbl)
         caption, self.pending_caption = self.pending_caption, None
         rows: list[list[str]] = []
         vmerge_origin: dict[int, bool] = {}
@@ -921,11 +1025,7 @@ class _Converter:
                     if vm is not None:
                         vmerge = vm.get(w("val"), "continue")
                 if tc.find(f".//{w('tbl')}") is not None:
-                    self.reader.findings.append(
-                        ImportFinding(
-                            "nested-table", f"表格{self.table_count}", MESSAGES["nested-table"]
-                        )
-                    )
+                    self.reader.table_finding("nested-table", self.table_count)
                 if vmerge == "continue":
                     row.append("^")
                 else:
@@ -988,11 +1088,7 @@ class _Converter:
         for p in tc.findall(w("p")):
             para = self.reader.paragraph(p, self.paragraph_count)
             if para.images:
-                self.reader.findings.append(
-                    ImportFinding(
-                        "image-in-table", f"表格{self.table_count}", MESSAGES["image-in-table"]
-                    )
-                )
+                self.reader.table_finding("image-in-table", self.table_count)
             footnotes.extend(para.footnotes)
             text = para.text.strip()
             if not text:
