@@ -103,6 +103,17 @@ META_SETTINGS = {
     "replaces": "replaces",
     "adoption": "adoption",
 }
+#: The longest each text setting may be (the columns of StandardDocument).
+SETTING_LENGTHS = {
+    "number": 60,
+    "ics": 40,
+    "ccs": 40,
+    "title_zh": 300,
+    "title_en": 300,
+    "issuing_body": 200,
+    "replaces": 200,
+    "adoption": 200,
+}
 _DATE_RE = re.compile(r"^(\d{4})\s*[-－./年]\s*(\d{1,2})\s*[-－./月]\s*(\d{1,2})\s*日?$")
 
 
@@ -138,7 +149,7 @@ def setting_value(setting: str, found: str) -> tuple[object, str | None]:
         return text, _("Write the replaced documents as T/CESA 1100—2020.")
     if setting == "adoption" and not re.match(ADOPTION_PATTERN, text):
         return text, _("Write it as ISO 12345:2020, MOD (IDT, MOD or NEQ).")
-    limit = 60 if setting == "number" else 40 if setting in ("ics", "ccs") else 300
+    limit = SETTING_LENGTHS.get(setting, 300)
     if len(text) > limit:
         return text, _("Longer than %(n)d characters.", n=limit)
     return text, None

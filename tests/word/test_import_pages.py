@@ -109,3 +109,33 @@ def test_tables_are_placed_by_page_too():
     assert (finding.code, finding.page, finding.table) == ("nested-table", 2, 1)
     assert finding.place == "第2页（约），表格1"
     assert place_of(None, table=3) == "表格3"
+
+
+def test_the_page_and_paragraph_in_the_readers_language(client, login_as, world, doc):
+    login_as(world.main_editor)
+    url = f"/api/v1/documents/{doc.id}/import"
+    places = {}
+    for language in ("zh", "en"):
+        r = client.post(
+            url,
+            data={"file": (io.BytesIO(paged_draft()), "分页.docx")},
+            content_type="multipart/form-data",
+            headers={"Accept-Language": language},
+        )
+        assert r.status_code == 200, r.get_json()
+        places[language] = [
+            (f["page"], f["paragraph"], f["place"]) for f in r.get_json()["findings"]
+        ]
+    page, paragraph, place = places["zh"][1]
+    assert page == 2 and place == f"第 2 页（约），第 {paragraph} 段"
+    assert places["en"][1][2] == f"page 2 (approx.), paragraph {paragraph}"
+    # and on the page, with the help saying what the page is
+    r = client.post(
+        f"/documents/{doc.id}/import",
+        data={"file": (io.BytesIO(paged_draft()), "分页.docx")},
+        content_type="multipart/form-data",
+        headers={"Accept-Language": "zh"},
+    )
+    html = r.get_data(as_text=True)
+    assert f"第 2 页（约），第 {paragraph} 段" in html
+    assert "页码为Word上次保存该文件时的排版页码" in html
