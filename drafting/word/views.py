@@ -149,8 +149,9 @@ def _new_page(groups, *, preview=None, form=None, group=None, status: int = 200)
 def new_from_word():
     """GET: choose the group and the .docx. POST: the text and the cover fields to confirm."""
     groups = _editable_groups()
-    if request.method == "GET":
-        return _new_page(groups)
+    if request.method == "GET":  # ?group=<id> chooses the group
+        chosen = request.args.get("group", type=int)
+        return _new_page(groups, group=next((g for g in groups if g.id == chosen), None))
     group = next((g for g in groups if g.id == request.form.get("group_id", type=int)), None)
     upload = request.files.get("file")
     if group is None:

@@ -32,6 +32,9 @@ def test_editor_creates_a_document_from_a_word_file(client, login_as, world, db)
     assert 'data-testid="new-from-word"' in index
     form = client.get("/documents/import")
     assert form.status_code == 200 and f'value="{world.group.id}"' in form.get_data(as_text=True)
+    chosen = client.get(f"/documents/import?group={world.group.id}").get_data(as_text=True)
+    assert f'value="{world.group.id}" selected' in chosen
+    assert client.get("/documents/import?group=abc").status_code == 200
     r = _post_file(client, "/documents/import", word_template_draft(), group_id=world.group.id)
     assert r.status_code == 200
     page = r.get_data(as_text=True)
