@@ -174,7 +174,7 @@ _ADOPTION_LABEL_RE = re.compile(r"^[（(](?P<document>\S.*?)[，,]\s*(?P<degree>
 _TABLE_FN_MARK_RE = re.compile(r"^[a-z]\)$")
 _TABLE_FN_RE = re.compile(r"^(?P<letter>[a-z])\)[\s\u3000]+(?P<text>\S.*)$", re.S)
 #: The ")" after Word's footnote number ("1)"), and a custom mark typed at a footnote's start.
-_SUFFIX_RE = re.compile(r"^[)）]")
+_SUFFIX_RE = re.compile(r"^\)")
 _CUSTOM_MARK_RE = re.compile(
     r"^(?:\^(?:\d{1,3}|[a-z*†‡])[)）]?\^|(?:\d{1,3}|[a-z*†‡])[)）])[\s\u3000]*"
 )
@@ -379,14 +379,18 @@ class _Reader:
         rpr = run.find(w("rPr"))
         vert = None
         bold = italic = False
+        style_id = None
         if rpr is not None:
             va = rpr.find(w("vertAlign"))
             vert = va.get(w("val")) if va is not None else None
             bold = _on(rpr.find(w("b")))
             italic = _on(rpr.find(w("i")))
             rstyle = rpr.find(w("rStyle"))
-            if rstyle is not None and rstyle.get(w("val")) in ("StdFootnoteRef",):
+            style_id = rstyle.get(w("val")) if rstyle is not None else None
+            if style_id in ("StdFootnoteRef", "StdFootnoteMark"):
                 vert = None
+        # the mark's look: a ")" after a footnote number belongs to the mark only if it looks the same
+        look = (style_id, vert)
         for child in run:
             tag = child.tag
             if tag == w("fldChar"):
@@ -412,7 +416,7 @@ class _Reader:
                 after_ref, state["after_ref"] = state.get("after_ref"), None
                 if after_ref == "custom":
                     continue  # a custom footnote mark "1)" typed after its reference
-                if after_ref == "auto":
+                if after_ref == "auto" and look == state.get("ref_look") and look != (None, None):
                     text = _SUFFIX_RE.sub("", text, count=1)  # our "1)": Word's number + ")"
                 if not text:
                     continue
@@ -437,9 +441,11 @@ class _Reader:
                 pieces.append(("-", "-"))
             elif tag == w("footnoteRef"):
                 state["after_ref"] = "auto"  # the number at the foot of the page
+                state["ref_look"] = look
             elif tag == w("footnoteReference"):
                 custom = _on(child) if child.get(w("customMarkFollows")) is not None else False
                 state["after_ref"] = "custom" if custom else "auto"
+                state["ref_look"] = look
                 note = self.footnote_texts.get(child.get(w("id"), ""))
                 if note is not None:
                     self.footnote_count += 1

@@ -143,3 +143,32 @@ def test_a_custom_mark_as_word_writes_it_is_read_once():
     result = import_docx(out.getvalue())
     assert "本文件适用于电动机[^1]。" in result.text
     assert "[^1]: 三相异步电动机。" in result.text
+
+
+def test_a_bracket_of_the_text_after_a_footnote_is_kept():
+    """Only a ")" that looks like the mark (same style, superscript) is part of it."""
+    document = Document()
+    document.add_heading("1　范围", level=1)
+    paragraph = document.add_paragraph("电动机(额定功率以下")
+    _footnote_part(document, "三相异步电动机。")
+    paragraph._p.append(
+        parse_xml(
+            f'<w:r {nsdecls("w")}><w:rPr><w:vertAlign w:val="superscript"/></w:rPr>'
+            '<w:footnoteReference w:id="1"/></w:r>'
+        )
+    )
+    paragraph.add_run(")适用。")
+    out = io.BytesIO()
+    document.save(out)
+    result = import_docx(out.getvalue())
+    assert "电动机(额定功率以下[^1])适用。" in result.text
+
+
+def _footnote_part(document, text: str) -> None:
+    blob = (
+        f"<w:footnotes {nsdecls('w')}>"
+        f'<w:footnote w:id="1"><w:p><w:r><w:footnoteRef/></w:r><w:r><w:t xml:space="preserve"> {text}</w:t></w:r></w:p></w:footnote>'
+        "</w:footnotes>"
+    ).encode()
+    part = Part(PackURI("/word/footnotes.xml"), CT.WML_FOOTNOTES, blob, document.part.package)
+    document.part.relate_to(part, RT.FOOTNOTES)
