@@ -268,6 +268,19 @@ def preview_import(
     )
 
 
+def reopen_import(document: StandardDocument, *, upload: str, actor: User) -> ImportPreview:
+    """The preview of an upload again (after a refused confirmation: nothing is lost)."""
+    result = _uploaded(upload, d=document.id, u=actor.id)
+    base = document.head_revision
+    return ImportPreview(
+        upload,
+        base,
+        result,
+        diff_revisions(base.text if base else "", result.text),
+        meta_changes(document, result.meta),
+    )
+
+
 def _chosen_changes(
     document: StandardDocument, result: ImportResult, apply_meta: Iterable[str]
 ) -> dict[str, object]:

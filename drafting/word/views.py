@@ -85,6 +85,10 @@ def import_docx(document_id: int):
     except ServiceError as exc:
         flash(exc.message, "error")
         return render_template("word/import.html", document=document, preview=None), exc.status
+    return _preview_page(document, preview)
+
+
+def _preview_page(document: StandardDocument, preview, status: int = 200, ticked=()):
     diff_html = render_side_by_side_html(preview.diff, skip_label=_("{n} unchanged lines"))
     return render_template(
         "word/import.html",
@@ -93,7 +97,9 @@ def import_docx(document_id: int):
         diff_html=diff_html,
         meta_labels=META_LABELS,
         place=services.finding_place,
-    )
+        ticked=set(ticked),
+        message=request.form.get("message") if status != 200 else None,
+    ), status
 
 
 @bp.route("/<int:document_id>/import/confirm", methods=["POST"])
@@ -110,7 +116,13 @@ def import_confirm(document_id: int):
         )
     except ServiceError as exc:
         flash(exc.message, "error")
-        return redirect(url_for("word.import_docx", document_id=document.id))
+        try:  # the preview again, with what was ticked: nothing is lost
+            preview = services.reopen_import(
+                document, upload=request.form.get("upload", ""), actor=current_user
+            )
+        except ServiceError:
+            return redirect(url_for("word.import_docx", document_id=document.id))
+        return _preview_page(document, preview, exc.status, request.form.getlist("apply"))
     flash(_("The Word document was saved as revision %(n)d.", n=saved.revision.number), "success")
     return redirect(url_for("documents.show", document_id=document.id))
 

@@ -279,3 +279,35 @@ def test_cover_values_that_are_not_settings_are_shown_not_applied():
     assert changes["implemented_on"].value == date(2026, 7, 1)
     assert changes["replaces"].problem
     assert "title_zh" not in changes  # the same as now
+
+
+def test_a_refused_confirmation_shows_the_preview_again(client, login_as, world, doc, db):
+    """Nothing is lost: the number is taken, so the page answers 409 with the same
+    preview, the ticked boxes still ticked and the message as written."""
+    from tests.documents.factories import make_document
+
+    make_document(world.group, world.secretariat, number=NUMBER)
+    db.session.commit()
+    login_as(world.main_editor)
+    page = _post_file(client, f"/documents/{doc.id}/import", word_template_draft())
+    upload = _value(page.get_data(as_text=True), "upload")
+    r = client.post(
+        f"/documents/{doc.id}/import/confirm",
+        data={
+            "upload": upload,
+            "base_revision_id": doc.head_revision.id,
+            "apply": ["number", "ics"],
+            "message": "我的说明",
+        },
+        headers={"Accept-Language": "zh"},
+    )
+    html = r.get_data(as_text=True)
+    assert r.status_code == 409
+    assert "T/CESA 2001—2026" in html and 'data-testid="import-preview"' in html
+    assert 'value="number" id="apply-number" checked' in html.replace("\n", " ")
+    assert 'value="title_zh" id="apply-title_zh" data-testid' in html  # not ticked
+    assert 'value="我的说明"' in html
+    assert _value(html, "upload") == upload
+    db.session.expire_all()
+    saved = db.session.get(StandardDocument, doc.id)
+    assert saved.head_revision.number == 1 and saved.ics == ""
