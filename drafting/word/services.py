@@ -35,6 +35,7 @@ from drafting.documents.diff import TextDiff, diff_revisions
 from drafting.documents.forms import NUMBER_RE
 from drafting.documents.models import Revision, StandardDocument
 from drafting.documents.services import ADOPTION_PATTERN, REPLACES_PATTERN
+from drafting.documents.states import STAGE_LABELS
 from drafting.export.cache import ExportCache, cache_key
 from drafting.extensions import db
 from drafting.groups.models import DraftingGroup
@@ -174,6 +175,20 @@ def meta_changes(document: StandardDocument | None, meta: dict[str, str]) -> lis
         changes.append(
             MetaChange(key, setting, _shown(old), _shown(value) or meta[key], value, problem)
         )
+    if document is not None and meta.get("stage"):
+        # shown, not applied: a stage is moved (with its checks) on the stage page
+        now = str(STAGE_LABELS.get(document.stage, document.stage))
+        if meta["stage"] != now:
+            changes.append(
+                MetaChange(
+                    "stage",
+                    "stage",
+                    now,
+                    meta["stage"],
+                    meta["stage"],
+                    _("The stage is moved on the document’s stage page."),
+                )
+            )
     return changes
 
 

@@ -187,6 +187,9 @@ def test_cover_fields_are_applied_when_ticked(client, login_as, world, doc, db):
     for key in ("number", "title_zh", "title_en", "ics", "ccs", "published_on", "implemented_on"):
         assert f'data-testid="apply-{key}"' in page, key
     assert old_number in page and NUMBER in page and old_title in page
+    # the stage on the cover is shown, not offered: it moves on the stage page
+    assert 'data-testid="apply-stage"' not in page and "征求意见稿" in page
+    assert "阶段请在文档的阶段页面中变更。" in page or "stage page" in page
     upload = _value(page, "upload")
     r = client.post(
         f"/documents/{doc.id}/import/confirm",
