@@ -276,3 +276,18 @@ def test_odd_input_is_a_clear_refusal_or_kept(client, login_as, db, world, doc, 
         db.session.scalar(select(PendingComment.body).where(PendingComment.body.like("意见%")))
         == "意见有空字符"
     )
+
+
+def test_the_confirmation_mail_is_in_the_commenters_language(
+    client, doc, out_for_comments, mailbox
+):
+    out_for_comments(public=True)
+    r = client.post(
+        f"/consultation/{doc.id}",
+        data={**PUBLIC, "email": "zh@example.com"},
+        headers={"Accept-Language": "zh"},
+    )
+    assert r.status_code == 302
+    mail = mailbox.wait_for("zh@example.com")[0]
+    assert mail["Subject"] == f"请确认您对 {doc.number} 的意见"
+    assert "链接在 7 天内有效" in body(mail)
