@@ -37,10 +37,14 @@ def shorten(text: str, limit: int = 40) -> str:
 
 def without_control_characters(text: str, *, multiline: bool = True) -> str:
     """``text`` without control characters, which PostgreSQL cannot store (NUL) or a
-    reader cannot see; a multi-line text keeps its line breaks and tabs, a one-line
-    field gets a space instead."""
+    reader cannot see. A multi-line text keeps its line breaks and tabs, and Word's
+    line break (vertical tab, pasted from a .docx) or a page break become line
+    breaks; a one-line field gets a space instead."""
+    text = (text or "").replace("\r\n", "\n")
+    if multiline:
+        text = text.translate({0x0B: "\n", 0x0C: "\n", 0x0D: "\n"})
     keep = "\n\t" if multiline else ""
     return "".join(
         ch if ch in keep or unicodedata.category(ch) != "Cc" else ("" if multiline else " ")
-        for ch in (text or "").replace("\r\n", "\n")
+        for ch in text
     )
