@@ -49,9 +49,11 @@ def _call_or_404(call_id: int) -> Call:
 
 @bp.route("/")
 def index():
-    calls = services.public_calls()
+    # ?archived=1 lists the archived calls (as past calls) instead of the current ones.
+    archived = request.args.get("archived") == "1"
+    calls = services.public_calls(archived=archived)
     drafts = []
-    if permissions.can_manage_calls(current_user):
+    if permissions.can_manage_calls(current_user) and not archived:
         drafts = list(
             db.session.scalars(
                 select(Call).where(Call.state == CallState.DRAFT).order_by(Call.id.desc())
@@ -336,6 +338,19 @@ def close(call_id: int):
         return _editor(call, status=exc.status)
     flash(_("The call is closed."), "success")
     return redirect(url_for("calls.edit", call_id=call.id))
+
+
+@bp.route("/<int:call_id>/archive", methods=["POST"])
+@login_required
+def archive(call_id: int):
+    call = _manage_call(call_id)
+    try:
+        services.archive(call, actor=current_user)
+    except ServiceError as exc:
+        flash_error(exc)
+        return redirect(url_for("calls.show", call_id=call.id))
+    flash(_("The call is archived: it no longer shows in the list of calls."), "success")
+    return redirect(url_for("calls.show", call_id=call.id))
 
 
 def _always(user) -> bool:

@@ -10,7 +10,6 @@ from sqlalchemy import select
 from drafting.accounts.models import Organization, Role, User
 from drafting.applications import services as application_services
 from drafting.applications.models import Application, ApplicationState
-from drafting.applications.notify import notify_decision, notify_returned
 from drafting.audit.services import record
 from drafting.calls.models import Call, CallStandard, CallState, ReviewerAssignment
 from drafting.calls.services import transition as call_transition
@@ -122,8 +121,6 @@ def return_for_changes(
     application_services.transition(
         application, S.RETURNED, actor=actor, reason=message.strip(), now=now
     )
-
-    notify_returned(application, message.strip())
 
 
 def set_decision(
@@ -302,9 +299,13 @@ def publish_decisions(
                 group_services.add_member(
                     groups[d.standard_id], application.organization, role, actor=actor
                 )
-        application_services.transition(application, state, actor=actor, now=now)
-
-        notify_decision(application, sorted(mine, key=lambda d: d.standard.position))
+        application_services.transition(
+            application,
+            state,
+            actor=actor,
+            now=now,
+            decisions=sorted(mine, key=lambda d: d.standard.position),
+        )
     for standard in call.standards:
         _create_document_of(standard, groups[standard.id], actor=actor)
 
