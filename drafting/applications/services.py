@@ -143,7 +143,7 @@ APPLICATION_STATES: StateMachine[ApplicationState] = StateMachine(
     },
     effects={state: [_stamp] for state in ApplicationState},
     permission=_may_move,
-    lock=lambda application: _lock_for_write(application),
+    lock=lambda application: lock_application(application),
 )
 
 
@@ -186,7 +186,7 @@ def _check_editable(application: Application, now: datetime | None) -> None:
         raise Refused(deadline_message(application.call), code="deadline_passed")
 
 
-def _lock_for_write(application: Application) -> None:
+def lock_application(application: Application) -> None:
     """Take the application's row lock and re-read it before a write.
 
     Under PostgreSQL's READ COMMITTED two requests of one organization could
@@ -262,7 +262,7 @@ def update_details(
     standards: dict[int, GroupRole] | None = None,
 ) -> None:
     """Contact person and the standards applied for (standard id → role)."""
-    _lock_for_write(application)
+    lock_application(application)
     _check_editable(application, now)
     for key, value in (
         ("contact_name", contact_name),
@@ -331,7 +331,7 @@ def save_answer(
     """Save a statement. `base_version` is the version the user started from
     (0 for no answer yet); if a colleague saved in between, refuse with both
     texts so that neither is lost."""
-    _lock_for_write(application)
+    lock_application(application)
     _check_editable(application, now)
     requirement = _requirement_of(application, requirement_id)
     answer = application.answer_for(requirement.id)
@@ -390,7 +390,7 @@ def add_attachment(
 ) -> Attachment:
     """Check and store an evidence file for one requirement."""
 
-    _lock_for_write(application)
+    lock_application(application)
     _check_editable(application, now)
     requirement = _requirement_of(application, requirement_id)
     name, content_type = check_upload(filename, data)
@@ -413,7 +413,7 @@ def add_attachment(
 def remove_attachment(
     application: Application, attachment: Attachment, *, actor: User, now: datetime | None = None
 ) -> None:
-    _lock_for_write(application)
+    lock_application(application)
     _check_editable(application, now)
     application.attachments.remove(attachment)
     db.session.flush()

@@ -70,8 +70,16 @@ def save_assessment(
     reviewer: User,
     now: datetime | None = None,
 ) -> Assessment:
-    """The reviewer's view of one requirement; the first one puts the application under review."""
+    """The reviewer's view of one requirement; the first one puts the application under review.
 
+    Under the application's row lock: an application withdrawn a moment ago
+    is not assessed (nor put back "under review")."""
+    application_services.lock_application(application)
+    if application.state not in REVIEWABLE:
+        raise Refused(
+            _("Only submitted applications can be assessed: this one is no longer under review."),
+            code="not_reviewable",
+        )
     if not can_assess(reviewer, application):
         raise NotAllowed(_("You cannot assess this application."))
     if not any(r.id == requirement_id for r in application.call.requirements):
@@ -116,6 +124,8 @@ def save_assessment(
 def return_for_changes(
     application: Application, message: str, *, actor: User, now: datetime | None = None
 ) -> None:
+    """Return a submitted application for changes with a message (mailed by the
+    `application_moved` receiver); the move takes the application's row lock."""
     if not message.strip():
         raise ServiceError(_("Tell the applicant what to change."), code="message")
     application_services.transition(
@@ -126,7 +136,9 @@ def return_for_changes(
 def set_decision(
     application: Application, standard_id: int, outcome: Outcome, *, reason: str = "", actor: User
 ) -> Decision:
-    """Record a pending decision for one standard of an application."""
+    """Record a pending decision for one standard of a submitted application,
+    under its row lock (a withdrawn one gets no decision)."""
+    application_services.lock_application(application)
     if application.state not in REVIEWABLE:
         raise Refused(_("Only submitted applications can be decided."), code="not_reviewable")
     if not any(s.standard_id == standard_id for s in application.standards):
