@@ -98,7 +98,7 @@ class StateMachine(Generic[S]):
         states: type[S],
         moves: Mapping[S, Iterable[S]],
         refused: Callable[[S, S], str],
-        audit_action: str | Callable[[S], str] | None = None,
+        audit_action: str | Callable[[S], str | None] | None = None,
         recorder: Callable[..., Any] | None = None,
         signal: Any = None,
         guards: Mapping[S | tuple[S, S], Sequence[Step]] | None = None,
@@ -206,12 +206,8 @@ class StateMachine(Generic[S]):
         for effect in self._steps(self._effects, old, new):
             effect(move)
         db.session.flush()
-        if self._recorder is not None and self._audit_action is not None:
-            action = (
-                self._audit_action
-                if isinstance(self._audit_action, str)
-                else self._audit_action(new)
-            )
+        action = self._audit_action(new) if callable(self._audit_action) else self._audit_action
+        if self._recorder is not None and action is not None:
             self._recorder(
                 actor, action, obj, old=str(old), new=str(new), reason=reason, **move.audit
             )

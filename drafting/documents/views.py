@@ -994,7 +994,6 @@ def stage(document_id: int):
             actor=current_user,
             override_checks=form.override_checks.data,
             reason=form.reason.data or "",
-            locale=locale(),
         )
     except ServiceError as exc:
         flash_error(exc)
