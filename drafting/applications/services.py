@@ -25,8 +25,12 @@ from drafting.applications.models import (
 from drafting.applications.permissions import can_edit_application
 from drafting.audit.services import record
 from drafting.calls.models import Call, Requirement
-from drafting.calls.permissions import is_assigned_reviewer
-from drafting.core.errors import Conflict, Refused, ServiceError
+from drafting.calls.permissions import (
+    applies_for_an_organization,
+    can_start_application,
+    is_assigned_reviewer,
+)
+from drafting.core.errors import Conflict, NotAllowed, Refused, ServiceError
 from drafting.core.files import check_upload
 from drafting.core.i18n import format_dt
 from drafting.core.statemachine import Move, StateMachine
@@ -225,7 +229,9 @@ def start_application(
     )
     if existing is not None:
         return existing
-    if not call.is_open(now):
+    if not can_start_application(actor, call, now):
+        if not applies_for_an_organization(actor) or actor.organization_id != org.id:
+            raise NotAllowed(_("Only users of a member organization can apply."), code="forbidden")
         if call.has_closed(now):
             raise Refused(deadline_message(call), code="deadline_passed")
         raise Refused(_("This call is not open for applications."), code="not_open")

@@ -86,7 +86,7 @@ def show(call_id: int):
         call=call,
         notice_html=Markup(render_markdown(call.notice)),
         application=application,
-        can_apply=permissions.can_apply(current_user, call),
+        can_apply=permissions.can_start_application(current_user, call),
         can_manage=permissions.can_manage_calls(current_user),
     )
 
@@ -361,7 +361,7 @@ templating.NAV.append(templating.NavEntry("calls.index", _l("Calls"), _always, 1
 templating.PERMISSIONS.update(
     {
         "can_manage_calls": permissions.can_manage_calls,
-        "can_apply": permissions.can_apply,
+        "can_start_application": permissions.can_start_application,
     }
 )
 templating.HOME_SECTIONS.append(
