@@ -221,7 +221,10 @@ def is_editable(application: Application, now: datetime | None = None) -> bool:
 def start_application(
     call: Call, org: Organization, *, actor: User, now: datetime | None = None
 ) -> Application:
-    """The organization's application to `call`: the existing one, or a new draft."""
+    """The organization's application to `call`: the existing one, or a new draft
+    if `can_start_application` (a member user of `org`, the call open)."""
+    if not applies_for_an_organization(actor) or actor.organization_id != org.id:
+        raise NotAllowed(_("Only users of a member organization can apply."), code="forbidden")
     existing = db.session.scalar(
         select(Application).where(
             Application.call_id == call.id, Application.organization_id == org.id
@@ -230,8 +233,6 @@ def start_application(
     if existing is not None:
         return existing
     if not can_start_application(actor, call, now):
-        if not applies_for_an_organization(actor) or actor.organization_id != org.id:
-            raise NotAllowed(_("Only users of a member organization can apply."), code="forbidden")
         if call.has_closed(now):
             raise Refused(deadline_message(call), code="deadline_passed")
         raise Refused(_("This call is not open for applications."), code="not_open")
