@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from drafting.accounts import permissions as account_permissions
-from drafting.accounts.forms import ORGANIZATION_TYPE_LABELS, ROLE_LABELS
+from drafting.accounts.models import ORGANIZATION_TYPE_LABELS, ROLE_LABELS
 from drafting.core.statemachine import can_transition
 from drafting.core.text import shorten
 

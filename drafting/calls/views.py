@@ -14,7 +14,6 @@ from drafting.applications.models import Application
 from drafting.applications.permissions import can_edit_application
 from drafting.calls import permissions, services
 from drafting.calls.forms import (
-    EVIDENCE_LABELS,
     CallForm,
     ExtendForm,
     RequirementForm,
@@ -22,6 +21,7 @@ from drafting.calls.forms import (
 )
 from drafting.calls.models import (
     CALL_STATE_LABELS,
+    EVIDENCE_LABELS,
     Call,
     CallAttachment,
     CallStandard,
