@@ -145,7 +145,7 @@ class StateMachine(Generic[S]):
         try:
             new = self.states(to)
         except ValueError:
-            return self._refused(self.state_of(obj), to)  # type: ignore[arg-type]
+            return f"{self.name}: no state {to!r}"  # a programming error, not a user's
         old = self.state_of(obj)
         if new not in self.moves[old]:
             return self._refused(old, new)
