@@ -2,10 +2,13 @@
 `can_transition`), one guard for submitting, mail sent by the move's receiver,
 and one rule for starting an application."""
 
+import re
+
 import pytest
 from flask_login import AnonymousUserMixin
 
 from drafting.applications import services
+from drafting.applications.models import ApplicationState as S
 from drafting.core.errors import NotAllowed, Refused, ServiceError
 from drafting.core.statemachine import can_transition
 from drafting.mail.models import OutboundMail
@@ -103,3 +106,23 @@ def test_one_rule_for_starting_an_application(db, sec):
     with pytest.raises(Refused) as exc:
         services.start_application(call, latecomer.organization, actor=latecomer)
     assert exc.value.code == "deadline_passed"
+
+
+def test_a_rejected_application_reads_not_selected_in_chinese(client, login_as, db, sec):
+    """The decision's label is the one beside its enum (未入选), not the
+    comments' resolution word (未采纳) the template used to spell out."""
+    from drafting.reviews import services as review_services
+    from drafting.reviews.models import Outcome
+
+    call = make_call(actor=sec)
+    application = make_application(call, submit=True)
+    for chosen in application.standards:
+        review_services.set_decision(application, chosen.standard_id, Outcome.REJECTED, actor=sec)
+    close_call(call)
+    review_services.publish_decisions(call, actor=sec)
+    assert application.state == S.REJECTED
+    db.session.commit()
+    login_as(application.organization.users[0])
+    page = client.get(f"/applications/{application.id}?lang=zh").get_data(as_text=True)
+    labels = re.findall(r'data-testid="decision">([^<]+)<', page)
+    assert labels == ["未入选", "未入选"]
