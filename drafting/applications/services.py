@@ -506,7 +506,8 @@ def submit(application: Application, *, actor: User, now: datetime | None = None
 def withdraw(
     application: Application, *, actor: User, reason: str | None = None, now: datetime | None = None
 ) -> None:
-    """Withdraw a submitted application, before the deadline (after it, the secretariat)."""
+    """Withdraw a submitted application, before the deadline (after it, the message
+    sends the applicant to the secretariat)."""
     transition(application, S.WITHDRAWN, actor=actor, reason=reason, now=now)
 
 
