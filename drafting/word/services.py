@@ -27,13 +27,14 @@ from itsdangerous import BadSignature, URLSafeSerializer
 
 from drafting.accounts.models import User
 from drafting.audit.services import record
-from drafting.core.errors import Conflict, ServiceError
+from drafting.core.errors import Conflict, NotAllowed, ServiceError
 from drafting.core.files import check_upload
 from drafting.documents import queries
 from drafting.documents import services as documents
 from drafting.documents.diff import TextDiff, diff_revisions
 from drafting.documents.forms import NUMBER_RE
 from drafting.documents.models import Revision, StandardDocument
+from drafting.documents.permissions import can_manage_document
 from drafting.documents.services import ADOPTION_PATTERN, REPLACES_PATTERN
 from drafting.documents.states import STAGE_LABELS
 from drafting.export.cache import ExportCache, cache_key
@@ -297,12 +298,19 @@ def reopen_import(document: StandardDocument, *, upload: str, actor: User) -> Im
 
 
 def _chosen_changes(
-    document: StandardDocument, result: ImportResult, apply_meta: Iterable[str]
+    document: StandardDocument, result: ImportResult, apply_meta: Iterable[str], actor: User
 ) -> dict[str, object]:
-    """The settings the editor ticked, checked before anything is saved."""
+    """The settings ticked on the confirm step, checked before anything is saved.
+    A document's settings (its number above all) are the secretariat's, as on the
+    settings page: an editor's import shows the cover fields but cannot apply them."""
     wanted = set(apply_meta)
     if not wanted:
         return {}
+    if not can_manage_document(actor, document):
+        raise NotAllowed(
+            _("Only the secretariat changes a document's settings; the text was not saved."),
+            code="settings_not_allowed",
+        )
     changes = {c.key: c for c in meta_changes(document, result.meta)}
     fields = {}
     for key in sorted(wanted):
@@ -337,7 +345,7 @@ def confirm_import(
     then the cover fields the editor ticked (``apply_meta``: keys of :data:`META_SETTINGS`)
     become the document's settings through :func:`documents.update_document` (audited)."""
     result = _uploaded(upload, d=document.id, u=actor.id)
-    fields = _chosen_changes(document, result, apply_meta)
+    fields = _chosen_changes(document, result, apply_meta, actor)
     for name, image in result.images.items():
         documents.add_attachment(document, filename=name, data=image, actor=actor, name=name)
     saved = documents.save_revision(

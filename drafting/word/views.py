@@ -98,6 +98,7 @@ def _preview_page(document: StandardDocument, preview, status: int = 200, ticked
         meta_labels=META_LABELS,
         place=services.finding_place,
         ticked=set(ticked),
+        may_apply=permissions.can_manage_document(current_user, document),
         message=request.form.get("message") if status != 200 else None,
     ), status
 

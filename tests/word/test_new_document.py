@@ -178,7 +178,7 @@ def test_api_creates_a_document_from_a_word_file(client, login_as, world, db):
 
 
 def test_cover_fields_are_applied_when_ticked(client, login_as, world, doc, db):
-    login_as(world.main_editor)
+    login_as(world.secretariat)
     old_number, old_title = doc.number, doc.title_zh
     r = _post_file(client, f"/documents/{doc.id}/import", word_template_draft())
     page = r.get_data(as_text=True)
@@ -210,14 +210,42 @@ def test_cover_fields_are_applied_when_ticked(client, login_as, world, doc, db):
     updated = (
         db.session.query(AuditEntry).filter_by(action="document.updated", object_id=doc.id).one()
     )
-    assert updated.actor_id == world.main_editor.id
+    assert updated.actor_id == world.secretariat.id
     assert updated.details["fields"] == ["number", "planned_published_on", "title_en"]
+
+
+def test_an_editor_sees_the_cover_fields_but_cannot_apply_them(client, login_as, world, doc, db):
+    """A document's settings, its number above all, are the secretariat's (as on the
+    settings page): the editor's preview lists the differences without boxes, and a
+    hand-made request that ticks one is refused with nothing saved."""
+    login_as(world.main_editor)
+    r = _post_file(client, f"/documents/{doc.id}/import", word_template_draft())
+    page = r.get_data(as_text=True)
+    assert r.status_code == 200 and 'data-testid="import-meta"' in page and NUMBER in page
+    assert 'data-testid="apply-number"' not in page
+    assert (
+        "封面字段由秘书处应用到文件设置" in page or "The secretariat applies cover fields" in page
+    )
+    r = client.post(
+        f"/documents/{doc.id}/import/confirm",
+        data={
+            "upload": _value(page, "upload"),
+            "base_revision_id": doc.head_revision.id,
+            "apply": ["number"],
+        },
+        headers={"Accept-Language": "en"},
+    )
+    assert r.status_code == 403
+    assert "Only the secretariat changes a document" in r.get_data(as_text=True)
+    db.session.expire_all()
+    saved = db.session.get(StandardDocument, doc.id)
+    assert saved.number != NUMBER and saved.head_revision.number == 1
 
 
 def test_api_applies_cover_fields_and_refuses_what_cannot_be_applied(
     client, login_as, world, doc, db
 ):
-    login_as(world.main_editor)
+    login_as(world.secretariat)
     body = _post_file(
         client, f"/api/v1/documents/{doc.id}/import", word_template_draft()
     ).get_json()
@@ -291,7 +319,7 @@ def test_a_refused_confirmation_shows_the_preview_again(client, login_as, world,
 
     make_document(world.group, world.secretariat, number=NUMBER)
     db.session.commit()
-    login_as(world.main_editor)
+    login_as(world.secretariat)
     page = _post_file(client, f"/documents/{doc.id}/import", word_template_draft())
     upload = _value(page.get_data(as_text=True), "upload")
     r = client.post(
