@@ -782,7 +782,6 @@ def stage_post(document_id: int):
             actor=current_user,
             override_checks=data.override_checks,
             reason=data.reason,
-            locale=_locale(),
         )
     except ServiceError as exc:
         return service_error_json(exc)

@@ -33,7 +33,7 @@ from drafting.core.text import without_control_characters
 from drafting.core.timeutil import as_utc, utcnow
 from drafting.documents import services as documents
 from drafting.documents import signals as document_signals
-from drafting.documents.models import Comment, Revision, StageChange, StandardDocument
+from drafting.documents.models import Comment, Revision, StandardDocument
 from drafting.documents.states import CommentType, DocumentStage
 from drafting.extensions import db
 from drafting.standardtext import render
@@ -184,15 +184,13 @@ def extend_period(
     return period
 
 
-def _on_stage_moved(
-    document: StandardDocument, change: StageChange | None = None, **_extra
-) -> None:
-    actor = db.session.get(User, change.actor_id) if change and change.actor_id else None
+def _on_stage_moved(document: StandardDocument, actor: User | None = None, **_extra) -> None:
+    """Entering 征求意见稿 opens a period on the head revision (the one the move tagged);
+    leaving it ends the open one."""
     if _current(document) is not None:
         end_period(document, actor=actor)
     if document.stage == DocumentStage.DRAFT_FOR_COMMENTS:
-        revision = change.revision if change is not None else None
-        open_period(document, actor=actor, revision=revision)
+        open_period(document, actor=actor, revision=document.head_revision)
 
 
 def _on_settings_changed(

@@ -61,7 +61,6 @@ from drafting.documents.states import (
     RESOLUTION_LABELS,
     STAGE_LABELS,
     DocumentStage,
-    allowed_transitions,
 )
 from drafting.export import ExportError, build_html
 from drafting.extensions import db, limiter
@@ -982,7 +981,7 @@ def _stage_page(document: StandardDocument, refusal: ServiceError | None = None,
     return render_template(
         "documents/stage.html",
         document=document,
-        transitions=allowed_transitions(document.stage),
+        transitions=services.DOCUMENT_STAGES.allowed(document.stage),
         errors=errors,
         findings=findings,
         locale=locale(),
@@ -1015,7 +1014,6 @@ def stage(document_id: int):
             actor=current_user,
             override_checks=form.override_checks.data,
             reason=form.reason.data or "",
-            locale=locale(),
         )
     except ServiceError as exc:
         flash_error(exc)
