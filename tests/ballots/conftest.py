@@ -7,3 +7,10 @@ def rw(db):
     from tests.ballots.factories import make_review_world
 
     return make_review_world()
+
+
+@pytest.fixture
+def world(db):
+    from tests.documents.factories import make_world
+
+    return make_world()
