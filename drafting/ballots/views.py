@@ -26,13 +26,17 @@ from drafting.ballots.forms import CloseBallotForm, OpenBallotForm, VoteForm
 from drafting.ballots.models import Ballot
 from drafting.ballots.states import CHOICE_LABELS, RESULT_LABELS, STATUS_LABELS
 from drafting.core.errors import ServiceError
+from drafting.core.files import IMAGE_TYPES
 from drafting.core.timeutil import to_local, to_utc, utcnow
 from drafting.core.web import flash_error, flash_form_errors
 from drafting.documents import queries as document_queries
-from drafting.documents.rendering import rendered_revision
+from drafting.documents import services as document_services
+from drafting.documents.rendering import placeholder_labels
 from drafting.documents.views import document_or_404
 from drafting.export import ExportError
 from drafting.extensions import db
+from drafting.standardtext import render
+from drafting.storage import read_blob
 
 bp = Blueprint("ballots", __name__)
 
@@ -145,7 +149,15 @@ def document_ballots(document_id: int):
 
 
 def _outline(ballot: Ballot):
-    return rendered_revision(ballot.document, ballot.revision)
+    """The revision as HTML, its figures served by the ballot (voters may not read the document's pages)."""
+    document = ballot.document
+    names = {a.name for a in document_services.attachments_of(document)}
+    return render(
+        ballot.revision.text,
+        attachment_url=lambda name: url_for("ballots.attachment", ballot_id=ballot.id, name=name),
+        attachments=names,
+        placeholders=placeholder_labels(),
+    )
 
 
 def _clause_choices(rendered) -> list[tuple[str, str]]:
@@ -231,6 +243,30 @@ def close(ballot_id: int):
         return redirect(url_for("ballots.show", ballot_id=ballot.id))
     flash(_("The ballot is closed: %(result)s.", result=RESULT_LABELS[ballot.result]), "success")
     return redirect(url_for("ballots.show", ballot_id=ballot.id))
+
+
+@bp.route("/ballots/<int:ballot_id>/attachments/<name>")
+def attachment(ballot_id: int, name: str):
+    """An image of the document the ballot is on, to those who may see the ballot."""
+    ballot = ballot_or_404(ballot_id)
+    att = document_services.attachment_of(ballot.document, name)
+    if att is None:
+        abort(404)
+    try:
+        data = read_blob(att.sha256)
+    except FileNotFoundError:
+        abort(404)
+    response = make_response(data)
+    response.headers["Content-Type"] = att.content_type
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-cache"
+    inline = att.content_type in IMAGE_TYPES
+    response.headers["Content-Disposition"] = (
+        f'{"inline" if inline else "attachment"}; filename="image"; '
+        f"filename*=UTF-8''{quote(att.name, safe='')}"
+    )
+    response.set_etag(att.sha256)
+    return response.make_conditional(request)
 
 
 def _download(data: bytes, content_type: str, ascii_name: str, name: str, inline: bool = False):

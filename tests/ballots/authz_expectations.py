@@ -9,12 +9,16 @@ is no organization). Voters are tested in tests/ballots/test_pages.py.
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 
 def build_context(db) -> dict:
     from drafting.jobs.models import ExportJobRecord, JobState
     from tests.ballots.factories import make_review_world, open_on
+    from tests.documents.factories import add_image
 
     w = make_review_world(voters=2)
+    image = add_image(w.document, w.secretariat)
     ballot = open_on(w)
     job = ExportJobRecord(
         document_id=w.document.id,
@@ -28,7 +32,12 @@ def build_context(db) -> dict:
     )
     db.session.add(job)
     db.session.flush()
-    return {"ballot": ballot, "ballot_doc": w.document, "ballot_job": job}
+    return {
+        "ballot": ballot,
+        "ballot_doc": w.document,
+        "ballot_job": job,
+        "ballot_image": quote(image.name),
+    }
 
 
 def _b(suffix=""):
@@ -60,6 +69,10 @@ EXPECTATIONS = {
         "secretariat": 403,
     },
     "ballots.close": {"url": _b("/close"), "method": "POST", **GROUP_ONLY},
+    "ballots.attachment": {
+        "url": lambda c: f"/ballots/{c.ballot.id}/attachments/{c.ballot_image}",
+        **GROUP_ONLY,
+    },
     "ballots.summary_xlsx": {"url": _b("/summary.xlsx"), **GROUP_ONLY},
     "ballots.summary_pdf": {"url": _b("/summary.pdf"), **GROUP_ONLY},
     "ballots.revision_pdf": {"url": _b("/revision.pdf"), "method": "POST", **GROUP_ONLY},

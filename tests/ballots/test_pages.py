@@ -183,3 +183,30 @@ def test_stage_page_refuses_the_move_without_a_ballot_and_the_secretariat_overri
     assert r.status_code == 302
     db.session.refresh(rw.document)
     assert rw.document.stage == DocumentStage.DRAFT_FOR_APPROVAL
+
+
+def test_voter_sees_the_figures_through_the_ballot(client, login_as, rw, db):
+    from urllib.parse import quote
+
+    from drafting.documents import services as document_services
+    from tests.documents.factories import TEXT, add_image
+
+    image = add_image(rw.document, rw.secretariat)
+    document_services.save_revision(
+        rw.document,
+        TEXT + f"\n{image.markdown}\n",
+        rw.document.head_revision_id,
+        "图",
+        actor=rw.main_editor,
+    )
+    ballot = open_on(rw)
+    db.session.commit()
+    login_as(rw.voters[0])
+    page = client.get(f"/ballots/{ballot.id}").get_data(as_text=True)
+    src = f"/ballots/{ballot.id}/attachments/{quote(image.name)}"
+    assert src in page
+    r = client.get(src)
+    assert r.status_code == 200 and r.headers["Content-Type"] == "image/png"
+    assert client.get(f"/ballots/{ballot.id}/attachments/nothing.png").status_code == 404
+    login_as(rw.outsider)
+    assert client.get(src).status_code == 404
