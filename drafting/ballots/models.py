@@ -95,9 +95,8 @@ class Ballot(db.Model):
     voters: Mapped[list[BallotVoter]] = relationship(
         back_populates="ballot", cascade="all, delete-orphan", order_by="BallotVoter.id"
     )
-    votes: Mapped[list[Vote]] = relationship(
-        back_populates="ballot", cascade="all, delete-orphan", order_by="Vote.id", viewonly=True
-    )
+    # Read only: votes are written by services.cast_vote; the database deletes them with the ballot.
+    votes: Mapped[list[Vote]] = relationship(order_by="Vote.id", viewonly=True)
 
     @property
     def pass_ratio(self) -> Fraction:
@@ -175,6 +174,6 @@ class Vote(db.Model):
     # How many times the organization changed its vote.
     changes: Mapped[int] = mapped_column(Integer, default=0)
 
-    ballot: Mapped[Ballot] = relationship(back_populates="votes")
+    ballot: Mapped[Ballot] = relationship()
     organization: Mapped[Organization] = relationship()
     cast_by: Mapped[User | None] = relationship()

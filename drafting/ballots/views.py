@@ -190,6 +190,7 @@ def _show_page(ballot: Ballot, form: VoteForm | None = None, status: int = 200):
         form=form if may_vote else None,
         my_vote=my_vote,
         may_vote=may_vote,
+        is_voter=permissions.is_voter(current_user, ballot),
         votes=queries.votes_of(ballot) if see_votes else {},
         see_votes=see_votes,
         may_close=permissions.can_manage_ballot(current_user, ballot) and not ballot.is_closed,

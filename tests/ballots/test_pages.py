@@ -210,3 +210,20 @@ def test_voter_sees_the_figures_through_the_ballot(client, login_as, rw, db):
     assert client.get(f"/ballots/{ballot.id}/attachments/nothing.png").status_code == 404
     login_as(rw.outsider)
     assert client.get(src).status_code == 404
+
+
+def test_after_the_close_a_voter_sees_the_result_and_no_form(client, login_as, rw, db):
+    from drafting.ballots import services
+
+    ballot = open_on(rw)
+    services.cast_vote(ballot, actor=rw.voters[0], choice="for")
+    services.close_ballot(ballot, actor=rw.secretariat)
+    db.session.commit()
+    login_as(rw.voters[1])
+    page = client.get(f"/ballots/{ballot.id}").get_data(as_text=True)
+    assert 'data-testid="vote-form"' not in page and 'data-testid="vote-closed"' in page
+    assert 'data-testid="ballot-counts"' in page and 'data-testid="votes"' not in page
+    r = client.post(f"/ballots/{ballot.id}/vote", data={"choice": "for"})
+    assert r.status_code == 409 and "votes can no longer be cast or changed" in r.get_data(
+        as_text=True
+    )
