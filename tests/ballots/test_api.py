@@ -92,3 +92,19 @@ def test_members_of_the_group_may_not_open_and_outsiders_see_nothing(client, log
     login_as(rw.outsider)
     r = client.post(f"/api/v1/documents/{rw.document.id}/ballots", json={"closes_at": _iso()})
     assert r.status_code == 404
+
+
+def test_the_gate_through_the_documents_api(client, login_as, rw):
+    login_as(rw.main_editor)
+    url = f"/api/v1/documents/{rw.document.id}/stage"
+    r = client.post(url, json={"stage": "draft_for_approval"})
+    assert r.status_code == 409 and r.json["error"] == "ballot_required"
+    r = client.post(url, json={"stage": "draft_for_approval"}, headers={"Accept-Language": "zh"})
+    assert "当前送审稿尚无通过的表决" in r.json["message"]
+    login_as(rw.secretariat)
+    r = client.post(url, json={"stage": "draft_for_approval", "override_checks": True})
+    assert r.status_code == 422 and r.json["error"] == "reason_required"
+    r = client.post(
+        url, json={"stage": "draft_for_approval", "override_checks": True, "reason": "会议审查"}
+    )
+    assert r.status_code == 200 and r.json["stage"] == "draft_for_approval"
