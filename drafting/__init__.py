@@ -93,6 +93,7 @@ def _register_blueprints(app: Flask) -> None:
     from drafting.ballots.services import connect_signals as connect_ballot_signals
     from drafting.ballots.views import bp as ballots_bp
     from drafting.calls.views import bp as calls_bp
+    from drafting.comparison.views import bp as comparison_bp
     from drafting.documents.views import bp as documents_bp
     from drafting.jobs import api as _api_jobs  # noqa: F401
     from drafting.jobs import (
@@ -113,5 +114,6 @@ def _register_blueprints(app: Flask) -> None:
         app.register_blueprint(bp)
     app.register_blueprint(documents_bp)
     app.register_blueprint(ballots_bp)
+    app.register_blueprint(comparison_bp)
     app.register_blueprint(jobs_bp)
     app.register_blueprint(word_bp)
