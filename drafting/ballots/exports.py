@@ -26,7 +26,8 @@ from drafting.ballots.rules import Rule, Tally, tally
 from drafting.ballots.states import CHOICE_ZH, RESULT_ZH
 from drafting.core.i18n import format_dt
 from drafting.core.spreadsheet import row as safe_row
-from drafting.export import html_to_pdf
+from drafting.export.redline import HtmlJob
+from drafting.export.worker import default_pool
 
 HEADERS = ["序号", "单位名称", "表决意见", "意见或理由", "表决人", "表决时间"]
 WIDTHS = [6, 36, 18, 60, 14, 18]
@@ -146,5 +147,6 @@ def summary_html(ballot: Ballot) -> str:
 
 
 def summary_pdf(ballot: Ballot) -> bytes:
-    """The summary as a PDF (WeasyPrint, reading nothing but the static folder)."""
-    return html_to_pdf(summary_html(ballot))
+    """The summary as a PDF, laid out by an export worker process (WeasyPrint with the
+    export's safe fetcher, the CJK fonts, the pool's memory and time limits)."""
+    return default_pool().run(HtmlJob(summary_html(ballot))).pdf
