@@ -8,6 +8,7 @@ from drafting.applications.models import (  # noqa: F401
     Attachment,
 )
 from drafting.audit.models import AuditEntry  # noqa: F401
+from drafting.ballots.models import Ballot, BallotVoter, Vote  # noqa: F401
 from drafting.calls.models import (  # noqa: F401
     Call,
     CallAttachment,

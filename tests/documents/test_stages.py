@@ -16,7 +16,13 @@ ALL = list(DocumentStage)
 def test_every_transition(world, doc, old, new):
     doc.stage = old
     if new in TRANSITIONS[old]:
-        change = services.transition(doc, new, actor=world.main_editor)
+        if new == DocumentStage.DRAFT_FOR_APPROVAL:
+            # The ballot gate (tests/ballots) wants a passed ballot: the secretariat overrides it.
+            change = services.transition(
+                doc, new, actor=world.secretariat, override_checks=True, reason="会议审查通过"
+            )
+        else:
+            change = services.transition(doc, new, actor=world.main_editor)
         assert doc.stage == new
         assert change.revision_id == doc.head_revision_id and change.from_stage == old
     else:
