@@ -67,17 +67,23 @@ def current_calls(now: datetime | None = None) -> list[Call]:
     )
 
 
-def past_calls(page: int = 1, now: datetime | None = None) -> tuple[list[Call], bool]:
-    """One page of the closed, decided and archived calls, latest deadline first,
-    and whether another page follows."""
+def past_calls(
+    page: int = 1, *, archived: bool = False, now: datetime | None = None
+) -> tuple[list[Call], bool]:
+    """One page of the closed and decided calls (or, ``archived=True``, of the
+    archived ones), latest deadline first, and whether another page follows."""
     now = now or utcnow()
+    if archived:
+        condition = Call.state == CallState.ARCHIVED
+    else:
+        condition = or_(
+            Call.state == CallState.DECIDED,
+            (Call.state == CallState.PUBLISHED) & (Call.closes_at <= now),
+        )
     rows = list(
         db.session.scalars(
             select(Call)
-            .where(
-                Call.state != CallState.DRAFT,
-                or_(Call.state != CallState.PUBLISHED, Call.closes_at <= now),
-            )
+            .where(condition)
             .order_by(Call.closes_at.desc(), Call.id.desc())
             .options(load_only(*_LIST_COLUMNS))
             .offset((page - 1) * CALLS_PER_PAGE)

@@ -15,7 +15,6 @@ from drafting.applications.models import Application
 from drafting.applications.permissions import can_edit_application
 from drafting.calls import permissions, queries, services
 from drafting.calls.forms import (
-    EVIDENCE_LABELS,
     CallForm,
     ExtendForm,
     RequirementForm,
@@ -23,6 +22,7 @@ from drafting.calls.forms import (
 )
 from drafting.calls.models import (
     CALL_STATE_LABELS,
+    EVIDENCE_LABELS,
     Call,
     CallAttachment,
     CallStandard,
@@ -53,17 +53,21 @@ def _call_or_404(call_id: int) -> Call:
 @bp.route("/")
 def index():
     page = request.args.get("page", 1, type=page_number)
-    past, has_next = queries.past_calls(page)
+    # ?archived=1 lists the archived calls (as past calls) instead of the current ones.
+    archived = request.args.get("archived") == "1"
+    past, has_next = queries.past_calls(page, archived=archived)
+    first = page == 1 and not archived
     return render_template(
         "calls/index.html",
         # The calls still open (or opening soon) head the first page; the
         # past ones follow, a page at a time.
-        open_calls=queries.current_calls() if page == 1 else [],
+        open_calls=queries.current_calls() if first else [],
         past_calls=past,
         page=page,
         has_next=has_next,
+        archived=archived,
         drafts=queries.draft_calls()
-        if page == 1 and permissions.can_manage_calls(current_user)
+        if first and permissions.can_manage_calls(current_user)
         else [],
         **list_helpers(),
     )
@@ -105,7 +109,7 @@ def show(call_id: int):
         call=call,
         body_html=body_html,
         application=application,
-        can_apply=permissions.can_apply(current_user, call),
+        can_apply=permissions.can_start_application(current_user, call),
         can_manage=permissions.can_manage_calls(current_user),
     )
 
@@ -366,6 +370,19 @@ def close(call_id: int):
     return redirect(url_for("calls.edit", call_id=call.id))
 
 
+@bp.route("/<int:call_id>/archive", methods=["POST"])
+@login_required
+def archive(call_id: int):
+    call = _manage_call(call_id)
+    try:
+        services.archive(call, actor=current_user)
+    except ServiceError as exc:
+        flash_error(exc)
+        return redirect(url_for("calls.show", call_id=call.id))
+    flash(_("The call is archived: it no longer shows in the list of calls."), "success")
+    return redirect(url_for("calls.show", call_id=call.id))
+
+
 def _always(user) -> bool:
     return True
 
@@ -374,7 +391,7 @@ templating.NAV.append(templating.NavEntry("calls.index", _l("Calls"), _always, 1
 templating.PERMISSIONS.update(
     {
         "can_manage_calls": permissions.can_manage_calls,
-        "can_apply": permissions.can_apply,
+        "can_start_application": permissions.can_start_application,
     }
 )
 templating.HOME_SECTIONS.append(
