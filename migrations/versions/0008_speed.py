@@ -1,7 +1,7 @@
 """call.cache_tag: renewed by every change of a call, keys the call page's cached part
 
 Revision ID: 0008_speed
-Revises: 0007_speed
+Revises: 0008_ballot
 Create Date: 2026-12-02 01:50:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "0008_speed"
-down_revision = "0007_speed"
+down_revision = "0008_ballot"
 branch_labels = None
 depends_on = None
 
