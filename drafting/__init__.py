@@ -88,6 +88,8 @@ def _register_blueprints(app: Flask) -> None:
     from drafting.api.core import bp as api_bp
     from drafting.applications.notify import connect_signals as connect_application_signals
     from drafting.applications.views import bp as applications_bp
+    from drafting.approval.services import connect_signals as connect_approval_signals
+    from drafting.approval.views import bp as approval_bp
     from drafting.audit.views import bp as audit_bp
     from drafting.calls.views import bp as calls_bp
     from drafting.documents.views import bp as documents_bp
@@ -100,10 +102,12 @@ def _register_blueprints(app: Flask) -> None:
 
     # Cross-domain effects: the higher package connects to the lower one's signals.
     connect_application_signals()
+    connect_approval_signals()
     for bp in (main_bp, accounts_bp, admin_bp, audit_bp, api_bp):
         app.register_blueprint(bp)
     for bp in (calls_bp, applications_bp, reviews_bp):
         app.register_blueprint(bp)
     app.register_blueprint(documents_bp)
+    app.register_blueprint(approval_bp)
     app.register_blueprint(jobs_bp)
     app.register_blueprint(word_bp)

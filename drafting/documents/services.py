@@ -573,6 +573,9 @@ def transition(
                     ]
                 },
             )
+    signals.stage_moving.send(
+        document, to=new_stage, actor=actor, override=override_checks, reason=reason
+    )
     head = document.head_revision
     overridden = False
     forward = STAGE_ORDER.index(new_stage) > STAGE_ORDER.index(old)

@@ -16,3 +16,8 @@ _signals = Namespace()
 revision_saved = _signals.signal("revision-saved")
 #: The document moved to another stage: sender is the document.
 stage_moved = _signals.signal("stage-moved")
+#: The document is about to move to another stage (sent inside the transaction, before
+#: the move): sender is the document; ``to`` the new stage, ``actor``, ``override`` (the
+#: secretariat overrides the gates, with a ``reason``). A receiver refuses the move by
+#: raising ``drafting.core.errors.Refused``; one that allows an override audits it.
+stage_moving = _signals.signal("stage-moving")
