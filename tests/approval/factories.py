@@ -28,7 +28,9 @@ def make_approval_world(*, stage: DocumentStage = DocumentStage.DRAFT_FOR_APPROV
     with three comments resolved accepted / partly / not accepted."""
     with at(-20):
         w = make_world()
-        call = make_call(standards=1, actor=w.secretariat, title="关于征集动力电池回收团体标准起草单位的通知")
+        call = make_call(
+            standards=1, actor=w.secretariat, title="关于征集动力电池回收团体标准起草单位的通知"
+        )
         standard = call.standards[0]
         standard.planned_number = "T/CESA 2026-007"
         standard.drafting_group_id = w.group.id
