@@ -764,7 +764,10 @@ def stage_post(document_id: int):
     document = document_or_404(document_id, permissions.can_move_stage)
     data: StageInput = api_body()
     try:
-        if data.stage == DocumentStage.PUBLISHED:
+        if (
+            data.stage == DocumentStage.PUBLISHED
+            and document.stage == DocumentStage.DRAFT_FOR_APPROVAL
+        ):
             # Publishing is the secretariat's, with the dates (drafting.approval).
             approval.publish(
                 document,
