@@ -14,15 +14,30 @@ _SECTION = [Optional(), Length(max=MAX_SECTION_CHARS)]
 
 class NotesForm(FlaskForm):
     technical_content = TextAreaField(
-        _l("Main technical content and its basis"), validators=_SECTION
+        _l("Main technical content and its basis"),
+        validators=_SECTION,
+        description=_l("The main requirements, and the tests, data or references they rest on."),
     )
     relations = TextAreaField(
-        _l("Relation to laws, regulations and other standards"), validators=_SECTION
+        _l("Relation to laws, regulations and other standards"),
+        validators=_SECTION,
+        description=_l(
+            "How the standard fits with the laws and regulations, and with national, industry and "
+            "other group standards."
+        ),
     )
     divergences = TextAreaField(
-        _l("Major divergences and how they were handled"), validators=_SECTION
+        _l("Major divergences and how they were handled"),
+        validators=_SECTION,
+        description=_l("Major divergent opinions, how they were settled and on what basis."),
     )
-    other = TextAreaField(_l("Anything else to explain"), validators=_SECTION)
+    other = TextAreaField(
+        _l("Anything else to explain"),
+        validators=_SECTION,
+        description=_l(
+            "Anything else the approving body should know: patents, a transition period, …"
+        ),
+    )
     version = IntegerField(validators=[Optional()])
 
 

@@ -63,6 +63,11 @@ class Part:
     #: Said in the 清单 when the producer gives nothing.
     missing: str = "本系统中没有这一材料的记录。"
 
+    @property
+    def pending(self) -> bool:
+        """Made by a package that is not there yet: never in the ZIP, always in the 清单."""
+        return self.producer is _not_yet
+
 
 def approval_pdf(ctx: PackageContext) -> bytes:
     """The 报批稿 PDF through the export cache and pool: the same inputs, hence the same
