@@ -64,6 +64,13 @@ def make_approval_world(*, stage: DocumentStage = DocumentStage.DRAFT_FOR_APPROV
     if stage == DocumentStage.DRAFT_FOR_REVIEW:
         return w
     with at(70):
-        documents.transition(doc, DocumentStage.DRAFT_FOR_APPROVAL, actor=w.secretariat)
+        # The secretariat's override (with a reason) passes a ballot gate, where there is one.
+        documents.transition(
+            doc,
+            DocumentStage.DRAFT_FOR_APPROVAL,
+            actor=w.secretariat,
+            override_checks=True,
+            reason="审查会议审查通过",
+        )
     db.session.flush()
     return w
