@@ -15,9 +15,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from html import escape
 
+import nh3
+
 from drafting.approval.models import NOTE_SECTION_HEADINGS, NOTE_SECTIONS
 from drafting.approval.queries import NotesRecord
-from drafting.core.markdown import render_markdown
+from drafting.core.markdown import _ALLOWED_TAGS, render_markdown
 from drafting.export.pdf import html_to_pdf
 
 CHINESE_NUMERALS = "一二三四五六七八九十"
@@ -129,6 +131,18 @@ code, pre { font-family: "Noto Sans Mono CJK SC", monospace; font-size: 10pt; }
 """
 
 
+def _section_html(text: str) -> str:
+    """The safe renderer's HTML without images: the PDF reads nothing from outside
+    (the export fetcher would refuse them and fail the whole package)."""
+    return nh3.clean(
+        render_markdown(text),
+        tags=_ALLOWED_TAGS - {"img"},
+        attributes={"a": {"href", "title"}, "th": {"style"}, "td": {"style"}, "ol": {"start"}},
+        url_schemes={"http", "https", "mailto"},
+        link_rel=None,
+    )
+
+
 def to_html(record: NotesRecord) -> str:
     parts = []
     for b in blocks(record):
@@ -148,7 +162,7 @@ def to_html(record: NotesRecord) -> str:
             )
             parts.append(f"<table><thead><tr>{cells}</tr></thead><tbody>{rows}</tbody></table>")
         elif b.kind == "markdown":
-            parts.append(f'<div class="section">{render_markdown(b.text)}</div>')
+            parts.append(f'<div class="section">{_section_html(b.text)}</div>')
         elif b.kind == "right":
             parts.append(f'<p class="right">{escape(b.text)}</p>')
         else:

@@ -153,7 +153,8 @@ def comment_period(document: StandardDocument) -> CommentPeriod:
     organizations = {org or author for _r, org, author in rows if org or author}
     return CommentPeriod(
         started_at=start,
-        ended_at=end if end is not None else document.comment_period_ends_at,
+        # The deadline the period was given, else the day it ended (the move out of 征求意见稿).
+        ended_at=document.comment_period_ends_at or end,
         received=len(rows),
         accepted=by[Resolution.ACCEPTED],
         partly_accepted=by[Resolution.PARTLY_ACCEPTED],

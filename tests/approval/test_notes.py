@@ -16,7 +16,7 @@ SECTIONS = {
     "technical_content": "## 技术依据\n\n本文件依据**实测数据**编制。\n\n- 回收率要求\n- 安全要求",
     "relations": "与 GB/T 1.1—2020 协调一致。<script>alert(1)</script>",
     "divergences": "无重大分歧。<b>粗体</b>",
-    "other": "",
+    "other": "见图：![外部图片](https://example.com/x.png)",
 }
 
 
@@ -54,7 +54,8 @@ def test_the_record_fills_the_notes(aw):
     c = record.comments
     assert (c.received, c.accepted, c.partly_accepted, c.not_accepted, c.open) == (3, 1, 1, 1, 0)
     assert c.organizations == 1
-    assert record.day(c.started_at) == "2026-03-02" and record.day(c.ended_at) == "2026-04-06"
+    # The period's deadline (30 days), not the day the document moved on.
+    assert record.day(c.started_at) == "2026-03-02" and record.day(c.ended_at) == "2026-04-01"
     assert "2026-05-11" in record.ballot
 
 
@@ -81,6 +82,7 @@ def test_pdf_holds_the_record_and_escapes_html(aw):
     assert "<script" not in html and "<b>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "<strong>实测数据</strong>" in html
+    assert "<img" not in html and "example.com" not in html  # the PDF reads nothing outside
     text = "".join(pdf_text(notes.to_pdf(record)).split())
     for expected in (
         "编制说明",
