@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import subprocess
+from pathlib import Path
 
 import pytest
 from docx import Document
@@ -11,6 +12,8 @@ from docx import Document
 from drafting.approval import notes, services
 from drafting.approval.queries import notes_record
 from drafting.core.errors import Conflict, NotAllowed
+
+ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts" / "approval"
 
 SECTIONS = {
     "technical_content": "## 技术依据\n\n本文件依据**实测数据**编制。\n\n- 回收率要求\n- 安全要求",
@@ -83,7 +86,14 @@ def test_pdf_holds_the_record_and_escapes_html(aw):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "<strong>实测数据</strong>" in html
     assert "<img" not in html and "example.com" not in html  # the PDF reads nothing outside
-    text = "".join(pdf_text(notes.to_pdf(record)).split())
+    pdf = notes.to_pdf(record)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS / "notes.pdf").write_bytes(pdf)
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "60", str(ARTIFACTS / "notes.pdf"), str(ARTIFACTS / "notes")],
+        check=True,
+    )
+    text = "".join(pdf_text(pdf).split())
     for expected in (
         "编制说明",
         "关于征集动力电池回收团体标准起草单位的通知",
