@@ -92,6 +92,7 @@ def _register_blueprints(app: Flask) -> None:
     from drafting.approval.views import bp as approval_bp
     from drafting.audit.views import bp as audit_bp
     from drafting.calls.views import bp as calls_bp
+    from drafting.comparison.views import bp as comparison_bp
     from drafting.documents.views import bp as documents_bp
     from drafting.jobs import api as _api_jobs  # noqa: F401
     from drafting.jobs.views import bp as jobs_bp
@@ -109,5 +110,6 @@ def _register_blueprints(app: Flask) -> None:
         app.register_blueprint(bp)
     app.register_blueprint(documents_bp)
     app.register_blueprint(approval_bp)
+    app.register_blueprint(comparison_bp)
     app.register_blueprint(jobs_bp)
     app.register_blueprint(word_bp)

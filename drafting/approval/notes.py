@@ -20,7 +20,8 @@ import nh3
 from drafting.approval.models import NOTE_SECTION_HEADINGS, NOTE_SECTIONS
 from drafting.approval.queries import NotesRecord
 from drafting.core.markdown import _ALLOWED_TAGS, render_markdown
-from drafting.export.pdf import html_to_pdf
+from drafting.export.redline import HtmlJob
+from drafting.export.worker import default_pool
 
 CHINESE_NUMERALS = "一二三四五六七八九十"
 
@@ -175,8 +176,9 @@ def to_html(record: NotesRecord) -> str:
 
 
 def to_pdf(record: NotesRecord) -> bytes:
-    """The PDF (a few pages: laid out here, not in the export pool; see the package docs)."""
-    return html_to_pdf(to_html(record))
+    """The PDF, laid out by an export worker process (its time and memory limits), like
+    the 条文对照表: the web process never imports WeasyPrint."""
+    return default_pool().run(HtmlJob(to_html(record))).pdf
 
 
 # --- .docx ---------------------------------------------------------------------

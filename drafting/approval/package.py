@@ -5,17 +5,23 @@ so a part another package makes (the ballot summary, the redline) is one
 more entry in :data:`PARTS`. A producer returns the file's bytes, or ``None``
 with nothing to put in (the 清单 then says that part is missing and why).
 
-How it runs: in the request, synchronously. The only slow part is the layout
-of the 报批稿 PDF, which goes the export's way (:func:`drafting.documents.services.export_pdf`,
-what the PDF route uses): the same inputs and cache key as an export job
-(:func:`drafting.jobs.services.export_inputs`), the cache first, else the
-export pool's worker processes with their memory and time limits, stored in
-the cache for the next time. (``drafting.jobs`` itself is not imported: its
-task module reaches the app factory, hence the API, which the import
-contracts forbid below the API.) Editors export the 报批稿 before assembling the package, and a stage
-move exports the head in the background (``drafting.jobs.speculation``), so
-the PDF is usually a cache hit; the .docx is cached the same way. The
-编制说明 is a few pages of plain HTML, laid out here.
+How it runs: in the request, synchronously, every layout in the export
+pool's worker processes (their memory and time limits; the web process never
+imports WeasyPrint) and the slow ones through the export cache:
+
+- the 报批稿 PDF through :func:`drafting.documents.services.export_pdf` (what
+  the PDF route uses), whose inputs and cache key are an export job's
+  (:func:`drafting.jobs.services.export_inputs`, a test holds them equal), so
+  a PDF exported before, or speculatively after the stage move
+  (``drafting.jobs.speculation``), is a cache hit; the .docx is cached alike;
+- the redline and the 条文对照表 through :mod:`drafting.comparison` (cached
+  the same way), the 征求意见稿 against the 报批稿;
+- the 编制说明, a few pages of plain HTML, as a print job of the pool.
+
+A producer that cannot make its part raises :class:`PartMissing`: the ZIP is
+still made and the 清单 says why the part is missing. (``drafting.jobs`` itself
+is not imported: its task module reaches the app factory, hence the API, which
+the import contracts forbid below the API.)
 
 Names: a folder ``<number> 报批材料/`` with one numbered file per part, in
 Chinese, UTF-8 flagged (Python's zipfile sets the flag for non-ASCII names),
@@ -33,10 +39,13 @@ from flask import current_app
 
 from drafting.approval import notes
 from drafting.approval.queries import NotesRecord, notes_record
+from drafting.comparison import services as comparison
+from drafting.core.errors import ServiceError
 from drafting.documents import exports as document_exports
 from drafting.documents import services as documents
 from drafting.documents.models import Revision, StandardDocument
 from drafting.documents.queries import comment_threads
+from drafting.export import ExportError
 from drafting.reviews.exports import MAX_ENTRY_BYTES, safe_member_name
 from drafting.word.services import docx_of
 
@@ -91,6 +100,32 @@ def notes_docx(ctx: PackageContext) -> bytes:
     return notes.to_docx(ctx.record)
 
 
+class PartMissing(Exception):
+    """A producer cannot make its part for this document; the message goes into the 清单."""
+
+
+def _against_comments_draft(ctx: PackageContext) -> Revision:
+    """The revision of the 征求意见稿 the 报批稿 is compared with (the comparison's default old one)."""
+    pair = comparison.default_revisions(ctx.document)
+    if pair is None:
+        raise PartMissing("本文件没有征求意见稿的版本，无法对照。")
+    return pair[0]
+
+
+def redline(ctx: PackageContext) -> bytes:
+    """The 报批稿 with its changes since the 征求意见稿 marked (drafting.comparison)."""
+    old = _against_comments_draft(ctx)
+    try:
+        return comparison.redline_pdf(ctx.document, old, ctx.revision)
+    except (ServiceError, ExportError) as exc:
+        raise PartMissing(f"修订标记对照稿未能生成：{exc}") from exc
+
+
+def clause_table(ctx: PackageContext) -> bytes:
+    """条文对照表 (征求意见稿 → 报批稿) with the comment resolutions behind each change."""
+    return comparison.clause_table_xlsx(ctx.document, _against_comments_draft(ctx), ctx.revision)
+
+
 def _not_yet(ctx: PackageContext) -> None:
     return None
 
@@ -107,14 +142,13 @@ PARTS: list[Part] = [
         _not_yet,
         "本系统尚未记录送审稿的表决（表决功能未启用），请另附审查会议纪要或函审结论。",
     ),
-    # The comparison package adds the redline against the 征求意见稿 here.
     Part(
         "redline",
         "与征求意见稿对照（修订标记）.pdf",
         "报批稿与征求意见稿的对照（修订标记）",
-        _not_yet,
-        "本系统尚不能生成修订标记对照稿。",
+        redline,
     ),
+    Part("clause_table", "条文对照表.xlsx", "条文对照表（征求意见稿—报批稿）", clause_table),
     Part("notes_pdf", "编制说明.pdf", "编制说明（PDF）", notes_pdf),
     Part("notes_docx", "编制说明.docx", "编制说明（Word）", notes_docx),
 ]
@@ -170,10 +204,15 @@ def assemble(
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
         position = 0
         for part in parts if parts is not None else PARTS:
-            data = part.producer(ctx)
+            try:
+                data = part.producer(ctx)
+            except PartMissing as why:
+                data, reason = None, str(why)
+            else:
+                reason = part.missing
             if data is None:
                 missing.append(part.key)
-                lines.append(f"—— {part.label}：未包含。{part.missing}")
+                lines.append(f"—— {part.label}：未包含。{reason}")
                 continue
             position += 1
             name = _member(folder, position, document, part)

@@ -22,6 +22,18 @@ def _squash(text: str) -> str:
     return "".join(text.split())
 
 
+def _change_the_text(aw) -> None:
+    """The 报批稿 differs from the 征求意见稿: one sentence added to 4.1."""
+    from drafting.documents import services as documents
+    from tests.documents.factories import TEXT
+
+    doc = aw.document
+    text = TEXT.replace(
+        "回收企业应具备相应的处理能力。", "回收企业应具备相应的处理能力。回收企业应具备资质。"
+    )
+    documents.save_revision(doc, text, doc.head_revision_id, "报批修改", actor=aw.main_editor)
+
+
 def _open(data: bytes) -> dict[str, bytes]:
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         for info in zf.infolist():
@@ -32,6 +44,7 @@ def _open(data: bytes) -> dict[str, bytes]:
 
 def test_the_package_holds_every_part(aw, client, login_as):
     services.save_notes(aw.document, SECTIONS, actor=aw.main_editor)
+    _change_the_text(aw)
     login_as(aw.main_editor)
     response = client.post(f"/documents/{aw.document.id}/approval/package")
     assert response.status_code == 200, response.get_data(as_text=True)[:500]
@@ -49,8 +62,10 @@ def test_the_package_holds_every_part(aw, client, login_as):
             f"{folder}/01 {number} {title}（报批稿）.pdf",
             f"{folder}/02 {number} {title}（报批稿）.docx",
             f"{folder}/03 {number} 征求意见汇总处理表.xlsx",
-            f"{folder}/04 {number} 编制说明.pdf",
-            f"{folder}/05 {number} 编制说明.docx",
+            f"{folder}/04 {number} 与征求意见稿对照（修订标记）.pdf",
+            f"{folder}/05 {number} 条文对照表.xlsx",
+            f"{folder}/06 {number} 编制说明.pdf",
+            f"{folder}/07 {number} 编制说明.docx",
         ]
     )
 
@@ -65,17 +80,24 @@ def test_the_package_holds_every_part(aw, client, login_as):
     sheet = load_workbook(io.BytesIO(files[f"{folder}/03 {number} 征求意见汇总处理表.xlsx"])).active
     assert sheet["A2"].value == "序号" and sheet["E2"].value == "处理意见"
     assert [sheet.cell(row=r, column=5).value for r in (3, 4, 5)] == ["采纳", "部分采纳", "未采纳"]
+    # The redline: the 报批稿 (revision 2) against the revision the 征求意见稿 left at (1).
+    redline = _squash(pdf_text(files[f"{folder}/04 {number} 与征求意见稿对照（修订标记）.pdf"]))
+    assert "比较：第1版" in redline and "第2版（报批稿" in redline
+    assert "回收企业应具备相应的处理能力" in redline and "回收企业应具备资质" in redline
+    clauses = load_workbook(io.BytesIO(files[f"{folder}/05 {number} 条文对照表.xlsx"])).active
+    cells = [str(c.value or "") for row in clauses.iter_rows() for c in row]
+    assert any("回收企业应具备资质" in c for c in cells)
     # The 编制说明, both formats, from the record.
-    notes_pdf = _squash(pdf_text(files[f"{folder}/04 {number} 编制说明.pdf"]))
+    notes_pdf = _squash(pdf_text(files[f"{folder}/06 {number} 编制说明.pdf"]))
     assert "张三、李四、王五" in notes_pdf and "2026-05-11" in notes_pdf
-    notes_docx = docx_text(files[f"{folder}/05 {number} 编制说明.docx"])
+    notes_docx = docx_text(files[f"{folder}/07 {number} 编制说明.docx"])
     assert "意见3条，其中采纳1条，部分采纳1条，未采纳1条" in notes_docx
     # The list names every part, and says what is missing and why.
     listing = files[f"{folder}/00 清单.txt"].decode("utf-8-sig")
     assert f"01 标准报批稿（PDF）：01 {number} {title}（报批稿）.pdf" in listing
-    assert "05 编制说明（Word）" in listing
+    assert "04 报批稿与征求意见稿的对照（修订标记）" in listing
+    assert "07 编制说明（Word）" in listing
     assert "送审稿表决情况汇总表：未包含" in listing
-    assert "修订标记）：未包含" in listing
 
 
 def test_the_pdf_part_is_the_export_jobs_cached_pdf(aw):
