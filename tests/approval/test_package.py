@@ -139,3 +139,19 @@ def test_the_web_refuses_outside_the_stage(db, client, login_as):
     response = client.post(f"/documents/{w.document.id}/approval/package")
     assert response.status_code == 409
     assert "draft for approval" in response.get_data(as_text=True)
+
+
+def test_a_part_that_cannot_be_made_is_named_in_the_list_with_its_reason(aw):
+    def refuses(ctx):
+        raise package.PartMissing("修订标记对照稿未能生成：文本过长。")
+
+    parts = [
+        package.Part("redline", "对照.pdf", "修订标记对照稿", refuses),
+        *[p for p in package.PARTS if p.key == "notes_docx"],
+    ]
+    result = package.assemble(aw.document, aw.document.head_revision, parts=parts)
+    files = _open(result.data)
+    listing = next(v for k, v in files.items() if k.endswith("清单.txt")).decode("utf-8-sig")
+    assert "—— 修订标记对照稿：未包含。修订标记对照稿未能生成：文本过长。" in listing
+    assert "01 编制说明（Word）" in listing
+    assert result.missing == ["redline"] and result.included == ["notes_docx"]
