@@ -68,6 +68,8 @@ def test_notes_package_and_publication(page, screenshot):
     assert any(n.endswith("编制说明.pdf") for n in names)
     assert any(n.endswith("编制说明.docx") for n in names)
     assert any(n.endswith("征求意见汇总处理表.xlsx") for n in names)
+    assert any(n.endswith("与征求意见稿对照（修订标记）.pdf") for n in names)
+    assert any(n.endswith("条文对照表.xlsx") for n in names)
     assert "编制说明（Word）" in listing
 
     page.goto(f"/documents/{document_id}/stage")
