@@ -774,7 +774,6 @@ def stage_post(document_id: int):
                 published_on=data.published_on,
                 implemented_on=data.implemented_on,
                 actor=current_user,
-                locale=_locale(),
             )
         else:
             services.transition(

@@ -149,7 +149,6 @@ def publish(
     published_on: date | None,
     implemented_on: date | None,
     actor: User,
-    locale: str = "en",
 ):
     """The secretariat moves the 报批稿 to 发布 with its publication and implementation dates.
 
@@ -188,7 +187,7 @@ def publish(
         planned_implemented_on=implemented_on,
     )
     db.session.flush()
-    change = documents.transition(document, DocumentStage.PUBLISHED, actor=actor, locale=locale)
+    change = documents.transition(document, DocumentStage.PUBLISHED, actor=actor)
     record(
         actor,
         "approval.published",

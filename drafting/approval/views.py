@@ -16,7 +16,7 @@ from drafting.core.files import content_disposition
 from drafting.core.markdown import render_markdown
 from drafting.core.web import flash_error, flash_form_errors
 from drafting.documents.states import STAGE_LABELS, DocumentStage
-from drafting.documents.views import _deny, _stage_page, document_or_404, locale
+from drafting.documents.views import _deny, _stage_page, document_or_404
 from drafting.export import ExportError
 
 bp = Blueprint("approval", __name__, url_prefix="/documents")
@@ -155,7 +155,6 @@ def publish(document_id: int):
             published_on=form.published_on.data,
             implemented_on=form.implemented_on.data,
             actor=current_user,
-            locale=locale(),
         )
     except ServiceError as exc:
         # An error status: nothing of the attempt (the dates) is committed.
