@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date
 
 from flask_babel import gettext as _
@@ -25,6 +26,13 @@ EARLIEST, LATEST = date(2000, 1, 1), date(2199, 12, 31)
 
 
 # --- 编制说明 ---------------------------------------------------------------
+
+
+def _without_controls(text: str) -> str:
+    """No control characters but line breaks and tabs (PostgreSQL cannot even store NUL)."""
+    return "".join(
+        ch for ch in text if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cs")
+    )
 
 
 def save_notes(
@@ -76,7 +84,7 @@ def save_notes(
     changed = []
     for name in NOTE_SECTIONS:
         if name in sections:
-            text = sections[name].replace("\r\n", "\n").strip()
+            text = _without_controls(sections[name].replace("\r\n", "\n")).strip()
             if notes.section(name) != text:
                 setattr(notes, name, text)
                 changed.append(name)

@@ -67,3 +67,13 @@ def test_outsiders_do_not_see_the_tab(aw, client, login_as):
     login_as(aw.main_editor)
     html = client.get(f"/documents/{aw.document.id}").get_data(as_text=True)
     assert 'data-testid="tab-approval"' in html
+
+
+def test_control_characters_are_dropped_not_a_500(aw, client, login_as):
+    login_as(aw.main_editor)
+    r = client.post(
+        f"/documents/{aw.document.id}/approval/notes",
+        data={"other": "第一行\x00\x07\n第二行\t完", "version": "0"},
+    )
+    assert r.status_code == 302
+    assert notes_of(aw.document).other == "第一行\n第二行\t完"
