@@ -101,6 +101,9 @@ def test_the_stage_page_form_publishes_with_dates(aw, client, login_as):
     db.session.expire_all()
     assert aw.document.stage == DocumentStage.PUBLISHED
     assert publication_of(aw.document).implemented_on == IMPLEMENTED
+    page = client.get(f"/documents/{aw.document.id}/approval").get_data(as_text=True)
+    assert "Published on 2026-06-01, implemented from 2026-09-01." in page
+    assert 'data-testid="assemble-package"' not in page
 
 
 def test_a_main_editor_sees_no_publish_form_and_is_refused(aw, client, login_as):
