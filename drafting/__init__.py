@@ -80,6 +80,7 @@ def _register_blueprints(app: Flask) -> None:
     from drafting.accounts.admin_views import bp as admin_bp
     from drafting.accounts.views import bp as accounts_bp
     from drafting.api import applications as _api_applications  # noqa: F401
+    from drafting.api import approval as _api_approval  # noqa: F401
     from drafting.api import calls as _api_calls  # noqa: F401
     from drafting.api import documents as _api_documents  # noqa: F401
     from drafting.api import groups as _api_groups  # noqa: F401

@@ -22,6 +22,12 @@ def _d(suffix=""):
 
 
 GROUP_ONLY = {"anonymous": "login", "member": 404, "reviewer": 404, "secretariat": "ok"}
+API_GROUP_ONLY = {"anonymous": 401, "member": 404, "reviewer": 404, "secretariat": "ok"}
+
+
+def _a(suffix=""):
+    return lambda c: f"/api/v1/documents/{c.approval_doc.id}{suffix}"
+
 
 EXPECTATIONS = {
     "approval.page": {"url": _d("/approval"), **GROUP_ONLY},
@@ -31,4 +37,8 @@ EXPECTATIONS = {
     "approval.assemble": {"url": _d("/approval/package"), "method": "POST", **GROUP_ONLY},
     # Without dates: 422 for the secretariat, after the authorization.
     "approval.publish": {"url": _d("/publish"), "method": "POST", **GROUP_ONLY},
+    "api.notes_get": {"url": _a("/explanatory-notes"), **API_GROUP_ONLY},
+    # The matrix sends form data: 400 (not JSON) once authorized.
+    "api.notes_put": {"url": _a("/explanatory-notes"), "method": "PUT", **API_GROUP_ONLY},
+    "api.package_post": {"url": _a("/approval-package"), "method": "POST", **API_GROUP_ONLY},
 }
