@@ -81,7 +81,9 @@ def _register_blueprints(app: Flask) -> None:
     from drafting.accounts.views import bp as accounts_bp
     from drafting.api import applications as _api_applications  # noqa: F401
     from drafting.api import approval as _api_approval  # noqa: F401
+    from drafting.api import ballots as _api_ballots  # noqa: F401
     from drafting.api import calls as _api_calls  # noqa: F401
+    from drafting.api import consultation as _api_consultation  # noqa: F401
     from drafting.api import documents as _api_documents  # noqa: F401
     from drafting.api import groups as _api_groups  # noqa: F401
     from drafting.api import reviews as _api_reviews  # noqa: F401
@@ -92,10 +94,17 @@ def _register_blueprints(app: Flask) -> None:
     from drafting.approval.services import connect_signals as connect_approval_signals
     from drafting.approval.views import bp as approval_bp
     from drafting.audit.views import bp as audit_bp
+    from drafting.ballots.services import connect_signals as connect_ballot_signals
+    from drafting.ballots.views import bp as ballots_bp
     from drafting.calls.views import bp as calls_bp
     from drafting.comparison.views import bp as comparison_bp
+    from drafting.consultation.services import connect_signals as connect_consultation_signals
+    from drafting.consultation.views import bp as consultation_bp
     from drafting.documents.views import bp as documents_bp
     from drafting.jobs import api as _api_jobs  # noqa: F401
+    from drafting.jobs import (
+        ballot_pdf as _ballot_pdf,  # noqa: F401  (routes on the ballots blueprint)
+    )
     from drafting.jobs.views import bp as jobs_bp
     from drafting.main.views import bp as main_bp
     from drafting.reviews.views import bp as reviews_bp
@@ -105,12 +114,16 @@ def _register_blueprints(app: Flask) -> None:
     # Cross-domain effects: the higher package connects to the lower one's signals.
     connect_application_signals()
     connect_approval_signals()
+    connect_consultation_signals()
+    connect_ballot_signals()
     for bp in (main_bp, accounts_bp, admin_bp, audit_bp, api_bp):
         app.register_blueprint(bp)
     for bp in (calls_bp, applications_bp, reviews_bp):
         app.register_blueprint(bp)
     app.register_blueprint(documents_bp)
     app.register_blueprint(approval_bp)
+    app.register_blueprint(ballots_bp)
     app.register_blueprint(comparison_bp)
+    app.register_blueprint(consultation_bp)
     app.register_blueprint(jobs_bp)
     app.register_blueprint(word_bp)

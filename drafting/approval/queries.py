@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from drafting.approval.models import ExplanatoryNotes, Publication
 from drafting.calls.models import Call, CallStandard
+from drafting.consultation import queries as consultation
 from drafting.core.timeutil import utcnow
 from drafting.documents.models import Comment, StageChange, StandardDocument
 from drafting.documents.queries import stage_changes_of
@@ -127,8 +128,33 @@ def _period(changes: list[StageChange]) -> tuple[datetime | None, datetime | Non
 
 
 def comment_period(document: StandardDocument) -> CommentPeriod:
-    """Counts of the top-level comments made while the document was the 征求意见稿
-    (all of them when it never was), by resolution."""
+    """The comment period of the 征求意见稿 (drafting.consultation: its dates, and the
+    comments received since the first period opened, by resolution). A document
+    that never had a period counts the comments made while it was the 征求意见稿
+    (all of them when it never was)."""
+    period = consultation.latest_period(document)
+    if period is not None:
+        counts = consultation.comment_counts(document)
+        first = consultation.periods_of(document)
+        since = min(p.opens_at for p in first) if first else period.opens_at
+        rows = db.session.execute(
+            select(Comment.resolution, Comment.organization_name, Comment.author_name).where(
+                Comment.document_id == document.id,
+                Comment.parent_id.is_(None),
+                Comment.created_at >= since,
+            )
+        ).all()
+        resolved = counts["accepted"] + counts["partly"] + counts["not_accepted"]
+        return CommentPeriod(
+            started_at=period.opens_at,
+            ended_at=period.closes_at,
+            received=counts["received"],
+            accepted=counts["accepted"],
+            partly_accepted=counts["partly"],
+            not_accepted=counts["not_accepted"],
+            open=counts["received"] - resolved,
+            organizations=len({org or author for _r, org, author in rows if org or author}),
+        )
     changes = list(
         db.session.scalars(
             select(StageChange)

@@ -57,7 +57,7 @@ def test_the_record_fills_the_notes(aw):
     c = record.comments
     assert (c.received, c.accepted, c.partly_accepted, c.not_accepted, c.open) == (3, 1, 1, 1, 0)
     assert c.organizations == 1
-    # The period's deadline (30 days), not the day the document moved on.
+    # The comment period (drafting.consultation): opened by the move, closed after 30 days.
     assert record.day(c.started_at) == "2026-03-02" and record.day(c.ended_at) == "2026-04-01"
     assert "2026-05-11" in record.ballot
 
