@@ -39,6 +39,8 @@ from flask import current_app
 
 from drafting.approval import notes
 from drafting.approval.queries import NotesRecord, notes_record
+from drafting.ballots import exports as ballot_exports
+from drafting.ballots import queries as ballots
 from drafting.comparison import services as comparison
 from drafting.core.errors import ServiceError
 from drafting.documents import exports as document_exports
@@ -126,6 +128,27 @@ def clause_table(ctx: PackageContext) -> bytes:
     return comparison.clause_table_xlsx(ctx.document, _against_comments_draft(ctx), ctx.revision)
 
 
+def _ballot(ctx: PackageContext):
+    """The ballot the 报批稿 rests on: the last one passed, else the last one held."""
+    ballot = ballots.passed_ballot(ctx.document) or ballots.latest_ballot(ctx.document)
+    if ballot is None:
+        raise PartMissing(
+            "本系统中没有送审稿的表决记录（送审稿经会议审查的，请另附会议纪要或审查结论）。"
+        )
+    return ballot
+
+
+def ballot_xlsx(ctx: PackageContext) -> bytes:
+    return ballot_exports.summary_xlsx(_ballot(ctx))
+
+
+def ballot_pdf(ctx: PackageContext) -> bytes:
+    try:
+        return ballot_exports.summary_pdf(_ballot(ctx))
+    except ExportError as exc:
+        raise PartMissing(f"表决情况汇总表（PDF）未能生成：{exc}") from exc
+
+
 def _not_yet(ctx: PackageContext) -> None:
     return None
 
@@ -134,14 +157,8 @@ PARTS: list[Part] = [
     Part("approval_pdf", "{title}（报批稿）.pdf", "标准报批稿（PDF）", approval_pdf),
     Part("approval_docx", "{title}（报批稿）.docx", "标准报批稿（Word）", approval_docx),
     Part("resolution_table", "征求意见汇总处理表.xlsx", "征求意见汇总处理表", resolution_table),
-    # The ballots package adds its 表决情况汇总表 here (XLSX and PDF).
-    Part(
-        "ballot_summary",
-        "表决情况汇总表.xlsx",
-        "送审稿表决情况汇总表",
-        _not_yet,
-        "本系统尚未记录送审稿的表决（表决功能未启用），请另附审查会议纪要或函审结论。",
-    ),
+    Part("ballot_summary", "表决情况汇总表.xlsx", "送审稿表决情况汇总表（XLSX）", ballot_xlsx),
+    Part("ballot_summary_pdf", "表决情况汇总表.pdf", "送审稿表决情况汇总表（PDF）", ballot_pdf),
     Part(
         "redline",
         "与征求意见稿对照（修订标记）.pdf",

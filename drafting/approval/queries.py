@@ -14,6 +14,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from drafting.approval.models import ExplanatoryNotes, Publication
+from drafting.ballots import exports as ballot_exports
+from drafting.ballots import queries as ballots
 from drafting.calls.models import Call, CallStandard
 from drafting.consultation import queries as consultation
 from drafting.core.timeutil import utcnow
@@ -213,6 +215,16 @@ class NotesRecord:
         return value.astimezone(ZoneInfo(self.zone)).date().isoformat() if value else ""
 
 
+def ballot_line(document: StandardDocument, history: list[HistoryStep], zone: str) -> str:
+    """The ballot on the 送审稿 (drafting.ballots): its counts and result, in one paragraph;
+    without a closed ballot, what the stage history says."""
+    ballot = ballots.passed_ballot(document) or ballots.latest_ballot(document)
+    if ballot is None or not ballot.is_closed:
+        return ballot_summary_line(history, zone)
+    s = ballot_exports.summary(ballot)
+    return f"送审稿（第{ballot.revision.number}版）经表决：{s.totals}{s.result}。"
+
+
 def ballot_summary_line(history: list[HistoryStep], zone: str) -> str:
     """The ballot result in one sentence. Without a ballot record (the ballots
     package), the move of the 送审稿 to 报批稿 is what the record holds."""
@@ -243,7 +255,7 @@ def notes_record(
         drafters=group_services.foreword_drafters(group),
         history=history,
         comments=comment_period(document),
-        ballot=ballot_summary_line(history, zone),
+        ballot=ballot_line(document, history, zone),
         sections={
             name: (notes.section(name) if notes else "")
             for name in ("technical_content", "relations", "divergences", "other")

@@ -22,7 +22,9 @@ def at(days: float):
     return time_machine.travel(START + timedelta(days=days), tick=False)
 
 
-def make_approval_world(*, stage: DocumentStage = DocumentStage.DRAFT_FOR_APPROVAL):
+def make_approval_world(
+    *, stage: DocumentStage = DocumentStage.DRAFT_FOR_APPROVAL, ballot: bool = True
+):
     """make_world() plus: the group came from a call; two drafters; the document moved
     working draft → 征求意见稿 (2026-03-02) → 送审稿 (2026-04-06) → 报批稿 (2026-05-11),
     with three comments resolved accepted / partly / not accepted."""
@@ -63,14 +65,28 @@ def make_approval_world(*, stage: DocumentStage = DocumentStage.DRAFT_FOR_APPROV
         documents.transition(doc, DocumentStage.DRAFT_FOR_REVIEW, actor=w.secretariat)
     if stage == DocumentStage.DRAFT_FOR_REVIEW:
         return w
+    if ballot:
+        # The other organization votes on the 送审稿 (2026-04-11 to 04-21) and it passes.
+        from drafting.ballots import services as ballots
+
+        with at(40):
+            w.ballot = ballots.open_ballot(
+                doc,
+                actor=w.secretariat,
+                closes_at=utcnow() + timedelta(days=10),
+                organization_ids=[w.other_org.id],
+            )
+            ballots.cast_vote(w.ballot, actor=w.outsider, choice="for")
+        with at(50):
+            ballots.close_ballot(w.ballot, actor=w.secretariat)
     with at(70):
-        # The secretariat's override (with a reason) passes a ballot gate, where there is one.
+        # Without a ballot, the secretariat's override (with a reason) passes the gate.
         documents.transition(
             doc,
             DocumentStage.DRAFT_FOR_APPROVAL,
             actor=w.secretariat,
-            override_checks=True,
-            reason="审查会议审查通过",
+            override_checks=not ballot,
+            reason="" if ballot else "审查会议审查通过",
         )
     db.session.flush()
     return w

@@ -10,7 +10,7 @@ import pytest
 from docx import Document
 
 from drafting.approval import notes, services
-from drafting.approval.queries import notes_record
+from drafting.approval.queries import ballot_summary_line, notes_record
 from drafting.core.errors import Conflict, NotAllowed
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts" / "approval"
@@ -59,7 +59,10 @@ def test_the_record_fills_the_notes(aw):
     assert c.organizations == 1
     # The comment period (drafting.consultation): opened by the move, closed after 30 days.
     assert record.day(c.started_at) == "2026-03-02" and record.day(c.ended_at) == "2026-04-01"
-    assert "2026-05-11" in record.ballot
+    assert record.ballot.startswith("送审稿（第1版）经表决：应表决单位 1 个，投票数 1；赞成 1")
+    assert "表决结论：通过" in record.ballot
+    # Without a ballot, the record says when the 送审稿 moved on.
+    assert "2026-05-11" in ballot_summary_line(record.history, "Asia/Shanghai")
 
 
 def test_docx_holds_the_record_and_the_sections(aw):
@@ -102,6 +105,7 @@ def test_pdf_holds_the_record_and_escapes_html(aw):
         "2026-03-02",
         "2026-05-11",
         "采纳1条",
+        "表决结论：通过",
         "部分采纳1条",
         "未采纳1条",
         "主要技术内容及其依据",

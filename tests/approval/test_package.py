@@ -62,10 +62,12 @@ def test_the_package_holds_every_part(aw, client, login_as):
             f"{folder}/01 {number} {title}（报批稿）.pdf",
             f"{folder}/02 {number} {title}（报批稿）.docx",
             f"{folder}/03 {number} 征求意见汇总处理表.xlsx",
-            f"{folder}/04 {number} 与征求意见稿对照（修订标记）.pdf",
-            f"{folder}/05 {number} 条文对照表.xlsx",
-            f"{folder}/06 {number} 编制说明.pdf",
-            f"{folder}/07 {number} 编制说明.docx",
+            f"{folder}/04 {number} 表决情况汇总表.xlsx",
+            f"{folder}/05 {number} 表决情况汇总表.pdf",
+            f"{folder}/06 {number} 与征求意见稿对照（修订标记）.pdf",
+            f"{folder}/07 {number} 条文对照表.xlsx",
+            f"{folder}/08 {number} 编制说明.pdf",
+            f"{folder}/09 {number} 编制说明.docx",
         ]
     )
 
@@ -80,24 +82,32 @@ def test_the_package_holds_every_part(aw, client, login_as):
     sheet = load_workbook(io.BytesIO(files[f"{folder}/03 {number} 征求意见汇总处理表.xlsx"])).active
     assert sheet["A2"].value == "序号" and sheet["E2"].value == "处理意见"
     assert [sheet.cell(row=r, column=5).value for r in (3, 4, 5)] == ["采纳", "部分采纳", "未采纳"]
+    # The ballot summary, both formats: the one voter and the result.
+    ballot = load_workbook(io.BytesIO(files[f"{folder}/04 {number} 表决情况汇总表.xlsx"])).active
+    ballot_cells = [str(c.value or "") for row in ballot.iter_rows() for c in row]
+    assert aw.other_org.name in ballot_cells and "赞成" in ballot_cells
+    assert any("表决结论：通过" in c for c in ballot_cells)
+    ballot_pdf = _squash(pdf_text(files[f"{folder}/05 {number} 表决情况汇总表.pdf"]))
+    assert "表决情况汇总表" in ballot_pdf and "表决结论：通过" in ballot_pdf
     # The redline: the 报批稿 (revision 2) against the revision the 征求意见稿 left at (1).
-    redline = _squash(pdf_text(files[f"{folder}/04 {number} 与征求意见稿对照（修订标记）.pdf"]))
+    redline = _squash(pdf_text(files[f"{folder}/06 {number} 与征求意见稿对照（修订标记）.pdf"]))
     assert "比较：第1版" in redline and "第2版（报批稿" in redline
     assert "回收企业应具备相应的处理能力" in redline and "回收企业应具备资质" in redline
-    clauses = load_workbook(io.BytesIO(files[f"{folder}/05 {number} 条文对照表.xlsx"])).active
+    clauses = load_workbook(io.BytesIO(files[f"{folder}/07 {number} 条文对照表.xlsx"])).active
     cells = [str(c.value or "") for row in clauses.iter_rows() for c in row]
     assert any("回收企业应具备资质" in c for c in cells)
     # The 编制说明, both formats, from the record.
-    notes_pdf = _squash(pdf_text(files[f"{folder}/06 {number} 编制说明.pdf"]))
+    notes_pdf = _squash(pdf_text(files[f"{folder}/08 {number} 编制说明.pdf"]))
     assert "张三、李四、王五" in notes_pdf and "2026-05-11" in notes_pdf
-    notes_docx = docx_text(files[f"{folder}/07 {number} 编制说明.docx"])
+    notes_docx = docx_text(files[f"{folder}/09 {number} 编制说明.docx"])
     assert "意见3条，其中采纳1条，部分采纳1条，未采纳1条" in notes_docx
     # The list names every part, and says what is missing and why.
     listing = files[f"{folder}/00 清单.txt"].decode("utf-8-sig")
     assert f"01 标准报批稿（PDF）：01 {number} {title}（报批稿）.pdf" in listing
-    assert "04 报批稿与征求意见稿的对照（修订标记）" in listing
-    assert "07 编制说明（Word）" in listing
-    assert "送审稿表决情况汇总表：未包含" in listing
+    assert "04 送审稿表决情况汇总表（XLSX）" in listing
+    assert "06 报批稿与征求意见稿的对照（修订标记）" in listing
+    assert "09 编制说明（Word）" in listing
+    assert "未包含" not in listing
 
 
 def test_the_pdf_part_is_the_export_jobs_cached_pdf(aw):
@@ -155,3 +165,14 @@ def test_a_part_that_cannot_be_made_is_named_in_the_list_with_its_reason(aw):
     assert "—— 修订标记对照稿：未包含。修订标记对照稿未能生成：文本过长。" in listing
     assert "01 编制说明（Word）" in listing
     assert result.missing == ["redline"] and result.included == ["notes_docx"]
+
+
+def test_without_a_ballot_the_list_says_what_to_add(db):
+    w = make_approval_world(ballot=False)
+    parts = [p for p in package.PARTS if p.key == "ballot_summary"]
+    result = package.assemble(w.document, w.document.head_revision, parts=parts)
+    listing = next(v for k, v in _open(result.data).items() if k.endswith("清单.txt"))
+    assert (
+        "—— 送审稿表决情况汇总表（XLSX）：未包含。本系统中没有送审稿的表决记录"
+        in listing.decode("utf-8-sig")
+    )
