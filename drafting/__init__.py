@@ -59,7 +59,7 @@ def _init_extensions(app: Flask) -> None:
     # Models must be imported before the metadata is used.
     import drafting.models  # noqa: F401
     from drafting.accounts import auth
-    from drafting.core import i18n, requests, security, transaction
+    from drafting.core import i18n, pagecache, requests, security, transaction
     from drafting.extensions import csrf, db, limiter, migrate
 
     db.init_app(app)
@@ -71,6 +71,7 @@ def _init_extensions(app: Flask) -> None:
     auth.init_app(app)
     security.init_app(app)
     transaction.init_app(app)
+    pagecache.init_app(app)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         with app.app_context():
             transaction.configure_sqlite(db.engine)
