@@ -1,7 +1,7 @@
 """the approval package: editors' sections of the 编制说明, publication with dates
 
 Revision ID: 0008_approval
-Revises: 0008_ballot
+Revises: 0008_speed
 Create Date: 2026-12-02 01:50:00
 
 """
@@ -13,7 +13,7 @@ import drafting.core.models
 
 # revision identifiers, used by Alembic.
 revision = "0008_approval"
-down_revision = "0008_ballot"
+down_revision = "0008_speed"
 branch_labels = None
 depends_on = None
 
