@@ -40,6 +40,35 @@ def last_move(
     )
 
 
+def last_entry(document: StandardDocument, to_stage: DocumentStage) -> StageChange | None:
+    """The last move into ``to_stage``, from whichever stage."""
+    return db.session.scalar(
+        select(StageChange)
+        .where(StageChange.document_id == document.id, StageChange.to_stage == to_stage)
+        .options(joinedload(StageChange.revision))
+        .order_by(StageChange.id.desc())
+        .limit(1)
+    )
+
+
+def newest_commented_revision(
+    document: StandardDocument, low: int, until: StageChange | None
+) -> Revision | None:
+    """The newest revision numbered from ``low`` that comments were made on, up to
+    the move ``until`` (its revision, its time: not the ballot's comments after it)."""
+    query = (
+        select(Revision)
+        .join(Comment, Comment.revision_id == Revision.id)
+        .where(Revision.document_id == document.id, Comment.parent_id.is_(None))
+    )
+    query = query.where(Revision.number >= low)
+    if until is not None:
+        query = query.where(Comment.created_at <= until.created_at)
+        if until.revision is not None:
+            query = query.where(Revision.number <= until.revision.number)
+    return db.session.scalar(query.order_by(Revision.number.desc()).limit(1))
+
+
 def changing_resolutions(document: StandardDocument, old: Revision, new: Revision) -> list[Comment]:
     """Accepted and partly accepted comments made on the revisions from ``old``
     up to (not including) ``new``: what may have caused the changes between them."""

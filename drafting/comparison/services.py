@@ -69,10 +69,13 @@ REDLINE_VERSION = "1"
 
 
 def default_revisions(document: StandardDocument) -> tuple[Revision, Revision] | None:
-    """The last revision of the last 征求意见稿 and the current 送审稿 head, if there are both.
+    """The 征求意见稿 the comments were made on and the current 送审稿 head, if there are both.
 
-    The old one is the revision the document left the comment stage at (its
-    StageChange), else the newest revision saved in that stage. The new one is
+    The old one is the newest revision of the last comment stage that was commented
+    on (the text the commenters read: edits made while processing their comments,
+    before the move to 送审稿, are changes the comparison must show), else the
+    revision the document left the comment stage at (its StageChange), else the
+    newest revision saved in that stage. The new one is
     the head while the document is a 送审稿, else (once it moved on) the
     newest revision saved as a 送审稿, else the revision it entered the stage at.
     """
@@ -80,7 +83,13 @@ def default_revisions(document: StandardDocument) -> tuple[Revision, Revision] |
         document, DocumentStage.DRAFT_FOR_COMMENTS, DocumentStage.DRAFT_FOR_REVIEW
     )
     revisions = queries.revisions_by_number(document)
-    old = moved.revision if moved is not None else None
+    entered = queries.last_entry(document, DocumentStage.DRAFT_FOR_COMMENTS)
+    left = moved.revision if moved is not None else None
+    old = None
+    if entered is not None and entered.revision is not None:
+        old = queries.newest_commented_revision(document, entered.revision.number, moved)
+    if old is None:
+        old = left
     if old is None:
         old = next((r for r in revisions if r.stage == DocumentStage.DRAFT_FOR_COMMENTS), None)
     if old is None:
