@@ -263,33 +263,44 @@ def test_standard_lifecycle(browser, live_server, mailbox, screenshot):
     )
     assert "通过" in summary and VOTE_COMMENT in summary.replace(" ", "").replace("\n", "")
     assert re.search(r"赞成[^0-9]{0,20}2", summary), summary
-    # The redline against the 征求意见稿: the edit is marked.
-    redline = _text(part("与征求意见稿对照（修订标记）.pdf")).replace(" ", "")
-    assert "5年" in redline and "宜" in redline
-    # 条文对照表: the changed clause, old and new, with the reason.
+    # The redline against the 征求意见稿 (revision 2, the text the public commented on):
+    # 4.1 is flagged 修改, the deleted 宜 and the inserted 应 both shown.
+    redline = _text(part("与征求意见稿对照（修订标记）.pdf"))
+    assert "比较：第 2 版" in redline and "→ 第 3 版" in redline
+    line = next(x for x in redline.splitlines() if "信息追溯系统" in x)
+    assert "宜应建立" in line and "追溯信息保存不少于5年" in line, line
+    assert re.search(r"修改\s+4\.1", redline)
+    # 条文对照表: the changed clause, old and new, with the accepted comment as the reason.
     correspondence = _cells(part("条文对照表.xlsx"))
-    row = next(c for c in correspondence if "追溯信息保存不少于5年" in c)
-    assert row
-    assert any(OLD in c for c in correspondence)
-    assert any(c.startswith("4.1") or c == "4.1" for c in correspondence), correspondence
-    assert any(REASON in c or "采纳" in c for c in correspondence), correspondence
+    assert any("第 2 版" in c and "第 3 版" in c for c in correspondence), correspondence
+    header = correspondence.index("修改理由")
+    row = correspondence[header + 1 :]
+    assert row[:2] == ["1", "4.1"] and row[2] == "修改", row
+    assert OLD in row[3] and NEW in row[4], row
+    assert REASON in row[5] and row[5].startswith("采纳"), row
     # 编制说明 (PDF and Word): units, dates, comment counts and the ballot result.
-    notes = _text(part("编制说明.pdf")).replace(" ", "")
+    notes = re.sub(r"\s+", "", _text(part("编制说明.pdf")))
     notes_word = "\n".join(
         p.text for p in DocxDocument(io.BytesIO(part("编制说明.docx"))).paragraphs
     )
+    notes_word = re.sub(r"\s+", "", notes_word)
     for text in (notes, notes_word):
-        assert "绿能电池回收有限公司" in text
-        assert "追溯信息的保存期限" in text
-        assert "通过" in text
-        assert re.search(r"20\d\d年\d{1,2}月\d{1,2}日|20\d\d-\d\d-\d\d", text)
-        assert "采纳" in text
-    # 清单 names every other part.
+        assert "起草单位：绿能电池回收有限公司、华锂新材料科技股份有限公司" in text, text
+        assert re.search(
+            r"征求意见稿于20\d\d-\d\d-\d\d发出征求意见，截止日期为20\d\d-\d\d-\d\d", text
+        )
+        assert "其中采纳1条" in text, text
+        assert "投票数2；赞成2（其中有修改意见1）" in text and "表决结论：通过" in text, text
+        assert "追溯信息的保存期限" in text and "GB/T33598" in text
+    # 清单 names every other part, under its number.
     listing = part("清单.txt").decode("utf-8-sig")
+    assert len(parts) == 10, sorted(parts)
     for name in parts:
         if not name.endswith("清单.txt"):
-            stem = name.rsplit(".", 1)[0]
-            assert stem in listing or stem.split(" ", 2)[-1] in listing, (name, listing)
+            assert re.search(rf"^{name[:2]} .+：{re.escape(name)}\r?$", listing, re.M), (
+                name,
+                listing,
+            )
 
     # ---- 7. The secretariat publishes with dates; the published PDF has them. ----
     sec.goto(f"/documents/{document_id}/stage")
