@@ -108,6 +108,10 @@ def test_standard_lifecycle(browser, live_server, mailbox, screenshot):
     _move(sec, document_id, "draft_for_comments", override=True)
     stored = api(sec, f"/documents/{document_id}")
     assert stored["stage"] == "draft_for_comments"
+    period = api(sec, f"/documents/{document_id}/comment-period")
+    assert period["audience"] == "public" and period["status"] == "open", period
+    sent_out = max(api(sec, f"/documents/{document_id}/revisions"), key=lambda r: r["number"])
+    assert period["revision_id"] == sent_out["id"], (period, sent_out)
 
     # ---- 2. An anonymous public commenter comments on clause 4.1 and confirms. ----
     public = browser.new_context(
@@ -129,6 +133,9 @@ def test_standard_lifecycle(browser, live_server, mailbox, screenshot):
     expect(reader.locator(".flash.info")).to_contain_text("qian@lifecycle.example")
     screenshot(reader, "lifecycle-comment-sent-375")
     mail = mailbox.wait_for("qian@lifecycle.example")[0]
+    # Until it is confirmed, the comment is not the editors' to see.
+    pending = api(sec, f"/documents/{document_id}/comments")
+    assert not [c for c in pending if c["comment"] == PUBLIC_BODY], pending
     reader.goto(re.sub(r"^https?://[^/]+", live_server, first_link(mail)))
     expect(reader.locator("[data-testid=confirmed]")).to_contain_text("4.1")
     public.close()
@@ -147,12 +154,12 @@ def test_standard_lifecycle(browser, live_server, mailbox, screenshot):
     expect(card.locator(".resolution")).to_contain_text(REASON)
     screenshot(editor, "lifecycle-comment-resolved")
     comments = api(editor, f"/documents/{document_id}/comments")
-    items = comments["items"] if isinstance(comments, dict) else comments
-    public_comment = next(c for c in items if c["comment"] == PUBLIC_BODY)
+    public_comment = next(c for c in comments if c["comment"] == PUBLIC_BODY)
     assert public_comment["resolution"] == "accepted"
     assert public_comment["resolution_reason"] == REASON
     assert public_comment["clause"] == "4.1"
     assert public_comment["organization"] == "某电池检测中心"
+    assert public_comment["revision_id"] == sent_out["id"]
 
     editor.goto(f"/documents/{document_id}/edit")
     text = editor.locator("[data-testid=editor-text]").input_value()
@@ -162,9 +169,7 @@ def test_standard_lifecycle(browser, live_server, mailbox, screenshot):
     with editor.expect_navigation():
         editor.click("[data-testid=save]")
     expect(editor.locator(".flash.error")).to_have_count(0)
-    revisions = api(editor, f"/documents/{document_id}/revisions")
-    revisions = revisions["items"] if isinstance(revisions, dict) else revisions
-    head = max(revisions, key=lambda r: r["number"])
+    head = max(api(editor, f"/documents/{document_id}/revisions"), key=lambda r: r["number"])
     assert head["message"].startswith("按征求意见处理")
     stored_text = api(editor, f"/documents/{document_id}/revisions/{head['id']}")["text"]
     assert NEW in stored_text and OLD not in stored_text
