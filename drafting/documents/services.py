@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
@@ -32,7 +31,6 @@ from drafting.documents.models import (
     text_sha256,
 )
 from drafting.documents.permissions import can_override_checks
-from drafting.documents.queries import document_meta
 from drafting.documents.states import (
     RESOLUTION_LABELS,
     STAGE_LABELS,
@@ -41,7 +39,6 @@ from drafting.documents.states import (
     Resolution,
     allowed_transitions,
 )
-from drafting.export import export_pdf as make_pdf
 from drafting.extensions import db
 from drafting.groups.models import DraftingGroup
 from drafting.standardtext import SKELETON, attachment_name, run_checks
@@ -903,17 +900,6 @@ def remove_attachment(
 
 
 # --- export ---------------------------------------------------------------
-
-
-def export_pdf(document: StandardDocument, revision: Revision) -> bytes:
-    """The PDF of a revision, from the export cache when it was made before."""
-
-    return make_pdf(
-        document_meta(document),
-        revision.text,
-        attachments=attachment_files(document),
-        cache=current_app.config["EXPORT_DIR"],
-    )
 
 
 # --- presence -------------------------------------------------------------

@@ -150,7 +150,7 @@ def request_export(
     job = ExportJobRecord(
         document_id=document.id,
         revision_id=revision.id,
-        requested_by_id=actor.id,
+        requested_by_id=getattr(actor, "id", None),  # None: an anonymous reader
         state=JobState.QUEUED,
         progress=0,
         progress_label="queued",
@@ -173,7 +173,7 @@ def take_over(job: ExportJobRecord, actor: User) -> None:
     it is theirs now, and if it has not started it also goes on the user's queue
     (the first delivery to arrive does it; the other finds it no longer queued)."""
     job.speculative = False
-    job.requested_by_id = actor.id
+    job.requested_by_id = getattr(actor, "id", None)
     db.session.flush()
     record(
         actor, "document.export_requested", job.document, job_id=job.id, revision_id=job.revision_id

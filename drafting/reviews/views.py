@@ -18,7 +18,7 @@ from drafting.calls.queries import load_call
 from drafting.core.errors import ServiceError
 from drafting.core.files import content_disposition
 from drafting.core.requests import id_from_text, request_id
-from drafting.core.web import flash_error, get_or_404, require
+from drafting.core.web import get_or_404, on_refusal, require
 from drafting.extensions import db
 from drafting.groups.models import GroupRole
 from drafting.reviews import exports, permissions, queries, services
@@ -148,7 +148,7 @@ def assess(application_id: int):
                 "error",
             )
             return _render_review(application, 422)
-        try:
+        with on_refusal(lambda exc: _render_review(application, exc.status)):
             services.save_assessment(
                 application,
                 r.id,
@@ -157,9 +157,6 @@ def assess(application_id: int):
                 reason=request.form.get(f"reason-{r.id}", ""),
                 reviewer=current_user,
             )
-        except ServiceError as exc:
-            flash_error(exc)
-            return _render_review(application, exc.status)
         saved += 1
     if not saved:
         flash(_("Rate at least one requirement."), "error")
@@ -173,13 +170,10 @@ def assess(application_id: int):
 def return_application(application_id: int):
     application = application_or_404(application_id)
     require(permissions.can_manage_reviews(current_user))
-    try:
+    with on_refusal(lambda exc: _render_review(application, exc.status)):
         services.return_for_changes(
             application, request.form.get("message", ""), actor=current_user
         )
-    except ServiceError as exc:
-        flash_error(exc)
-        return _render_review(application, exc.status)
     flash(
         _("The application has been returned to the applicant, who has been told by mail."),
         "success",
@@ -196,14 +190,11 @@ def reviewers(call_id: int):
             user = get_or_404(User, request_id(request.form.get("user_id", "")))
         except ValueError:
             abort(400)
-        try:
+        with on_refusal(lambda exc: redirect(url_for("reviews.reviewers", call_id=call.id))):
             if request.form.get("action") == "remove":
                 services.unassign_reviewer(call, user, actor=current_user)
             else:
                 services.assign_reviewer(call, user, actor=current_user)
-        except ServiceError as exc:
-            flash_error(exc)
-            return redirect(url_for("reviews.reviewers", call_id=call.id))
         flash(_("The reviewers have been updated."), "success")
         return redirect(url_for("reviews.reviewers", call_id=call.id))
     candidates = db.session.scalars(
@@ -238,7 +229,7 @@ def decisions(call_id: int):
             application = db.session.get(Application, app_id)
             if application is None or application.call_id != call.id:
                 abort(404)
-            try:
+            with on_refusal(lambda exc: redirect(url_for("reviews.decisions", call_id=call.id))):
                 services.set_decision(
                     application,
                     std_id,
@@ -246,9 +237,6 @@ def decisions(call_id: int):
                     reason=request.form.get(f"reason-{app_id}-{std_id}", ""),
                     actor=current_user,
                 )
-            except ServiceError as exc:
-                flash_error(exc)
-                return redirect(url_for("reviews.decisions", call_id=call.id))
             count += 1
         flash(
             _("%(n)d decision(s) saved; they stay pending until you publish them.", n=count),
@@ -278,18 +266,19 @@ def decisions(call_id: int):
 @login_required
 def publish_decisions(call_id: int):
     call = _call_for_secretariat(call_id)
-    try:
+
+    def back_to_decisions(exc: ServiceError):
+        for item in (exc.details or [])[:20]:  # what stands in the way, one line each
+            flash(item, "error")
+        return redirect(url_for("reviews.decisions", call_id=call.id))
+
+    with on_refusal(back_to_decisions):
         applications = services.publish_decisions(
             call,
             actor=current_user,
             override_capacity=request.form.get("override_capacity") == "1",
             reason=request.form.get("override_reason", ""),
         )
-    except ServiceError as exc:
-        flash_error(exc)
-        for item in (exc.details or [])[:20]:
-            flash(item, "error")
-        return redirect(url_for("reviews.decisions", call_id=call.id))
     flash(
         _(
             "The decisions are published; %(n)d applicant(s) are being told by mail and the drafting groups are formed.",

@@ -13,9 +13,7 @@ from drafting.api.core import api_error, api_route
 from drafting.api.documents import RevisionQuery
 from drafting.api.documents import document_or_404 as _document
 from drafting.api.documents import revision_or_404 as _revision
-from drafting.api.documents import service_error_json as _service_error
 from drafting.api.validation import Body, Id, Text, api_body, api_query
-from drafting.core.errors import ServiceError
 from drafting.core.files import read_upload
 from drafting.word import services
 from drafting.word.views import can_use_word, docx_response
@@ -101,12 +99,9 @@ def docx_import(document_id: int):
             _("Send the Word document as the multipart field “file”."),
             fields={"file": [_("This field is required.")]},
         )
-    try:
-        preview = services.preview_import(
-            document, filename=upload.filename, data=read_upload(upload), actor=current_user
-        )
-    except ServiceError as exc:
-        return _service_error(exc)
+    preview = services.preview_import(
+        document, filename=upload.filename, data=read_upload(upload), actor=current_user
+    )
     return {
         "upload": preview.upload,
         "base_revision_id": preview.base.id if preview.base else None,
@@ -135,16 +130,13 @@ def docx_import(document_id: int):
 def docx_import_confirm(document_id: int):
     document = _document(document_id, can_use_word)
     data: ImportConfirmInput = api_body()
-    try:
-        saved = services.confirm_import(
-            document,
-            upload=data.upload,
-            base_revision_id=data.base_revision_id,
-            message=data.message,
-            actor=current_user,
-        )
-    except ServiceError as exc:
-        return _service_error(exc)
+    saved = services.confirm_import(
+        document,
+        upload=data.upload,
+        base_revision_id=data.base_revision_id,
+        message=data.message,
+        actor=current_user,
+    )
     return {
         "revision_id": saved.revision.id,
         "number": saved.revision.number,

@@ -9,8 +9,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from drafting.core.errors import ServiceError
 from drafting.core.files import read_upload
+from drafting.core.web import on_refusal
 from drafting.documents import permissions
 from drafting.documents.diff import render_side_by_side_html
 from drafting.documents.models import Revision, StandardDocument
@@ -67,13 +67,15 @@ def import_docx(document_id: int):
     if upload is None or not upload.filename:
         flash(_("Choose a Word document (.docx) to import."), "error")
         return render_template("word/import.html", document=document, preview=None), 422
-    try:
+    with on_refusal(
+        lambda exc: (
+            render_template("word/import.html", document=document, preview=None),
+            exc.status,
+        )
+    ):
         preview = services.preview_import(
             document, filename=upload.filename, data=read_upload(upload), actor=current_user
         )
-    except ServiceError as exc:
-        flash(exc.message, "error")
-        return render_template("word/import.html", document=document, preview=None), exc.status
     diff_html = render_side_by_side_html(preview.diff, skip_label=_("{n} unchanged lines"))
     return render_template(
         "word/import.html",
@@ -87,7 +89,7 @@ def import_docx(document_id: int):
 @bp.route("/<int:document_id>/import/confirm", methods=["POST"])
 def import_confirm(document_id: int):
     document = _document(document_id, can_use_word)
-    try:
+    with on_refusal(lambda exc: redirect(url_for("word.import_docx", document_id=document.id))):
         saved = services.confirm_import(
             document,
             upload=request.form.get("upload", ""),
@@ -95,8 +97,5 @@ def import_confirm(document_id: int):
             message=request.form.get("message", ""),
             actor=current_user,
         )
-    except ServiceError as exc:
-        flash(exc.message, "error")
-        return redirect(url_for("word.import_docx", document_id=document.id))
     flash(_("The Word document was saved as revision %(n)d.", n=saved.revision.number), "success")
     return redirect(url_for("documents.show", document_id=document.id))
