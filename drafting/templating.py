@@ -17,6 +17,7 @@ from flask_login import current_user
 from drafting.accounts import permissions as account_permissions
 from drafting.accounts.forms import ORGANIZATION_TYPE_LABELS, ROLE_LABELS
 from drafting.core.text import shorten
+from drafting.groups.models import GROUP_ROLE_LABELS
 
 PERMISSIONS: dict[str, Callable] = {
     "is_secretariat": account_permissions.is_secretariat,
@@ -90,6 +91,7 @@ def init_app(app: Flask) -> None:
 
     app.jinja_env.globals["role_labels"] = ROLE_LABELS
     app.jinja_env.globals["org_type_labels"] = ORGANIZATION_TYPE_LABELS
+    app.jinja_env.globals["group_role_labels"] = GROUP_ROLE_LABELS
 
     @app.context_processor
     def _request_path():

@@ -15,7 +15,7 @@ from drafting.calls.models import Call, CallStandard, Requirement
 from drafting.core.models import UTCDateTime, str_enum
 from drafting.core.timeutil import utcnow
 from drafting.extensions import db
-from drafting.groups.models import GroupRole
+from drafting.groups.models import GROUP_ROLE_LABELS, GroupRole
 
 
 class ApplicationState(enum.StrEnum):
@@ -42,10 +42,8 @@ STATE_LABELS = {
     ApplicationState.PARTLY_ACCEPTED: lazy_pgettext("application", "Partly accepted"),
     ApplicationState.REJECTED: lazy_pgettext("application", "Not accepted"),
 }
-ROLE_LABELS = {
-    GroupRole.MAIN: _l("Main drafting unit"),
-    GroupRole.PARTICIPATING: _l("Participating unit"),
-}
+#: The role applied for is a group role: the same words.
+ROLE_LABELS = GROUP_ROLE_LABELS
 
 
 DECIDED_STATES = (

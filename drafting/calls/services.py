@@ -151,6 +151,7 @@ def add_standard(
     main_capacity: int = 3,
     actor: User,
 ) -> CallStandard:
+    """Add a standard to a call that is not decided yet (a Chinese title, capacity ≥ 0; audited)."""
     _check_structure_editable(call)
     if not title_zh.strip():
         raise ServiceError(_("A standard needs a Chinese title."), code="title_zh")
@@ -224,6 +225,7 @@ def update_standard(call: Call, standard: CallStandard, *, actor: User, **fields
 
 
 def remove_standard(call: Call, standard: CallStandard, *, actor: User) -> None:
+    """Remove a standard from a draft call; refused once published (applications may name it)."""
     if standard.call_id != call.id:
         raise ServiceError(_("This standard is not part of the call."), code="not_in_call")
     if call.state != CallState.DRAFT:
@@ -348,6 +350,7 @@ def update_requirement(
 
 
 def remove_requirement(call: Call, requirement: Requirement, *, actor: User) -> None:
+    """Remove a requirement from a draft call; refused once published (answers may exist)."""
     if requirement.call_id != call.id:
         raise ServiceError(_("This requirement is not part of the call."), code="not_in_call")
     if call.state != CallState.DRAFT:
@@ -402,6 +405,7 @@ def close_early(call: Call, *, actor: User, now: datetime | None = None) -> None
 
 
 def add_attachment(call: Call, *, filename: str, data: bytes, actor: User) -> CallAttachment:
+    """Attach a file to a call that is not decided yet (content checked as every upload; audited)."""
     _check_structure_editable(call)
     name, content_type = check_upload(filename, data)
     sha = store_blob(data)
@@ -415,6 +419,7 @@ def add_attachment(call: Call, *, filename: str, data: bytes, actor: User) -> Ca
 
 
 def remove_attachment(call: Call, attachment: CallAttachment, *, actor: User) -> None:
+    """Remove a file from a call (audited)."""
     call.attachments.remove(attachment)
     db.session.flush()
     record(
@@ -427,6 +432,7 @@ def remove_attachment(call: Call, attachment: CallAttachment, *, actor: User) ->
 
 
 def public_calls() -> list[Call]:
+    """Every call that is not a draft, latest deadline first."""
     return list(
         db.session.scalars(
             select(Call).where(Call.state != CallState.DRAFT).order_by(Call.closes_at.desc())

@@ -44,6 +44,20 @@ def visible_documents(user) -> list[StandardDocument]:
     return [d for d in documents if permissions.can_view_document(user, d)]
 
 
+def documents_of_groups(group_ids: list[int]) -> dict[int, StandardDocument]:
+    """The document each of these drafting groups writes, by group id (the first if several)."""
+    if not group_ids:
+        return {}
+    found: dict[int, StandardDocument] = {}
+    for document in db.session.scalars(
+        select(StandardDocument)
+        .where(StandardDocument.drafting_group_id.in_(group_ids))
+        .order_by(StandardDocument.id)
+    ):
+        found.setdefault(document.drafting_group_id, document)
+    return found
+
+
 def revisions_of(document: StandardDocument) -> list[Revision]:
     """Newest first, with authors and stage tags, without their texts."""
     return list(

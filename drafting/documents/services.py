@@ -64,6 +64,7 @@ class SaveConflict(Conflict):
 
 
 def conflict_details(merge: MergeResult, base: Revision, head: Revision) -> dict:
+    """The 409 body of a save that could not be merged: both revisions and each conflicting region."""
     return {
         "base_revision_id": base.id,
         "head_revision_id": head.id,
@@ -449,6 +450,7 @@ def restore_revision(document: StandardDocument, revision: Revision, *, actor: U
 
 
 def draft_of(document: StandardDocument, user: User) -> Draft | None:
+    """``user``'s unsaved text of the document (kept by autosave or a conflict), or None."""
     if not getattr(user, "is_authenticated", False):
         return None
     return db.session.scalar(
@@ -495,6 +497,7 @@ def keep_draft(
 
 
 def discard_draft(document: StandardDocument, user: User) -> None:
+    """Drop ``user``'s unsaved text of the document."""
     if getattr(user, "is_authenticated", False):
         db.session.execute(
             delete(Draft).where(Draft.document_id == document.id, Draft.user_id == user.id)
@@ -505,6 +508,7 @@ def discard_draft(document: StandardDocument, user: User) -> None:
 
 
 def unresolved_comments(document: StandardDocument) -> list[Comment]:
+    """Top-level comments without a resolution (they block leaving the comment stage)."""
     return list(
         db.session.scalars(
             select(Comment)
@@ -519,6 +523,7 @@ def unresolved_comments(document: StandardDocument) -> list[Comment]:
 
 
 def error_findings(text: str, *, known_patents: bool = False) -> list:
+    """The checks' findings of severity error in ``text`` (what gates a stage move)."""
     return [f for f in run_checks(text, known_patents=known_patents) if f.severity == "error"]
 
 
@@ -701,6 +706,8 @@ def reply(
     author_name: str = "",
     organization_name: str = "",
 ) -> Comment:
+    """Reply to a comment thread (flat: a reply to a reply joins the thread); refused once
+    published."""
     document = db.session.get(StandardDocument, parent.document_id)
     _refuse_if_published(document)
     body = (body or "").strip()
@@ -791,6 +798,7 @@ def resolve_comment(
 
 
 def attachments_of(document: StandardDocument) -> list[DocumentAttachment]:
+    """The document's images, by name."""
     return list(
         db.session.scalars(
             select(DocumentAttachment)
@@ -801,6 +809,7 @@ def attachments_of(document: StandardDocument) -> list[DocumentAttachment]:
 
 
 def attachment_of(document: StandardDocument, name: str) -> DocumentAttachment | None:
+    """The document's image called ``name``, or None."""
     return db.session.scalar(
         select(DocumentAttachment).where(
             DocumentAttachment.document_id == document.id, DocumentAttachment.name == name
@@ -928,6 +937,7 @@ def heartbeat(document: StandardDocument, user: User, now: datetime | None = Non
 def present_users(
     document: StandardDocument, *, exclude: User | None = None, now: datetime | None = None
 ) -> list[User]:
+    """Who had the document open within the presence window, except ``exclude``."""
     since = (now or utcnow()) - PRESENCE_WINDOW
     query = (
         select(User)

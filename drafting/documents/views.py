@@ -156,6 +156,12 @@ def new():
     require(permissions.can_create_document(current_user))
     form = NewDocumentForm()
     _group_choices(form)
+    if not form.is_submitted():
+        # From a call's group without a document yet (reviews.groups): its group and title.
+        group_id = request.args.get("group", type=request_id)
+        if group_id in {value for value, _label in form.group_id.choices}:
+            form.group_id.data = group_id
+            form.title_zh.data = request.args.get("title", "")[:300]
     if form.validate_on_submit():
         with on_refusal(lambda exc: (render_template("documents/new.html", form=form), 422)):
             if form.group_id.data:
@@ -309,10 +315,6 @@ def _group_page(document: StandardDocument, member_form, editor_form, status: in
         group=document.drafting_group,
         member_form=member_form,
         editor_form=editor_form,
-        role_labels_group={
-            GroupRole.MAIN: _("Main drafting unit"),
-            GroupRole.PARTICIPATING: _("Participating unit"),
-        },
     ), status
 
 
@@ -361,10 +363,6 @@ def _drafters_page(document: StandardDocument, status: int):
         document=document,
         units=units,
         foreword_drafters=group_services.foreword_drafters(grp),
-        role_labels_group={
-            GroupRole.MAIN: _("Main drafting unit"),
-            GroupRole.PARTICIPATING: _("Participating unit"),
-        },
     ), status
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -17,6 +18,14 @@ from drafting.extensions import db
 class GroupRole(enum.StrEnum):
     MAIN = "main"  # 主要起草单位
     PARTICIPATING = "participating"  # 参编单位
+
+
+#: The one wording of each role (pages use the ``role_badge`` macro or the
+#: ``group_role_labels`` template global; forms and exports this dict).
+GROUP_ROLE_LABELS = {
+    GroupRole.MAIN: _l("Main drafting unit"),
+    GroupRole.PARTICIPATING: _l("Participating unit"),
+}
 
 
 class DraftingGroup(db.Model):

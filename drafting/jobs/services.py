@@ -58,6 +58,7 @@ class ExportRequest:
 
 
 def export_dir() -> Path:
+    """Where the export cache and the jobs' results live (EXPORT_DIR)."""
     return Path(current_app.config["EXPORT_DIR"])
 
 
@@ -98,10 +99,12 @@ def cache_key_for(document: StandardDocument, revision: Revision, format: str = 
 
 
 def relative_result_path(key: str, format: str = "pdf") -> str:
+    """The cache file of ``key`` relative to export_dir (what a job record stores)."""
     return ExportCache(".", suffix=f".{format}").path(key).as_posix().removeprefix("./")
 
 
 def cached_pdf_path(key: str, format: str = "pdf") -> Path | None:
+    """The cached export for ``key`` if it is stored, else None."""
     path = export_dir() / relative_result_path(key, format)
     return path if path.is_file() else None
 
@@ -202,6 +205,7 @@ def drop_stale_speculation(document: StandardDocument, keep_key: str | None = No
 
 
 def job_of(document: StandardDocument, job_id: int) -> ExportJobRecord | None:
+    """Export job ``job_id`` if it belongs to the document (else None: ids are not confirmed)."""
     job = db.session.get(ExportJobRecord, job_id)
     return job if job is not None and job.document_id == document.id else None
 
@@ -218,6 +222,7 @@ def expire_if_stale(job: ExportJobRecord, now=None) -> bool:
 
 
 def result_file(job: ExportJobRecord) -> Path | None:
+    """The file a finished job made, or None when not done or pruned from the cache since."""
     if job.state != JobState.DONE or not job.result_path:
         return None
     path = export_dir() / job.result_path
@@ -228,12 +233,14 @@ def result_file(job: ExportJobRecord) -> Path | None:
 
 
 def start(job: ExportJobRecord) -> None:
+    """Mark the job running (a worker took it)."""
     job.state = JobState.RUNNING
     job.started_at = utcnow()
     set_progress(job, 10, "building")
 
 
 def set_progress(job: ExportJobRecord, progress: int, label: str) -> None:
+    """Record the job's progress (0–100) and step label."""
     job.progress = max(0, min(100, progress))
     job.progress_label = label
     db.session.flush()
@@ -255,6 +262,7 @@ def finish(job: ExportJobRecord, key: str) -> None:
 
 
 def fail(job: ExportJobRecord, *, code: str, message: str = "") -> None:
+    """Mark the job failed with a code and message for the user (audited)."""
     job.state = JobState.FAILED
     job.error_code = code[:40]
     job.error = message[:1000]
@@ -276,10 +284,12 @@ def fail(job: ExportJobRecord, *, code: str, message: str = "") -> None:
 
 
 def progress_text(job: ExportJobRecord) -> str:
+    """The job's step in the user's language."""
     return str(PROGRESS_LABELS.get(job.progress_label, job.progress_label))
 
 
 def error_text(job: ExportJobRecord) -> str:
+    """Why the job failed, in the user's language."""
     if job.error_code in ERROR_MESSAGES:
         return str(ERROR_MESSAGES[job.error_code])
     return job.error

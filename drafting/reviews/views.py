@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from drafting import templating
-from drafting.accounts.models import Organization, Role, User
+from drafting.accounts.models import Role, User
 from drafting.applications.models import Application, ApplicationState
 from drafting.applications.permissions import is_applicant
 from drafting.applications.queries import application_or_404
@@ -17,10 +17,10 @@ from drafting.calls.models import Call, CallState, ReviewerAssignment
 from drafting.calls.queries import load_call
 from drafting.core.errors import ServiceError
 from drafting.core.files import content_disposition
-from drafting.core.requests import id_from_text, request_id
+from drafting.core.requests import request_id
 from drafting.core.web import get_or_404, on_refusal, require
+from drafting.documents import queries as document_queries
 from drafting.extensions import db
-from drafting.groups.models import GroupRole
 from drafting.reviews import exports, permissions, queries, services
 from drafting.reviews.models import (
     OUTCOME_LABELS,
@@ -289,34 +289,17 @@ def publish_decisions(call_id: int):
     return redirect(url_for("reviews.groups", call_id=call.id))
 
 
-@bp.route("/calls/<int:call_id>/groups", methods=["GET", "POST"])
+@bp.route("/calls/<int:call_id>/groups")
 @login_required
 def groups(call_id: int):
+    """The call's drafting groups at a glance; each is changed on its document's
+    group page (documents.group), the one page that manages a group."""
     call = _call_for_secretariat(call_id)
-    if request.method == "POST":
-        standard = next(
-            (s for s in call.standards if str(s.id) == request.form.get("standard_id")), None
-        )
-        org = (
-            db.session.get(Organization, org_id)
-            if (org_id := id_from_text(request.form.get("organization_id"))) is not None
-            else None
-        )
-        if standard is None or org is None:
-            abort(404)
-        try:
-            if request.form.get("action") == "remove":
-                services.remove_group_member(standard, org, actor=current_user)
-            else:
-                role = GroupRole(request.form.get("role", "participating"))
-                services.add_group_member(standard, org, role, actor=current_user)
-        except (ServiceError, ValueError) as exc:
-            flash(getattr(exc, "message", str(exc)), "error")
-            return redirect(url_for("reviews.groups", call_id=call.id))
-        flash(_("The drafting group has been updated."), "success")
-        return redirect(url_for("reviews.groups", call_id=call.id) + f"#std-{standard.id}")
+    group_ids = [s.drafting_group_id for s in call.standards if s.drafting_group_id]
     return render_template(
-        "reviews/groups.html", call=call, organizations=queries.organizations_by_name()
+        "reviews/groups.html",
+        call=call,
+        documents=document_queries.documents_of_groups(group_ids),
     )
 
 

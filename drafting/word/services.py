@@ -79,6 +79,7 @@ def _signer() -> URLSafeSerializer:
 
 
 def docx_filename(document: StandardDocument, revision: Revision) -> str:
+    """The .docx download's name: number, title and revision."""
     return f"{document.number} {document.title_zh} r{revision.number}.docx".replace("/", "-")
 
 
