@@ -90,6 +90,7 @@ def _register_blueprints(app: Flask) -> None:
     from drafting.applications.views import bp as applications_bp
     from drafting.audit.views import bp as audit_bp
     from drafting.calls.views import bp as calls_bp
+    from drafting.comparison.views import bp as comparison_bp
     from drafting.documents.views import bp as documents_bp
     from drafting.jobs import api as _api_jobs  # noqa: F401
     from drafting.jobs.views import bp as jobs_bp
@@ -105,5 +106,6 @@ def _register_blueprints(app: Flask) -> None:
     for bp in (calls_bp, applications_bp, reviews_bp):
         app.register_blueprint(bp)
     app.register_blueprint(documents_bp)
+    app.register_blueprint(comparison_bp)
     app.register_blueprint(jobs_bp)
     app.register_blueprint(word_bp)

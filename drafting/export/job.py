@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from drafting.export.assemble import LayoutOptions
 from drafting.export.errors import ExportError
@@ -77,13 +77,34 @@ class WorkerResult:
     cpu_seconds: float = 0.0
 
 
-def run_job(job: WorkerInput) -> WorkerResult:
+class PrintJob(Protocol):
+    """Another kind of job (a redline, a table): it makes its own print HTML in the worker."""
+
+    attachments: dict[str, bytes | str]
+
+    @property
+    def text(self) -> str: ...  # what the pool's length limit counts
+
+    def html(self) -> str: ...
+
+
+def run_job(job: WorkerInput | PrintJob) -> WorkerResult:
     """Markdown → HTML → PDF. Runs in the worker; callable directly in tests."""
     from drafting.export.assemble import render_document  # noqa: PLC0415  (worker process only)
     from drafting.export.pdf import render_pdf  # noqa: PLC0415  (worker process only)
     from drafting.standardtext import render  # noqa: PLC0415  (worker process only)
 
     started, cpu_started = time.monotonic(), time.process_time()
+    if not isinstance(job, WorkerInput):
+        attachments = {k: Path(v) if isinstance(v, str) else v for k, v in job.attachments.items()}
+        result = render_pdf(job.html(), attachments=attachments)
+        return WorkerResult(
+            result.pdf,
+            result.pages,
+            time.monotonic() - started,
+            _peak_rss(),
+            time.process_time() - cpu_started,
+        )
     meta = DocumentMeta.from_dict(job.meta)
     attachments = {k: Path(v) if isinstance(v, str) else v for k, v in job.attachments.items()}
     rendered = render(job.text, attachments=attachments.keys())
