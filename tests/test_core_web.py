@@ -1,4 +1,5 @@
-"""core.web.on_refusal: a refused service is flashed and answered with the page the view names."""
+"""core.web.on_refusal: a refused service is flashed and answered with the page the view
+names; core.transaction.writes: a GET that writes locks like a POST."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from flask import get_flashed_messages, redirect
 from werkzeug.exceptions import HTTPException
 
 from drafting.core.errors import Conflict, Refused
+from drafting.core.transaction import _writing_request
 from drafting.core.web import on_refusal
 
 
@@ -44,3 +46,15 @@ def test_other_errors_pass_through(app):
             with on_refusal(lambda exc: pytest.fail("not a refusal")):
                 raise KeyError("bug")
         assert get_flashed_messages() == []
+
+
+def test_a_get_marked_writes_takes_the_write_lock_like_a_post(app):
+    """core.transaction: GET export.pdf may start a job, so on SQLite it begins IMMEDIATE."""
+    with app.test_request_context("/documents/1/export.pdf"):
+        assert _writing_request()
+    with app.test_request_context("/api/v1/documents/1/export.pdf"):
+        assert _writing_request()
+    with app.test_request_context("/documents/1"):
+        assert not _writing_request()
+    with app.test_request_context("/documents/1", method="POST"):
+        assert _writing_request()

@@ -233,7 +233,6 @@ def result_file(job: ExportJobRecord) -> Path | None:
 
 
 def start(job: ExportJobRecord) -> None:
-    """Mark the job running (a worker took it)."""
     job.state = JobState.RUNNING
     job.started_at = utcnow()
     set_progress(job, 10, "building")
@@ -262,7 +261,6 @@ def finish(job: ExportJobRecord, key: str) -> None:
 
 
 def fail(job: ExportJobRecord, *, code: str, message: str = "") -> None:
-    """Mark the job failed with a code and message for the user (audited)."""
     job.state = JobState.FAILED
     job.error_code = code[:40]
     job.error = message[:1000]
