@@ -22,6 +22,11 @@ def can_create_document(user) -> bool:
     return is_secretariat(user)
 
 
+def can_create_document_in(user, group) -> bool:
+    """A new document in a drafting group from a Word draft: the group's editors and the secretariat."""
+    return groups.is_editor(user, group)
+
+
 def can_manage_document(user, document: StandardDocument | None = None) -> bool:
     """Metadata, the comment period, the drafting group: the secretariat."""
     return is_secretariat(user)

@@ -58,6 +58,18 @@ def documents_of_groups(group_ids: list[int]) -> dict[int, StandardDocument]:
     return found
 
 
+def editable_groups(user) -> list[DraftingGroup]:
+    """The drafting groups in which the user may create a document (newest first)."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    groups = db.session.scalars(
+        select(DraftingGroup)
+        .options(selectinload(DraftingGroup.memberships), selectinload(DraftingGroup.editors))
+        .order_by(DraftingGroup.id.desc())
+    ).all()
+    return [g for g in groups if permissions.can_create_document_in(user, g)]
+
+
 def revisions_of(document: StandardDocument) -> list[Revision]:
     """Newest first, with authors and stage tags, without their texts."""
     return list(

@@ -123,8 +123,10 @@ def create_document(
     planned_published_on: date | None = None,
     planned_implemented_on: date | None = None,
     text: str = SKELETON,
+    message: str | None = None,
 ) -> StandardDocument:
-    """A new document in the working-draft stage, its first revision the GB/T 1.1-2020 skeleton."""
+    """A new document in the working-draft stage, its first revision the GB/T 1.1-2020 skeleton
+    (or ``text``, saved with ``message``: a document made from an imported Word file)."""
     number = " ".join(number.split())
     if db.session.scalar(select(StandardDocument.id).where(StandardDocument.number == number)):
         raise Conflict(
@@ -148,7 +150,7 @@ def create_document(
         document,
         normalize_newlines(text),
         parent=None,
-        message=_("Created from the skeleton"),
+        message=message or _("Created from the skeleton"),
         actor=actor,
     )
     record(actor, "document.created", document, summary=f"{document.number} {document.title_zh}")

@@ -133,7 +133,11 @@ def _findings(text: str, attachments=None, known_patents: bool = False) -> list[
 @bp.route("/")
 def index():
     documents = queries.visible_documents(current_user)
-    return render_template("documents/index.html", documents=documents)
+    return render_template(
+        "documents/index.html",
+        documents=documents,
+        can_import_word=bool(queries.editable_groups(current_user)),
+    )
 
 
 def _group_options() -> list[tuple[int, str]]:

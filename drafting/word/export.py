@@ -61,6 +61,12 @@ from drafting.word import styles as st
 from drafting.word.math import latex_to_omml
 
 Attachment = bytes | Path
+#: What follows Word's footnote number in the text and at the foot of the page:
+#: GB/T 1.1 footnotes are 1), 2)…  Word's own numbering (w:numFmt) has no
+#: suffix, and a custom mark (w:customMarkFollows) is printed twice by
+#: LibreOffice 7.4 ("1)1)"), so the number stays Word's (it renumbers as
+#: footnotes are added) and ")" is a run of the same character style after it.
+FOOTNOTE_SUFFIX = ")"
 #: The widest a figure may be printed (the text block of an A4 page).
 MAX_FIGURE_WIDTH = Mm(150)
 
@@ -753,8 +759,10 @@ class _Writer:
             # written like body text (formulas, sub/superscripts…), then moved to footnotes.xml
             note = self.document.add_paragraph()
             _pstyle(note, "StdFootnote")
-            ref_run = _rstyle(note.add_run(), "StdFootnoteRef")
+            # "1)" at the foot of the page, on the line (as the PDF prints it)
+            ref_run = _rstyle(note.add_run(), "StdFootnoteMark")
             ref_run._r.append(OxmlElement("w:footnoteRef"))
+            _rstyle(note.add_run(FOOTNOTE_SUFFIX), "StdFootnoteMark")
             note.add_run(" ")
             self.children(note, mark.children or [])
             note._p.getparent().remove(note._p)
@@ -763,6 +771,8 @@ class _Writer:
         ref = OxmlElement("w:footnoteReference")
         ref.set(qn("w:id"), str(number))
         run._r.append(ref)
+        # GB/T 1.1 calls footnotes 1), 2)…: Word's number, then ")" in the same style
+        _rstyle(paragraph.add_run(FOOTNOTE_SUFFIX), "StdFootnoteRef")
 
 
 # --- helpers ------------------------------------------------------------------------
@@ -992,7 +1002,8 @@ def _footnotes_part(document, state: _State) -> None:
         text = escape(state.footnotes.get(label, ""))
         notes.append(
             f'<w:footnote w:id="{number}"><w:p><w:pPr><w:pStyle w:val="StdFootnote"/></w:pPr>'
-            f'<w:r><w:rPr><w:rStyle w:val="StdFootnoteRef"/></w:rPr><w:footnoteRef/></w:r>'
+            f'<w:r><w:rPr><w:rStyle w:val="StdFootnoteMark"/></w:rPr><w:footnoteRef/></w:r>'
+            f'<w:r><w:rPr><w:rStyle w:val="StdFootnoteMark"/></w:rPr><w:t>{FOOTNOTE_SUFFIX}</w:t></w:r>'
             f'<w:r><w:t xml:space="preserve"> {text}</w:t></w:r></w:p></w:footnote>'
         )
     blob = _FOOTNOTES_XML.format(notes="".join(notes)).encode("utf-8")

@@ -62,15 +62,36 @@ class ImportRefused(ValueError):
 
 @dataclass(slots=True)
 class ImportFinding:
-    """Something the import could not convert. ``place`` is "第12段" / "表格3"; ``text`` what was kept."""
+    """Something the import could not convert, and where it is in the Word file.
+
+    ``place`` is "第3页（约），第12段" / "第12段" / "表格3"; ``page`` is the page as
+    Word last laid the file out (None when the file holds no page break of any
+    kind), ``paragraph`` the body paragraph, ``table`` the table; ``text`` what was kept."""
 
     code: str
     place: str
     message: str
     text: str = ""
+    page: int | None = None
+    paragraph: int | None = None
+    table: int | None = None
 
     def to_dict(self) -> dict:
-        return {"code": self.code, "place": self.place, "message": self.message, "text": self.text}
+        return {
+            "code": self.code,
+            "place": self.place,
+            "message": self.message,
+            "text": self.text,
+            "page": self.page,
+            "paragraph": self.paragraph,
+            "table": self.table,
+        }
+
+
+def place_of(page: int | None, paragraph: int | None = None, table: int | None = None) -> str:
+    """ "第3页（约），第12段": the page first (approximate), then the paragraph or table."""
+    where = f"表格{table}" if table is not None else f"第{paragraph}段"
+    return f"第{page}页（约），{where}" if page is not None else where
 
 
 @dataclass
@@ -152,6 +173,11 @@ _ADOPTION_LABEL_RE = re.compile(r"^[（(](?P<document>\S.*?)[，,]\s*(?P<degree>
 #: A table footnote's mark in a cell, and its entry in the table's frame "a)　text".
 _TABLE_FN_MARK_RE = re.compile(r"^[a-z]\)$")
 _TABLE_FN_RE = re.compile(r"^(?P<letter>[a-z])\)[\s\u3000]+(?P<text>\S.*)$", re.S)
+#: The ")" after Word's footnote number ("1)"), and a custom mark typed at a footnote's start.
+_SUFFIX_RE = re.compile(r"^\)")
+_CUSTOM_MARK_RE = re.compile(
+    r"^(?:\^(?:\d{1,3}|[a-z*†‡])[)）]?\^|(?:\d{1,3}|[a-z*†‡])[)）])[\s\u3000]*"
+)
 _UNITS_RE = re.compile(r"^本文件(?:主要)?起草(?:单位|人)：")
 
 
@@ -184,6 +210,8 @@ class _Reader:
         self.numbering = self._numbering()
         self.in_toc_field = False
         self.image_count = 0
+        self.pages: dict = {}  # body block (w:p, w:tbl) → the page it starts on
+        self.page: int | None = None  # the page of the block being read
         self.footnote_texts = self._footnotes()
 
     # the package
@@ -202,7 +230,10 @@ class _Reader:
                         continue
                     # read like body text: formulas, sub/superscripts and emphasis are kept
                     texts = [self.paragraph(p, 0).text for p in note.findall(w("p"))]
-                    out[note.get(w("id"), "")] = " ".join(t.strip() for t in texts if t.strip())
+                    text = " ".join(t.strip() for t in texts if t.strip())
+                    if note.find(f".//{w('footnoteRef')}") is None:
+                        text = _CUSTOM_MARK_RE.sub("", text, count=1)  # a custom mark typed as text
+                    out[note.get(w("id"), "")] = text
         return out
 
     def _numbering(self) -> dict[tuple[str, int], str]:
@@ -276,6 +307,7 @@ class _Reader:
     # paragraphs
 
     def paragraph(self, p, index: int) -> _Para:
+        self.at(p)
         name, level, num = self.style_of(p)
         para = _Para(index, name, level, "", "")
         ppr = p.find(w("pPr"))
@@ -347,14 +379,18 @@ class _Reader:
         rpr = run.find(w("rPr"))
         vert = None
         bold = italic = False
+        style_id = None
         if rpr is not None:
             va = rpr.find(w("vertAlign"))
             vert = va.get(w("val")) if va is not None else None
             bold = _on(rpr.find(w("b")))
             italic = _on(rpr.find(w("i")))
             rstyle = rpr.find(w("rStyle"))
-            if rstyle is not None and rstyle.get(w("val")) in ("StdFootnoteRef",):
+            style_id = rstyle.get(w("val")) if rstyle is not None else None
+            if style_id in ("StdFootnoteRef", "StdFootnoteMark"):
                 vert = None
+        # the mark's look: a ")" after a footnote number belongs to the mark only if it looks the same
+        look = (style_id, vert)
         for child in run:
             tag = child.tag
             if tag == w("fldChar"):
@@ -377,6 +413,11 @@ class _Reader:
                 continue
             if tag == w("t"):
                 text = child.text or ""
+                after_ref, state["after_ref"] = state.get("after_ref"), None
+                if after_ref == "custom":
+                    continue  # a custom footnote mark "1)" typed after its reference
+                if after_ref == "auto" and look == state.get("ref_look") and look != (None, None):
+                    text = _SUFFIX_RE.sub("", text, count=1)  # our "1)": Word's number + ")"
                 if not text:
                     continue
                 md = text
@@ -398,7 +439,13 @@ class _Reader:
                     pieces.append(("\n", "\n"))
             elif tag == w("noBreakHyphen"):
                 pieces.append(("-", "-"))
+            elif tag == w("footnoteRef"):
+                state["after_ref"] = "auto"  # the number at the foot of the page
+                state["ref_look"] = look
             elif tag == w("footnoteReference"):
+                custom = _on(child) if child.get(w("customMarkFollows")) is not None else False
+                state["after_ref"] = "custom" if custom else "auto"
+                state["ref_look"] = look
                 note = self.footnote_texts.get(child.get(w("id"), ""))
                 if note is not None:
                     self.footnote_count += 1
@@ -450,8 +497,86 @@ class _Reader:
         self.images[name] = data
         para.images.append((name, data, kind))
 
-    def _finding(self, code: str, index: int, text: str, place: str | None = None) -> None:
-        self.findings.append(ImportFinding(code, place or f"第{index}段", MESSAGES[code], text))
+    def _finding(self, code: str, index: int, text: str) -> None:
+        page = self.page
+        self.findings.append(
+            ImportFinding(
+                code, place_of(page, index), MESSAGES[code], text, page=page, paragraph=index
+            )
+        )
+
+    def table_finding(self, code: str, table: int) -> None:
+        page = self.page
+        self.findings.append(
+            ImportFinding(code, place_of(page, table=table), MESSAGES[code], page=page, table=table)
+        )
+
+    # pages
+
+    def page_map(self, children: list) -> None:
+        """The page each body block starts on, as Word last laid the file out.
+
+        Word writes ``w:lastRenderedPageBreak`` where a page ended when it last
+        saved the file; explicit breaks are ``w:br w:type="page"``,
+        ``w:pageBreakBefore`` (on the paragraph or its style) and section
+        breaks that start a new page. A rendered break at the top of a page an
+        explicit break began is the same page, so it is not counted twice.
+        Without any break in the file the pages are unknown (``None``)."""
+        body = self.document.element.body
+        sections = list(body.iter(w("sectPr")))
+        kinds = []
+        for sect in sections:
+            kind = sect.find(w("type"))
+            kinds.append(kind.get(w("val"), "nextPage") if kind is not None else "nextPage")
+        next_kind = {id(sect): kinds[i + 1] for i, sect in enumerate(sections[:-1])}
+        page, fresh, seen_break, printed = 1, True, False, False
+        tags = (w("lastRenderedPageBreak"), w("br"), w("t"), w("drawing"), w("pict"), m("oMath"))
+        for block in children:
+            start = None
+            if block.tag == w("p") and self._breaks_before(block):
+                seen_break = True
+                if printed and not fresh:
+                    page, fresh = page + 1, True
+            for node in block.iter(*tags):
+                if node.tag == w("lastRenderedPageBreak"):
+                    seen_break = True
+                    if not fresh:
+                        page, fresh = page + 1, True
+                elif node.tag == w("br"):
+                    if node.get(w("type")) == "page":
+                        seen_break = True
+                        page, fresh = page + 1, True
+                elif node.tag != w("t") or (node.text or "").strip():
+                    if start is None:
+                        start = page
+                    fresh, printed = False, True
+            self.pages[block] = start if start is not None else page
+            sect = block.find(f"{w('pPr')}/{w('sectPr')}") if block.tag == w("p") else None
+            if sect is not None and next_kind.get(id(sect), "nextPage") != "continuous":
+                seen_break = True
+                page, fresh = page + 1, True
+        if not seen_break:
+            self.pages.clear()
+
+    def _breaks_before(self, p) -> bool:
+        ppr = p.find(w("pPr"))
+        own = ppr.find(w("pageBreakBefore")) if ppr is not None else None
+        if own is not None:
+            return _on(own)
+        ps = ppr.find(w("pStyle")) if ppr is not None else None
+        style = self.styles.get(ps.get(w("val"))) if ps is not None else None
+        seen = 0
+        while style is not None and seen < 10:
+            found = style.element.find(f"{w('pPr')}/{w('pageBreakBefore')}")
+            if found is not None:
+                return _on(found)
+            style, seen = style.base_style, seen + 1
+        return False
+
+    def at(self, block) -> None:
+        """Findings from here on are on the page this body block starts on."""
+        if block in self.pages:
+            self.page = self.pages[block]
 
 
 def _label_of(bookmark: str) -> str | None:
@@ -544,6 +669,7 @@ class _Converter:
 
     def run(self, body) -> None:
         children = list(_block_children(body))
+        self.reader.page_map(children)
         i = 0
         self.used_captions: set[int] = set()
         while i < len(children):
@@ -883,6 +1009,7 @@ class _Converter:
         self.flush_list()
         if self.zone == "cover":
             return  # a cover laid out in a table: its fields are not in the body
+        self.reader.at(tbl)
         caption, self.pending_caption = self.pending_caption, None
         rows: list[list[str]] = []
         vmerge_origin: dict[int, bool] = {}
@@ -904,11 +1031,7 @@ class _Converter:
                     if vm is not None:
                         vmerge = vm.get(w("val"), "continue")
                 if tc.find(f".//{w('tbl')}") is not None:
-                    self.reader.findings.append(
-                        ImportFinding(
-                            "nested-table", f"表格{self.table_count}", MESSAGES["nested-table"]
-                        )
-                    )
+                    self.reader.table_finding("nested-table", self.table_count)
                 if vmerge == "continue":
                     row.append("^")
                 else:
@@ -971,11 +1094,7 @@ class _Converter:
         for p in tc.findall(w("p")):
             para = self.reader.paragraph(p, self.paragraph_count)
             if para.images:
-                self.reader.findings.append(
-                    ImportFinding(
-                        "image-in-table", f"表格{self.table_count}", MESSAGES["image-in-table"]
-                    )
-                )
+                self.reader.table_finding("image-in-table", self.table_count)
             footnotes.extend(para.footnotes)
             text = para.text.strip()
             if not text:

@@ -73,6 +73,7 @@ CHARACTER_STYLES: dict[str, str] = {
     "StdNoteLabel": "标准注标签",
     "StdXref": "标准引用",
     "StdFootnoteRef": "标准脚注引用",
+    "StdFootnoteMark": "标准脚注编号",
     "StdTableFootnoteMark": "标准表脚注标记",
     "StdStrong": "标准加粗",
     "StdEmphasis": "标准强调",

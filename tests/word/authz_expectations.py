@@ -11,7 +11,8 @@ from tests.documents.factories import make_world
 
 
 def build_context(db) -> dict:
-    return {"word_doc": make_world().document}
+    world = make_world()
+    return {"word_doc": world.document, "word_group": world.group}
 
 
 def _d(suffix=""):
@@ -20,6 +21,16 @@ def _d(suffix=""):
 
 def _a(suffix=""):
     return lambda c: f"/api/v1/documents/{c.word_doc.id}{suffix}"
+
+
+#: A new document from Word: the editors of some group (the matrix's member and
+#: reviewer edit none) and the secretariat; POSTs without a file or form are
+#: refused after authorization.
+EDITORS_OF_A_GROUP = {"anonymous": "login", "member": 403, "reviewer": 403, "secretariat": "ok"}
+
+
+def _g(suffix=""):
+    return lambda c: f"/api/v1/drafting-groups/{c.word_group.id}/documents{suffix}"
 
 
 GROUP_ONLY = {"anonymous": "login", "member": 404, "reviewer": 404, "secretariat": "ok"}
@@ -33,6 +44,18 @@ EXPECTATIONS = {
     "api.docx_import": {"url": _a("/import"), "method": "POST", **API_GROUP_ONLY},
     "api.docx_import_confirm": {
         "url": _a("/import/confirm"),
+        "method": "POST",
+        **API_GROUP_ONLY,
+    },
+    "word.new_from_word": {"url": lambda c: "/documents/import", **EDITORS_OF_A_GROUP},
+    "word.create_from_word": {
+        "url": lambda c: "/documents/import/create",
+        "method": "POST",
+        **EDITORS_OF_A_GROUP,
+    },
+    "api.docx_import_new": {"url": _g("/import"), "method": "POST", **API_GROUP_ONLY},
+    "api.docx_import_new_confirm": {
+        "url": _g("/import/confirm"),
         "method": "POST",
         **API_GROUP_ONLY,
     },
