@@ -270,7 +270,8 @@ def delete(document_id: int):
 
 @bp.route("/<int:document_id>/group", methods=["GET", "POST"])
 def group(document_id: int):
-    """The secretariat names the group's units and editors (until calls produce groups)."""
+    """The one page that manages a drafting group: the secretariat names its units
+    (and their roles), its editors, and whether participating units edit."""
     document = document_or_404(document_id, permissions.can_manage_document)
     grp = document.drafting_group
     member_form, editor_form = MemberForm(prefix="m"), NameEditorForm(prefix="e")
