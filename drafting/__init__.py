@@ -80,7 +80,9 @@ def _register_blueprints(app: Flask) -> None:
     from drafting.accounts.admin_views import bp as admin_bp
     from drafting.accounts.views import bp as accounts_bp
     from drafting.api import applications as _api_applications  # noqa: F401
+    from drafting.api import ballots as _api_ballots  # noqa: F401
     from drafting.api import calls as _api_calls  # noqa: F401
+    from drafting.api import consultation as _api_consultation  # noqa: F401
     from drafting.api import documents as _api_documents  # noqa: F401
     from drafting.api import groups as _api_groups  # noqa: F401
     from drafting.api import reviews as _api_reviews  # noqa: F401
@@ -89,10 +91,17 @@ def _register_blueprints(app: Flask) -> None:
     from drafting.applications.notify import connect_signals as connect_application_signals
     from drafting.applications.views import bp as applications_bp
     from drafting.audit.views import bp as audit_bp
+    from drafting.ballots.services import connect_signals as connect_ballot_signals
+    from drafting.ballots.views import bp as ballots_bp
     from drafting.calls.views import bp as calls_bp
     from drafting.comparison.views import bp as comparison_bp
+    from drafting.consultation.services import connect_signals as connect_consultation_signals
+    from drafting.consultation.views import bp as consultation_bp
     from drafting.documents.views import bp as documents_bp
     from drafting.jobs import api as _api_jobs  # noqa: F401
+    from drafting.jobs import (
+        ballot_pdf as _ballot_pdf,  # noqa: F401  (routes on the ballots blueprint)
+    )
     from drafting.jobs.views import bp as jobs_bp
     from drafting.main.views import bp as main_bp
     from drafting.reviews.views import bp as reviews_bp
@@ -101,11 +110,15 @@ def _register_blueprints(app: Flask) -> None:
 
     # Cross-domain effects: the higher package connects to the lower one's signals.
     connect_application_signals()
+    connect_consultation_signals()
+    connect_ballot_signals()
     for bp in (main_bp, accounts_bp, admin_bp, audit_bp, api_bp):
         app.register_blueprint(bp)
     for bp in (calls_bp, applications_bp, reviews_bp):
         app.register_blueprint(bp)
     app.register_blueprint(documents_bp)
+    app.register_blueprint(ballots_bp)
     app.register_blueprint(comparison_bp)
+    app.register_blueprint(consultation_bp)
     app.register_blueprint(jobs_bp)
     app.register_blueprint(word_bp)

@@ -8,6 +8,8 @@ from flask import Flask
 from drafting import backup, demo
 from drafting.accounts import commands as account_commands
 from drafting.applications import commands as application_commands
+from drafting.ballots import commands as ballot_commands
+from drafting.consultation import commands as consultation_commands
 from drafting.jobs.cli import jobs
 from drafting.mail import commands as mail_commands
 
@@ -17,6 +19,8 @@ def init_app(app: Flask) -> None:
         *account_commands.commands,
         *mail_commands.commands,
         *application_commands.commands,
+        *consultation_commands.commands,
+        *ballot_commands.commands,
         demo.seed_demo,
         backup.backup,
         jobs,

@@ -134,4 +134,17 @@ def from_environment(instance_path: Path) -> dict:
         "RESET_TOKEN_MAX_AGE": _int("RESET_TOKEN_MAX_AGE", 2 * 3600),
         "INVITE_TOKEN_MAX_AGE": _int("INVITE_TOKEN_MAX_AGE", 7 * 24 * 3600),
         "PASSWORD_MIN_LENGTH": _int("PASSWORD_MIN_LENGTH", 10),
+        # A draft for comments is open this many days unless the settings give a date.
+        "COMMENT_PERIOD_DAYS": _int("COMMENT_PERIOD_DAYS", 30),
+        # A public commenter's confirmation link is valid this long.
+        "COMMENT_CONFIRM_MAX_AGE": _int("COMMENT_CONFIRM_MAX_AGE", 7 * 24 * 3600),
+        # Public comments without an account, per address and per email address.
+        "PUBLIC_COMMENT_LIMIT": os.environ.get("PUBLIC_COMMENT_LIMIT", "10 per hour"),
+        # The ballot on the 送审稿 (drafting.ballots.rules): passes with at least
+        # BALLOT_PASS_RATIO of the votes cast in favour and no more than
+        # BALLOT_MAX_AGAINST_RATIO of those entitled against ("3/4" or "0.75").
+        "BALLOT_PASS_RATIO": os.environ.get("BALLOT_PASS_RATIO", "3/4"),
+        "BALLOT_MAX_AGAINST_RATIO": os.environ.get("BALLOT_MAX_AGAINST_RATIO", "1/4"),
+        "BALLOT_ABSTENTIONS_COUNT": _bool("BALLOT_ABSTENTIONS_COUNT", False),
+        "BALLOT_EXCLUDE_DRAFTING_UNITS": _bool("BALLOT_EXCLUDE_DRAFTING_UNITS", False),
     }

@@ -8,12 +8,18 @@ from drafting.applications.models import (  # noqa: F401
     Attachment,
 )
 from drafting.audit.models import AuditEntry  # noqa: F401
+from drafting.ballots.models import Ballot, BallotVoter, Vote  # noqa: F401
 from drafting.calls.models import (  # noqa: F401
     Call,
     CallAttachment,
     CallStandard,
     Requirement,
     ReviewerAssignment,  # noqa: F401
+)
+from drafting.consultation.models import (  # noqa: F401
+    CommentPeriod,
+    DigestedComment,
+    PendingComment,
 )
 from drafting.documents.models import (  # noqa: F401
     Comment,

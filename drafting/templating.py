@@ -15,7 +15,8 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from drafting.accounts import permissions as account_permissions
-from drafting.accounts.forms import ORGANIZATION_TYPE_LABELS, ROLE_LABELS
+from drafting.accounts.models import ORGANIZATION_TYPE_LABELS, ROLE_LABELS
+from drafting.core.statemachine import can_transition
 from drafting.core.text import shorten
 from drafting.groups.models import GROUP_ROLE_LABELS
 
@@ -85,6 +86,7 @@ def nav_items() -> list[dict]:
 
 def init_app(app: Flask) -> None:
     app.jinja_env.globals["perm"] = PERMISSIONS
+    app.jinja_env.globals["can_transition"] = can_transition
     app.jinja_env.filters["shorten"] = shorten
     app.jinja_env.globals["nav_items"] = nav_items
     app.jinja_env.globals["home_sections"] = home_sections

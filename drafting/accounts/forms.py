@@ -7,21 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
-from drafting.accounts.models import OrganizationType, Role
-
-ORGANIZATION_TYPE_LABELS = {
-    OrganizationType.ENTERPRISE: _l("Enterprise"),
-    OrganizationType.INSTITUTION: _l("Research institution"),
-    OrganizationType.UNIVERSITY: _l("University"),
-    OrganizationType.ASSOCIATION: _l("Association"),
-    OrganizationType.OTHER: _l("Other"),
-}
-
-ROLE_LABELS = {
-    Role.MEMBER: _l("Member"),
-    Role.REVIEWER: _l("Reviewer"),
-    Role.SECRETARIAT: _l("Secretariat"),
-}
+from drafting.accounts.models import ORGANIZATION_TYPE_LABELS, ROLE_LABELS
 
 
 class RegisterForm(FlaskForm):

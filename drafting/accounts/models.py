@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -26,6 +27,22 @@ class OrganizationType(enum.StrEnum):
     UNIVERSITY = "university"
     ASSOCIATION = "association"
     OTHER = "other"
+
+
+# What each value is called on pages and in forms.
+ORGANIZATION_TYPE_LABELS = {
+    OrganizationType.ENTERPRISE: _l("Enterprise"),
+    OrganizationType.INSTITUTION: _l("Research institution"),
+    OrganizationType.UNIVERSITY: _l("University"),
+    OrganizationType.ASSOCIATION: _l("Association"),
+    OrganizationType.OTHER: _l("Other"),
+}
+
+ROLE_LABELS = {
+    Role.MEMBER: _l("Member"),
+    Role.REVIEWER: _l("Reviewer"),
+    Role.SECRETARIAT: _l("Secretariat"),
+}
 
 
 class Organization(db.Model):

@@ -27,6 +27,7 @@ from drafting.applications import permissions, services
 from drafting.applications.models import Application
 from drafting.applications.queries import application_or_404
 from drafting.calls.models import Call, CallState
+from drafting.calls.permissions import applies_for_an_organization
 from drafting.core.files import read_upload, send_stored
 from drafting.core.requests import id_from_text
 from drafting.extensions import db
@@ -199,7 +200,7 @@ def applications_list():
     errors=(400, 401, 403, 404, 409, 422),
 )
 def applications_create():
-    if not permissions.can_list_own_applications(current_user):
+    if not applies_for_an_organization(current_user):
         return api_error(403, "forbidden", _("Only users of a member organization can apply."))
     data: ApplicationInput = api_body()
     call = db.session.get(Call, data.call_id)
@@ -211,6 +212,7 @@ def applications_create():
             Application.organization_id == current_user.organization_id,
         )
     )
+    # The organization's application, or a new one if `can_start_application`.
     application = services.start_application(call, current_user.organization, actor=current_user)
     return application_json(application), (200 if existed else 201)
 

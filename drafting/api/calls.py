@@ -11,7 +11,17 @@ from pydantic import Field, Strict
 from sqlalchemy import select
 
 from drafting.api.core import api_error, api_route
-from drafting.api.validation import Body, Flag, Id, Text, Time, api_body, time_json
+from drafting.api.validation import (
+    Body,
+    Flag,
+    Id,
+    Query,
+    Text,
+    Time,
+    api_body,
+    api_query,
+    time_json,
+)
 from drafting.calls import permissions, services
 from drafting.calls.models import Call, CallState, EvidenceKind
 from drafting.calls.queries import load_call
@@ -170,16 +180,27 @@ def _managed_call(call_id: int) -> Call:
     return call
 
 
+class CallsQuery(Query):
+    archived: bool = Field(
+        default=False, description="the archived calls instead of the current ones"
+    )
+
+
 @api_route(
     "/calls",
-    summary="Published calls (drafts too for the secretariat)",
+    summary="Published and decided calls (drafts too for the secretariat); "
+    "?archived=true: the archived ones",
     tags=("calls",),
     auth=False,
+    query=CallsQuery,
     response_schema={"type": "array", "items": CALL_SCHEMA},
-    errors=(),
+    errors=(422,),
 )
 def calls_list():
-    calls = services.public_calls()
+    args: CallsQuery = api_query()
+    calls = services.public_calls(archived=args.archived)
+    if args.archived:
+        return [call_json(c) for c in calls]
     if permissions.can_manage_calls(current_user):
         calls = list(db.session.scalars(select(Call).where(Call.state == CallState.DRAFT))) + calls
     return [call_json(c) for c in calls]
@@ -296,6 +317,20 @@ def calls_requirements_add(call_id: int):
 def calls_publish(call_id: int):
     call = _managed_call(call_id)
     services.publish(call, actor=current_user)
+    return call_json(call)
+
+
+@api_route(
+    "/calls/<int:call_id>/archive",
+    methods=("POST",),
+    summary="Archive a decided call: it leaves the default lists, stays readable (secretariat)",
+    tags=("calls",),
+    response_schema=CALL_SCHEMA,
+    errors=(401, 403, 404, 409),
+)
+def calls_archive(call_id: int):
+    call = _managed_call(call_id)
+    services.archive(call, actor=current_user)
     return call_json(call)
 
 

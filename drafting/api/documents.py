@@ -27,6 +27,7 @@ from drafting.api.validation import (
     time_json,
 )
 from drafting.core.files import read_upload
+from drafting.core.i18n import format_dt
 from drafting.documents import permissions, queries, services
 from drafting.documents.diff import diff_revisions, render_inline_html, render_side_by_side_html
 from drafting.documents.forms import MAX_TEXT, NUMBER_RE
@@ -644,6 +645,15 @@ def comments_list(document_id: int):
     ]
 
 
+def _comment_period_closed(document: StandardDocument) -> bool:
+    """A draft for comments whose period is over (members of the group may still comment)."""
+    return (
+        document.stage == DocumentStage.DRAFT_FOR_COMMENTS
+        and document.comment_period_ends_at is not None
+        and not document.comment_period_open()
+    )
+
+
 @api_route(
     "/documents/<int:document_id>/comments",
     methods=("POST",),
@@ -655,6 +665,16 @@ def comments_list(document_id: int):
     errors=ERRORS + (409,),
 )
 def comments_create(document_id: int):
+    document = document_or_404(document_id)
+    if not permissions.can_comment(current_user, document) and _comment_period_closed(document):
+        return api_error(
+            409,
+            "comment_period_closed",
+            _(
+                "The comment period closed on %(when)s; comments are no longer accepted.",
+                when=format_dt(document.comment_period_ends_at, "full"),
+            ),
+        )
     document = document_or_404(document_id, permissions.can_comment)
     data: CommentInput = api_body()
     if data.parent_id is not None:
@@ -727,7 +747,6 @@ def stage_post(document_id: int):
         actor=current_user,
         override_checks=data.override_checks,
         reason=data.reason,
-        locale=_locale(),
     )
     return document_json(document)
 

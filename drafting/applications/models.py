@@ -42,7 +42,7 @@ STATE_LABELS = {
     ApplicationState.PARTLY_ACCEPTED: lazy_pgettext("application", "Partly accepted"),
     ApplicationState.REJECTED: lazy_pgettext("application", "Not accepted"),
 }
-#: The role applied for is a group role: the same words.
+# The roles applied for are the drafting group's (labels beside their enum).
 ROLE_LABELS = GROUP_ROLE_LABELS
 
 

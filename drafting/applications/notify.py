@@ -8,7 +8,8 @@ from flask import current_app, has_request_context, url_for
 from sqlalchemy import select
 
 from drafting.accounts.models import User
-from drafting.applications.models import Application, ApplicationState
+from drafting.applications import signals
+from drafting.applications.models import DECIDED_STATES, Application, ApplicationState
 from drafting.calls import signals as call_signals
 from drafting.calls.models import Call, CallState
 from drafting.core.timeutil import utcnow
@@ -128,6 +129,20 @@ def _on_deadline_extended(call: Call, **_extra) -> None:
     notify_deadline_extended(call)
 
 
+def _on_application_moved(
+    application: Application, *, new: ApplicationState, reason=None, decisions=None, **_extra
+) -> None:
+    """The applicants' mail that follows a move: the receipt, the return, the decision."""
+    if new == ApplicationState.SUBMITTED:
+        notify_submitted(application)
+    elif new == ApplicationState.RETURNED:
+        notify_returned(application, reason or "")
+    elif new in DECIDED_STATES:
+        notify_decision(application, decisions or [])
+
+
 def connect_signals() -> None:
-    """Connect the applicants' mail to what the calls announce (once per process; idempotent)."""
+    """Connect the applicants' mail to what the calls and applications announce
+    (once per process; idempotent)."""
     call_signals.deadline_extended.connect(_on_deadline_extended)
+    signals.application_moved.connect(_on_application_moved)

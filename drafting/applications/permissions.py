@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from drafting.accounts.models import Role
 from drafting.applications.models import Application, ApplicationState
-from drafting.calls.permissions import is_assigned_reviewer
+from drafting.calls.permissions import applies_for_an_organization, is_assigned_reviewer
 
 
 def _authenticated(user) -> bool:
@@ -44,4 +44,4 @@ def can_edit_application(user, application: Application) -> bool:
 
 
 def can_list_own_applications(user) -> bool:
-    return _authenticated(user) and user.role == Role.MEMBER and user.organization_id is not None
+    return applies_for_an_organization(user)

@@ -10,7 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from drafting.accounts.models import Organization, User
+from drafting.accounts.models import Organization, Role, User
+from drafting.applications import signals
 from drafting.applications.models import (
     DECIDED_STATES,
     EDITABLE_STATES,
@@ -21,12 +22,18 @@ from drafting.applications.models import (
     ApplicationState,
     Attachment,
 )
-from drafting.applications.notify import notify_submitted
+from drafting.applications.permissions import can_edit_application
 from drafting.audit.services import record
 from drafting.calls.models import Call, Requirement
-from drafting.core.errors import Conflict, Refused, ServiceError
+from drafting.calls.permissions import (
+    applies_for_an_organization,
+    can_start_application,
+    is_assigned_reviewer,
+)
+from drafting.core.errors import Conflict, NotAllowed, Refused, ServiceError
 from drafting.core.files import check_upload
 from drafting.core.i18n import format_dt
+from drafting.core.statemachine import Move, StateMachine
 from drafting.core.text import shorten
 from drafting.core.timeutil import utcnow
 from drafting.extensions import db
@@ -34,16 +41,114 @@ from drafting.groups.models import GroupRole
 from drafting.storage import store_blob
 
 S = ApplicationState
-TRANSITIONS: dict[ApplicationState, set[ApplicationState]] = {
-    S.DRAFT: {S.SUBMITTED},
-    S.SUBMITTED: {S.UNDER_REVIEW, S.RETURNED, S.WITHDRAWN, *DECIDED_STATES},
-    S.UNDER_REVIEW: {S.RETURNED, S.WITHDRAWN, *DECIDED_STATES},
-    S.RETURNED: {S.SUBMITTED},
-    S.WITHDRAWN: {S.DRAFT},
-    S.ACCEPTED: set(),
-    S.PARTLY_ACCEPTED: set(),
-    S.REJECTED: set(),
+TRANSITIONS: dict[ApplicationState, tuple[ApplicationState, ...]] = {
+    S.DRAFT: (S.SUBMITTED,),
+    S.SUBMITTED: (S.UNDER_REVIEW, S.RETURNED, S.WITHDRAWN, *DECIDED_STATES),
+    S.UNDER_REVIEW: (S.RETURNED, S.WITHDRAWN, *DECIDED_STATES),
+    S.RETURNED: (S.SUBMITTED,),
+    S.WITHDRAWN: (S.DRAFT,),
+    S.ACCEPTED: (),
+    S.PARTLY_ACCEPTED: (),
+    S.REJECTED: (),
 }
+
+
+def _refused(old: ApplicationState, new: ApplicationState) -> str:
+    if new == S.SUBMITTED and old not in EDITABLE_STATES:
+        return _("This application has already been submitted.")
+    if new == S.WITHDRAWN:
+        return _("Only a submitted application can be withdrawn.")
+    return _(
+        "An application in state “%(old)s” cannot become “%(new)s”.",
+        old=STATE_LABELS[old],
+        new=STATE_LABELS[new],
+    )
+
+
+def _may_move(user, application: Application, new: ApplicationState) -> bool:
+    """Who makes each move: the applicant submits, withdraws and reopens; the
+    secretariat returns and decides; an assessing reviewer puts it under review."""
+    if new in (S.SUBMITTED, S.WITHDRAWN, S.DRAFT):
+        return can_edit_application(user, application)
+    if new == S.UNDER_REVIEW:
+        return getattr(user, "role", None) == Role.SECRETARIAT or is_assigned_reviewer(
+            user, application.call_id
+        )
+    return getattr(user, "role", None) == Role.SECRETARIAT
+
+
+def _submittable(move: Move) -> None:
+    """Before the deadline (a returned application may be resubmitted after it),
+    from a confirmed address, with every mandatory item there."""
+    application, actor = move.obj, move.actor
+    _check_editable(application, move.extra.get("now"))
+    if actor is not None and not actor.email_confirmed:
+        raise Refused(
+            _(
+                "Confirm your email address before submitting: open the link we sent to %(email)s, or have a new one sent.",
+                email=actor.email,
+            ),
+            code="email_unconfirmed",
+        )
+    problems = missing_items(application)
+    if problems:
+        raise ServiceError(
+            _(
+                "The application cannot be submitted yet: %(n)d item(s) are missing.",
+                n=len(problems),
+            ),
+            code="incomplete",
+            details=problems,
+        )
+
+
+def _withdrawable(move: Move) -> None:
+    if move.obj.call.has_closed(move.extra.get("now")):
+        raise Refused(
+            _(
+                "The deadline has passed; to withdraw the application now, please contact the secretariat."
+            ),
+            code="deadline_passed",
+        )
+
+
+def _reopenable(move: Move) -> None:
+    if move.obj.call.has_closed(move.extra.get("now")):
+        raise Refused(deadline_message(move.obj.call), code="deadline_passed")
+
+
+def _stamp(move: Move) -> None:
+    application, now = move.obj, move.extra.get("now") or utcnow()
+    if move.new == S.SUBMITTED:
+        application.submitted_at = now
+    if move.new in DECIDED_STATES:
+        application.decided_at = now
+    if move.new == S.RETURNED:
+        application.return_message = move.reason or ""
+    application.updated_at = now
+
+
+#: The application's states; the applicants' mail follows the moves
+#: (receivers of ``signals.application_moved`` in ``notify``).
+APPLICATION_STATES: StateMachine[ApplicationState] = StateMachine(
+    name="application",
+    model=Application,
+    states=ApplicationState,
+    moves=TRANSITIONS,
+    refused=_refused,
+    audit_action=lambda new: f"application.{new.value}",
+    recorder=record,
+    signal=signals.application_moved,
+    guards={
+        (S.DRAFT, S.SUBMITTED): [_submittable],
+        (S.RETURNED, S.SUBMITTED): [_submittable],
+        S.WITHDRAWN: [_withdrawable],
+        (S.WITHDRAWN, S.DRAFT): [_reopenable],
+    },
+    effects={state: [_stamp] for state in ApplicationState},
+    permission=_may_move,
+    lock=lambda application: lock_application(application),
+)
 
 
 def transition(
@@ -53,35 +158,12 @@ def transition(
     actor: User | None,
     reason: str | None = None,
     now: datetime | None = None,
+    **extra,
 ) -> None:
-    """Move `application` to `new_state` if the table allows it; audit it."""
-    now = now or utcnow()
-    old = application.state
-    if new_state not in TRANSITIONS[old]:
-        raise Refused(
-            _(
-                "An application in state “%(old)s” cannot become “%(new)s”.",
-                old=STATE_LABELS[old],
-                new=STATE_LABELS[new_state],
-            ),
-            code="bad_transition",
-        )
-    if new_state == S.SUBMITTED:
-        application.submitted_at = now
-    if new_state in DECIDED_STATES:
-        application.decided_at = now
-    if new_state == S.RETURNED:
-        application.return_message = reason or ""
-    application.state = new_state
-    application.updated_at = now
-    db.session.flush()
-    record(
-        actor,
-        f"application.{new_state.value}",
-        application,
-        old=str(old),
-        new=str(new_state),
-        reason=reason,
+    """Move `application` to `new_state` under its row lock, if the table and the
+    move's guards allow it; audit it and announce it (the mail follows)."""
+    APPLICATION_STATES.transition(
+        application, new_state, actor=actor, reason=reason, now=now, **extra
     )
 
 
@@ -110,7 +192,7 @@ def _check_editable(application: Application, now: datetime | None) -> None:
         raise Refused(deadline_message(application.call), code="deadline_passed")
 
 
-def _lock_for_write(application: Application) -> None:
+def lock_application(application: Application) -> None:
     """Take the application's row lock and re-read it before a write.
 
     Under PostgreSQL's READ COMMITTED two requests of one organization could
@@ -143,7 +225,10 @@ def is_editable(application: Application, now: datetime | None = None) -> bool:
 def start_application(
     call: Call, org: Organization, *, actor: User, now: datetime | None = None
 ) -> Application:
-    """The organization's application to `call`: the existing one, or a new draft."""
+    """The organization's application to `call`: the existing one, or a new draft
+    if `can_start_application` (a member user of `org`, the call open)."""
+    if not applies_for_an_organization(actor) or actor.organization_id != org.id:
+        raise NotAllowed(_("Only users of a member organization can apply."), code="forbidden")
     existing = db.session.scalar(
         select(Application).where(
             Application.call_id == call.id, Application.organization_id == org.id
@@ -151,7 +236,7 @@ def start_application(
     )
     if existing is not None:
         return existing
-    if not call.is_open(now):
+    if not can_start_application(actor, call, now):
         if call.has_closed(now):
             raise Refused(deadline_message(call), code="deadline_passed")
         raise Refused(_("This call is not open for applications."), code="not_open")
@@ -188,7 +273,7 @@ def update_details(
     standards: dict[int, GroupRole] | None = None,
 ) -> None:
     """Contact person and the standards applied for (standard id → role)."""
-    _lock_for_write(application)
+    lock_application(application)
     _check_editable(application, now)
     for key, value in (
         ("contact_name", contact_name),
@@ -257,7 +342,7 @@ def save_answer(
     """Save a statement. `base_version` is the version the user started from
     (0 for no answer yet); if a colleague saved in between, refuse with both
     texts so that neither is lost."""
-    _lock_for_write(application)
+    lock_application(application)
     _check_editable(application, now)
     requirement = _requirement_of(application, requirement_id)
     answer = application.answer_for(requirement.id)
@@ -316,7 +401,7 @@ def add_attachment(
 ) -> Attachment:
     """Check and store an evidence file for one requirement."""
 
-    _lock_for_write(application)
+    lock_application(application)
     _check_editable(application, now)
     requirement = _requirement_of(application, requirement_id)
     name, content_type = check_upload(filename, data)
@@ -340,7 +425,7 @@ def remove_attachment(
     application: Application, attachment: Attachment, *, actor: User, now: datetime | None = None
 ) -> None:
     """Remove an evidence file while the application is editable (row lock; audited)."""
-    _lock_for_write(application)
+    lock_application(application)
     _check_editable(application, now)
     application.attachments.remove(attachment)
     db.session.flush()
@@ -418,53 +503,19 @@ def missing_items(application: Application) -> list[str]:
 
 
 def submit(application: Application, *, actor: User, now: datetime | None = None) -> None:
-    """Submit, if complete and (unless returned for changes) before the deadline; mail a receipt."""
-    _lock_for_write(application)
-    if application.state not in EDITABLE_STATES:
-        raise Refused(_("This application has already been submitted."), code="not_editable")
-    _check_editable(application, now)
-    if not actor.email_confirmed:
-        raise Refused(
-            _(
-                "Confirm your email address before submitting: open the link we sent to %(email)s, or have a new one sent.",
-                email=actor.email,
-            ),
-            code="email_unconfirmed",
-        )
-    problems = missing_items(application)
-    if problems:
-        raise ServiceError(
-            _(
-                "The application cannot be submitted yet: %(n)d item(s) are missing.",
-                n=len(problems),
-            ),
-            code="incomplete",
-            details=problems,
-        )
+    """Submit, if complete and (unless returned for changes) before the deadline;
+    the receipt is mailed by the `application_moved` receiver."""
     transition(application, S.SUBMITTED, actor=actor, now=now)
-
-    notify_submitted(application)
 
 
 def withdraw(
     application: Application, *, actor: User, reason: str | None = None, now: datetime | None = None
 ) -> None:
-    _lock_for_write(application)
-    if application.state not in (S.SUBMITTED, S.UNDER_REVIEW):
-        raise Refused(_("Only a submitted application can be withdrawn."), code="bad_transition")
-    if application.call.has_closed(now):
-        raise Refused(
-            _(
-                "The deadline has passed; to withdraw the application now, please contact the secretariat."
-            ),
-            code="deadline_passed",
-        )
+    """Withdraw a submitted application, before the deadline (after it, the message
+    sends the applicant to the secretariat)."""
     transition(application, S.WITHDRAWN, actor=actor, reason=reason, now=now)
 
 
 def reopen(application: Application, *, actor: User, now: datetime | None = None) -> None:
     """Turn a withdrawn application back into a draft (before the deadline)."""
-    _lock_for_write(application)
-    if application.call.has_closed(now):
-        raise Refused(deadline_message(application.call), code="deadline_passed")
     transition(application, S.DRAFT, actor=actor, now=now)

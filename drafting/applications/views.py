@@ -17,8 +17,8 @@ from drafting.applications.models import (
     Attachment,
 )
 from drafting.applications.queries import application_or_404
-from drafting.calls.models import Call
-from drafting.calls.permissions import can_apply
+from drafting.calls.models import Call, CallState
+from drafting.calls.permissions import applies_for_an_organization
 from drafting.core.errors import Conflict, ServiceError
 from drafting.core.files import read_upload, send_stored
 from drafting.core.requests import request_id
@@ -53,25 +53,11 @@ def index():
 @login_required
 def start(call_id: int):
     call = get_or_404(Call, call_id)
-    if call.state.value == "draft":
+    if call.state == CallState.DRAFT:
         abort(404)
-    require(current_user.organization_id is not None and current_user.role.value == "member")
-    if not can_apply(current_user, call):
-        existing = db.session.scalar(
-            select(Application).where(
-                Application.call_id == call.id,
-                Application.organization_id == current_user.organization_id,
-            )
-        )
-        if existing is None:
-            flash(
-                services.deadline_message(call)
-                if call.has_closed()
-                else _("This call is not open for applications."),
-                "error",
-            )
-            return redirect(url_for("calls.show", call_id=call.id))
+    require(applies_for_an_organization(current_user))
     with on_refusal(lambda exc: redirect(url_for("calls.show", call_id=call.id))):
+        # The organization's application, or a new one if `can_start_application`.
         application = services.start_application(
             call, current_user.organization, actor=current_user
         )

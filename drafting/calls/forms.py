@@ -15,13 +15,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from drafting.calls.models import EvidenceKind
-
-EVIDENCE_LABELS = {
-    EvidenceKind.STATEMENT: _l("Statement"),
-    EvidenceKind.FILE: _l("Evidence file"),
-    EvidenceKind.BOTH: _l("Statement and evidence file"),
-}
+from drafting.calls.models import EVIDENCE_LABELS, EvidenceKind
 
 
 class CallForm(FlaskForm):

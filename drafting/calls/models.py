@@ -50,6 +50,13 @@ class EvidenceKind(enum.StrEnum):
     BOTH = "both"
 
 
+EVIDENCE_LABELS = {
+    EvidenceKind.STATEMENT: _l("Statement"),
+    EvidenceKind.FILE: _l("Evidence file"),
+    EvidenceKind.BOTH: _l("Statement and evidence file"),
+}
+
+
 class Call(db.Model):
     __tablename__ = "call"
     __table_args__ = (

@@ -22,14 +22,17 @@ def can_view_call(user, call: Call) -> bool:
     return call.state != CallState.DRAFT or can_manage_calls(user)
 
 
-def can_apply(user, call: Call, now=None) -> bool:
-    """A member of an organization, while the call is open."""
-    return (
-        _authenticated(user)
-        and user.role == Role.MEMBER
-        and user.organization_id is not None
-        and call.is_open(now)
-    )
+def applies_for_an_organization(user) -> bool:
+    """A member user of an organization: who works on its applications."""
+    return _authenticated(user) and user.role == Role.MEMBER and user.organization_id is not None
+
+
+def can_start_application(user, call: Call, now=None) -> bool:
+    """The one rule of who may start an application: a member user of an
+    organization, while the call is open (used by the call page, the start
+    route, the API and `applications.services.start_application`). An
+    organization that has one already gets it back, open or not."""
+    return applies_for_an_organization(user) and call.is_open(now)
 
 
 def is_assigned_reviewer(user, call_id: int) -> bool:

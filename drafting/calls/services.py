@@ -19,18 +19,68 @@ from drafting.calls.models import (
     EvidenceKind,
     Requirement,
 )
+from drafting.calls.permissions import can_manage_calls
 from drafting.core.errors import Conflict, Refused, ServiceError
 from drafting.core.files import check_upload
+from drafting.core.statemachine import Move, StateMachine
 from drafting.core.timeutil import as_utc, utcnow
 from drafting.extensions import db
 from drafting.storage import store_blob
 
-TRANSITIONS: dict[CallState, set[CallState]] = {
-    CallState.DRAFT: {CallState.PUBLISHED},
-    CallState.PUBLISHED: {CallState.DECIDED},
-    CallState.DECIDED: {CallState.ARCHIVED},
-    CallState.ARCHIVED: set(),
+TRANSITIONS: dict[CallState, tuple[CallState, ...]] = {
+    CallState.DRAFT: (CallState.PUBLISHED,),
+    CallState.PUBLISHED: (CallState.DECIDED,),
+    # A decided call is archived by the secretariat once its groups are at
+    # work: it leaves the default lists and stays readable.
+    CallState.DECIDED: (CallState.ARCHIVED,),
+    CallState.ARCHIVED: (),
 }
+
+
+def _refused(old: CallState, new: CallState) -> str:
+    return _(
+        "A call in state “%(old)s” cannot become “%(new)s”.",
+        old=CALL_STATE_LABELS[old],
+        new=CALL_STATE_LABELS[new],
+    )
+
+
+def _has_standards_and_requirements(move: Move) -> None:
+    if not move.obj.standards:
+        raise Refused(
+            _("Add at least one standard before publishing the call."), code="no_standards"
+        )
+    if not move.obj.requirements:
+        raise Refused(
+            _("Add at least one requirement before publishing the call."),
+            code="no_requirements",
+        )
+
+
+def _stamp(column: str):
+    def effect(move: Move) -> None:
+        setattr(move.obj, column, move.extra.get("now") or utcnow())
+
+    return effect
+
+
+#: The call's states: draft → published (open / closed by its dates) → decided → archived.
+CALL_STATES: StateMachine[CallState] = StateMachine(
+    name="call",
+    model=Call,
+    states=CallState,
+    moves=TRANSITIONS,
+    refused=_refused,
+    audit_action=lambda new: f"call.{new.value}",
+    recorder=record,
+    signal=signals.call_moved,
+    guards={CallState.PUBLISHED: [_has_standards_and_requirements]},
+    effects={
+        CallState.PUBLISHED: [_stamp("published_at")],
+        CallState.DECIDED: [_stamp("decided_at")],
+    },
+    permission=lambda user, call, to: can_manage_calls(user),
+)
 
 
 def transition(
@@ -41,34 +91,8 @@ def transition(
     reason: str | None = None,
     now: datetime | None = None,
 ) -> None:
-    """Move `call` to `new_state` if the table allows it; audit it."""
-    now = now or utcnow()
-    if new_state not in TRANSITIONS[call.state]:
-        raise Refused(
-            _(
-                "A call in state “%(old)s” cannot become “%(new)s”.",
-                old=CALL_STATE_LABELS[call.state],
-                new=CALL_STATE_LABELS[new_state],
-            ),
-            code="bad_transition",
-        )
-    if new_state == CallState.PUBLISHED:
-        if not call.standards:
-            raise Refused(
-                _("Add at least one standard before publishing the call."), code="no_standards"
-            )
-        if not call.requirements:
-            raise Refused(
-                _("Add at least one requirement before publishing the call."),
-                code="no_requirements",
-            )
-        call.published_at = now
-    if new_state == CallState.DECIDED:
-        call.decided_at = now
-    old = call.state
-    call.state = new_state
-    db.session.flush()
-    record(actor, f"call.{new_state.value}", call, old=str(old), new=str(new_state), reason=reason)
+    """Move `call` to `new_state` if the table allows it (under the row lock); audit it."""
+    CALL_STATES.transition(call, new_state, actor=actor, reason=reason, now=now)
 
 
 def _minute(value: datetime) -> datetime:
@@ -372,7 +396,13 @@ def remove_requirement(call: Call, requirement: Requirement, *, actor: User) -> 
 
 
 def publish(call: Call, *, actor: User, now: datetime | None = None) -> None:
+    """Publish a draft call that has standards and requirements; it opens by its dates."""
     transition(call, CallState.PUBLISHED, actor=actor, now=now)
+
+
+def archive(call: Call, *, actor: User) -> None:
+    """Archive a decided call: it leaves the default lists and stays readable."""
+    transition(call, CallState.ARCHIVED, actor=actor)
 
 
 def extend_deadline(call: Call, new_closes_at: datetime, *, actor: User) -> None:
@@ -431,10 +461,12 @@ def remove_attachment(call: Call, attachment: CallAttachment, *, actor: User) ->
     )
 
 
-def public_calls() -> list[Call]:
-    """Every call that is not a draft, latest deadline first."""
-    return list(
-        db.session.scalars(
-            select(Call).where(Call.state != CallState.DRAFT).order_by(Call.closes_at.desc())
-        )
-    )
+def public_calls(*, archived: bool = False) -> list[Call]:
+    """The calls everyone sees, latest deadline first: published and decided
+    ones, or (``archived=True``) the archived ones."""
+    query = select(Call).order_by(Call.closes_at.desc())
+    if archived:
+        query = query.where(Call.state == CallState.ARCHIVED)
+    else:
+        query = query.where(Call.state.in_((CallState.PUBLISHED, CallState.DECIDED)))
+    return list(db.session.scalars(query))

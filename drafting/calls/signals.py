@@ -12,3 +12,6 @@ _signals = Namespace()
 
 #: Sent with the call as sender after its deadline was moved later (in the transaction).
 deadline_extended = _signals.signal("call-deadline-extended")
+#: The call moved to another state (in the transaction): sender is the call;
+#: ``old``, ``new``, ``actor``, ``reason``.
+call_moved = _signals.signal("call-moved")

@@ -14,7 +14,6 @@ from drafting.applications.models import Application
 from drafting.applications.permissions import can_edit_application
 from drafting.calls import permissions, services
 from drafting.calls.forms import (
-    EVIDENCE_LABELS,
     CallForm,
     ExtendForm,
     RequirementForm,
@@ -22,6 +21,7 @@ from drafting.calls.forms import (
 )
 from drafting.calls.models import (
     CALL_STATE_LABELS,
+    EVIDENCE_LABELS,
     Call,
     CallAttachment,
     CallStandard,
@@ -48,9 +48,11 @@ def _call_or_404(call_id: int) -> Call:
 
 @bp.route("/")
 def index():
-    calls = services.public_calls()
+    # ?archived=1 lists the archived calls (as past calls) instead of the current ones.
+    archived = request.args.get("archived") == "1"
+    calls = services.public_calls(archived=archived)
     drafts = []
-    if permissions.can_manage_calls(current_user):
+    if permissions.can_manage_calls(current_user) and not archived:
         drafts = list(
             db.session.scalars(
                 select(Call).where(Call.state == CallState.DRAFT).order_by(Call.id.desc())
@@ -83,7 +85,7 @@ def show(call_id: int):
         call=call,
         notice_html=Markup(render_markdown(call.notice)),
         application=application,
-        can_apply=permissions.can_apply(current_user, call),
+        can_apply=permissions.can_start_application(current_user, call),
         can_manage=permissions.can_manage_calls(current_user),
     )
 
@@ -309,6 +311,16 @@ def close(call_id: int):
     return redirect(url_for("calls.edit", call_id=call.id))
 
 
+@bp.route("/<int:call_id>/archive", methods=["POST"])
+@login_required
+def archive(call_id: int):
+    call = _manage_call(call_id)
+    with on_refusal(lambda exc: redirect(url_for("calls.show", call_id=call.id))):
+        services.archive(call, actor=current_user)
+    flash(_("The call is archived: it no longer shows in the list of calls."), "success")
+    return redirect(url_for("calls.show", call_id=call.id))
+
+
 def _always(user) -> bool:
     return True
 
@@ -317,7 +329,7 @@ templating.NAV.append(templating.NavEntry("calls.index", _l("Calls"), _always, 1
 templating.PERMISSIONS.update(
     {
         "can_manage_calls": permissions.can_manage_calls,
-        "can_apply": permissions.can_apply,
+        "can_start_application": permissions.can_start_application,
     }
 )
 templating.HOME_SECTIONS.append(

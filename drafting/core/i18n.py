@@ -67,6 +67,12 @@ def format_dt(value: datetime | None, fmt: str = "medium") -> str:
     )
 
 
+def language() -> str:
+    """The reader's language code ("zh" or "en"): for texts made outside gettext
+    (the checks' findings)."""
+    return str(get_locale() or "zh")[:2]
+
+
 def join_names(names) -> str:
     """Names as one list in the reader's language: "甲、乙" or "A, B"."""
     separator = ", " if str(get_locale() or "zh") == "en" else "、"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 # Where a Chinese or English text may be cut without splitting a word: after
 # a punctuation mark or at a space.
@@ -32,3 +33,18 @@ def shorten(text: str, limit: int = 40) -> str:
         return text
     head = text[:cut].rstrip(" ，、；：,;:（(")
     return head + ELLIPSIS if head != text else text
+
+
+def without_control_characters(text: str, *, multiline: bool = True) -> str:
+    """``text`` without control characters, which PostgreSQL cannot store (NUL) or a
+    reader cannot see. A multi-line text keeps its line breaks and tabs, and Word's
+    line break (vertical tab, pasted from a .docx) or a page break become line
+    breaks; a one-line field gets a space instead."""
+    text = (text or "").replace("\r\n", "\n")
+    if multiline:
+        text = text.translate({0x0B: "\n", 0x0C: "\n", 0x0D: "\n"})
+    keep = "\n\t" if multiline else ""
+    return "".join(
+        ch if ch in keep or unicodedata.category(ch) != "Cc" else ("" if multiline else " ")
+        for ch in text
+    )

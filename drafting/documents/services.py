@@ -16,6 +16,9 @@ from drafting.audit.services import record
 from drafting.core import transaction
 from drafting.core.errors import Conflict, NotAllowed, Refused, ServiceError
 from drafting.core.files import check_image, display_name
+from drafting.core.i18n import language
+from drafting.core.statemachine import Move, StateMachine
+from drafting.core.text import without_control_characters
 from drafting.core.timeutil import utcnow
 from drafting.documents import signals
 from drafting.documents.diff import normalize_newlines
@@ -30,14 +33,14 @@ from drafting.documents.models import (
     StandardDocument,
     text_sha256,
 )
-from drafting.documents.permissions import can_override_checks
+from drafting.documents.permissions import can_move_stage, can_override_checks
 from drafting.documents.states import (
     RESOLUTION_LABELS,
     STAGE_LABELS,
+    TRANSITIONS,
     CommentType,
     DocumentStage,
     Resolution,
-    allowed_transitions,
 )
 from drafting.extensions import db
 from drafting.groups.models import DraftingGroup
@@ -271,6 +274,7 @@ def update_document(document: StandardDocument, *, actor: User, **fields) -> Non
     if changed:
         document.updated_at = utcnow()
         record(actor, "document.updated", document, fields=sorted(changed))
+        signals.settings_changed.send(document, changed=sorted(changed), actor=actor)
 
 
 # --- saving ---------------------------------------------------------------
@@ -529,6 +533,113 @@ def error_findings(text: str, *, known_patents: bool = False) -> list:
     return [f for f in run_checks(text, known_patents=known_patents) if f.severity == "error"]
 
 
+def _refused(old: DocumentStage, new: DocumentStage) -> str:
+    return _(
+        "A document in the stage “%(old)s” cannot move to “%(new)s”.",
+        old=STAGE_LABELS[old],
+        new=STAGE_LABELS[new],
+    )
+
+
+def _comments_resolved(move: Move) -> None:
+    """Leaving the comment stage needs every comment resolved."""
+    document = move.obj
+    open_comments = unresolved_comments(document)
+    if open_comments:
+        raise Refused(
+            _(
+                "%(n)d comments are not resolved yet. Resolve each of them before the document leaves the "
+                "comment stage.",
+                n=len(open_comments),
+            ),
+            code="unresolved_comments",
+            details={
+                "comments": [
+                    {"id": c.id, "clause": c.clause, "comment": c.body[:200]} for c in open_comments
+                ]
+            },
+        )
+
+
+def _announce(move: Move) -> None:
+    """Tell the packages above (ballots, comment periods…): a receiver may refuse."""
+    document, new_stage, actor = move.obj, move.new, move.actor
+    override_checks, reason = move.extra.get("override_checks", False), move.reason or ""
+    signals.stage_moving.send(
+        document, to=new_stage, actor=actor, override=override_checks, reason=reason
+    )
+
+
+def _checks_clean(move: Move) -> None:
+    """Moving forward needs the checks clean, unless the secretariat overrides
+    them with a reason. The findings are in the reader's language."""
+    document, old, new_stage, actor = move.obj, move.old, move.new, move.actor
+    override_checks, reason = move.extra.get("override_checks", False), move.reason or ""
+    head = document.head_revision
+    move.audit["checks_overridden"] = False
+    forward = STAGE_ORDER.index(new_stage) > STAGE_ORDER.index(old)
+    if not forward or head is None:
+        return
+    errors = error_findings(head.text, known_patents=document.known_patents)
+    if not errors:
+        return
+    if not override_checks:
+        raise Refused(
+            _(
+                "The checks found %(n)d errors in the text. Correct them first, or ask the secretariat to "
+                "override the checks.",
+                n=len(errors),
+            ),
+            code="checks_failed",
+            details={"findings": [f.to_dict(language()) for f in errors]},
+        )
+    if not can_override_checks(actor, document):
+        raise NotAllowed(
+            _("Only the secretariat may override the checks."), code="override_not_allowed"
+        )
+    if not reason.strip():
+        raise ServiceError(_("Say why the checks are overridden."), code="reason_required")
+    move.audit["checks_overridden"] = True
+
+
+def _tag_head_revision(move: Move) -> None:
+    """The move is recorded with the revision it applies to (the head)."""
+    document, head = move.obj, move.obj.head_revision
+    move.result = StageChange(
+        document_id=document.id,
+        from_stage=move.old,
+        to_stage=move.new,
+        revision=head,
+        actor=move.actor,
+        checks_overridden=move.audit["checks_overridden"],
+        reason=(move.reason or "").strip(),
+    )
+    db.session.add(move.result)
+    document.updated_at = utcnow()
+    move.audit["revision"] = head.number if head else None
+
+
+#: The stages of a document (``states.TRANSITIONS``): forward one step, or back to rework.
+DOCUMENT_STAGES: StateMachine[DocumentStage] = StateMachine(
+    name="document",
+    model=StandardDocument,
+    states=DocumentStage,
+    moves=TRANSITIONS,
+    refused=_refused,
+    audit_action="document.stage_changed",
+    recorder=record,
+    signal=signals.stage_moved,
+    guards={
+        (DocumentStage.DRAFT_FOR_COMMENTS, new): [_comments_resolved]
+        for new in TRANSITIONS[DocumentStage.DRAFT_FOR_COMMENTS]
+    },
+    prepare={stage: [_announce, _checks_clean] for stage in DocumentStage},
+    effects={stage: [_tag_head_revision] for stage in DocumentStage},
+    permission=lambda user, document, to: can_move_stage(user, document),
+    state_attr="stage",
+)
+
+
 def transition(
     document: StandardDocument,
     new_stage: DocumentStage | str,
@@ -536,94 +647,23 @@ def transition(
     actor: User,
     override_checks: bool = False,
     reason: str = "",
-    locale: str = "en",
 ) -> StageChange:
     """Move the document to ``new_stage`` if the table allows it, tagging the head revision.
 
     Leaving the comment stage needs every comment resolved; moving forward
-    needs the checks clean, unless the secretariat overrides them.
+    needs the checks clean, unless the secretariat overrides them; a receiver
+    of ``signals.stage_moving`` may refuse. Under the document's row lock.
     """
-
     try:
         new_stage = DocumentStage(new_stage)
     except ValueError:
         raise ServiceError(
             _("There is no stage called %(stage)s.", stage=new_stage), code="unknown_stage"
         ) from None
-    old = document.stage
-    if new_stage not in allowed_transitions(old):
-        raise Refused(
-            _(
-                "A document in the stage “%(old)s” cannot move to “%(new)s”.",
-                old=STAGE_LABELS[old],
-                new=STAGE_LABELS[new_stage],
-            ),
-            code="transition_not_allowed",
-        )
-    if old == DocumentStage.DRAFT_FOR_COMMENTS:
-        open_comments = unresolved_comments(document)
-        if open_comments:
-            raise Refused(
-                _(
-                    "%(n)d comments are not resolved yet. Resolve each of them before the document leaves the "
-                    "comment stage.",
-                    n=len(open_comments),
-                ),
-                code="unresolved_comments",
-                details={
-                    "comments": [
-                        {"id": c.id, "clause": c.clause, "comment": c.body[:200]}
-                        for c in open_comments
-                    ]
-                },
-            )
-    head = document.head_revision
-    overridden = False
-    forward = STAGE_ORDER.index(new_stage) > STAGE_ORDER.index(old)
-    if forward and head is not None:
-        errors = error_findings(head.text, known_patents=document.known_patents)
-        if errors:
-            if not override_checks:
-                raise Refused(
-                    _(
-                        "The checks found %(n)d errors in the text. Correct them first, or ask the secretariat to "
-                        "override the checks.",
-                        n=len(errors),
-                    ),
-                    code="checks_failed",
-                    details={"findings": [f.to_dict(locale) for f in errors]},
-                )
-            if not can_override_checks(actor, document):
-                raise NotAllowed(
-                    _("Only the secretariat may override the checks."), code="override_not_allowed"
-                )
-            if not reason.strip():
-                raise ServiceError(_("Say why the checks are overridden."), code="reason_required")
-            overridden = True
-    change = StageChange(
-        document_id=document.id,
-        from_stage=old,
-        to_stage=new_stage,
-        revision=head,
-        actor=actor,
-        checks_overridden=overridden,
-        reason=reason.strip(),
+    move = DOCUMENT_STAGES.transition(
+        document, new_stage, actor=actor, reason=reason, override_checks=override_checks
     )
-    db.session.add(change)
-    document.stage = new_stage
-    document.updated_at = utcnow()
-    db.session.flush()
-    record(
-        actor,
-        "document.stage_changed",
-        document,
-        old=str(old),
-        new=str(new_stage),
-        revision=head.number if head else None,
-        checks_overridden=overridden,
-    )
-    signals.stage_moved.send(document)
-    return change
+    return move.result
 
 
 # --- comments -------------------------------------------------------------
@@ -650,7 +690,13 @@ def add_comment(
         raise ServiceError(
             _("This revision is not part of this document."), code="unknown_revision"
         )
-    body, clause = (body or "").strip(), (clause or "").strip()
+    # PostgreSQL cannot store NUL; no control character means anything in a comment.
+    body = without_control_characters(body).strip()
+    clause = without_control_characters(clause, multiline=False).strip()
+    quote = without_control_characters(quote)
+    proposed_change = without_control_characters(proposed_change)
+    author_name = without_control_characters(author_name, multiline=False)
+    organization_name = without_control_characters(organization_name, multiline=False)
     if not body:
         raise ServiceError(_("Write the comment."), code="body_required")
     try:
@@ -712,7 +758,9 @@ def reply(
     published."""
     document = db.session.get(StandardDocument, parent.document_id)
     _refuse_if_published(document)
-    body = (body or "").strip()
+    body = without_control_characters(body).strip()
+    author_name = without_control_characters(author_name, multiline=False)
+    organization_name = without_control_characters(organization_name, multiline=False)
     if not body:
         raise ServiceError(_("Write the reply."), code="body_required")
     root = parent if parent.parent_id is None else db.session.get(Comment, parent.parent_id)
@@ -776,9 +824,12 @@ def resolve_comment(
             code="already_resolved",
         )
     previous_reason = comment.resolution_reason
+    # Read before the first change: an expired actor reloads, and the autoflush
+    # would write a resolution without its resolver.
+    actor_id = actor.id
     comment.resolution = resolution
     comment.resolution_reason = reason
-    comment.resolved_by_id = actor.id
+    comment.resolved_by_id = actor_id
     comment.resolved_at = utcnow()
     db.session.flush()
     record(

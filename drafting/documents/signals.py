@@ -14,5 +14,15 @@ _signals = Namespace()
 
 #: A new head revision was stored: sender is the document, ``revision`` the new head.
 revision_saved = _signals.signal("revision-saved")
-#: The document moved to another stage: sender is the document.
+#: The document moved to another stage: sender is the document; ``old``, ``new``,
+#: ``actor``, ``reason`` and ``override_checks`` (see ``core.statemachine``).
 stage_moved = _signals.signal("stage-moved")
+#: The secretariat changed the document's settings: sender is the document,
+#: ``changed`` the names of the changed fields, ``actor`` who changed them.
+settings_changed = _signals.signal("settings-changed")
+
+#: The document is about to move to another stage (sent inside the transaction, before
+#: the move): sender is the document; ``to`` the new stage, ``actor``, ``override`` (the
+#: secretariat overrides the gates, with a ``reason``). A receiver refuses the move by
+#: raising ``drafting.core.errors.Refused``; one that allows an override audits it.
+stage_moving = _signals.signal("stage-moving")

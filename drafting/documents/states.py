@@ -36,10 +36,6 @@ STAGE_LABELS = {
 }
 
 
-def allowed_transitions(stage: DocumentStage) -> tuple[DocumentStage, ...]:
-    return TRANSITIONS[DocumentStage(stage)]
-
-
 class CommentType(enum.StrEnum):
     GENERAL = "ge"
     TECHNICAL = "te"

@@ -61,7 +61,6 @@ from drafting.documents.states import (
     RESOLUTION_LABELS,
     STAGE_LABELS,
     DocumentStage,
-    allowed_transitions,
 )
 from drafting.export import build_html
 from drafting.extensions import db, limiter
@@ -766,6 +765,19 @@ def _comment_page(document: StandardDocument, form: CommentForm | None = None, s
     ), status
 
 
+def _public_comments_elsewhere(document: StandardDocument):
+    """Comments without an account are confirmed by mail before the editors see
+    them: they are sent from the page of the draft for comments (consultation)."""
+    flash(
+        _(
+            "Without an account, comment on this page: your comment counts once you confirm it "
+            "by mail."
+        ),
+        "info",
+    )
+    return redirect(url_for("consultation.page", document_id=document.id), 303)
+
+
 def _not_anonymous() -> bool:
     return current_user.is_authenticated
 
@@ -779,6 +791,8 @@ def comments(document_id: int):
         return _comment_page(document)
     if not permissions.can_comment(current_user, document):
         return _deny()
+    if not current_user.is_authenticated:
+        return _public_comments_elsewhere(document)
     form = CommentForm()
     head = document.head_revision
     form.clause.choices = _outline_choices(rendered_revision(document, head))
@@ -824,6 +838,8 @@ def _comment(document: StandardDocument, comment_id: int) -> Comment:
 @bp.route("/<int:document_id>/comments/<int:comment_id>/reply", methods=["POST"])
 def reply(document_id: int, comment_id: int):
     document = document_or_404(document_id, permissions.can_comment)
+    if not current_user.is_authenticated:
+        return _public_comments_elsewhere(document)
     parent = _comment(document, comment_id)
     form = ReplyForm()
     if not form.validate():
@@ -920,7 +936,7 @@ def _stage_page(document: StandardDocument, refusal: ServiceError | None = None,
     return render_template(
         "documents/stage.html",
         document=document,
-        transitions=allowed_transitions(document.stage),
+        transitions=services.DOCUMENT_STAGES.allowed(document.stage),
         errors=errors,
         findings=findings,
         locale=locale(),
@@ -953,7 +969,6 @@ def stage(document_id: int):
             actor=current_user,
             override_checks=form.override_checks.data,
             reason=form.reason.data or "",
-            locale=locale(),
         )
     flash(
         _("The document is now at the stage “%(stage)s”.", stage=STAGE_LABELS[document.stage]),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -21,6 +22,14 @@ class JobState(enum.StrEnum):
     DONE = "done"
     FAILED = "failed"
 
+
+# What each state is called on pages and in messages.
+JOB_STATE_LABELS = {
+    JobState.QUEUED: _l("Queued"),
+    JobState.RUNNING: _l("Running"),
+    JobState.DONE: _l("Ready"),
+    JobState.FAILED: _l("Failed"),
+}
 
 ACTIVE_STATES = (JobState.QUEUED, JobState.RUNNING)
 

@@ -8,19 +8,21 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from flask import current_app
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 
 from drafting.accounts.models import User
 from drafting.audit.services import record
 from drafting.core import transaction
+from drafting.core.statemachine import Move, StateMachine, lock_row
 from drafting.core.timeutil import utcnow
 from drafting.documents.models import Revision, StandardDocument
 from drafting.documents.queries import document_meta
 from drafting.documents.services import attachment_files
 from drafting.export import ExportCache, ExportLimits, LayoutOptions, cache_key
 from drafting.extensions import db
-from drafting.jobs.models import ACTIVE_STATES, ExportJobRecord, JobState
+from drafting.jobs.models import ACTIVE_STATES, JOB_STATE_LABELS, ExportJobRecord, JobState
 from drafting.word.services import docx_cache_key
 
 if TYPE_CHECKING:
@@ -231,11 +233,74 @@ def result_file(job: ExportJobRecord) -> Path | None:
 
 # --- state changes, made by the worker (each followed by a commit there) ---
 
+JOB_MOVES: dict[JobState, tuple[JobState, ...]] = {
+    JobState.QUEUED: (JobState.RUNNING, JobState.FAILED),
+    JobState.RUNNING: (JobState.DONE, JobState.FAILED),
+    # A slow worker that does finish after a "stale" verdict has made a good file.
+    JobState.FAILED: (JobState.DONE,),
+    # The stored file went missing from the cache (pruned): asked for, it fails.
+    JobState.DONE: (JobState.FAILED,),
+}
+
+
+def _refused(old: JobState, new: JobState) -> str:
+    return _(
+        "An export in state “%(old)s” cannot become “%(new)s”.",
+        old=JOB_STATE_LABELS[old],
+        new=JOB_STATE_LABELS[new],
+    )
+
+
+def _started(move: Move) -> None:
+    move.obj.started_at = utcnow()
+    set_progress(move.obj, 10, "building")
+
+
+def _finished(move: Move) -> None:
+    job, key = move.obj, move.extra["key"]
+    job.cache_key = key
+    job.result_path = relative_result_path(key, move.extra["fmt"])
+    job.error_code = job.error = ""
+    job.finished_at = utcnow()
+    set_progress(job, 100, "done")
+
+
+def _failed(move: Move) -> None:
+    job, code, message = move.obj, move.extra["code"], move.extra.get("message", "")
+    job.error_code = code[:40]
+    job.error = message[:1000]
+    job.finished_at = utcnow()
+    job.progress_label = "failed"
+    move.audit.update(job_id=job.id, code=code, message=message[:200])
+
+
+def _audit_on_document(actor, action: str, job: ExportJobRecord, **details) -> None:
+    """A failed export is audited on its document (the job rows are pruned)."""
+    record(actor, action, object_type="standard_document", object_id=job.document_id, **details)
+
+
+#: An export job: queued → running → done | failed. Only a failure is audited
+#: (its request is audited when it is made; progress is not news).
+JOB_STATES: StateMachine[JobState] = StateMachine(
+    name="export_job",
+    model=ExportJobRecord,
+    states=JobState,
+    moves=JOB_MOVES,
+    refused=_refused,
+    audit_action=lambda new: "document.export_failed" if new == JobState.FAILED else None,
+    recorder=_audit_on_document,
+    effects={
+        JobState.RUNNING: [_started],
+        JobState.DONE: [_finished],
+        JobState.FAILED: [_failed],
+    },
+)
+
 
 def start(job: ExportJobRecord) -> None:
-    job.state = JobState.RUNNING
-    job.started_at = utcnow()
-    set_progress(job, 10, "building")
+    """The worker takes a queued job (under its row lock: a second delivery of the
+    same job is refused with ``transition_not_allowed`` and does nothing)."""
+    JOB_STATES.transition(job, JobState.RUNNING, actor=None)
 
 
 def set_progress(job: ExportJobRecord, progress: int, label: str) -> None:
@@ -252,30 +317,16 @@ def finish(job: ExportJobRecord, key: str) -> None:
     finish after all has made a good PDF.
     """
     fmt = job.format or "pdf"  # read before the changes: a load would flush a half-done row
-    job.state = JobState.DONE
-    job.cache_key = key
-    job.result_path = relative_result_path(key, fmt)
-    job.error_code = job.error = ""
-    job.finished_at = utcnow()
-    set_progress(job, 100, "done")
+    JOB_STATES.transition(job, JobState.DONE, actor=None, key=key, fmt=fmt)
 
 
 def fail(job: ExportJobRecord, *, code: str, message: str = "") -> None:
-    job.state = JobState.FAILED
-    job.error_code = code[:40]
-    job.error = message[:1000]
-    job.finished_at = utcnow()
-    job.progress_label = "failed"
-    db.session.flush()
-    record(
-        None,
-        "document.export_failed",
-        object_type="standard_document",
-        object_id=job.document_id,
-        job_id=job.id,
-        code=code,
-        message=message[:200],
-    )
+    """Mark the job failed with an error code (and the exporter's message); audited.
+    A job that has failed already keeps its first verdict."""
+    lock_row(job)
+    if job.state == JobState.FAILED:
+        return
+    JOB_STATES.transition(job, JobState.FAILED, actor=None, lock=False, code=code, message=message)
 
 
 # --- for display ------------------------------------------------------------

@@ -7,6 +7,7 @@ import threading
 
 from flask import Flask, current_app, has_app_context
 
+from drafting.core.errors import Refused
 from drafting.extensions import db
 from drafting.word.export import export_docx
 
@@ -63,7 +64,12 @@ def _run(job_id: int) -> str:
         db.session.delete(job)
         db.session.commit()
         return "deferred"
-    services.start(job)
+    try:
+        services.start(job)
+    except Refused:
+        # Another delivery of the same job took it a moment ago (under the row lock).
+        db.session.rollback()
+        return "taken"
     db.session.commit()
     try:
         fmt = job.format or "pdf"

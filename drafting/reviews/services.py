@@ -10,7 +10,6 @@ from sqlalchemy import select
 from drafting.accounts.models import Role, User
 from drafting.applications import services as application_services
 from drafting.applications.models import Application, ApplicationState
-from drafting.applications.notify import notify_decision, notify_returned
 from drafting.audit.services import record
 from drafting.calls.models import Call, CallStandard, CallState, ReviewerAssignment
 from drafting.calls.services import transition as call_transition
@@ -73,8 +72,16 @@ def save_assessment(
     reviewer: User,
     now: datetime | None = None,
 ) -> Assessment:
-    """The reviewer's view of one requirement; the first one puts the application under review."""
+    """The reviewer's view of one requirement; the first one puts the application under review.
 
+    Under the application's row lock: an application withdrawn a moment ago
+    is not assessed (nor put back "under review")."""
+    application_services.lock_application(application)
+    if application.state not in REVIEWABLE:
+        raise Refused(
+            _("Only submitted applications can be assessed: this one is no longer under review."),
+            code="not_reviewable",
+        )
     if not can_assess(reviewer, application):
         raise NotAllowed(_("You cannot assess this application."))
     if not any(r.id == requirement_id for r in application.call.requirements):
@@ -119,19 +126,21 @@ def save_assessment(
 def return_for_changes(
     application: Application, message: str, *, actor: User, now: datetime | None = None
 ) -> None:
+    """Return a submitted application for changes with a message (mailed by the
+    `application_moved` receiver); the move takes the application's row lock."""
     if not message.strip():
         raise ServiceError(_("Tell the applicant what to change."), code="message")
     application_services.transition(
         application, S.RETURNED, actor=actor, reason=message.strip(), now=now
     )
 
-    notify_returned(application, message.strip())
-
 
 def set_decision(
     application: Application, standard_id: int, outcome: Outcome, *, reason: str = "", actor: User
 ) -> Decision:
-    """Record a pending decision for one standard of an application."""
+    """Record a pending decision for one standard of a submitted application,
+    under its row lock (a withdrawn one gets no decision)."""
+    application_services.lock_application(application)
     if application.state not in REVIEWABLE:
         raise Refused(_("Only submitted applications can be decided."), code="not_reviewable")
     if not any(s.standard_id == standard_id for s in application.standards):
@@ -304,9 +313,13 @@ def publish_decisions(
                 group_services.add_member(
                     groups[d.standard_id], application.organization, role, actor=actor
                 )
-        application_services.transition(application, state, actor=actor, now=now)
-
-        notify_decision(application, sorted(mine, key=lambda d: d.standard.position))
+        application_services.transition(
+            application,
+            state,
+            actor=actor,
+            now=now,
+            decisions=sorted(mine, key=lambda d: d.standard.position),
+        )
     for standard in call.standards:
         _create_document_of(standard, groups[standard.id], actor=actor)
 

@@ -29,6 +29,7 @@ from drafting.accounts.services import create_api_token
 from drafting.api.openapi import build_openapi
 from drafting.documents import services as document_services
 from drafting.reviews.services import assign_reviewer
+from tests.ballots.factories import make_review_world, open_on
 from tests.calls.factories import make_application, make_call
 from tests.documents.factories import add_image, make_world
 from tests.support.factories import make_user
@@ -68,6 +69,9 @@ def _world(db) -> tuple[object, dict]:
     )
     reviewer = make_user("reviewer")
     assign_reviewer(call, reviewer, actor=w.secretariat)
+    # A ballot on another document in 送审稿, the fuzzing member's organization among the voters.
+    review = make_review_world(voters=1)
+    ballot = open_on(review, orgs=[review.voter_orgs[0], w.main_org])
     db.session.commit()
     ids = {
         "call_id": call.id,
@@ -83,6 +87,7 @@ def _world(db) -> tuple[object, dict]:
         "job_id": 1,
         "group_id": w.group.id,
         "organization_id": w.part_org.id,
+        "ballot_id": ballot.id,
     }
     return w, ids
 

@@ -52,8 +52,9 @@ ALLOWED = {
 @pytest.mark.parametrize("old", list(S))
 @pytest.mark.parametrize("new", list(S))
 def test_every_transition(db, sec, old, new):
+    """The table, for a complete application before the deadline (the guards pass)."""
     call = make_call(actor=sec)
-    application = make_application(call, complete=False)
+    application = make_application(call)
     application.state = old
     application.submitted_at = utcnow()
     application.decided_at = (
@@ -65,8 +66,9 @@ def test_every_transition(db, sec, old, new):
         if new in (S.ACCEPTED, S.PARTLY_ACCEPTED, S.REJECTED):
             assert application.decided_at is not None
     else:
-        with pytest.raises(Refused):
+        with pytest.raises(Refused) as exc:
             services.transition(application, new, actor=sec)
+        assert exc.value.code == "transition_not_allowed"
         assert application.state == old
 
 

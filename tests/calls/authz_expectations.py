@@ -108,6 +108,9 @@ EXPECTATIONS = {
         **SECRETARIAT,
     },
     "calls.close": {"url": _pub("/close"), "method": "POST", **SECRETARIAT},
+    # A published call is not archived yet (refused, 409 for the API), but the
+    # secretariat is let in.
+    "calls.archive": {"url": _pub("/archive"), "method": "POST", **SECRETARIAT},
     # applications
     "applications.index": {
         "url": _u("/applications/"),
@@ -200,6 +203,12 @@ EXPECTATIONS = {
         "method": "POST",
         **API_SECRETARIAT,
         "secretariat": 400,
+    },
+    "api.calls_archive": {
+        "url": lambda ctx: f"/api/v1/calls/{ctx.calls_pub.id}/archive",
+        "method": "POST",
+        **API_SECRETARIAT,
+        "secretariat": 409,
     },
     "api.calls_publish": {
         "url": lambda ctx: f"/api/v1/calls/{ctx.calls_draft.id}/publish",

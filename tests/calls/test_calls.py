@@ -190,9 +190,9 @@ def test_call_permissions(db, users, role, manage, view_draft, view_published, a
     assert permissions.can_manage_calls(user) is manage
     assert permissions.can_view_call(user, draft) is view_draft
     assert permissions.can_view_call(user, published) is view_published
-    assert permissions.can_apply(user, published) is apply
+    assert permissions.can_start_application(user, published) is apply
     closed = make_call(actor=users["secretariat"], opens_in_days=-10, closes_in_days=-1)
-    assert permissions.can_apply(user, closed) is False
+    assert permissions.can_start_application(user, closed) is False
 
 
 # --- pages -------------------------------------------------------------------

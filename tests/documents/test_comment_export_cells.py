@@ -38,7 +38,9 @@ def test_vertical_tab_and_formulas_through_the_web(client, login_as, world, doc,
     assert r.status_code == 200
     cells = _cells(r.data)
     texts = [c.value for c in cells if isinstance(c.value, str)]
-    assert any("第一段\ufffd第二段" in t for t in texts)
+    # Word's line break (\x0b) is stored as a line break; the exports' own handling of
+    # control characters is tested on texts given in memory (below).
+    assert any("第一段\n第二段" in t for t in texts)
     assert all(c.data_type != "f" for c in cells)  # nothing is a formula
     assert any(t == "'@SUM(A1:A9)" for t in texts)
     assert not any(t.lstrip("\t\r\n ").startswith(("=", "+", "-", "@")) for t in texts)
