@@ -423,6 +423,7 @@ def extend_deadline(call: Call, new_closes_at: datetime, *, actor: User) -> None
 
 
 def close_early(call: Call, *, actor: User, now: datetime | None = None) -> None:
+    """End an open call's application period now (the secretariat; audited with the old deadline)."""
     now = now or utcnow()
     if call.state != CallState.PUBLISHED or call.has_closed(now):
         raise Refused(_("This call is not open."), code="not_open")

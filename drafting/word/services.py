@@ -213,6 +213,7 @@ def finding_place(finding: ImportFinding) -> str:
 
 
 def finding_json(finding: ImportFinding) -> dict:
+    """An import finding for the API, with its place in the Word file."""
     return {**finding.to_dict(), "place": finding_place(finding)}
 
 
