@@ -41,6 +41,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+# bench/docx.py must not shadow the python-docx package the app imports.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 
 from bench.pages import build_app, load  # noqa: E402  (the bulk loader, shared)
 

@@ -59,7 +59,7 @@ def _init_extensions(app: Flask) -> None:
     # Models must be imported before the metadata is used.
     import drafting.models  # noqa: F401
     from drafting.accounts import auth
-    from drafting.core import i18n, requests, security, transaction
+    from drafting.core import i18n, pagecache, requests, security, transaction
     from drafting.extensions import csrf, db, limiter, migrate
 
     db.init_app(app)
@@ -71,6 +71,7 @@ def _init_extensions(app: Flask) -> None:
     auth.init_app(app)
     security.init_app(app)
     transaction.init_app(app)
+    pagecache.init_app(app)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         with app.app_context():
             transaction.configure_sqlite(db.engine)
@@ -80,6 +81,7 @@ def _register_blueprints(app: Flask) -> None:
     from drafting.accounts.admin_views import bp as admin_bp
     from drafting.accounts.views import bp as accounts_bp
     from drafting.api import applications as _api_applications  # noqa: F401
+    from drafting.api import approval as _api_approval  # noqa: F401
     from drafting.api import ballots as _api_ballots  # noqa: F401
     from drafting.api import calls as _api_calls  # noqa: F401
     from drafting.api import consultation as _api_consultation  # noqa: F401
@@ -90,6 +92,8 @@ def _register_blueprints(app: Flask) -> None:
     from drafting.api.core import bp as api_bp
     from drafting.applications.notify import connect_signals as connect_application_signals
     from drafting.applications.views import bp as applications_bp
+    from drafting.approval.services import connect_signals as connect_approval_signals
+    from drafting.approval.views import bp as approval_bp
     from drafting.audit.views import bp as audit_bp
     from drafting.ballots.services import connect_signals as connect_ballot_signals
     from drafting.ballots.views import bp as ballots_bp
@@ -110,6 +114,7 @@ def _register_blueprints(app: Flask) -> None:
 
     # Cross-domain effects: the higher package connects to the lower one's signals.
     connect_application_signals()
+    connect_approval_signals()
     connect_consultation_signals()
     connect_ballot_signals()
     for bp in (main_bp, accounts_bp, admin_bp, audit_bp, api_bp):
@@ -117,6 +122,7 @@ def _register_blueprints(app: Flask) -> None:
     for bp in (calls_bp, applications_bp, reviews_bp):
         app.register_blueprint(bp)
     app.register_blueprint(documents_bp)
+    app.register_blueprint(approval_bp)
     app.register_blueprint(ballots_bp)
     app.register_blueprint(comparison_bp)
     app.register_blueprint(consultation_bp)

@@ -70,6 +70,11 @@ def from_environment(instance_path: Path) -> dict:
         # text can be larger, and a refused save would lose the editor's work.
         "MAX_FORM_MEMORY_SIZE": _int("MAX_FORM_MEMORY_SIZE", 8 * 1024 * 1024),
         "REDIS_URL": redis_url,
+        # The page parts that are the same for every reader (drafting.core.pagecache):
+        # in Redis when REDIS_URL is set, else an LRU of PAGE_CACHE_SIZE per process.
+        "PAGE_CACHE_ENABLED": _bool("PAGE_CACHE", True),
+        "PAGE_CACHE_SIZE": _int("PAGE_CACHE_SIZE", 1024),
+        "PAGE_CACHE_TTL": _int("PAGE_CACHE_TTL", 86_400),
         # Export jobs: "thread" (in the web process), "rq" (default when
         # REDIS_URL is set: a queue shared by every instance) or "eager".
         "EXPORT_QUEUE": os.environ.get("EXPORT_QUEUE") or None,

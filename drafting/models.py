@@ -7,6 +7,7 @@ from drafting.applications.models import (  # noqa: F401
     ApplicationStandard,
     Attachment,
 )
+from drafting.approval.models import ExplanatoryNotes, Publication  # noqa: F401
 from drafting.audit.models import AuditEntry  # noqa: F401
 from drafting.ballots.models import Ballot, BallotVoter, Vote  # noqa: F401
 from drafting.calls.models import (  # noqa: F401

@@ -26,6 +26,7 @@ from drafting.api.validation import (
     invalid,
     time_json,
 )
+from drafting.approval import services as approval
 from drafting.core.files import read_upload
 from drafting.core.i18n import format_dt
 from drafting.documents import permissions, queries, services
@@ -194,6 +195,13 @@ class StageInput(Body):
     stage: DocumentStage
     override_checks: Flag = False
     reason: Annotated[Text, Field(max_length=5_000)] = ""
+    published_on: Day | None = Field(
+        default=None, description="To publish (stage published): the publication date, required"
+    )
+    implemented_on: Day | None = Field(
+        default=None,
+        description="To publish: the implementation date, required, not before the publication date",
+    )
 
 
 class CommentsQuery(Query):
@@ -741,13 +749,22 @@ def comment_resolution_put(document_id: int, comment_id: int):
 def stage_post(document_id: int):
     document = document_or_404(document_id, permissions.can_move_stage)
     data: StageInput = api_body()
-    services.transition(
-        document,
-        data.stage.value,
-        actor=current_user,
-        override_checks=data.override_checks,
-        reason=data.reason,
-    )
+    if data.stage == DocumentStage.PUBLISHED and document.stage == DocumentStage.DRAFT_FOR_APPROVAL:
+        # Publishing is the secretariat's, with the dates (drafting.approval).
+        approval.publish(
+            document,
+            published_on=data.published_on,
+            implemented_on=data.implemented_on,
+            actor=current_user,
+        )
+    else:
+        services.transition(
+            document,
+            data.stage.value,
+            actor=current_user,
+            override_checks=data.override_checks,
+            reason=data.reason,
+        )
     return document_json(document)
 
 

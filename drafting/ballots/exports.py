@@ -17,8 +17,6 @@ from dataclasses import dataclass
 from io import BytesIO
 
 from flask import render_template
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
 
 from drafting.ballots import queries
 from drafting.ballots.models import Ballot
@@ -113,6 +111,9 @@ def summary(ballot: Ballot) -> Summary:
 
 
 def summary_xlsx(ballot: Ballot) -> bytes:
+    from openpyxl import Workbook  # noqa: PLC0415  (deferred: heavy)
+    from openpyxl.styles import Alignment, Font  # noqa: PLC0415  (deferred: heavy)
+
     s = summary(ballot)
     wb = Workbook()
     ws = wb.active

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import uuid
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
@@ -16,8 +17,9 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    event,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from drafting.accounts.models import User
 from drafting.core.models import UTCDateTime, str_enum
@@ -81,6 +83,10 @@ class Call(db.Model):
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Renewed (a random tag, never reused: not even by a rolled-back test) by
+    # every flush that changes the call, its standards, requirements or files;
+    # the key of the call page's cached part (see `bump_cache_tags` below).
+    cache_tag: Mapped[str] = mapped_column(String(32), default=lambda: uuid.uuid4().hex)
 
     standards: Mapped[list[CallStandard]] = relationship(
         back_populates="call",
@@ -207,3 +213,27 @@ class ReviewerAssignment(db.Model):
 
     call: Mapped[Call] = relationship()
     user: Mapped[User] = relationship()
+
+
+_CALL_PARTS = (CallStandard, Requirement, CallAttachment)
+
+
+@event.listens_for(Session, "before_flush")
+def bump_cache_tags(session, _context, _instances) -> None:
+    """A new `Call.cache_tag` for every call changed in this flush, whichever
+    service changed it: the call page's cached part then misses at once."""
+    calls: set[Call] = set()
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(obj, Call):
+            if obj not in session.new and session.is_modified(obj, include_collections=False):
+                calls.add(obj)
+        elif isinstance(obj, _CALL_PARTS):
+            if obj in session.dirty and not session.is_modified(obj):
+                continue
+            call = obj.__dict__.get("call")
+            if call is None and obj.call_id is not None:
+                call = session.get(Call, obj.call_id)
+            if call is not None:
+                calls.add(call)
+    for call in calls:
+        call.cache_tag = uuid.uuid4().hex

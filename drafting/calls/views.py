@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -12,7 +13,7 @@ from sqlalchemy import select
 from drafting import templating
 from drafting.applications.models import Application
 from drafting.applications.permissions import can_edit_application
-from drafting.calls import permissions, services
+from drafting.calls import permissions, queries, services
 from drafting.calls.forms import (
     CallForm,
     ExtendForm,
@@ -30,10 +31,12 @@ from drafting.calls.models import (
     Requirement,
 )
 from drafting.calls.queries import load_call
+from drafting.core import pagecache
 from drafting.core.files import read_upload, send_stored
 from drafting.core.markdown import render_markdown
+from drafting.core.requests import page_number
 from drafting.core.timeutil import as_utc, to_local, to_utc, utcnow
-from drafting.core.web import get_or_404, on_refusal, require
+from drafting.core.web import get_or_404, on_refusal, require, url_pattern
 from drafting.extensions import db
 
 bp = Blueprint("calls", __name__, url_prefix="/calls")
@@ -48,26 +51,43 @@ def _call_or_404(call_id: int) -> Call:
 
 @bp.route("/")
 def index():
+    page = request.args.get("page", 1, type=page_number)
     # ?archived=1 lists the archived calls (as past calls) instead of the current ones.
     archived = request.args.get("archived") == "1"
-    calls = services.public_calls(archived=archived)
-    drafts = []
-    if permissions.can_manage_calls(current_user) and not archived:
-        drafts = list(
-            db.session.scalars(
-                select(Call).where(Call.state == CallState.DRAFT).order_by(Call.id.desc())
-            )
-        )
-    open_calls = [c for c in calls if c.display_state() in ("open", "upcoming")]
-    past_calls = [c for c in calls if c.display_state() not in ("open", "upcoming")]
+    past, has_next = queries.past_calls(page, archived=archived)
+    first = page == 1 and not archived
     return render_template(
-        "calls/index.html", open_calls=open_calls, past_calls=past_calls, drafts=drafts
+        "calls/index.html",
+        # The calls still open (or opening soon) head the first page; the
+        # past ones follow, a page at a time.
+        open_calls=queries.current_calls() if first else [],
+        past_calls=past,
+        page=page,
+        has_next=has_next,
+        archived=archived,
+        drafts=queries.draft_calls()
+        if first and permissions.can_manage_calls(current_user)
+        else [],
+        **list_helpers(),
     )
+
+
+def list_helpers() -> dict:
+    """What calls/_list.html needs, resolved once per request instead of per row."""
+    return {
+        "call_url": url_pattern("calls.show", "call_id"),
+        "call_state_names": {k: str(v) for k, v in CALL_STATE_LABELS.items()},
+    }
 
 
 @bp.route("/<int:call_id>")
 def show(call_id: int):
-    call = _call_or_404(call_id)
+    # The call's own row only: what is the same for every reader (the notice,
+    # standards, requirements, files) comes from the page cache, loaded and
+    # rendered only when the call changed since it was last stored.
+    call = db.session.get(Call, call_id)
+    if call is None or not permissions.can_view_call(current_user, call):
+        abort(404)
     application = None
     if current_user.is_authenticated and current_user.organization_id:
         application = db.session.scalar(
@@ -80,13 +100,23 @@ def show(call_id: int):
         # a reviewer from that organization must not learn that it applied.
         if application is not None and not can_edit_application(current_user, application):
             application = None
+    body_html = pagecache.fragment(
+        f"call-page:{call.id}:{call.cache_tag}:{get_locale()}", lambda: _call_body(call.id)
+    )
     return render_template(
         "calls/show.html",
         call=call,
-        notice_html=Markup(render_markdown(call.notice)),
+        body_html=body_html,
         application=application,
         can_apply=permissions.can_start_application(current_user, call),
         can_manage=permissions.can_manage_calls(current_user),
+    )
+
+
+def _call_body(call_id: int) -> str:
+    call = load_call(call_id)
+    return render_template(
+        "calls/_body.html", call=call, notice_html=Markup(render_markdown(call.notice))
     )
 
 

@@ -18,8 +18,6 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
 
 from drafting.comparison import queries
 from drafting.core.errors import ServiceError
@@ -217,6 +215,9 @@ TABLE_HEADERS = ["序号", "章条编号", "变化", "原条文", "修改后条�
 
 def clause_table_xlsx(document: StandardDocument, old: Revision, new: Revision) -> bytes:
     """条文对照表 as XLSX: one row per changed clause; every text cell escaped by ``cell()``."""
+    from openpyxl import Workbook  # noqa: PLC0415  (deferred: heavy)
+    from openpyxl.styles import Alignment, Font  # noqa: PLC0415  (deferred: heavy)
+
     rows = table_rows(document, old, new)
     wb = Workbook()
     ws = wb.active

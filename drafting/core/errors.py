@@ -39,3 +39,10 @@ class Conflict(ServiceError):
 class NotAllowed(ServiceError):
     status = 403
     code = "forbidden"
+
+
+class Missing(ServiceError):
+    """What the request names is not there (with a message saying why)."""
+
+    status = 404
+    code = "not_found"

@@ -16,7 +16,7 @@ from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
 
-from drafting.core.errors import ServiceError
+from drafting.core.errors import Missing, ServiceError
 from drafting.storage import read_blob
 
 log = logging.getLogger(__name__)
@@ -290,11 +290,25 @@ def content_disposition(kind: str, filename: str) -> str:
     return f"{kind}; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
+def read_stored(sha256: str, filename: str) -> bytes:
+    """The bytes of a stored file. When the row is there but its file is not (a
+    restore without files, a disk mishap) the reader gets a 404 that says so and
+    the operator a log line, never a 500."""
+    try:
+        return read_blob(sha256)
+    except FileNotFoundError:
+        log.error("stored file %s (%s) is missing from the file store", sha256, filename)
+        raise Missing(
+            _("This file is missing from the file store. Tell the secretariat."),
+            code="file_missing",
+        ) from None
+
+
 def send_stored(sha256: str, filename: str, content_type: str, *, inline: bool = False) -> Response:
     # Only PDFs are ever shown inline, and never anything the browser could run as HTML.
     inline = inline and content_type == "application/pdf"
     response = Response(
-        read_blob(sha256),
+        read_stored(sha256, filename),
         mimetype=content_type if inline else (content_type or "application/octet-stream"),
     )
     response.headers["Content-Disposition"] = content_disposition(

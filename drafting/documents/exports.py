@@ -4,9 +4,6 @@ from __future__ import annotations
 
 from io import BytesIO
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-
 from drafting.core.spreadsheet import row as safe_row
 from drafting.documents.models import StandardDocument
 from drafting.documents.queries import Thread
@@ -28,6 +25,9 @@ ISO_HEADERS = [
 def _workbook(
     title: str, headers: list[str], rows: list[list], widths: list[int], heading: str
 ) -> bytes:
+    from openpyxl import Workbook  # noqa: PLC0415  (deferred: heavy)
+    from openpyxl.styles import Alignment, Font  # noqa: PLC0415  (deferred: heavy)
+
     wb = Workbook()
     ws = wb.active
     ws.title = title

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
@@ -34,6 +35,7 @@ from drafting.documents.models import (
     text_sha256,
 )
 from drafting.documents.permissions import can_move_stage, can_override_checks
+from drafting.documents.queries import document_meta
 from drafting.documents.states import (
     RESOLUTION_LABELS,
     STAGE_LABELS,
@@ -42,6 +44,7 @@ from drafting.documents.states import (
     DocumentStage,
     Resolution,
 )
+from drafting.export import export_pdf as make_pdf
 from drafting.extensions import db
 from drafting.groups.models import DraftingGroup
 from drafting.standardtext import SKELETON, attachment_name, run_checks
@@ -962,6 +965,19 @@ def remove_attachment(
 
 
 # --- export ---------------------------------------------------------------
+
+
+def export_pdf(document: StandardDocument, revision: Revision) -> bytes:
+    """The PDF of a revision, laid out in this request (from the export cache when made
+    before): only for what must hold the file at once, as the approval package. Pages
+    and the API go through the export job (``jobs.services.request_export``)."""
+
+    return make_pdf(
+        document_meta(document),
+        revision.text,
+        attachments=attachment_files(document),
+        cache=current_app.config["EXPORT_DIR"],
+    )
 
 
 # --- presence -------------------------------------------------------------

@@ -27,7 +27,7 @@ from sqlalchemy import select
 from drafting import templating
 from drafting.accounts.models import Organization, User
 from drafting.core.errors import ServiceError
-from drafting.core.files import IMAGE_TYPES, limit_mb, read_upload
+from drafting.core.files import IMAGE_TYPES, limit_mb, read_stored, read_upload
 from drafting.core.requests import (
     MAX_ID,
     accepts_json,
@@ -67,7 +67,6 @@ from drafting.extensions import db, limiter
 from drafting.groups import services as group_services
 from drafting.groups.models import DraftingGroup, GroupRole
 from drafting.standardtext import render, run_checks
-from drafting.storage import read_blob
 
 bp = Blueprint("documents", __name__, url_prefix="/documents")
 
@@ -569,11 +568,7 @@ def attachment(document_id: int, name: str):
 
     document = document_or_404(document_id)
     att = _attachment(document, name)
-    try:
-        data = read_blob(att.sha256)
-    except FileNotFoundError:
-        abort(404)
-    response = make_response(data)
+    response = make_response(read_stored(att.sha256, att.name))
     response.headers["Content-Type"] = att.content_type
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, no-cache"

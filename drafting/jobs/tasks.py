@@ -9,7 +9,6 @@ from flask import Flask, current_app, has_app_context
 
 from drafting.core.errors import Refused
 from drafting.extensions import db
-from drafting.word.export import export_docx
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +79,8 @@ def _run(job_id: int) -> str:
             services.set_progress(job, 30, "rendering")
             db.session.commit()
             if fmt == "docx":
+                from drafting.word.export import export_docx  # noqa: PLC0415  (deferred: heavy)
+
                 pdf = export_docx(inputs.meta, inputs.text, attachments=inputs.attachments)
             else:
                 pdf = render_pdf(inputs.meta, inputs.text, inputs.options, inputs.attachments)

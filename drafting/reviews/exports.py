@@ -28,8 +28,6 @@ from dataclasses import dataclass
 
 from flask_babel import get_locale, get_timezone
 from flask_babel import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -256,6 +254,8 @@ def requirement_rows(call: Call) -> tuple[list[str], list[list]]:
 
 
 def _sheet(ws, header: list[str], rows: list[list]) -> None:
+    from openpyxl.styles import Alignment, Font  # noqa: PLC0415  (deferred: heavy)
+
     ws.append(safe_row(header))
     for cell in ws[1]:
         cell.font = Font(bold=True)
@@ -269,6 +269,8 @@ def _sheet(ws, header: list[str], rows: list[list]) -> None:
 
 
 def xlsx(user, call: Call) -> bytes:
+    from openpyxl import Workbook  # noqa: PLC0415  (deferred: heavy)
+
     wb = Workbook()
     ws = wb.active
     ws.title = _("applications")

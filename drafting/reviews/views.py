@@ -2,23 +2,35 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
+from jinja2.filters import do_truncate
 from sqlalchemy import select
 
 from drafting import templating
 from drafting.accounts.models import Role, User
-from drafting.applications.models import Application, ApplicationState
+from drafting.applications.models import ROLE_LABELS, STATE_LABELS, Application, ApplicationState
 from drafting.applications.permissions import is_applicant
 from drafting.applications.queries import application_or_404
+from drafting.calls.forms import EVIDENCE_LABELS
 from drafting.calls.models import Call, CallState, ReviewerAssignment
 from drafting.calls.queries import load_call
 from drafting.core.errors import ServiceError
 from drafting.core.files import content_disposition
 from drafting.core.requests import request_id
-from drafting.core.web import get_or_404, on_refusal, require
+from drafting.core.web import get_or_404, on_refusal, require, url_pattern
 from drafting.documents import queries as document_queries
 from drafting.extensions import db
 from drafting.reviews import exports, permissions, queries, services
@@ -74,15 +86,13 @@ def dashboard(call_id: int):
     state = args.get("state") if args.get("state") in {s.value for s in ApplicationState} else None
     role = args.get("role") if args.get("role") in ("main", "participating") else None
     sort = args.get("sort") if args.get("sort") in queries.SORTS else "organization"
-    rows, counts = queries.dashboard(
+    rows, counts = queries.dashboard_page(
         current_user, call, state=state, standard_id=standard_id, role=role, sort=sort
     )
     per_standard = {s.id: {"main": 0, "participating": 0} for s in call.standards}
     for row in rows:
-        for s in row.application.standards:
-            per_standard.setdefault(s.standard_id, {"main": 0, "participating": 0})[
-                s.role.value
-            ] += 1
+        for std_id, std_role in row.standards:
+            per_standard.setdefault(std_id, {"main": 0, "participating": 0})[std_role] += 1
     return render_template(
         "reviews/dashboard.html",
         call=call,
@@ -95,7 +105,13 @@ def dashboard(call_id: int):
             "role": role or "",
             "sort": sort,
         },
-        standard_titles={s.id: s.title_zh for s in call.standards},
+        # Resolved once per request, not once per row.
+        standard_titles={
+            s.id: do_truncate(current_app.jinja_env, s.title_zh, 24) for s in call.standards
+        },
+        state_names={k.value: str(v) for k, v in STATE_LABELS.items()},
+        role_names={k.value: str(v) for k, v in ROLE_LABELS.items()},
+        review_url=url_pattern("reviews.review", "application_id"),
         can_manage=permissions.can_manage_reviews(current_user, call),
     )
 
@@ -125,7 +141,15 @@ def _render_review(application: Application, status: int = 200):
         summary=summary,
         can_assess=permissions.can_assess(current_user, application),
         can_manage=permissions.can_manage_reviews(current_user),
-        rating_labels=RATING_LABELS,
+        # Translated and built once per request, not once per requirement.
+        rating_labels={k: str(v) for k, v in RATING_LABELS.items()},
+        evidence_labels={k: str(v) for k, v in EVIDENCE_LABELS.items()},
+        download_url=url_pattern(
+            "applications.download", "attachment_id", application_id=application.id
+        ),
+        inline_url=url_pattern(
+            "applications.download", "attachment_id", application_id=application.id, inline=1
+        ),
     ), status
 
 

@@ -18,8 +18,6 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-import latex2mathml.converter
-import ziamath
 from markdown_it.rules_block import StateBlock
 from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import StateInline
@@ -29,9 +27,6 @@ from drafting.standardtext.findings import Finding
 
 #: The size formulas are drawn at: the body text's 五号.
 MATH_PT = 10.5
-# Plain paths, no <symbol>/<use>: ids repeated across formulas would clash
-# in one HTML page (WeasyPrint warns "Anchor defined twice").
-ziamath.config.svg2 = False
 
 _MONEY_RE = re.compile(r"\d[\d.,]*(?:[\s，。；、：）)]|$)")
 _BLOCK_END_RE = re.compile(r"\$\$\s*(?:\{#([\w\-.]+)\})?\s*$")
@@ -190,6 +185,13 @@ def tex_svg(tex: str, display: bool) -> MathSvg:
         # GB/T 1.1 writes quantities as symbols explained under 其中：; the
         # math font has no CJK glyphs, so they would print as empty boxes.
         return MathSvg(None, cjk=True)
+    # Loaded by the first formula drawn, not when the app starts (about 1 s).
+    import latex2mathml.converter  # noqa: PLC0415  (deferred: heavy)
+    import ziamath  # noqa: PLC0415  (deferred: heavy)
+
+    # Plain paths, no <symbol>/<use>: ids repeated across formulas would clash
+    # in one HTML page (WeasyPrint warns "Anchor defined twice").
+    ziamath.config.svg2 = False
     try:
         if _UNKNOWN_COMMAND_RE.search(latex2mathml.converter.convert(tex)):
             return MathSvg(None)

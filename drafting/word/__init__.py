@@ -4,6 +4,16 @@
 - :func:`import_docx` — .docx → Markdown, cover fields, images and findings (``importer.py``).
 """
 
-from drafting.word.export import export_docx
+from __future__ import annotations
 
 __all__ = ["export_docx"]
+
+
+def __getattr__(name: str):
+    # python-docx is loaded by the code that writes or reads a .docx, not when
+    # the app starts (web workers never need it).
+    if name == "export_docx":
+        from drafting.word.export import export_docx  # noqa: PLC0415  (deferred: heavy)
+
+        return export_docx
+    raise AttributeError(name)

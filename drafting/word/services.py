@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -41,8 +42,9 @@ from drafting.export.cache import ExportCache, cache_key
 from drafting.extensions import db
 from drafting.groups.models import DraftingGroup
 from drafting.storage import read_blob, store_blob
-from drafting.word.export import export_docx
-from drafting.word.importer import ImportFinding, ImportRefused, ImportResult, import_docx
+
+if TYPE_CHECKING:
+    from drafting.word.importer import ImportFinding, ImportResult
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -77,6 +79,8 @@ def docx_of(document: StandardDocument, revision: Revision) -> bytes:
     cache = ExportCache(current_app.config["EXPORT_DIR"], suffix=".docx")
     data = cache.get(key)
     if data is None:
+        from drafting.word.export import export_docx  # noqa: PLC0415  (deferred: heavy)
+
         data = export_docx(meta, revision.text, attachments=attachments)
         cache.put(key, data)
     return data
@@ -233,6 +237,11 @@ class ImportPreview:
 
 
 def _convert(data: bytes) -> ImportResult:
+    from drafting.word.importer import (  # noqa: PLC0415  (deferred: heavy)
+        ImportRefused,
+        import_docx,
+    )
+
     try:
         return import_docx(data)
     except ImportRefused as exc:

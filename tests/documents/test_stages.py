@@ -15,7 +15,12 @@ ALL = list(DocumentStage)
 @pytest.mark.parametrize("new", ALL)
 def test_every_transition(world, doc, old, new):
     doc.stage = old
-    if new in TRANSITIONS[old]:
+    if new == DocumentStage.PUBLISHED and new in TRANSITIONS[old]:
+        # Publishing needs its dates: drafting.approval refuses a plain move (tests/approval).
+        with pytest.raises(Refused) as exc:
+            services.transition(doc, new, actor=world.main_editor)
+        assert exc.value.code == "publication_dates_required"
+    elif new in TRANSITIONS[old]:
         if new == DocumentStage.DRAFT_FOR_APPROVAL:
             # The ballot gate (tests/ballots) wants a passed ballot: the secretariat overrides it.
             change = services.transition(
