@@ -231,9 +231,9 @@ def peak_memory(pages: int) -> None:
 
 
 def _measure_memory(pages: int) -> tuple[int, int, int]:
-    from drafting.export.job import ExportJob, _virtual_peak, run_job
+    from drafting.export.job import WorkerInput, _virtual_peak, run_job
 
-    result = run_job(ExportJob.make(META, generate_standard(pages), sample_attachments()))
+    result = run_job(WorkerInput.make(META, generate_standard(pages), sample_attachments()))
     return result.pages, _virtual_peak(), result.peak_rss
 
 

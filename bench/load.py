@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import json
 import multiprocessing
 import os
 import re
@@ -257,6 +258,21 @@ class Exporters:
         self.done, self.failed, self.seconds = 0, [], []
         self.threads = [threading.Thread(target=self._run, daemon=True) for _ in range(n)]
 
+    def _export(self, revision: int) -> tuple[int, bytes]:
+        """GET export.pdf: a 202 names the export job; poll it, then GET the cached PDF."""
+        url = f"/api/v1/documents/{self.document}/export.pdf?revision={revision}"
+        status, body = fetch(self.port, url, self.cookie, timeout=300)
+        if status != 202:
+            return status, body
+        job_url = json.loads(body)["status_url"]
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline:
+            status, body = fetch(self.port, job_url, self.cookie, timeout=30)
+            if status != 200 or json.loads(body)["state"] in ("done", "failed"):
+                break
+            time.sleep(0.2)
+        return fetch(self.port, url, self.cookie, timeout=300)
+
     def _run(self) -> None:
         while not self.stopping.is_set():
             with self.lock:
@@ -265,12 +281,7 @@ class Exporters:
                 revision = self.queue.pop(0)
             t0 = time.perf_counter()
             try:
-                status, body = fetch(
-                    self.port,
-                    f"/api/v1/documents/{self.document}/export.pdf?revision={revision}",
-                    self.cookie,
-                    timeout=300,
-                )
+                status, body = self._export(revision)
             except OSError as exc:
                 status, body = 0, str(exc).encode()
             with self.lock:

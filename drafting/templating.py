@@ -18,6 +18,7 @@ from drafting.accounts import permissions as account_permissions
 from drafting.accounts.models import ORGANIZATION_TYPE_LABELS, ROLE_LABELS
 from drafting.core.statemachine import can_transition
 from drafting.core.text import shorten
+from drafting.groups.models import GROUP_ROLE_LABELS
 
 PERMISSIONS: dict[str, Callable] = {
     "is_secretariat": account_permissions.is_secretariat,
@@ -92,6 +93,7 @@ def init_app(app: Flask) -> None:
 
     app.jinja_env.globals["role_labels"] = ROLE_LABELS
     app.jinja_env.globals["org_type_labels"] = ORGANIZATION_TYPE_LABELS
+    app.jinja_env.globals["group_role_labels"] = GROUP_ROLE_LABELS
 
     @app.context_processor
     def _request_path():

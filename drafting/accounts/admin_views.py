@@ -11,9 +11,8 @@ from sqlalchemy.orm import selectinload
 from drafting.accounts import permissions, services
 from drafting.accounts.forms import ConfirmForm, RoleForm
 from drafting.accounts.models import Organization, Role, User
-from drafting.core.errors import ServiceError
 from drafting.core.requests import page_number
-from drafting.core.web import flash_error, get_or_404, require
+from drafting.core.web import get_or_404, on_refusal, require
 from drafting.extensions import db
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -59,12 +58,9 @@ def set_role(user_id: int):
     if not form.validate_on_submit():
         flash(_("Please choose a role."), "error")
         return redirect(url_for("admin.users")), 303
-    try:
+    with on_refusal(lambda exc: redirect(url_for("admin.users"))):
         services.set_role(user, Role(form.role.data), actor=current_user)
-    except ServiceError as exc:
-        flash_error(exc)
-    else:
-        flash(_("%(name)s's role has been changed.", name=user.name), "success")
+    flash(_("%(name)s's role has been changed.", name=user.name), "success")
     return redirect(url_for("admin.users"))
 
 
@@ -74,17 +70,14 @@ def set_active(user_id: int):
     require(permissions.can_manage_users(current_user))
     user = get_or_404(User, user_id)
     active = request.form.get("active") == "1"
-    try:
+    with on_refusal(lambda exc: redirect(url_for("admin.users"))):
         services.set_active(user, active, actor=current_user)
-    except ServiceError as exc:
-        flash_error(exc)
-    else:
-        flash(
-            _("%(name)s's account has been enabled.", name=user.name)
-            if active
-            else _("%(name)s's account has been disabled.", name=user.name),
-            "success",
-        )
+    flash(
+        _("%(name)s's account has been enabled.", name=user.name)
+        if active
+        else _("%(name)s's account has been disabled.", name=user.name),
+        "success",
+    )
     return redirect(url_for("admin.users"))
 
 

@@ -31,14 +31,17 @@ from drafting.mail.services import queue_mail
 
 
 def normalise_email(email: str) -> str:
+    """An address as stored and compared: trimmed, lower case (one account per address)."""
     return email.strip().lower()
 
 
 def user_by_email(email: str) -> User | None:
+    """The account with this address (compared normalised), or None."""
     return db.session.scalar(select(User).where(User.email == normalise_email(email)))
 
 
 def password_error_message(key: str) -> str:
+    """The password policy's refusal ``key`` in the user's language."""
     minimum = current_app.config["PASSWORD_MIN_LENGTH"]
     return {
         "too_short": _("The password must have at least %(n)d characters.", n=minimum),
@@ -48,6 +51,7 @@ def password_error_message(key: str) -> str:
 
 
 def check_password_policy(password: str, email: str = "") -> None:
+    """Refuse (``weak_password``) a password that is too short, too common or contains the address."""
     problem = password_problem(
         password, min_length=current_app.config["PASSWORD_MIN_LENGTH"], email=email
     )
@@ -56,6 +60,8 @@ def check_password_policy(password: str, email: str = "") -> None:
 
 
 def credit_code_error_message(key: str) -> str:
+    """Why a unified social credit code is refused (``key`` from credit_code), in the user's
+    language."""
     return {
         "length": _("A unified social credit code has 18 characters."),
         "characters": _(
@@ -147,6 +153,7 @@ def register_organization(
 
 
 def send_confirmation(user: User) -> None:
+    """Queue the mail with the link that confirms ``user``'s address (its first use also logs in)."""
     token = make_link_token("confirm", {"uid": user.id, "email": user.email})
     queue_mail(
         user.email,
@@ -195,6 +202,8 @@ def authenticate(email: str, password: str) -> User | None:
 
 
 def change_password(user: User, current: str, new: str, *, revoke_tokens: bool = False) -> None:
+    """Change the password after checking the current one; other sessions end, API tokens too on
+    request."""
     if not verify_password(user.password_hash, current):
         raise ServiceError(_("The current password is not correct."), code="wrong_password")
     check_password_policy(new, user.email)
@@ -207,6 +216,8 @@ def change_password(user: User, current: str, new: str, *, revoke_tokens: bool =
 
 
 def end_all_sessions(user: User, *, actor: User, revoke_tokens: bool = False) -> None:
+    """Log ``user`` out everywhere (session version), and revoke their API tokens on request
+    (audited)."""
     user.session_version += 1
     record(actor, "user.sessions_ended", user)
     if revoke_tokens:
@@ -249,6 +260,8 @@ def request_password_reset(email: str) -> None:
 
 
 def reset_password(token: str, new: str, *, revoke_tokens: bool = True) -> User:
+    """Set a new password from a reset link (valid once, for RESET_TOKEN_MAX_AGE); confirms the
+    address, ends other sessions."""
     try:
         data = read_link_token("reset", token, current_app.config["RESET_TOKEN_MAX_AGE"])
     except TokenError as exc:
@@ -276,6 +289,7 @@ def reset_password(token: str, new: str, *, revoke_tokens: bool = True) -> User:
 
 
 def invite_colleague(org: Organization, email: str, *, actor: User) -> Invitation:
+    """Invite ``email`` into ``org`` by mail; refused if the address already has an account."""
     email = normalise_email(email)
     existing = user_by_email(email)
     if existing is not None:
@@ -297,6 +311,7 @@ def invite_colleague(org: Organization, email: str, *, actor: User) -> Invitatio
 
 
 def invitation_from_token(token: str) -> Invitation:
+    """The invitation an invitation link names; refused when expired, withdrawn or already used."""
     try:
         data = read_link_token("invite", token, current_app.config["INVITE_TOKEN_MAX_AGE"])
     except TokenError as exc:
@@ -322,6 +337,8 @@ def invitation_from_token(token: str) -> Invitation:
 def accept_invitation(
     invitation: Invitation, *, name: str, password: str, locale: str | None
 ) -> User:
+    """Create the invited member's account (address confirmed by the link) and use up the
+    invitation."""
     check_password_policy(password, invitation.email)
     _check_unique_email(invitation.email)
     user = User(
@@ -376,6 +393,8 @@ def set_role(user: User, role: Role, *, actor: User) -> None:
 
 
 def set_active(user: User, active: bool, *, actor: User) -> None:
+    """Enable or disable an account (the secretariat); one's own cannot be disabled, sessions end
+    either way."""
     if user.id == actor.id:
         raise Refused(_("You cannot disable your own account."), code="own_account")
     user.is_active_account = active
@@ -428,6 +447,7 @@ def create_api_token(user: User, name: str) -> tuple[ApiToken, str]:
 
 
 def revoke_api_token(token: ApiToken, *, actor: User) -> None:
+    """Revoke an API token (once; audited)."""
     if token.revoked_at is None:
         token.revoked_at = utcnow()
         record(actor, "api_token.revoked", token)
@@ -444,6 +464,8 @@ def revoke_all_api_tokens(user: User, *, actor: User) -> int:
 
 
 def user_for_api_token(secret: str) -> User | None:
+    """The active user a bearer token belongs to, or None; notes its last use (at most once a
+    minute)."""
     token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_api_token(secret)))
     if token is None or token.revoked_at is not None or not token.user.is_active_account:
         return None

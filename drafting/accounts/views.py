@@ -35,7 +35,7 @@ from drafting.accounts.models import ApiToken, OrganizationType, User
 from drafting.audit.services import record
 from drafting.core.errors import ServiceError
 from drafting.core.transaction import keep_on_error
-from drafting.core.web import flash_error, get_or_404, redirect_next, require
+from drafting.core.web import flash_error, get_or_404, on_refusal, redirect_next, require
 from drafting.extensions import db, limiter
 
 bp = Blueprint("accounts", __name__)
@@ -136,11 +136,10 @@ def registered():
 
 @bp.route("/confirm/<token>")
 def confirm_email(token: str):
-    try:
+    with on_refusal(
+        lambda exc: (render_template("accounts/message.html", title=_("Email confirmation")), 400)
+    ):
         user = services.confirm_email(token)
-    except ServiceError as exc:
-        flash_error(exc)
-        return render_template("accounts/message.html", title=_("Email confirmation")), 400
     if user.just_confirmed and not current_user.is_authenticated and user.is_active_account:
         # The link's first use finishes the registration: it came to this
         # address, as a password reset link would.
@@ -378,11 +377,8 @@ def invite():
     require(permissions.can_invite_colleagues(current_user, org))
     form = EmailForm()
     if form.validate_on_submit():
-        try:
+        with on_refusal(lambda exc: redirect(url_for("accounts.organization"))):
             services.invite_colleague(org, form.email.data, actor=current_user)
-        except ServiceError as exc:
-            flash_error(exc)
-            return redirect(url_for("accounts.organization"))
         flash(_("An invitation has been sent to %(email)s.", email=form.email.data), "success")
     else:
         flash(_("Please give a valid email address."), "error")
@@ -398,22 +394,18 @@ def remove_member(user_id: int):
     if org is None or member.organization_id != org.id:
         abort(404)
     require(permissions.can_remove_member(current_user, org, member))
-    try:
+    with on_refusal(lambda exc: redirect(url_for("accounts.organization"))):
         services.remove_member(org, member, actor=current_user)
-    except ServiceError as exc:
-        flash_error(exc)
-    else:
-        flash(_("%(name)s has been removed from the organization.", name=member.name), "success")
+    flash(_("%(name)s has been removed from the organization.", name=member.name), "success")
     return redirect(url_for("accounts.organization"))
 
 
 @bp.route("/invitation/<token>", methods=["GET", "POST"])
 def accept_invitation(token: str):
-    try:
+    with on_refusal(
+        lambda exc: (render_template("accounts/message.html", title=_("Invitation")), 400)
+    ):
         invitation = services.invitation_from_token(token)
-    except ServiceError as exc:
-        flash_error(exc)
-        return render_template("accounts/message.html", title=_("Invitation")), 400
     form = AcceptInvitationForm()
     if form.validate_on_submit():
         try:

@@ -13,12 +13,11 @@ from flask_login import current_user
 from pydantic import Field
 
 from drafting.api.core import api_error, api_route
-from drafting.api.documents import document_or_404, service_error_json
+from drafting.api.documents import document_or_404
 from drafting.api.validation import Body, Count, Text, api_body, time_json
 from drafting.approval import permissions, services
 from drafting.approval.models import NOTE_SECTIONS
 from drafting.approval.queries import notes_of
-from drafting.core.errors import ServiceError
 from drafting.core.files import content_disposition
 from drafting.export import ExportError
 
@@ -82,10 +81,7 @@ def notes_put(document_id: int):
     sections = {
         name: getattr(data, name) for name in NOTE_SECTIONS if getattr(data, name) is not None
     }
-    try:
-        services.save_notes(document, sections, actor=current_user, version=data.version)
-    except ServiceError as exc:
-        return service_error_json(exc)
+    services.save_notes(document, sections, actor=current_user, version=data.version)
     return notes_json(document)
 
 
@@ -104,8 +100,6 @@ def package_post(document_id: int):
         result = services.assemble_package(document, actor=current_user)
     except ExportError as exc:
         return api_error(422, exc.code or "export", str(exc))
-    except ServiceError as exc:
-        return service_error_json(exc)
     response = make_response(result.data)
     response.headers["Content-Type"] = "application/zip"
     response.headers["Content-Disposition"] = content_disposition("attachment", result.filename)

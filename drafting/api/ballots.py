@@ -10,13 +10,12 @@ from flask_login import current_user
 from pydantic import Field
 
 from drafting.api.core import api_error, api_route
-from drafting.api.documents import document_or_404, service_error_json
+from drafting.api.documents import document_or_404
 from drafting.api.validation import Body, Id, Text, Time, api_body, time_json
 from drafting.ballots import permissions, queries, services
 from drafting.ballots.models import Ballot, Vote
 from drafting.ballots.services import MAX_REASON
 from drafting.ballots.states import Choice
-from drafting.core.errors import ServiceError
 from drafting.documents import queries as document_queries
 
 TAGS = ("ballots",)
@@ -194,16 +193,13 @@ def ballots_open(document_id: int):
                 "not_found",
                 _("There is no revision %(id)d in this document.", id=data.revision_id),
             )
-    try:
-        ballot = services.open_ballot(
-            document,
-            actor=current_user,
-            closes_at=data.closes_at,
-            revision=revision,
-            organization_ids=data.organization_ids,
-        )
-    except ServiceError as exc:
-        return service_error_json(exc)
+    ballot = services.open_ballot(
+        document,
+        actor=current_user,
+        closes_at=data.closes_at,
+        revision=revision,
+        organization_ids=data.organization_ids,
+    )
     return ballot_json(ballot), 201
 
 
@@ -230,17 +226,14 @@ def ballots_get(ballot_id: int):
 def ballots_vote(ballot_id: int):
     ballot = ballot_or_404(ballot_id, permissions.is_voter)
     data: VoteInput = api_body()
-    try:
-        vote = services.cast_vote(
-            ballot,
-            actor=current_user,
-            choice=data.choice,
-            reason=data.reason,
-            comments=data.comments,
-            clause=data.clause,
-        )
-    except ServiceError as exc:
-        return service_error_json(exc)
+    vote = services.cast_vote(
+        ballot,
+        actor=current_user,
+        choice=data.choice,
+        reason=data.reason,
+        comments=data.comments,
+        clause=data.clause,
+    )
     return vote_json(vote)
 
 
@@ -256,8 +249,5 @@ def ballots_vote(ballot_id: int):
 def ballots_close(ballot_id: int):
     ballot = ballot_or_404(ballot_id, permissions.can_manage_ballot)
     data: CloseInput = api_body()
-    try:
-        services.close_ballot(ballot, actor=current_user, reason=data.reason)
-    except ServiceError as exc:
-        return service_error_json(exc)
+    services.close_ballot(ballot, actor=current_user, reason=data.reason)
     return ballot_json(ballot)

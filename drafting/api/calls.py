@@ -25,7 +25,6 @@ from drafting.api.validation import (
 from drafting.calls import permissions, services
 from drafting.calls.models import Call, CallState, EvidenceKind
 from drafting.calls.queries import load_call
-from drafting.core.errors import ServiceError
 from drafting.core.files import read_upload
 from drafting.extensions import db
 
@@ -181,11 +180,6 @@ def _managed_call(call_id: int) -> Call:
     return call
 
 
-def _service_error(exc: ServiceError):
-    extra = {"details": exc.details} if exc.details is not None else {}
-    return api_error(exc.status, exc.code, exc.message, **extra)
-
-
 class CallsQuery(Query):
     archived: bool = Field(
         default=False, description="the archived calls instead of the current ones"
@@ -225,10 +219,7 @@ def calls_create():
     if not permissions.can_manage_calls(current_user):
         return api_error(403, "forbidden", _("Only the secretariat can create calls."))
     data: CallInput = api_body()
-    try:
-        call = services.create_call(**data.model_dump(), actor=current_user)
-    except ServiceError as exc:
-        return _service_error(exc)
+    call = services.create_call(**data.model_dump(), actor=current_user)
     return call_json(call), 201
 
 
@@ -274,10 +265,7 @@ def calls_standards(call_id: int):
 def calls_standards_add(call_id: int):
     call = _managed_call(call_id)
     data: StandardInput = api_body()
-    try:
-        s = services.add_standard(call, **data.model_dump(), actor=current_user)
-    except ServiceError as exc:
-        return _service_error(exc)
+    s = services.add_standard(call, **data.model_dump(), actor=current_user)
     return standard_json(s), 201
 
 
@@ -306,18 +294,15 @@ def calls_requirements(call_id: int):
 def calls_requirements_add(call_id: int):
     call = _managed_call(call_id)
     data: RequirementInput = api_body()
-    try:
-        r = services.add_requirement(
-            call,
-            text=data.text,
-            mandatory=data.mandatory,
-            evidence=data.evidence,
-            weight=data.weight,
-            standard_ids=data.standard_ids or [],
-            actor=current_user,
-        )
-    except ServiceError as exc:
-        return _service_error(exc)
+    r = services.add_requirement(
+        call,
+        text=data.text,
+        mandatory=data.mandatory,
+        evidence=data.evidence,
+        weight=data.weight,
+        standard_ids=data.standard_ids or [],
+        actor=current_user,
+    )
     return requirement_json(r), 201
 
 
@@ -331,10 +316,7 @@ def calls_requirements_add(call_id: int):
 )
 def calls_publish(call_id: int):
     call = _managed_call(call_id)
-    try:
-        services.publish(call, actor=current_user)
-    except ServiceError as exc:
-        return _service_error(exc)
+    services.publish(call, actor=current_user)
     return call_json(call)
 
 
@@ -370,16 +352,13 @@ def calls_patch(call_id: int):
         for k in ("title", "notice", "issuing_body", "contact", "opens_at", "closes_at")
         if data.given(k) and getattr(data, k) is not None
     }
-    try:
-        if call.state == CallState.PUBLISHED and "closes_at" in fields:
-            new_closes_at = fields.pop("closes_at")
-            if new_closes_at != call.closes_at:
-                services.extend_deadline(call, new_closes_at, actor=current_user)
-        services.update_call(call, actor=current_user, **fields)
-        if data.close_now:
-            services.close_early(call, actor=current_user)
-    except ServiceError as exc:
-        return _service_error(exc)
+    if call.state == CallState.PUBLISHED and "closes_at" in fields:
+        new_closes_at = fields.pop("closes_at")
+        if new_closes_at != call.closes_at:
+            services.extend_deadline(call, new_closes_at, actor=current_user)
+    services.update_call(call, actor=current_user, **fields)
+    if data.close_now:
+        services.close_early(call, actor=current_user)
     return call_json(call)
 
 
@@ -411,10 +390,7 @@ def calls_standard_patch(call_id: int, standard_id: int):
     standard = _standard(call, standard_id)
     data: StandardPatch = api_body()
     fields = {k: v for k, v in data.model_dump(exclude_unset=True).items() if v is not None}
-    try:
-        services.update_standard(call, standard, actor=current_user, **fields)
-    except ServiceError as exc:
-        return _service_error(exc)
+    services.update_standard(call, standard, actor=current_user, **fields)
     return standard_json(standard)
 
 
@@ -431,10 +407,7 @@ def calls_standard_patch(call_id: int, standard_id: int):
 def calls_standard_delete(call_id: int, standard_id: int):
     call = _managed_call(call_id)
     standard = _standard(call, standard_id)
-    try:
-        services.remove_standard(call, standard, actor=current_user)
-    except ServiceError as exc:
-        return _service_error(exc)
+    services.remove_standard(call, standard, actor=current_user)
     return "", 204
 
 
@@ -451,20 +424,17 @@ def calls_requirement_patch(call_id: int, requirement_id: int):
     call = _managed_call(call_id)
     requirement = _requirement(call, requirement_id)
     data: RequirementPatch = api_body()
-    try:
-        services.update_requirement(
-            call,
-            requirement,
-            actor=current_user,
-            text=data.text,
-            mandatory=data.mandatory,
-            evidence=data.evidence,
-            weight=data.weight,
-            standard_ids=data.standard_ids or None,
-            all_standards=data.given("standard_ids") and not data.standard_ids,
-        )
-    except ServiceError as exc:
-        return _service_error(exc)
+    services.update_requirement(
+        call,
+        requirement,
+        actor=current_user,
+        text=data.text,
+        mandatory=data.mandatory,
+        evidence=data.evidence,
+        weight=data.weight,
+        standard_ids=data.standard_ids or None,
+        all_standards=data.given("standard_ids") and not data.standard_ids,
+    )
     return requirement_json(requirement)
 
 
@@ -481,10 +451,7 @@ def calls_requirement_patch(call_id: int, requirement_id: int):
 def calls_requirement_delete(call_id: int, requirement_id: int):
     call = _managed_call(call_id)
     requirement = _requirement(call, requirement_id)
-    try:
-        services.remove_requirement(call, requirement, actor=current_user)
-    except ServiceError as exc:
-        return _service_error(exc)
+    services.remove_requirement(call, requirement, actor=current_user)
     return "", 204
 
 

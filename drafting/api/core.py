@@ -37,6 +37,7 @@ def api_route(
     response_schema: dict | None = None,
     success_status: int = 200,
     extra_success: tuple[int, ...] = (),
+    responses: dict[int, dict] | None = None,
     errors: tuple[int, ...] = COMMON_ERRORS,
     auth: bool = True,
     response_content_type: str = "application/json",
@@ -52,6 +53,8 @@ def api_route(
             "response_schema": response_schema,
             "success_status": success_status,
             "extra_success": extra_success,
+            # other answers, each {"description", "schema", optional "content_type", "headers"}
+            "responses": responses or {},
             "errors": errors,
             "auth": auth,
             "response_content_type": response_content_type,

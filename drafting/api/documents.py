@@ -27,7 +27,6 @@ from drafting.api.validation import (
     time_json,
 )
 from drafting.approval import services as approval
-from drafting.core.errors import ServiceError
 from drafting.core.files import read_upload
 from drafting.core.i18n import format_dt
 from drafting.documents import permissions, queries, services
@@ -35,8 +34,6 @@ from drafting.documents.diff import diff_revisions, render_inline_html, render_s
 from drafting.documents.forms import MAX_TEXT, NUMBER_RE
 from drafting.documents.models import Comment, Revision, StandardDocument
 from drafting.documents.states import CommentType, DocumentStage, Resolution
-from drafting.documents.views import pdf_response
-from drafting.export import ExportError
 from drafting.extensions import db
 from drafting.groups import services as group_services
 from drafting.groups.models import DraftingGroup
@@ -316,11 +313,6 @@ def revision_or_404(document: StandardDocument, revision_id: int) -> Revision:
     return revision
 
 
-def service_error_json(exc: ServiceError):
-    extra = {"details": exc.details} if exc.details is not None else {}
-    return api_error(exc.status, exc.code, exc.message, **extra)
-
-
 # --- documents -------------------------------------------------------------
 
 
@@ -355,16 +347,13 @@ def documents_create():
     kwargs = data.model_dump(include={"title_en", "ics", "ccs", "issuing_body"})
     if data.text is not None:
         kwargs["text"] = data.text
-    try:
-        document = services.create_document(
-            number=data.number,
-            title_zh=data.title_zh,
-            group=group,
-            actor=current_user,
-            **kwargs,
-        )
-    except ServiceError as exc:
-        return service_error_json(exc)
+    document = services.create_document(
+        number=data.number,
+        title_zh=data.title_zh,
+        group=group,
+        actor=current_user,
+        **kwargs,
+    )
     return document_json(document), 201
 
 
@@ -394,10 +383,7 @@ def document_move(document_id: int):
     group = db.session.get(DraftingGroup, data.drafting_group_id)
     if group is None:
         return invalid({"drafting_group_id": [_("There is no such drafting group.")]})
-    try:
-        services.move_document(document, group, actor=current_user)
-    except ServiceError as exc:
-        return service_error_json(exc)
+    services.move_document(document, group, actor=current_user)
     return document_json(document)
 
 
@@ -426,10 +412,7 @@ def document_patch(document_id: int):
     ):
         if fields.get(name, "") is None:
             del fields[name]  # null means "unchanged" for fields that cannot be empty
-    try:
-        services.update_document(document, actor=current_user, **fields)
-    except ServiceError as exc:
-        return service_error_json(exc)
+    services.update_document(document, actor=current_user, **fields)
     return document_json(document)
 
 
@@ -446,10 +429,7 @@ def document_patch(document_id: int):
 )
 def document_delete(document_id: int):
     document = document_or_404(document_id, permissions.can_manage_document)
-    try:
-        services.delete_document(document, actor=current_user)
-    except ServiceError as exc:
-        return service_error_json(exc)
+    services.delete_document(document, actor=current_user)
     return "", 204
 
 
@@ -521,12 +501,9 @@ def drafters_put(document_id: int, organization_id: int):
     if not permissions.can_name_drafters(current_user, document, organization_id):
         return api_error(403, "forbidden", _("You may not do this with this document."))
     names = api_body().names
-    try:
-        group_services.set_unit_drafters(
-            document.drafting_group, membership.organization, names, actor=current_user
-        )
-    except ServiceError as exc:
-        return service_error_json(exc)
+    group_services.set_unit_drafters(
+        document.drafting_group, membership.organization, names, actor=current_user
+    )
     return drafters_json(document)
 
 
@@ -573,8 +550,6 @@ def revisions_create(document_id: int):
         )
     except services.SaveConflict as exc:
         return api_error(409, "conflict", exc.message, **exc.details)
-    except ServiceError as exc:
-        return service_error_json(exc)
     body = {
         "revision": revision_json(result.revision),
         "created": result.created,
@@ -614,10 +589,7 @@ def revision_get(document_id: int, revision_id: int):
 def revision_restore(document_id: int, revision_id: int):
     document = document_or_404(document_id, permissions.can_edit_document)
     revision = revision_or_404(document, revision_id)
-    try:
-        result = services.restore_revision(document, revision, actor=current_user)
-    except ServiceError as exc:
-        return service_error_json(exc)
+    result = services.restore_revision(document, revision, actor=current_user)
     body = {"revision": revision_json(result.revision), "created": result.created}
     return body, (201 if result.created else 200)
 
@@ -713,30 +685,27 @@ def comments_create(document_id: int):
         )
     document = document_or_404(document_id, permissions.can_comment)
     data: CommentInput = api_body()
-    try:
-        if data.parent_id is not None:
-            parent = db.session.get(Comment, data.parent_id)
-            if parent is None or parent.document_id != document.id:
-                return invalid({"parent_id": [_("There is no such comment in this document.")]})
-            comment = services.reply(parent, body=data.comment, actor=current_user)
-            return comment_json(comment), 201
-        revision = document.head_revision
-        if data.revision_id is not None:
-            revision = revision_or_404(document, data.revision_id)
-        outline = {h.display_number for h in render(revision.text).outline}
-        comment = services.add_comment(
-            document,
-            revision=revision,
-            body=data.comment,
-            clause=data.clause,
-            quote=data.quote,
-            type=data.type.value,
-            proposed_change=data.proposed_change,
-            actor=current_user,
-            outline_numbers=outline,
-        )
-    except ServiceError as exc:
-        return service_error_json(exc)
+    if data.parent_id is not None:
+        parent = db.session.get(Comment, data.parent_id)
+        if parent is None or parent.document_id != document.id:
+            return invalid({"parent_id": [_("There is no such comment in this document.")]})
+        comment = services.reply(parent, body=data.comment, actor=current_user)
+        return comment_json(comment), 201
+    revision = document.head_revision
+    if data.revision_id is not None:
+        revision = revision_or_404(document, data.revision_id)
+    outline = {h.display_number for h in render(revision.text).outline}
+    comment = services.add_comment(
+        document,
+        revision=revision,
+        body=data.comment,
+        clause=data.clause,
+        quote=data.quote,
+        type=data.type.value,
+        proposed_change=data.proposed_change,
+        actor=current_user,
+        outline_numbers=outline,
+    )
     return comment_json(comment), 201
 
 
@@ -755,16 +724,13 @@ def comment_resolution_put(document_id: int, comment_id: int):
     if comment is None or comment.document_id != document.id:
         return api_error(404, "not_found", _("There is no such comment in this document."))
     data: ResolutionInput = api_body()
-    try:
-        services.resolve_comment(
-            comment,
-            data.resolution.value,
-            reason=data.reason,
-            actor=current_user,
-            replaces=data.replaces.value if data.replaces else None,
-        )
-    except ServiceError as exc:
-        return service_error_json(exc)
+    services.resolve_comment(
+        comment,
+        data.resolution.value,
+        reason=data.reason,
+        actor=current_user,
+        replaces=data.replaces.value if data.replaces else None,
+    )
     return comment_json(comment)
 
 
@@ -783,28 +749,22 @@ def comment_resolution_put(document_id: int, comment_id: int):
 def stage_post(document_id: int):
     document = document_or_404(document_id, permissions.can_move_stage)
     data: StageInput = api_body()
-    try:
-        if (
-            data.stage == DocumentStage.PUBLISHED
-            and document.stage == DocumentStage.DRAFT_FOR_APPROVAL
-        ):
-            # Publishing is the secretariat's, with the dates (drafting.approval).
-            approval.publish(
-                document,
-                published_on=data.published_on,
-                implemented_on=data.implemented_on,
-                actor=current_user,
-            )
-        else:
-            services.transition(
-                document,
-                data.stage.value,
-                actor=current_user,
-                override_checks=data.override_checks,
-                reason=data.reason,
-            )
-    except ServiceError as exc:
-        return service_error_json(exc)
+    if data.stage == DocumentStage.PUBLISHED and document.stage == DocumentStage.DRAFT_FOR_APPROVAL:
+        # Publishing is the secretariat's, with the dates (drafting.approval).
+        approval.publish(
+            document,
+            published_on=data.published_on,
+            implemented_on=data.implemented_on,
+            actor=current_user,
+        )
+    else:
+        services.transition(
+            document,
+            data.stage.value,
+            actor=current_user,
+            override_checks=data.override_checks,
+            reason=data.reason,
+        )
     return document_json(document)
 
 
@@ -835,26 +795,6 @@ def checks_get(document_id: int):
         "errors": sum(f.severity == "error" for f in findings),
         "findings": [f.to_dict(_locale()) for f in findings],
     }
-
-
-@api_route(
-    "/documents/<int:document_id>/export.pdf",
-    summary="The PDF of the latest revision (or ?revision=<id>)",
-    tags=TAGS,
-    response_content_type="application/pdf",
-    query=RevisionQuery,
-    response_schema={"type": "string", "format": "binary"},
-    errors=(401, 403, 404, 422),
-)
-def export_pdf_get(document_id: int):
-    document = document_or_404(document_id)
-    args: RevisionQuery = api_query()
-    revision = revision_or_404(document, args.revision) if args.revision else document.head_revision
-    try:
-        pdf = services.export_pdf(document, revision)
-    except ExportError as exc:
-        return api_error(422, exc.code, str(exc))
-    return pdf_response(pdf, document, revision)
 
 
 # --- images (attachments the figures refer to) -----------------------------
@@ -919,16 +859,13 @@ def attachments_create(document_id: int):
             _("Send the image as the multipart field “file”."),
             fields={"file": [_("This field is required.")]},
         )
-    try:
-        att = services.add_attachment(
-            document,
-            filename=upload.filename,
-            data=read_upload(upload),
-            name=request.form.get("name"),
-            actor=current_user,
-        )
-    except ServiceError as exc:
-        return service_error_json(exc)
+    att = services.add_attachment(
+        document,
+        filename=upload.filename,
+        data=read_upload(upload),
+        name=request.form.get("name"),
+        actor=current_user,
+    )
     return attachment_json(att), 201
 
 
@@ -948,8 +885,5 @@ def attachment_delete(document_id: int, name: str):
         return api_error(
             404, "not_found", _("There is no image %(name)s in this document.", name=name)
         )
-    try:
-        services.remove_attachment(document, att, actor=current_user)
-    except ServiceError as exc:
-        return service_error_json(exc)
+    services.remove_attachment(document, att, actor=current_user)
     return "", 204

@@ -60,6 +60,16 @@ def _success(doc: dict) -> dict:
     }
 
 
+def _other_response(spec: dict) -> dict:
+    response = {
+        "description": spec["description"],
+        "content": {spec.get("content_type", "application/json"): {"schema": spec["schema"]}},
+    }
+    if spec.get("headers"):
+        response["headers"] = spec["headers"]
+    return response
+
+
 def api_rules(app: Flask):
     for rule in app.url_map.iter_rules():
         if rule.endpoint.startswith("api.") and rule.endpoint != "api.static":
@@ -95,6 +105,8 @@ def build_openapi(app: Flask) -> dict:
                 }
             for status in doc.get("extra_success", ()):
                 op["responses"][str(status)] = _success(doc)
+            for status, spec in doc.get("responses", {}).items():
+                op["responses"][str(status)] = _other_response(spec)
             for status in doc["errors"]:
                 op["responses"][str(status)] = {
                     "description": _STATUS_TEXT.get(status, "Error"),

@@ -171,6 +171,8 @@ def transition(
 
 
 def deadline_message(call: Call) -> str:
+    """The refusal shown once a call's deadline has passed, with the deadline in the reader's time
+    zone."""
     return _(
         "The deadline of this call passed on %(when)s; the application can no longer be changed or submitted. Contact the secretariat if you think this is wrong.",
         when=format_dt(call.closes_at),
@@ -208,6 +210,8 @@ def lock_application(application: Application) -> None:
 
 
 def is_editable(application: Application, now: datetime | None = None) -> bool:
+    """Whether the organization may still change the application (its state, and the deadline for
+    drafts)."""
     try:
         _check_editable(application, now)
     except Refused:
@@ -420,6 +424,7 @@ def add_attachment(
 def remove_attachment(
     application: Application, attachment: Attachment, *, actor: User, now: datetime | None = None
 ) -> None:
+    """Remove an evidence file while the application is editable (row lock; audited)."""
     lock_application(application)
     _check_editable(application, now)
     application.attachments.remove(attachment)

@@ -23,7 +23,7 @@ from drafting.core.errors import Conflict, ServiceError
 from drafting.core.files import read_upload, send_stored
 from drafting.core.requests import request_id
 from drafting.core.transaction import keep_on_error
-from drafting.core.web import flash_error, get_or_404, require
+from drafting.core.web import flash_error, get_or_404, on_refusal, require
 from drafting.extensions import db
 from drafting.groups.models import GroupRole
 from drafting.reviews.queries import decisions_for
@@ -56,14 +56,11 @@ def start(call_id: int):
     if call.state == CallState.DRAFT:
         abort(404)
     require(applies_for_an_organization(current_user))
-    try:
+    with on_refusal(lambda exc: redirect(url_for("calls.show", call_id=call.id))):
         # The organization's application, or a new one if `can_start_application`.
         application = services.start_application(
             call, current_user.organization, actor=current_user
         )
-    except ServiceError as exc:
-        flash_error(exc)
-        return redirect(url_for("calls.show", call_id=call.id))
     return redirect(url_for("applications.edit", application_id=application.id))
 
 
@@ -118,7 +115,7 @@ def save(application_id: int):
                     "error",
                 )
                 return _render(application, 422)
-    try:
+    with on_refusal(lambda exc: _render(application, exc.status)):
         services.update_details(
             application,
             actor=current_user,
@@ -127,9 +124,6 @@ def save(application_id: int):
             contact_phone=form.get("contact_phone"),
             contact_email=form.get("contact_email"),
         )
-    except ServiceError as exc:
-        flash_error(exc)
-        return _render(application, exc.status)
     conflicts = {}
     for r in application.call.requirements:
         key = f"answer-{r.id}"
@@ -218,7 +212,7 @@ def upload(application_id: int):
     if upload is None or not upload.filename or not requirement_id:
         flash(_("Choose a file to upload."), "error")
         return _render(application, 400)
-    try:
+    with on_refusal(lambda exc: _render(application, exc.status)):
         services.add_attachment(
             application,
             requirement_id,
@@ -226,9 +220,6 @@ def upload(application_id: int):
             data=read_upload(upload),
             actor=current_user,
         )
-    except ServiceError as exc:
-        flash_error(exc)
-        return _render(application, exc.status)
     flash(_("The file has been uploaded."), "success")
     return redirect(
         url_for("applications.edit", application_id=application.id) + f"#req-{requirement_id}"
@@ -247,11 +238,8 @@ def _attachment_of(application: Application, attachment_id: int) -> Attachment:
 def delete_file(application_id: int, attachment_id: int):
     application = _editable_or_403(application_id)
     attachment = _attachment_of(application, attachment_id)
-    try:
+    with on_refusal(lambda exc: _render(application, exc.status)):
         services.remove_attachment(application, attachment, actor=current_user)
-    except ServiceError as exc:
-        flash_error(exc)
-        return _render(application, exc.status)
     flash(_("The file has been removed."), "success")
     return redirect(
         url_for("applications.edit", application_id=application.id)
@@ -276,13 +264,12 @@ def download(application_id: int, attachment_id: int):
 @login_required
 def submit(application_id: int):
     application = _editable_or_403(application_id)
-    try:
-        services.submit(application, actor=current_user)
-    except ServiceError as exc:
-        flash_error(exc)
-        return _render(
+    with on_refusal(
+        lambda exc: _render(
             application, exc.status, problems=exc.details if isinstance(exc.details, list) else []
         )
+    ):
+        services.submit(application, actor=current_user)
     flash(_("Your application has been submitted. A receipt is on its way by mail."), "success")
     return redirect(url_for("applications.edit", application_id=application.id))
 
@@ -291,11 +278,8 @@ def submit(application_id: int):
 @login_required
 def withdraw(application_id: int):
     application = _editable_or_403(application_id)
-    try:
+    with on_refusal(lambda exc: _render(application, exc.status)):
         services.withdraw(application, actor=current_user, reason=request.form.get("reason", ""))
-    except ServiceError as exc:
-        flash_error(exc)
-        return _render(application, exc.status)
     flash(_("The application has been withdrawn."), "success")
     return redirect(url_for("applications.edit", application_id=application.id))
 
@@ -304,11 +288,8 @@ def withdraw(application_id: int):
 @login_required
 def reopen(application_id: int):
     application = _editable_or_403(application_id)
-    try:
+    with on_refusal(lambda exc: _render(application, exc.status)):
         services.reopen(application, actor=current_user)
-    except ServiceError as exc:
-        flash_error(exc)
-        return _render(application, exc.status)
     flash(_("The application is a draft again."), "success")
     return redirect(url_for("applications.edit", application_id=application.id))
 

@@ -48,6 +48,7 @@ MAX_REASON = 5000
 
 
 def rule_from_settings() -> Rule:
+    """The pass rule from the configuration now (a ballot copies it when it opens)."""
     return Rule.from_config(current_app.config)
 
 

@@ -25,10 +25,9 @@ from drafting.ballots import exports, permissions, queries, services
 from drafting.ballots.forms import CloseBallotForm, OpenBallotForm, VoteForm
 from drafting.ballots.models import Ballot
 from drafting.ballots.states import CHOICE_LABELS, RESULT_LABELS, STATUS_LABELS
-from drafting.core.errors import ServiceError
 from drafting.core.files import IMAGE_TYPES
 from drafting.core.timeutil import to_local, to_utc, utcnow
-from drafting.core.web import flash_error, flash_form_errors
+from drafting.core.web import flash_form_errors, on_refusal
 from drafting.documents import queries as document_queries
 from drafting.documents import services as document_services
 from drafting.documents.rendering import placeholder_labels
@@ -130,7 +129,7 @@ def document_ballots(document_id: int):
     if not form.validate():
         flash_form_errors(form)
         return _document_page(document, form, 422)
-    try:
+    with on_refusal(lambda exc: _document_page(document, form, exc.status)):
         ballot = services.open_ballot(
             document,
             actor=current_user,
@@ -138,9 +137,6 @@ def document_ballots(document_id: int):
             revision=document_queries.revision_of(document, form.revision.data),
             organization_ids=form.organizations.data or [],
         )
-    except ServiceError as exc:
-        flash_error(exc)
-        return _document_page(document, form, exc.status)
     flash(_("The ballot is open; the voters have been mailed."), "success")
     return redirect(url_for("ballots.show", ballot_id=ballot.id))
 
@@ -213,7 +209,7 @@ def vote(ballot_id: int):
         flash_form_errors(form)
         return _show_page(ballot, form, 422)
     numbers = {c for c, _label in form.clause.choices if c}
-    try:
+    with on_refusal(lambda exc: _show_page(ballot, form, exc.status)):
         services.cast_vote(
             ballot,
             actor=current_user,
@@ -223,9 +219,6 @@ def vote(ballot_id: int):
             clause=form.clause.data or "",
             outline_numbers=numbers,
         )
-    except ServiceError as exc:
-        flash_error(exc)
-        return _show_page(ballot, form, exc.status)
     flash(_("Your organization's vote is recorded. It may be changed until the close."), "success")
     return redirect(url_for("ballots.show", ballot_id=ballot.id))
 
@@ -237,11 +230,8 @@ def close(ballot_id: int):
     if not form.validate():
         flash_form_errors(form)
         return redirect(url_for("ballots.show", ballot_id=ballot.id))
-    try:
+    with on_refusal(lambda exc: redirect(url_for("ballots.show", ballot_id=ballot.id))):
         services.close_ballot(ballot, actor=current_user, reason=form.reason.data or "")
-    except ServiceError as exc:
-        flash_error(exc)
-        return redirect(url_for("ballots.show", ballot_id=ballot.id))
     flash(_("The ballot is closed: %(result)s.", result=RESULT_LABELS[ballot.result]), "success")
     return redirect(url_for("ballots.show", ballot_id=ballot.id))
 

@@ -175,6 +175,7 @@ def add_standard(
     main_capacity: int = 3,
     actor: User,
 ) -> CallStandard:
+    """Add a standard to a call that is not decided yet (a Chinese title, capacity ≥ 0; audited)."""
     _check_structure_editable(call)
     if not title_zh.strip():
         raise ServiceError(_("A standard needs a Chinese title."), code="title_zh")
@@ -248,6 +249,7 @@ def update_standard(call: Call, standard: CallStandard, *, actor: User, **fields
 
 
 def remove_standard(call: Call, standard: CallStandard, *, actor: User) -> None:
+    """Remove a standard from a draft call; refused once published (applications may name it)."""
     if standard.call_id != call.id:
         raise ServiceError(_("This standard is not part of the call."), code="not_in_call")
     if call.state != CallState.DRAFT:
@@ -372,6 +374,7 @@ def update_requirement(
 
 
 def remove_requirement(call: Call, requirement: Requirement, *, actor: User) -> None:
+    """Remove a requirement from a draft call; refused once published (answers may exist)."""
     if requirement.call_id != call.id:
         raise ServiceError(_("This requirement is not part of the call."), code="not_in_call")
     if call.state != CallState.DRAFT:
@@ -420,6 +423,7 @@ def extend_deadline(call: Call, new_closes_at: datetime, *, actor: User) -> None
 
 
 def close_early(call: Call, *, actor: User, now: datetime | None = None) -> None:
+    """End an open call's application period now (the secretariat; audited with the old deadline)."""
     now = now or utcnow()
     if call.state != CallState.PUBLISHED or call.has_closed(now):
         raise Refused(_("This call is not open."), code="not_open")
@@ -432,6 +436,7 @@ def close_early(call: Call, *, actor: User, now: datetime | None = None) -> None
 
 
 def add_attachment(call: Call, *, filename: str, data: bytes, actor: User) -> CallAttachment:
+    """Attach a file to a call that is not decided yet (content checked as every upload; audited)."""
     _check_structure_editable(call)
     name, content_type = check_upload(filename, data)
     sha = store_blob(data)
@@ -445,6 +450,7 @@ def add_attachment(call: Call, *, filename: str, data: bytes, actor: User) -> Ca
 
 
 def remove_attachment(call: Call, attachment: CallAttachment, *, actor: User) -> None:
+    """Remove a file from a call (audited)."""
     call.attachments.remove(attachment)
     db.session.flush()
     record(

@@ -32,12 +32,11 @@ from drafting.calls.models import (
 )
 from drafting.calls.queries import load_call
 from drafting.core import pagecache
-from drafting.core.errors import ServiceError
 from drafting.core.files import read_upload, send_stored
 from drafting.core.markdown import render_markdown
 from drafting.core.requests import page_number
 from drafting.core.timeutil import as_utc, to_local, to_utc, utcnow
-from drafting.core.web import flash_error, get_or_404, require, url_pattern
+from drafting.core.web import get_or_404, on_refusal, require, url_pattern
 from drafting.extensions import db
 
 bp = Blueprint("calls", __name__, url_prefix="/calls")
@@ -149,7 +148,9 @@ def new():
     require(permissions.can_manage_calls(current_user))
     form = CallForm()
     if form.validate_on_submit():
-        try:
+        with on_refusal(
+            lambda exc: (render_template("calls/form.html", form=form, call=None), 422)
+        ):
             call = services.create_call(
                 title=form.title.data,
                 notice=form.notice.data or "",
@@ -159,9 +160,6 @@ def new():
                 closes_at=to_utc(form.closes_at.data),
                 actor=current_user,
             )
-        except ServiceError as exc:
-            flash_error(exc)
-            return render_template("calls/form.html", form=form, call=None), 422
         flash(
             _("The call has been created as a draft. Add its standards and requirements."),
             "success",
@@ -199,7 +197,7 @@ def edit(call_id: int):
         return _editor(call)
     if not form.validate():
         return _editor(call, form=form, status=422)
-    try:
+    with on_refusal(lambda exc: _editor(call, form=form, status=exc.status)):
         services.update_call(
             call,
             actor=current_user,
@@ -210,9 +208,6 @@ def edit(call_id: int):
             opens_at=to_utc(form.opens_at.data),
             closes_at=to_utc(form.closes_at.data),
         )
-    except ServiceError as exc:
-        flash_error(exc)
-        return _editor(call, form=form, status=exc.status)
     flash(_("The call has been saved."), "success")
     return redirect(url_for("calls.edit", call_id=call.id))
 
@@ -225,7 +220,7 @@ def add_standard(call_id: int):
     if not form.validate():
         flash(_("Please correct the fields marked below."), "error")
         return _editor(call, standard_form=form, status=422)
-    try:
+    with on_refusal(lambda exc: _editor(call, standard_form=form, status=exc.status)):
         services.add_standard(
             call,
             title_zh=form.title_zh.data,
@@ -235,9 +230,6 @@ def add_standard(call_id: int):
             main_capacity=form.main_capacity.data,
             actor=current_user,
         )
-    except ServiceError as exc:
-        flash_error(exc)
-        return _editor(call, standard_form=form, status=exc.status)
     flash(_("The standard has been added."), "success")
     return redirect(url_for("calls.edit", call_id=call.id) + "#standards")
 
@@ -247,11 +239,8 @@ def add_standard(call_id: int):
 def remove_standard(call_id: int, standard_id: int):
     call = _manage_call(call_id)
     standard = get_or_404(CallStandard, standard_id)
-    try:
+    with on_refusal(lambda exc: _editor(call, status=exc.status)):
         services.remove_standard(call, standard, actor=current_user)
-    except ServiceError as exc:
-        flash_error(exc)
-        return _editor(call, status=exc.status)
     flash(_("The standard has been removed."), "success")
     return redirect(url_for("calls.edit", call_id=call.id) + "#standards")
 
@@ -265,7 +254,7 @@ def add_requirement(call_id: int):
     if not form.validate():
         flash(_("Please correct the fields marked below."), "error")
         return _editor(call, requirement_form=form, status=422)
-    try:
+    with on_refusal(lambda exc: _editor(call, requirement_form=form, status=exc.status)):
         services.add_requirement(
             call,
             text=form.text.data,
@@ -275,9 +264,6 @@ def add_requirement(call_id: int):
             standard_ids=form.standards.data or [],
             actor=current_user,
         )
-    except ServiceError as exc:
-        flash_error(exc)
-        return _editor(call, requirement_form=form, status=exc.status)
     flash(_("The requirement has been added."), "success")
     return redirect(url_for("calls.edit", call_id=call.id) + "#requirements")
 
@@ -287,11 +273,8 @@ def add_requirement(call_id: int):
 def remove_requirement(call_id: int, requirement_id: int):
     call = _manage_call(call_id)
     requirement = get_or_404(Requirement, requirement_id)
-    try:
+    with on_refusal(lambda exc: _editor(call, status=exc.status)):
         services.remove_requirement(call, requirement, actor=current_user)
-    except ServiceError as exc:
-        flash_error(exc)
-        return _editor(call, status=exc.status)
     flash(_("The requirement has been removed."), "success")
     return redirect(url_for("calls.edit", call_id=call.id) + "#requirements")
 
@@ -304,13 +287,10 @@ def add_attachment(call_id: int):
     if upload is None or not upload.filename:
         flash(_("Choose a file to upload."), "error")
         return _editor(call, status=400)
-    try:
+    with on_refusal(lambda exc: _editor(call, status=exc.status)):
         services.add_attachment(
             call, filename=upload.filename, data=read_upload(upload), actor=current_user
         )
-    except ServiceError as exc:
-        flash_error(exc)
-        return _editor(call, status=exc.status)
     flash(_("The file has been attached to the call."), "success")
     return redirect(url_for("calls.edit", call_id=call.id) + "#attachments")
 
@@ -331,11 +311,8 @@ def remove_attachment(call_id: int, attachment_id: int):
 @login_required
 def publish(call_id: int):
     call = _manage_call(call_id)
-    try:
+    with on_refusal(lambda exc: _editor(call, status=exc.status)):
         services.publish(call, actor=current_user)
-    except ServiceError as exc:
-        flash_error(exc)
-        return _editor(call, status=exc.status)
     flash(_("The call is published."), "success")
     return redirect(url_for("calls.show", call_id=call.id))
 
@@ -348,11 +325,8 @@ def extend(call_id: int):
     if not form.validate():
         flash(_("Give the new deadline."), "error")
         return _editor(call, status=422)
-    try:
+    with on_refusal(lambda exc: _editor(call, status=exc.status)):
         services.extend_deadline(call, to_utc(form.closes_at.data), actor=current_user)
-    except ServiceError as exc:
-        flash_error(exc)
-        return _editor(call, status=exc.status)
     flash(_("The deadline has been extended; the applicants are being told by mail."), "success")
     return redirect(url_for("calls.edit", call_id=call.id))
 
@@ -361,11 +335,8 @@ def extend(call_id: int):
 @login_required
 def close(call_id: int):
     call = _manage_call(call_id)
-    try:
+    with on_refusal(lambda exc: _editor(call, status=exc.status)):
         services.close_early(call, actor=current_user)
-    except ServiceError as exc:
-        flash_error(exc)
-        return _editor(call, status=exc.status)
     flash(_("The call is closed."), "success")
     return redirect(url_for("calls.edit", call_id=call.id))
 
@@ -374,11 +345,8 @@ def close(call_id: int):
 @login_required
 def archive(call_id: int):
     call = _manage_call(call_id)
-    try:
+    with on_refusal(lambda exc: redirect(url_for("calls.show", call_id=call.id))):
         services.archive(call, actor=current_user)
-    except ServiceError as exc:
-        flash_error(exc)
-        return redirect(url_for("calls.show", call_id=call.id))
     flash(_("The call is archived: it no longer shows in the list of calls."), "success")
     return redirect(url_for("calls.show", call_id=call.id))
 

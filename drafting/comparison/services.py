@@ -118,6 +118,7 @@ def revision_label(revision: Revision) -> RevisionLabel:
 
 
 def cover_text(old: Revision, new: Revision) -> str:
+    """The redline cover's line: which revision (stage, date) is compared with which."""
     return cover_line(revision_label(old), revision_label(new))
 
 

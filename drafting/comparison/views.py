@@ -11,6 +11,7 @@ from drafting import templating
 from drafting.comparison import permissions, queries, services
 from drafting.core.errors import ServiceError
 from drafting.core.requests import request_id
+from drafting.core.web import on_refusal
 from drafting.documents.models import Revision, StandardDocument
 from drafting.documents.views import document_or_404, revision_or_404
 from drafting.export import ExportError
@@ -121,11 +122,8 @@ def clause_table_pdf(document_id: int):
 def clause_table_xlsx(document_id: int):
     document = _document(document_id)
     old, new = _revisions(document)
-    try:
+    with on_refusal(lambda exc: _back(document, old, new)):
         data = services.clause_table_xlsx(document, old, new)
-    except ServiceError as exc:
-        flash(str(exc), "error")
-        return _back(document, old, new)
     return _download(
         data,
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -246,6 +246,7 @@ def connect_signals() -> None:
 
 
 def outline_numbers(revision: Revision) -> set[str]:
+    """The clause numbers of the revision a comment may name."""
     return {h.display_number for h in render(revision.text).outline if h.display_number}
 
 

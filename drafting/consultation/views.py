@@ -31,7 +31,7 @@ from drafting.consultation.models import (
 from drafting.core.errors import ServiceError
 from drafting.core.i18n import format_dt
 from drafting.core.timeutil import as_utc, to_local, to_utc, utcnow
-from drafting.core.web import flash_error, flash_form_errors
+from drafting.core.web import flash_error, flash_form_errors, on_refusal
 from drafting.documents import permissions as document_permissions
 from drafting.documents import queries as document_queries
 from drafting.documents.models import StandardDocument
@@ -151,11 +151,8 @@ def page(document_id: int):
             abort(403)
         # The form was sent as the period closed: say so, keep the text on the page.
         form = PublicCommentForm()
-        try:
+        with on_refusal(lambda exc: _page(document, period, form, exc.status)):
             services.submit_comment(period, actor=current_user, body=form.body.data or "")
-        except ServiceError as exc:
-            flash_error(exc)
-            return _page(document, period, form, exc.status)
     form = PublicCommentForm()
     form.clause.choices = _outline_choices(
         rendered_revision(document, period.revision or document.head_revision)

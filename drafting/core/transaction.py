@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import Flask, Response, g, has_request_context, request
+from flask import Flask, Response, current_app, g, has_request_context, request
 from sqlalchemy import event
 
 from drafting.extensions import db
@@ -25,6 +25,20 @@ def keep_on_error() -> None:
     """Commit even though the response is an error (e.g. a 409 that stores
     the user's text as a recoverable draft)."""
     g._commit_on_error = True
+
+
+def writes(view: Callable) -> Callable:
+    """Mark a GET view that writes (e.g. it starts an export job): on SQLite its
+    transaction takes the write lock up front, as a POST's does."""
+    view._writes = True
+    return view
+
+
+def _writing_request() -> bool:
+    if request.method not in ("GET", "HEAD", "OPTIONS"):
+        return True
+    view = current_app.view_functions.get(request.endpoint or "")
+    return bool(getattr(view, "_writes", False))
 
 
 def commit() -> None:
@@ -76,7 +90,7 @@ def configure_sqlite(engine) -> None:
         # reads then writes can otherwise fail with "database is locked"
         # despite the busy timeout.
 
-        if has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS"):
+        if has_request_context() and _writing_request():
             connection.exec_driver_sql("BEGIN IMMEDIATE")
         else:
             connection.exec_driver_sql("BEGIN")

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TypeVar
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, flash, make_response, redirect, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from drafting.core.errors import ServiceError
@@ -36,6 +39,24 @@ def redirect_next(default_endpoint: str, **values):
 
 def flash_error(exc: ServiceError) -> None:
     flash(exc.message, "error")
+
+
+@contextmanager
+def on_refusal(respond: Callable[[ServiceError], ResponseReturnValue]) -> Iterator[None]:
+    """When a service in the block refuses (raises `ServiceError`), flash its
+    message and answer with `respond(exc)` instead of the rest of the view:
+
+        with on_refusal(lambda exc: _render(application, exc.status)):
+            services.withdraw(application, actor=current_user)
+
+    `respond` usually re-renders the page with the submitted form (status
+    `exc.status`, so the transaction rolls back) or redirects back.
+    """
+    try:
+        yield
+    except ServiceError as exc:
+        flash_error(exc)
+        abort(make_response(respond(exc)))
 
 
 def flash_form_errors(form) -> None:

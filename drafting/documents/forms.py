@@ -18,7 +18,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
 from drafting.documents.services import ADOPTION_PATTERN, REPLACES_PATTERN
 from drafting.documents.states import COMMENT_TYPE_LABELS, RESOLUTION_LABELS
-from drafting.groups.models import GroupRole
+from drafting.groups.models import GROUP_ROLE_LABELS
 
 # Long enough for any standard; MAX_FORM_MEMORY_SIZE (8 MB) is the real bound.
 MAX_TEXT = 6_000_000
@@ -154,10 +154,7 @@ class MemberForm(FlaskForm):
     organization_id = SelectField(_l("Organization"), coerce=int)
     role = SelectField(
         _l("Role"),
-        choices=[
-            (GroupRole.MAIN.value, _l("Main drafting unit")),
-            (GroupRole.PARTICIPATING.value, _l("Participating unit")),
-        ],
+        choices=[(role.value, label) for role, label in GROUP_ROLE_LABELS.items()],
     )
 
 

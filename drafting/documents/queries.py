@@ -44,6 +44,20 @@ def visible_documents(user) -> list[StandardDocument]:
     return [d for d in documents if permissions.can_view_document(user, d)]
 
 
+def documents_of_groups(group_ids: list[int]) -> dict[int, StandardDocument]:
+    """The document each of these drafting groups writes, by group id (the first if several)."""
+    if not group_ids:
+        return {}
+    found: dict[int, StandardDocument] = {}
+    for document in db.session.scalars(
+        select(StandardDocument)
+        .where(StandardDocument.drafting_group_id.in_(group_ids))
+        .order_by(StandardDocument.id)
+    ):
+        found.setdefault(document.drafting_group_id, document)
+    return found
+
+
 def editable_groups(user) -> list[DraftingGroup]:
     """The drafting groups in which the user may create a document (newest first)."""
     if not getattr(user, "is_authenticated", False):

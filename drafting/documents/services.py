@@ -70,6 +70,7 @@ class SaveConflict(Conflict):
 
 
 def conflict_details(merge: MergeResult, base: Revision, head: Revision) -> dict:
+    """The 409 body of a save that could not be merged: both revisions and each conflicting region."""
     return {
         "base_revision_id": base.id,
         "head_revision_id": head.id,
@@ -458,6 +459,7 @@ def restore_revision(document: StandardDocument, revision: Revision, *, actor: U
 
 
 def draft_of(document: StandardDocument, user: User) -> Draft | None:
+    """``user``'s unsaved text of the document (kept by autosave or a conflict), or None."""
     if not getattr(user, "is_authenticated", False):
         return None
     return db.session.scalar(
@@ -504,6 +506,7 @@ def keep_draft(
 
 
 def discard_draft(document: StandardDocument, user: User) -> None:
+    """Drop ``user``'s unsaved text of the document."""
     if getattr(user, "is_authenticated", False):
         db.session.execute(
             delete(Draft).where(Draft.document_id == document.id, Draft.user_id == user.id)
@@ -514,6 +517,7 @@ def discard_draft(document: StandardDocument, user: User) -> None:
 
 
 def unresolved_comments(document: StandardDocument) -> list[Comment]:
+    """Top-level comments without a resolution (they block leaving the comment stage)."""
     return list(
         db.session.scalars(
             select(Comment)
@@ -528,6 +532,7 @@ def unresolved_comments(document: StandardDocument) -> list[Comment]:
 
 
 def error_findings(text: str, *, known_patents: bool = False) -> list:
+    """The checks' findings of severity error in ``text`` (what gates a stage move)."""
     return [f for f in run_checks(text, known_patents=known_patents) if f.severity == "error"]
 
 
@@ -752,6 +757,8 @@ def reply(
     author_name: str = "",
     organization_name: str = "",
 ) -> Comment:
+    """Reply to a comment thread (flat: a reply to a reply joins the thread); refused once
+    published."""
     document = db.session.get(StandardDocument, parent.document_id)
     _refuse_if_published(document)
     body = without_control_characters(body).strip()
@@ -847,6 +854,7 @@ def resolve_comment(
 
 
 def attachments_of(document: StandardDocument) -> list[DocumentAttachment]:
+    """The document's images, by name."""
     return list(
         db.session.scalars(
             select(DocumentAttachment)
@@ -857,6 +865,7 @@ def attachments_of(document: StandardDocument) -> list[DocumentAttachment]:
 
 
 def attachment_of(document: StandardDocument, name: str) -> DocumentAttachment | None:
+    """The document's image called ``name``, or None."""
     return db.session.scalar(
         select(DocumentAttachment).where(
             DocumentAttachment.document_id == document.id, DocumentAttachment.name == name
@@ -959,7 +968,9 @@ def remove_attachment(
 
 
 def export_pdf(document: StandardDocument, revision: Revision) -> bytes:
-    """The PDF of a revision, from the export cache when it was made before."""
+    """The PDF of a revision, laid out in this request (from the export cache when made
+    before): only for what must hold the file at once, as the approval package. Pages
+    and the API go through the export job (``jobs.services.request_export``)."""
 
     return make_pdf(
         document_meta(document),
@@ -995,6 +1006,7 @@ def heartbeat(document: StandardDocument, user: User, now: datetime | None = Non
 def present_users(
     document: StandardDocument, *, exclude: User | None = None, now: datetime | None = None
 ) -> list[User]:
+    """Who had the document open within the presence window, except ``exclude``."""
     since = (now or utcnow()) - PRESENCE_WINDOW
     query = (
         select(User)

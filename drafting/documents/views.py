@@ -37,7 +37,7 @@ from drafting.core.requests import (
 )
 from drafting.core.timeutil import to_local, to_utc
 from drafting.core.transaction import keep_on_error
-from drafting.core.web import flash_error, flash_form_errors, get_or_404, require
+from drafting.core.web import flash_error, flash_form_errors, get_or_404, on_refusal, require
 from drafting.documents import exports, permissions, queries, services
 from drafting.documents.diff import diff_revisions, render_inline_html, render_side_by_side_html
 from drafting.documents.forms import (
@@ -62,7 +62,7 @@ from drafting.documents.states import (
     STAGE_LABELS,
     DocumentStage,
 )
-from drafting.export import ExportError, build_html
+from drafting.export import build_html
 from drafting.extensions import db, limiter
 from drafting.groups import services as group_services
 from drafting.groups.models import DraftingGroup, GroupRole
@@ -158,8 +158,14 @@ def new():
     require(permissions.can_create_document(current_user))
     form = NewDocumentForm()
     _group_choices(form)
+    if not form.is_submitted():
+        # From a call's group without a document yet (reviews.groups): its group and title.
+        group_id = request.args.get("group", type=request_id)
+        if group_id in {value for value, _label in form.group_id.choices}:
+            form.group_id.data = group_id
+            form.title_zh.data = request.args.get("title", "")[:300]
     if form.validate_on_submit():
-        try:
+        with on_refusal(lambda exc: (render_template("documents/new.html", form=form), 422)):
             if form.group_id.data:
                 group = get_or_404(DraftingGroup, form.group_id.data)
             else:
@@ -179,9 +185,6 @@ def new():
                 group=group,
                 actor=current_user,
             )
-        except ServiceError as exc:
-            flash_error(exc)
-            return render_template("documents/new.html", form=form), 422
         flash(_("The document has been created from the GB/T 1.1-2020 skeleton."), "success")
         return redirect(url_for("documents.group", document_id=document.id))
     if form.is_submitted():
@@ -196,7 +199,7 @@ def settings(document_id: int):
     if not form.is_submitted():
         form.comment_period_ends_at.data = to_local(document.comment_period_ends_at)
     if form.validate_on_submit():
-        try:
+        with on_refusal(lambda exc: _settings_page(document, form, 422)):
             services.update_document(
                 document,
                 actor=current_user,
@@ -214,9 +217,6 @@ def settings(document_id: int):
                 adoption=form.adoption.data or "",
                 known_patents=form.known_patents.data,
             )
-        except ServiceError as exc:
-            flash_error(exc)
-            return _settings_page(document, form, 422)
         flash(_("The document’s details have been saved."), "success")
         return redirect(url_for("documents.show", document_id=document.id))
     if form.is_submitted():
@@ -246,11 +246,10 @@ def move(document_id: int):
         flash_form_errors(form)
         return _settings_page(document, SettingsForm(obj=document, formdata=None), 422)
     group = get_or_404(DraftingGroup, form.group_id.data)
-    try:
+    with on_refusal(
+        lambda exc: _settings_page(document, SettingsForm(obj=document, formdata=None), exc.status)
+    ):
         services.move_document(document, group, actor=current_user)
-    except ServiceError as exc:
-        flash_error(exc)
-        return _settings_page(document, SettingsForm(obj=document, formdata=None), exc.status)
     flash(_("The document is now filed under the group “%(name)s”.", name=group.name), "success")
     return redirect(url_for("documents.settings", document_id=document.id))
 
@@ -259,28 +258,26 @@ def move(document_id: int):
 def delete(document_id: int):
     document = document_or_404(document_id, permissions.can_manage_document)
     number = document.number
-    try:
+    with on_refusal(
+        lambda exc: _settings_page(document, SettingsForm(obj=document, formdata=None), exc.status)
+    ):
         services.delete_document(document, actor=current_user)
-    except ServiceError as exc:
-        flash_error(exc)
-        return _settings_page(document, SettingsForm(obj=document, formdata=None), exc.status)
     flash(_("The document %(number)s has been deleted.", number=number), "success")
     return redirect(url_for("documents.index"))
 
 
 @bp.route("/<int:document_id>/group", methods=["GET", "POST"])
 def group(document_id: int):
-    """The secretariat names the group's units and editors (until calls produce groups)."""
+    """The one page that manages a drafting group: the secretariat names its units
+    (and their roles), its editors, and whether participating units edit."""
     document = document_or_404(document_id, permissions.can_manage_document)
     grp = document.drafting_group
     member_form, editor_form = MemberForm(prefix="m"), NameEditorForm(prefix="e")
     member_form.organization_id.choices = [
         (o.id, o.name) for o in db.session.scalars(select(Organization).order_by(Organization.name))
     ]
-    status = 200
     if request.method == "POST":
-        status = 422
-        try:
+        with on_refusal(lambda exc: _group_page(document, member_form, editor_form, 422)):
             if "m-organization_id" in request.form and member_form.validate():
                 org = get_or_404(Organization, member_form.organization_id.data)
                 group_services.add_member(
@@ -311,18 +308,16 @@ def group(document_id: int):
                     grp, request.form["participants_may_edit"] == "1", actor=current_user
                 )
                 return redirect(url_for("documents.group", document_id=document.id))
-        except ServiceError as exc:
-            flash_error(exc)
+    return _group_page(document, member_form, editor_form, 422 if request.method == "POST" else 200)
+
+
+def _group_page(document: StandardDocument, member_form, editor_form, status: int):
     return render_template(
         "documents/group.html",
         document=document,
-        group=grp,
+        group=document.drafting_group,
         member_form=member_form,
         editor_form=editor_form,
-        role_labels_group={
-            GroupRole.MAIN: _("Main drafting unit"),
-            GroupRole.PARTICIPATING: _("Participating unit"),
-        },
     ), status
 
 
@@ -343,19 +338,20 @@ def drafters(document_id: int):
             status = 422
         else:
             require(permissions.can_name_drafters(current_user, document, org.organization_id))
-            try:
+            with on_refusal(lambda exc: _drafters_page(document, exc.status)):
                 group_services.set_unit_drafters(
                     grp,
                     org.organization,
                     (form.names.data or "").split("\n"),
                     actor=current_user,
                 )
-            except ServiceError as exc:
-                flash_error(exc)
-                status = exc.status
-            else:
-                flash(_("The drafters of %(org)s are saved.", org=org.organization.name), "success")
-                return redirect(url_for("documents.drafters", document_id=document.id))
+            flash(_("The drafters of %(org)s are saved.", org=org.organization.name), "success")
+            return redirect(url_for("documents.drafters", document_id=document.id))
+    return _drafters_page(document, status)
+
+
+def _drafters_page(document: StandardDocument, status: int):
+    grp = document.drafting_group
     units = [
         {
             "organization": org,
@@ -370,10 +366,6 @@ def drafters(document_id: int):
         document=document,
         units=units,
         foreword_drafters=group_services.foreword_drafters(grp),
-        role_labels_group={
-            GroupRole.MAIN: _("Main drafting unit"),
-            GroupRole.PARTICIPATING: _("Participating unit"),
-        },
     ), status
 
 
@@ -481,7 +473,6 @@ def edit(document_id: int):
     except services.SaveConflict as exc:
         flash_error(exc)
         state = EditorState(exc.merge.conflict_text(), exc.head.id, merge=exc.merge)
-        form.message.data = form.message.data
         return _editor_page(document, state, form, 409)
     except ServiceError as exc:
         flash_error(exc)
@@ -604,7 +595,9 @@ def upload_attachment(document_id: int):
     if upload is None or not upload.filename:
         flash(_("Choose a PNG or JPEG image to upload."), "error")
         return _editor_page(document, editor_state(document, current_user), status=422)
-    try:
+    with on_refusal(
+        lambda exc: _editor_page(document, editor_state(document, current_user), status=exc.status)
+    ):
         att = services.add_attachment(
             document,
             filename=upload.filename,
@@ -612,9 +605,6 @@ def upload_attachment(document_id: int):
             name=request.form.get("name"),
             actor=current_user,
         )
-    except ServiceError as exc:
-        flash_error(exc)
-        return _editor_page(document, editor_state(document, current_user), status=exc.status)
     flash(
         _(
             "The image %(name)s is stored. Refer to it in the text as %(snippet)s.",
@@ -630,11 +620,10 @@ def upload_attachment(document_id: int):
 def remove_attachment(document_id: int, name: str):
     document = document_or_404(document_id, permissions.can_edit_document)
     att = _attachment(document, name)
-    try:
+    with on_refusal(
+        lambda exc: redirect(url_for("documents.edit", document_id=document.id, _anchor="images"))
+    ):
         services.remove_attachment(document, att, actor=current_user)
-    except ServiceError as exc:
-        flash_error(exc)
-        return redirect(url_for("documents.edit", document_id=document.id, _anchor="images"))
     flash(
         _(
             "The image %(name)s was removed. Figures that still name it show a placeholder.",
@@ -696,11 +685,8 @@ def revision(document_id: int, revision_id: int):
 def restore(document_id: int, revision_id: int):
     document = document_or_404(document_id, permissions.can_edit_document)
     rev = revision_or_404(document, revision_id)
-    try:
+    with on_refusal(lambda exc: redirect(url_for("documents.history", document_id=document.id))):
         result = services.restore_revision(document, rev, actor=current_user)
-    except ServiceError as exc:
-        flash_error(exc)
-        return redirect(url_for("documents.history", document_id=document.id))
     if result.created:
         flash(
             _(
@@ -814,7 +800,7 @@ def comments(document_id: int):
         else None
     )
     rev = rev or head
-    try:
+    with on_refusal(lambda exc: _comment_page(document, form, exc.status)):
         outline = (
             {h.display_number for h in rendered_revision(document, rev).outline}
             if rev.id != head.id
@@ -833,9 +819,6 @@ def comments(document_id: int):
             organization_name=form.organization_name.data or "",
             outline_numbers=outline,
         )
-    except ServiceError as exc:
-        flash_error(exc)
-        return _comment_page(document, form, exc.status)
     flash(_("Your comment has been recorded."), "success")
     return redirect(url_for("documents.comments", document_id=document.id))
 
@@ -857,7 +840,7 @@ def reply(document_id: int, comment_id: int):
     if not form.validate():
         flash(_("Write the reply."), "error")
         return redirect(url_for("documents.comments", document_id=document.id))
-    try:
+    with on_refusal(lambda exc: redirect(url_for("documents.comments", document_id=document.id))):
         services.reply(
             parent,
             body=form.body.data,
@@ -865,9 +848,6 @@ def reply(document_id: int, comment_id: int):
             author_name=form.author_name.data or "",
             organization_name=form.organization_name.data or "",
         )
-    except ServiceError as exc:
-        flash_error(exc)
-        return redirect(url_for("documents.comments", document_id=document.id))
     flash(_("Your reply has been recorded."), "success")
     return redirect(url_for("documents.comments", document_id=document.id, _anchor=f"c{parent.id}"))
 
@@ -880,7 +860,7 @@ def resolve(document_id: int, comment_id: int):
     if not form.validate():
         flash_form_errors(form)
         return _comment_page(document, status=422)
-    try:
+    with on_refusal(lambda exc: _comment_page(document, status=exc.status)):
         services.resolve_comment(
             comment,
             form.resolution.data,
@@ -888,9 +868,6 @@ def resolve(document_id: int, comment_id: int):
             actor=current_user,
             replaces=form.replaces.data or None,
         )
-    except ServiceError as exc:
-        flash_error(exc)
-        return _comment_page(document, status=exc.status)
     flash(_("The comment is resolved."), "success")
     return redirect(
         url_for("documents.comments", document_id=document.id, _anchor=f"c{comment.id}")
@@ -944,28 +921,6 @@ def export_html(document_id: int):
     return make_response(html, 200, {"Content-Type": "text/html; charset=utf-8"})
 
 
-@bp.route("/<int:document_id>/export.pdf")
-def export_pdf(document_id: int):
-    document = document_or_404(document_id)
-    revision = _export_revision(document)
-    try:
-        pdf = services.export_pdf(document, revision)
-    except ExportError as exc:
-        flash(str(exc), "error")
-        return redirect(url_for("documents.show", document_id=document.id))
-    return pdf_response(pdf, document, revision)
-
-
-def pdf_response(pdf: bytes, document: StandardDocument, revision: Revision):
-    response = make_response(pdf)
-    response.headers["Content-Type"] = "application/pdf"
-    name = f"{document.number} {document.title_zh}.pdf".replace("/", "-")
-    response.headers["Content-Disposition"] = (
-        f"inline; filename=\"document-{document.id}-r{revision.number}.pdf\"; filename*=UTF-8''{quote(name)}"
-    )
-    return response
-
-
 # --- stages ---------------------------------------------------------------
 
 
@@ -1002,7 +957,7 @@ def stage(document_id: int):
     if not form.validate():
         flash_form_errors(form)
         return _stage_page(document, status=422)
-    try:
+    with on_refusal(lambda exc: _stage_page(document, refusal=exc, status=exc.status)):
         services.transition(
             document,
             form.stage.data,
@@ -1010,9 +965,6 @@ def stage(document_id: int):
             override_checks=form.override_checks.data,
             reason=form.reason.data or "",
         )
-    except ServiceError as exc:
-        flash_error(exc)
-        return _stage_page(document, refusal=exc, status=exc.status)
     flash(
         _("The document is now at the stage “%(stage)s”.", stage=STAGE_LABELS[document.stage]),
         "success",

@@ -13,7 +13,7 @@ from drafting.export.assemble import LayoutOptions, build_html, toc_entries
 from drafting.export.cache import ExportCache, cache_key, layout_version
 from drafting.export.errors import ExportError
 from drafting.export.fetcher import ExportFetcher, FetchRefused
-from drafting.export.job import ExportJob, JobResult, run_job
+from drafting.export.job import WorkerInput, WorkerResult, run_job
 from drafting.export.meta import STAGE_LABELS, DocumentMeta, Stage, normalize_number
 from drafting.export.pdf import html_to_pdf
 from drafting.export.pipeline import ExportResult, export, export_pdf
@@ -25,12 +25,12 @@ __all__ = [
     "ExportCache",
     "ExportError",
     "ExportFetcher",
-    "ExportJob",
+    "WorkerInput",
     "ExportLimits",
     "ExportPool",
     "ExportResult",
     "FetchRefused",
-    "JobResult",
+    "WorkerResult",
     "LayoutOptions",
     "Stage",
     "build_html",

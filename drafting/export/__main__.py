@@ -4,7 +4,7 @@ through a one-worker pool (same limits and layout as the app, placeholder metada
 import sys
 from pathlib import Path
 
-from drafting.export.job import ExportJob
+from drafting.export.job import WorkerInput
 from drafting.export.meta import DocumentMeta
 from drafting.export.worker import ExportLimits, ExportPool
 
@@ -13,7 +13,7 @@ def main(source: Path, target: Path) -> None:
     meta = DocumentMeta("中国电子节能技术协会", "T/CESA", "T/CESA 0000—2026", source.stem)
     pool = ExportPool(ExportLimits(workers=1))
     try:
-        result = pool.run(ExportJob.make(meta, source.read_text(encoding="utf-8")))
+        result = pool.run(WorkerInput.make(meta, source.read_text(encoding="utf-8")))
     finally:
         pool.close()
     target.write_bytes(result.pdf)

@@ -1,8 +1,12 @@
-"""One export job, as it runs inside a worker process.
+"""One layout, as it runs inside a worker process.
 
 :mod:`drafting.export.worker` starts the processes and enforces the limits;
 this module is what runs in them: Markdown → HTML → PDF, with every failure
 turned into an :class:`ExportError` message for the user.
+
+:class:`WorkerInput` goes in, :class:`WorkerResult` comes out. (The export
+*job* a user waits for is :class:`drafting.jobs.models.ExportJobRecord`, a
+database row; its task hands a ``WorkerInput`` to the pool.)
 """
 
 from __future__ import annotations
@@ -29,8 +33,9 @@ MAX_TABLE_ROWS = 5_000
 
 
 @dataclass(frozen=True)
-class ExportJob:
-    """Everything a worker needs; crosses the process boundary by pickling."""
+class WorkerInput:
+    """Everything a worker process needs for one layout; crosses the process
+    boundary by pickling."""
 
     meta: dict[str, Any]
     text: str
@@ -46,7 +51,7 @@ class ExportJob:
         attachments: Mapping[str, Attachment] | None = None,
         options: LayoutOptions | None = None,
         max_table_rows: int = MAX_TABLE_ROWS,
-    ) -> ExportJob:
+    ) -> WorkerInput:
         return cls(
             meta=meta.to_dict(),
             text=text,
@@ -60,7 +65,9 @@ class ExportJob:
 
 
 @dataclass(frozen=True)
-class JobResult:
+class WorkerResult:
+    """What a worker process sends back: the PDF and what it cost."""
+
     pdf: bytes
     pages: int
     seconds: float
@@ -81,17 +88,17 @@ class PrintJob(Protocol):
     def html(self) -> str: ...
 
 
-def run_job(job: ExportJob | PrintJob) -> JobResult:
+def run_job(job: WorkerInput | PrintJob) -> WorkerResult:
     """Markdown → HTML → PDF. Runs in the worker; callable directly in tests."""
     from drafting.export.assemble import render_document  # noqa: PLC0415  (worker process only)
     from drafting.export.pdf import render_pdf  # noqa: PLC0415  (worker process only)
     from drafting.standardtext import render  # noqa: PLC0415  (worker process only)
 
     started, cpu_started = time.monotonic(), time.process_time()
-    if not isinstance(job, ExportJob):
+    if not isinstance(job, WorkerInput):
         attachments = {k: Path(v) if isinstance(v, str) else v for k, v in job.attachments.items()}
         result = render_pdf(job.html(), attachments=attachments)
-        return JobResult(
+        return WorkerResult(
             result.pdf,
             result.pages,
             time.monotonic() - started,
@@ -112,7 +119,7 @@ def run_job(job: ExportJob | PrintJob) -> JobResult:
         meta, rendered, for_print=True, options=job.options, static_url="static/"
     )
     result = render_pdf(html, attachments=attachments)
-    return JobResult(
+    return WorkerResult(
         result.pdf,
         result.pages,
         time.monotonic() - started,
@@ -170,7 +177,7 @@ def worker_main(conn: Connection, memory_limit: int, nice: int = 0) -> None:
         conn.send(_run_safely(job, memory_limit))
 
 
-def _run_safely(job: ExportJob, memory_limit: int = 0) -> tuple[str, Any]:
+def _run_safely(job: WorkerInput, memory_limit: int = 0) -> tuple[str, Any]:
     try:
         return "ok", run_job(job)
     except ExportError as error:

@@ -10,7 +10,7 @@ from pathlib import Path
 from drafting.export.assemble import LayoutOptions
 from drafting.export.cache import ExportCache, cache_key
 from drafting.export.fetcher import Attachment
-from drafting.export.job import ExportJob
+from drafting.export.job import WorkerInput
 from drafting.export.meta import DocumentMeta
 from drafting.export.worker import ExportPool, default_pool
 
@@ -52,7 +52,7 @@ def export(
         if hit is not None:
             return ExportResult(hit, True, time.monotonic() - started)
     pool = pool or default_pool()
-    job = ExportJob.make(meta, text, attachments, options, pool.limits.max_table_rows)
+    job = WorkerInput.make(meta, text, attachments, options, pool.limits.max_table_rows)
     result = pool.run(job)
     if cache is not None and key is not None:
         cache.put(key, result.pdf)

@@ -25,7 +25,7 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 from drafting.export.errors import ExportError
-from drafting.export.job import MAX_TABLE_ROWS, ExportJob, JobResult, worker_main
+from drafting.export.job import MAX_TABLE_ROWS, WorkerInput, WorkerResult, worker_main
 
 _MIB = 1024 * 1024
 
@@ -130,7 +130,7 @@ class _Worker:
             ) from error
         self.ready = True
 
-    def run(self, job: ExportJob, time_limit: float) -> JobResult:
+    def run(self, job: WorkerInput, time_limit: float) -> WorkerResult:
         deadline = time.monotonic() + time_limit
         self.conn.send(job)
         if not self.conn.poll(max(0.0, deadline - time.monotonic())):
@@ -196,7 +196,7 @@ class ExportPool:
             worker.wait_ready(self.limits.start_timeout)
             self._give_back(worker)
 
-    def run(self, job: ExportJob) -> JobResult:
+    def run(self, job: WorkerInput) -> WorkerResult:
         if len(job.text) > self.limits.max_text_chars:
             raise ExportError(
                 f"文档过长（{len(job.text)}字符，上限{self.limits.max_text_chars}）。 / The document is too long to export.",

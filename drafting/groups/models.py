@@ -20,7 +20,8 @@ class GroupRole(enum.StrEnum):
     PARTICIPATING = "participating"  # 参编单位
 
 
-# What each role is called on pages, in mail and in exports.
+#: The one wording of each role (pages use the ``role_badge`` macro or the
+#: ``group_role_labels`` template global; forms and exports this dict).
 GROUP_ROLE_LABELS = {
     GroupRole.MAIN: _l("Main drafting unit"),
     GroupRole.PARTICIPATING: _l("Participating unit"),

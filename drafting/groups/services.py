@@ -20,6 +20,7 @@ from drafting.groups.models import (
 
 
 def create_group(name: str, *, actor: User | None) -> DraftingGroup:
+    """Create an empty drafting group (audited)."""
     group = DraftingGroup(name=name.strip())
     db.session.add(group)
     db.session.flush()
@@ -53,6 +54,7 @@ def add_member(
 
 
 def remove_member(group: DraftingGroup, org: Organization, *, actor: User | None) -> None:
+    """Take an organization out of a drafting group (audited); refused if it is not a member."""
     membership = group.membership_of(org.id)
     if membership is None:
         raise Refused(_("This organization is not in the drafting group."), code="not_member")
@@ -64,6 +66,7 @@ def remove_member(group: DraftingGroup, org: Organization, *, actor: User | None
 def name_editor(
     group: DraftingGroup, user: User, *, actor: User | None, is_drafter: bool = True
 ) -> GroupEditor:
+    """Name ``user`` an editor of the group, whatever their organization (once; audited)."""
     for editor in group.editors:
         if editor.user_id == user.id:
             return editor
@@ -75,6 +78,7 @@ def name_editor(
 
 
 def remove_editor(group: DraftingGroup, user: User, *, actor: User | None) -> None:
+    """Withdraw a named editor (audited); refused if they are not one."""
     for editor in list(group.editors):
         if editor.user_id == user.id:
             group.editors.remove(editor)
@@ -85,6 +89,7 @@ def remove_editor(group: DraftingGroup, user: User, *, actor: User | None) -> No
 
 
 def set_participants_may_edit(group: DraftingGroup, allowed: bool, *, actor: User) -> None:
+    """Let participating units edit, or only comment (audited)."""
     group.participants_may_edit = allowed
     record(actor, "group.participants_may_edit", group, allowed=allowed)
 
@@ -96,6 +101,7 @@ def drafting_units(group: DraftingGroup) -> list[Organization]:
 
 
 def drafters(group: DraftingGroup) -> list[User]:
+    """The named editors who are also drafters."""
     return [e.user for e in group.editors if e.is_drafter]
 
 

@@ -1,4 +1,8 @@
-"""Export jobs in the JSON API: start an export, poll it, download the PDF."""
+"""Export jobs in the JSON API: start an export, poll it, download the PDF.
+
+`GET …/export.pdf` and `POST …/exports` both go through the job and its
+cache: the PDF when it is cached, else 202 with the job to poll (`Location`).
+"""
 
 from __future__ import annotations
 
@@ -7,13 +11,15 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from drafting.api.core import api_error, api_route
+from drafting.api.documents import RevisionQuery
 from drafting.api.documents import document_or_404 as _document
 from drafting.api.documents import revision_or_404 as _revision
+from drafting.api.validation import api_query
 from drafting.core.requests import request_id
-from drafting.core.transaction import keep_on_error
+from drafting.core.transaction import keep_on_error, writes
 from drafting.jobs import services
 from drafting.jobs.models import JobState
-from drafting.jobs.views import can_export, job_json, send_result
+from drafting.jobs.views import can_export, job_json, send_pdf, send_result
 from drafting.word.views import can_use_word
 
 TAGS = ("exports",)
@@ -101,12 +107,41 @@ def export_job_create(document_id: int):
             "revision_id": revision.id,
             "download_url": url_for(endpoint, document_id=document.id, revision=revision.id),
         }, 200
-    status = 202
-    return (
-        api_job_json(result.job),
-        status,
-        {"Location": url_for("api.export_job_get", document_id=document.id, job_id=result.job.id)},
-    )
+    return _accepted(result.job)
+
+
+def _accepted(job):
+    """202 with the job to poll, and where to poll it."""
+    location = url_for("api.export_job_get", document_id=job.document_id, job_id=job.id)
+    return api_job_json(job), 202, {"Location": location}
+
+
+@api_route(
+    "/documents/<int:document_id>/export.pdf",
+    summary="The PDF of the latest revision (or ?revision=<id>): at once when it is cached, "
+    "else 202 with the export job it starts (poll `Location`, then download)",
+    tags=TAGS,
+    response_content_type="application/pdf",
+    query=RevisionQuery,
+    response_schema={"type": "string", "format": "binary"},
+    responses={
+        202: {
+            "description": "Not cached yet: the export job that makes it (Location: the job)",
+            "schema": JOB_SCHEMA,
+            "headers": {"Location": {"schema": {"type": "string"}}},
+        }
+    },
+    errors=(401, 403, 404, 422),
+)
+@writes
+def export_pdf_get(document_id: int):
+    document = _document(document_id, can_export)
+    args: RevisionQuery = api_query()
+    revision = _revision(document, args.revision) if args.revision else document.head_revision
+    result = services.request_export(document, revision, actor=current_user)
+    if result.cached_path is not None:
+        return send_pdf(result.cached_path, document, revision, inline=True)
+    return _accepted(result.job)
 
 
 @api_route(

@@ -60,6 +60,7 @@ class ExportRequest:
 
 
 def export_dir() -> Path:
+    """Where the export cache and the jobs' results live (EXPORT_DIR)."""
     return Path(current_app.config["EXPORT_DIR"])
 
 
@@ -100,10 +101,12 @@ def cache_key_for(document: StandardDocument, revision: Revision, format: str = 
 
 
 def relative_result_path(key: str, format: str = "pdf") -> str:
+    """The cache file of ``key`` relative to export_dir (what a job record stores)."""
     return ExportCache(".", suffix=f".{format}").path(key).as_posix().removeprefix("./")
 
 
 def cached_pdf_path(key: str, format: str = "pdf") -> Path | None:
+    """The cached export for ``key`` if it is stored, else None."""
     path = export_dir() / relative_result_path(key, format)
     return path if path.is_file() else None
 
@@ -152,7 +155,7 @@ def request_export(
     job = ExportJobRecord(
         document_id=document.id,
         revision_id=revision.id,
-        requested_by_id=actor.id,
+        requested_by_id=getattr(actor, "id", None),  # None: an anonymous reader
         state=JobState.QUEUED,
         progress=0,
         progress_label="queued",
@@ -175,7 +178,7 @@ def take_over(job: ExportJobRecord, actor: User) -> None:
     it is theirs now, and if it has not started it also goes on the user's queue
     (the first delivery to arrive does it; the other finds it no longer queued)."""
     job.speculative = False
-    job.requested_by_id = actor.id
+    job.requested_by_id = getattr(actor, "id", None)
     db.session.flush()
     record(
         actor, "document.export_requested", job.document, job_id=job.id, revision_id=job.revision_id
@@ -204,6 +207,7 @@ def drop_stale_speculation(document: StandardDocument, keep_key: str | None = No
 
 
 def job_of(document: StandardDocument, job_id: int) -> ExportJobRecord | None:
+    """Export job ``job_id`` if it belongs to the document (else None: ids are not confirmed)."""
     job = db.session.get(ExportJobRecord, job_id)
     return job if job is not None and job.document_id == document.id else None
 
@@ -220,6 +224,7 @@ def expire_if_stale(job: ExportJobRecord, now=None) -> bool:
 
 
 def result_file(job: ExportJobRecord) -> Path | None:
+    """The file a finished job made, or None when not done or pruned from the cache since."""
     if job.state != JobState.DONE or not job.result_path:
         return None
     path = export_dir() / job.result_path
@@ -299,6 +304,7 @@ def start(job: ExportJobRecord) -> None:
 
 
 def set_progress(job: ExportJobRecord, progress: int, label: str) -> None:
+    """Record the job's progress (0–100) and step label."""
     job.progress = max(0, min(100, progress))
     job.progress_label = label
     db.session.flush()
@@ -327,10 +333,12 @@ def fail(job: ExportJobRecord, *, code: str, message: str = "") -> None:
 
 
 def progress_text(job: ExportJobRecord) -> str:
+    """The job's step in the user's language."""
     return str(PROGRESS_LABELS.get(job.progress_label, job.progress_label))
 
 
 def error_text(job: ExportJobRecord) -> str:
+    """Why the job failed, in the user's language."""
     if job.error_code in ERROR_MESSAGES:
         return str(ERROR_MESSAGES[job.error_code])
     return job.error

@@ -1,4 +1,9 @@
-"""Export jobs on the web: start an export, watch its progress, download the PDF."""
+"""Export jobs on the web: start an export, watch its progress, download the PDF.
+
+Every PDF goes through the job and its cache: the export button (POST) and
+the link to read the PDF (GET ``export.pdf``) both answer with the cached file
+at once, or start a job (one per input) and show its progress page.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,7 @@ from flask import Blueprint, abort, redirect, render_template, request, send_fil
 from flask_login import current_user
 
 from drafting.core.requests import request_id
+from drafting.core.transaction import writes
 from drafting.documents import permissions, queries
 from drafting.documents.models import Revision, StandardDocument
 from drafting.documents.views import document_or_404 as _document
@@ -18,7 +24,7 @@ from drafting.word.views import can_use_word, docx_response
 
 bp = Blueprint("jobs", __name__, url_prefix="/documents")
 
-#: The permission of the export routes (documents.export_pdf): whoever may read the document.
+#: The permission of the export routes: whoever may read the document.
 can_export = permissions.can_view_document
 #: The progress page reloads itself this often (seconds) when scripts are off.
 REFRESH_SECONDS = 3
@@ -46,11 +52,13 @@ def pdf_filename(document: StandardDocument, revision: Revision) -> str:
     return f"{document.number} {document.title_zh} r{revision.number}.pdf".replace("/", "-")
 
 
-def send_pdf(path: Path, document: StandardDocument, revision: Revision):
-    """The PDF as a download, named in ASCII and, per RFC 5987, in full."""
+def send_pdf(path: Path, document: StandardDocument, revision: Revision, *, inline: bool = False):
+    """The PDF as a download (or, ``inline``, to read in the browser), named in
+    ASCII and, per RFC 5987, in full."""
     response = send_file(path, mimetype="application/pdf", max_age=0)
     response.headers["Content-Disposition"] = (
-        f'attachment; filename="document-{document.id}-r{revision.number}.pdf"; '
+        f"{'inline' if inline else 'attachment'}; "
+        f'filename="document-{document.id}-r{revision.number}.pdf"; '
         f"filename*=UTF-8''{quote(pdf_filename(document, revision))}"
     )
     return response
@@ -105,6 +113,21 @@ def create_export(document_id: int):
     result = services.request_export(document, revision, actor=current_user, format=fmt)
     if result.cached_path is not None:
         return send_result(result.cached_path, fmt, document, revision)
+    return redirect(
+        url_for("jobs.export_status", document_id=document.id, job_id=result.job.id), 303
+    )
+
+
+@bp.route("/<int:document_id>/export.pdf")
+@writes
+def export_pdf(document_id: int):
+    """The PDF to read in the browser (latest revision, or ?revision=): from the
+    cache at once, else the export job's progress page (303), as the button does."""
+    document = _document(document_id, can_export)
+    revision = _revision_arg(document)
+    result = services.request_export(document, revision, actor=current_user)
+    if result.cached_path is not None:
+        return send_pdf(result.cached_path, document, revision, inline=True)
     return redirect(
         url_for("jobs.export_status", document_id=document.id, job_id=result.job.id), 303
     )

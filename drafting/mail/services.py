@@ -129,6 +129,7 @@ def send_queued(ids: list[int] | None = None, limit: int = 200) -> tuple[int, in
 
 
 def build_message(mail: OutboundMail) -> EmailMessage:
+    """The email of an outbox row: headers, text body and its attachment if any."""
     msg = EmailMessage()
     msg["From"] = current_app.config["MAIL_FROM"]
     msg["To"] = mail.recipient

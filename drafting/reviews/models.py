@@ -16,6 +16,7 @@ from drafting.calls.models import CallStandard, Requirement
 from drafting.core.models import UTCDateTime, str_enum
 from drafting.core.timeutil import utcnow
 from drafting.extensions import db
+from drafting.groups.models import GROUP_ROLE_LABELS, GroupRole
 
 
 class Rating(enum.StrEnum):
@@ -35,9 +36,10 @@ RATING_LABELS = {
     Rating.PARTLY_MET: _l("Partly met"),
     Rating.NOT_MET: _l("Not met"),
 }
+#: A decision names the group role the unit gets (the same words), or not accepted.
 OUTCOME_LABELS = {
-    Outcome.MAIN: _l("Main drafting unit"),
-    Outcome.PARTICIPATING: _l("Participating unit"),
+    Outcome.MAIN: GROUP_ROLE_LABELS[GroupRole.MAIN],
+    Outcome.PARTICIPATING: GROUP_ROLE_LABELS[GroupRole.PARTICIPATING],
     Outcome.REJECTED: lazy_pgettext("application", "Not accepted"),
 }
 

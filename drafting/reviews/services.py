@@ -7,7 +7,7 @@ from datetime import datetime
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from drafting.accounts.models import Organization, Role, User
+from drafting.accounts.models import Role, User
 from drafting.applications import services as application_services
 from drafting.applications.models import Application, ApplicationState
 from drafting.audit.services import record
@@ -28,6 +28,7 @@ REVIEWABLE = (S.SUBMITTED, S.UNDER_REVIEW)
 
 
 def assign_reviewer(call: Call, reviewer: User, *, actor: User) -> ReviewerAssignment:
+    """Name a user with the reviewer role a reviewer of the call (once; audited)."""
     if reviewer.role != Role.REVIEWER:
         raise ServiceError(
             _("%(name)s is not a reviewer. Give them the reviewer role first.", name=reviewer.name),
@@ -48,6 +49,7 @@ def assign_reviewer(call: Call, reviewer: User, *, actor: User) -> ReviewerAssig
 
 
 def unassign_reviewer(call: Call, reviewer: User, *, actor: User) -> None:
+    """Withdraw a reviewer from the call (audited); refused if not assigned."""
     existing = db.session.scalar(
         select(ReviewerAssignment).where(
             ReviewerAssignment.call_id == call.id, ReviewerAssignment.user_id == reviewer.id
@@ -348,17 +350,3 @@ def _create_document_of(
         group=group,
         actor=actor,
     )
-
-
-def add_group_member(
-    standard: CallStandard, org: Organization, role: GroupRole, *, actor: User
-) -> None:
-    if standard.drafting_group is None:
-        standard.drafting_group = group_services.create_group(standard.title_zh, actor=actor)
-    group_services.add_member(standard.drafting_group, org, role, actor=actor)
-
-
-def remove_group_member(standard: CallStandard, org: Organization, *, actor: User) -> None:
-    if standard.drafting_group is None:
-        raise Refused(_("This standard has no drafting group yet."), code="no_group")
-    group_services.remove_member(standard.drafting_group, org, actor=actor)

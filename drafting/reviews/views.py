@@ -20,7 +20,7 @@ from jinja2.filters import do_truncate
 from sqlalchemy import select
 
 from drafting import templating
-from drafting.accounts.models import Organization, Role, User
+from drafting.accounts.models import Role, User
 from drafting.applications.models import ROLE_LABELS, STATE_LABELS, Application, ApplicationState
 from drafting.applications.permissions import is_applicant
 from drafting.applications.queries import application_or_404
@@ -29,10 +29,10 @@ from drafting.calls.models import Call, CallState, ReviewerAssignment
 from drafting.calls.queries import load_call
 from drafting.core.errors import ServiceError
 from drafting.core.files import content_disposition
-from drafting.core.requests import id_from_text, request_id
-from drafting.core.web import flash_error, get_or_404, require, url_pattern
+from drafting.core.requests import request_id
+from drafting.core.web import get_or_404, on_refusal, require, url_pattern
+from drafting.documents import queries as document_queries
 from drafting.extensions import db
-from drafting.groups.models import GroupRole
 from drafting.reviews import exports, permissions, queries, services
 from drafting.reviews.models import (
     OUTCOME_LABELS,
@@ -172,7 +172,7 @@ def assess(application_id: int):
                 "error",
             )
             return _render_review(application, 422)
-        try:
+        with on_refusal(lambda exc: _render_review(application, exc.status)):
             services.save_assessment(
                 application,
                 r.id,
@@ -181,9 +181,6 @@ def assess(application_id: int):
                 reason=request.form.get(f"reason-{r.id}", ""),
                 reviewer=current_user,
             )
-        except ServiceError as exc:
-            flash_error(exc)
-            return _render_review(application, exc.status)
         saved += 1
     if not saved:
         flash(_("Rate at least one requirement."), "error")
@@ -197,13 +194,10 @@ def assess(application_id: int):
 def return_application(application_id: int):
     application = application_or_404(application_id)
     require(permissions.can_manage_reviews(current_user))
-    try:
+    with on_refusal(lambda exc: _render_review(application, exc.status)):
         services.return_for_changes(
             application, request.form.get("message", ""), actor=current_user
         )
-    except ServiceError as exc:
-        flash_error(exc)
-        return _render_review(application, exc.status)
     flash(
         _("The application has been returned to the applicant, who has been told by mail."),
         "success",
@@ -220,14 +214,11 @@ def reviewers(call_id: int):
             user = get_or_404(User, request_id(request.form.get("user_id", "")))
         except ValueError:
             abort(400)
-        try:
+        with on_refusal(lambda exc: redirect(url_for("reviews.reviewers", call_id=call.id))):
             if request.form.get("action") == "remove":
                 services.unassign_reviewer(call, user, actor=current_user)
             else:
                 services.assign_reviewer(call, user, actor=current_user)
-        except ServiceError as exc:
-            flash_error(exc)
-            return redirect(url_for("reviews.reviewers", call_id=call.id))
         flash(_("The reviewers have been updated."), "success")
         return redirect(url_for("reviews.reviewers", call_id=call.id))
     candidates = db.session.scalars(
@@ -262,7 +253,7 @@ def decisions(call_id: int):
             application = db.session.get(Application, app_id)
             if application is None or application.call_id != call.id:
                 abort(404)
-            try:
+            with on_refusal(lambda exc: redirect(url_for("reviews.decisions", call_id=call.id))):
                 services.set_decision(
                     application,
                     std_id,
@@ -270,9 +261,6 @@ def decisions(call_id: int):
                     reason=request.form.get(f"reason-{app_id}-{std_id}", ""),
                     actor=current_user,
                 )
-            except ServiceError as exc:
-                flash_error(exc)
-                return redirect(url_for("reviews.decisions", call_id=call.id))
             count += 1
         flash(
             _("%(n)d decision(s) saved; they stay pending until you publish them.", n=count),
@@ -302,18 +290,19 @@ def decisions(call_id: int):
 @login_required
 def publish_decisions(call_id: int):
     call = _call_for_secretariat(call_id)
-    try:
+
+    def back_to_decisions(exc: ServiceError):
+        for item in (exc.details or [])[:20]:  # what stands in the way, one line each
+            flash(item, "error")
+        return redirect(url_for("reviews.decisions", call_id=call.id))
+
+    with on_refusal(back_to_decisions):
         applications = services.publish_decisions(
             call,
             actor=current_user,
             override_capacity=request.form.get("override_capacity") == "1",
             reason=request.form.get("override_reason", ""),
         )
-    except ServiceError as exc:
-        flash_error(exc)
-        for item in (exc.details or [])[:20]:
-            flash(item, "error")
-        return redirect(url_for("reviews.decisions", call_id=call.id))
     flash(
         _(
             "The decisions are published; %(n)d applicant(s) are being told by mail and the drafting groups are formed.",
@@ -324,34 +313,17 @@ def publish_decisions(call_id: int):
     return redirect(url_for("reviews.groups", call_id=call.id))
 
 
-@bp.route("/calls/<int:call_id>/groups", methods=["GET", "POST"])
+@bp.route("/calls/<int:call_id>/groups")
 @login_required
 def groups(call_id: int):
+    """The call's drafting groups at a glance; each is changed on its document's
+    group page (documents.group), the one page that manages a group."""
     call = _call_for_secretariat(call_id)
-    if request.method == "POST":
-        standard = next(
-            (s for s in call.standards if str(s.id) == request.form.get("standard_id")), None
-        )
-        org = (
-            db.session.get(Organization, org_id)
-            if (org_id := id_from_text(request.form.get("organization_id"))) is not None
-            else None
-        )
-        if standard is None or org is None:
-            abort(404)
-        try:
-            if request.form.get("action") == "remove":
-                services.remove_group_member(standard, org, actor=current_user)
-            else:
-                role = GroupRole(request.form.get("role", "participating"))
-                services.add_group_member(standard, org, role, actor=current_user)
-        except (ServiceError, ValueError) as exc:
-            flash(getattr(exc, "message", str(exc)), "error")
-            return redirect(url_for("reviews.groups", call_id=call.id))
-        flash(_("The drafting group has been updated."), "success")
-        return redirect(url_for("reviews.groups", call_id=call.id) + f"#std-{standard.id}")
+    group_ids = [s.drafting_group_id for s in call.standards if s.drafting_group_id]
     return render_template(
-        "reviews/groups.html", call=call, organizations=queries.organizations_by_name()
+        "reviews/groups.html",
+        call=call,
+        documents=document_queries.documents_of_groups(group_ids),
     )
 
 

@@ -19,9 +19,7 @@ from drafting.api.documents import (
 )
 from drafting.api.documents import document_or_404 as _document
 from drafting.api.documents import revision_or_404 as _revision
-from drafting.api.documents import service_error_json as _service_error
 from drafting.api.validation import Body, Day, Id, Text, api_body, api_query
-from drafting.core.errors import ServiceError
 from drafting.core.files import read_upload
 from drafting.documents import permissions
 from drafting.extensions import db
@@ -176,12 +174,9 @@ def docx_import(document_id: int):
             _("Send the Word document as the multipart field “file”."),
             fields={"file": [_("This field is required.")]},
         )
-    try:
-        preview = services.preview_import(
-            document, filename=upload.filename, data=read_upload(upload), actor=current_user
-        )
-    except ServiceError as exc:
-        return _service_error(exc)
+    preview = services.preview_import(
+        document, filename=upload.filename, data=read_upload(upload), actor=current_user
+    )
     return {
         "upload": preview.upload,
         "base_revision_id": preview.base.id if preview.base else None,
@@ -211,17 +206,14 @@ def docx_import(document_id: int):
 def docx_import_confirm(document_id: int):
     document = _document(document_id, can_use_word)
     data: ImportConfirmInput = api_body()
-    try:
-        saved = services.confirm_import(
-            document,
-            upload=data.upload,
-            base_revision_id=data.base_revision_id,
-            message=data.message,
-            apply_meta=data.apply_meta,
-            actor=current_user,
-        )
-    except ServiceError as exc:
-        return _service_error(exc)
+    saved = services.confirm_import(
+        document,
+        upload=data.upload,
+        base_revision_id=data.base_revision_id,
+        message=data.message,
+        apply_meta=data.apply_meta,
+        actor=current_user,
+    )
     return {
         "revision_id": saved.revision.id,
         "number": saved.revision.number,
@@ -284,12 +276,9 @@ def docx_import_new(group_id: int):
             _("Send the Word document as the multipart field “file”."),
             fields={"file": [_("This field is required.")]},
         )
-    try:
-        preview = services.preview_new_document(
-            group, filename=upload.filename, data=read_upload(upload), actor=current_user
-        )
-    except ServiceError as exc:
-        return _service_error(exc)
+    preview = services.preview_new_document(
+        group, filename=upload.filename, data=read_upload(upload), actor=current_user
+    )
     suggested = services.new_document_fields(preview.result.meta)
     return {
         "upload": preview.upload,
@@ -317,12 +306,9 @@ def docx_import_new(group_id: int):
 def docx_import_new_confirm(group_id: int):
     group = _group(group_id)
     data: NewDocumentImportInput = api_body()
-    try:
-        document = services.create_from_import(
-            group,
-            actor=current_user,
-            **data.model_dump(),
-        )
-    except ServiceError as exc:
-        return _service_error(exc)
+    document = services.create_from_import(
+        group,
+        actor=current_user,
+        **data.model_dump(),
+    )
     return document_json(document), 201

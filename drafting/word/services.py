@@ -92,6 +92,7 @@ def _signer() -> URLSafeSerializer:
 
 
 def docx_filename(document: StandardDocument, revision: Revision) -> str:
+    """The .docx download's name: number, title and revision."""
     return f"{document.number} {document.title_zh} r{revision.number}.docx".replace("/", "-")
 
 
@@ -216,6 +217,7 @@ def finding_place(finding: ImportFinding) -> str:
 
 
 def finding_json(finding: ImportFinding) -> dict:
+    """An import finding for the API, with its place in the Word file."""
     return {**finding.to_dict(), "place": finding_place(finding)}
 
 

@@ -20,7 +20,7 @@ from flask_login import current_user
 
 from drafting.core.errors import ServiceError
 from drafting.core.files import read_upload
-from drafting.core.web import flash_form_errors
+from drafting.core.web import flash_form_errors, on_refusal
 from drafting.documents import permissions, queries
 from drafting.documents.diff import render_side_by_side_html
 from drafting.documents.models import Revision, StandardDocument
@@ -78,13 +78,15 @@ def import_docx(document_id: int):
     if upload is None or not upload.filename:
         flash(_("Choose a Word document (.docx) to import."), "error")
         return render_template("word/import.html", document=document, preview=None), 422
-    try:
+    with on_refusal(
+        lambda exc: (
+            render_template("word/import.html", document=document, preview=None),
+            exc.status,
+        )
+    ):
         preview = services.preview_import(
             document, filename=upload.filename, data=read_upload(upload), actor=current_user
         )
-    except ServiceError as exc:
-        flash(exc.message, "error")
-        return render_template("word/import.html", document=document, preview=None), exc.status
     return _preview_page(document, preview)
 
 
@@ -106,7 +108,18 @@ def _preview_page(document: StandardDocument, preview, status: int = 200, ticked
 @bp.route("/<int:document_id>/import/confirm", methods=["POST"])
 def import_confirm(document_id: int):
     document = _document(document_id, can_use_word)
-    try:
+
+    def preview_again(exc: ServiceError):
+        """The preview again, with what was ticked: nothing is lost."""
+        try:
+            preview = services.reopen_import(
+                document, upload=request.form.get("upload", ""), actor=current_user
+            )
+        except ServiceError:
+            return redirect(url_for("word.import_docx", document_id=document.id))
+        return _preview_page(document, preview, exc.status, request.form.getlist("apply"))
+
+    with on_refusal(preview_again):
         saved = services.confirm_import(
             document,
             upload=request.form.get("upload", ""),
@@ -115,15 +128,6 @@ def import_confirm(document_id: int):
             apply_meta=request.form.getlist("apply"),
             actor=current_user,
         )
-    except ServiceError as exc:
-        flash(exc.message, "error")
-        try:  # the preview again, with what was ticked: nothing is lost
-            preview = services.reopen_import(
-                document, upload=request.form.get("upload", ""), actor=current_user
-            )
-        except ServiceError:
-            return redirect(url_for("word.import_docx", document_id=document.id))
-        return _preview_page(document, preview, exc.status, request.form.getlist("apply"))
     flash(_("The Word document was saved as revision %(n)d.", n=saved.revision.number), "success")
     return redirect(url_for("documents.show", document_id=document.id))
 
@@ -173,13 +177,10 @@ def new_from_word():
     if upload is None or not upload.filename:
         flash(_("Choose a Word document (.docx) to import."), "error")
         return _new_page(groups, group=group, status=422)
-    try:
+    with on_refusal(lambda exc: _new_page(groups, group=group, status=exc.status)):
         preview = services.preview_new_document(
             group, filename=upload.filename, data=read_upload(upload), actor=current_user
         )
-    except ServiceError as exc:
-        flash(exc.message, "error")
-        return _new_page(groups, group=group, status=exc.status)
     form = NewFromWordForm(
         formdata=None,
         data={
@@ -200,18 +201,17 @@ def create_from_word():
     if group is None:
         flash(_("Choose the drafting group of the new document."), "error")
         return _new_page(groups, status=422)
-    try:
+    with on_refusal(lambda exc: _new_page(groups, group=group, status=exc.status)):
         result = services.uploaded_for_group(group, form.upload.data or "", current_user)
-    except ServiceError as exc:
-        flash(exc.message, "error")
-        return _new_page(groups, group=group, status=exc.status)
     preview = services.ImportPreview(
         form.upload.data, None, result, None, services.meta_changes(None, result.meta)
     )
     if not form.validate_on_submit():
         flash_form_errors(form)
         return _new_page(groups, preview=preview, form=form, group=group, status=422)
-    try:
+    with on_refusal(
+        lambda exc: _new_page(groups, preview=preview, form=form, group=group, status=exc.status)
+    ):
         document = services.create_from_import(
             group,
             upload=form.upload.data,
@@ -228,9 +228,6 @@ def create_from_word():
             adoption=form.adoption.data or "",
             message=form.message.data or "",
         )
-    except ServiceError as exc:
-        flash(exc.message, "error")
-        return _new_page(groups, preview=preview, form=form, group=group, status=exc.status)
     flash(
         _("The document %(number)s was created from the Word file.", number=document.number),
         "success",

@@ -106,7 +106,6 @@ EXPECTATIONS = {
     "documents.comments_iso_xlsx": {"url": _d("/comments/iso-template.xlsx"), **GROUP_ONLY},
     "documents.stage": {"url": _d("/stage"), **GROUP_ONLY},
     "documents.export_html": {"url": _d("/export.html"), **GROUP_ONLY},
-    "documents.export_pdf": {"url": _d("/export.pdf"), **GROUP_ONLY},
     "documents.attachment": {
         "url": lambda c: f"/documents/{c.doc.id}/attachments/{c.doc_image}",
         **GROUP_ONLY,
@@ -193,7 +192,6 @@ EXPECTATIONS = {
         "method": "DELETE",
         **API_GROUP_ONLY,
     },
-    "api.export_pdf_get": {"url": _a("/export.pdf"), **API_GROUP_ONLY},
     # No group chosen: 422 once authorized.
     "documents.move": {
         "url": _d("/move"),

@@ -141,6 +141,7 @@ def test_pdf_embeds_the_image_and_keeps_the_placeholder_for_an_unknown_name(
     add_image(doc, world.secretariat)
     _with_figure(doc, world.main_editor)
     login_as(world.main_editor)
+    assert client.get(f"/documents/{doc.id}/export.pdf").status_code == 303  # the export job
     r = client.get(f"/documents/{doc.id}/export.pdf")
     assert r.status_code == 200 and r.headers["Content-Type"] == "application/pdf"
     assert _pdf_images(r.data) == {(8, 6)}

@@ -37,6 +37,8 @@ def test_export_pdf_and_print_preview(client, login_as, world, doc):
     login_as(world.participant)
     r = client.get(f"/documents/{doc.id}/export.html")
     assert r.status_code == 200 and doc.title_zh in r.get_data(as_text=True)
+    # The first reading starts the export job (its progress page), the next one is cached.
+    assert client.get(f"/documents/{doc.id}/export.pdf").status_code == 303
     r = client.get(f"/documents/{doc.id}/export.pdf")
     assert r.status_code == 200 and r.mimetype == "application/pdf" and r.data.startswith(b"%PDF")
     r = client.get(f"/api/v1/documents/{doc.id}/export.pdf?revision={doc.head_revision_id}")

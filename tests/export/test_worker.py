@@ -11,7 +11,7 @@ from io import BytesIO
 import pytest
 from pypdf import PdfReader
 
-from drafting.export import ExportCache, ExportError, ExportJob, ExportLimits, ExportPool, export
+from drafting.export import ExportCache, ExportError, ExportLimits, ExportPool, WorkerInput, export
 from drafting.export.job import _run_safely
 from drafting.standardtext import SKELETON
 
@@ -39,7 +39,9 @@ def text_of(pdf: bytes) -> str:
 
 def run_job(pool, meta, text):
     try:
-        return pool.run(ExportJob.make(meta, text, max_table_rows=pool.limits.max_table_rows)), None
+        return pool.run(
+            WorkerInput.make(meta, text, max_table_rows=pool.limits.max_table_rows)
+        ), None
     except ExportError as error:
         return None, error
 
@@ -115,7 +117,7 @@ def test_images_outside_the_attachments_never_load(pool, meta):
 def test_too_long_text_is_refused_before_any_work(meta):
     small = ExportPool(ExportLimits(workers=1, max_text_chars=100))
     with pytest.raises(ExportError) as raised:
-        small.run(ExportJob.make(meta, "# 范围\n\n" + "字" * 200))
+        small.run(WorkerInput.make(meta, "# 范围\n\n" + "字" * 200))
     assert raised.value.code == "too-long"
     small.close()
 
@@ -123,7 +125,7 @@ def test_too_long_text_is_refused_before_any_work(meta):
 def test_memory_limit_is_applied(meta):
     starved = ExportPool(ExportLimits(workers=1, memory_limit=150 * 1024 * 1024, start_timeout=30))
     with pytest.raises(ExportError) as raised:
-        starved.run(ExportJob.make(meta, SKELETON))
+        starved.run(WorkerInput.make(meta, SKELETON))
     assert raised.value.code in ("start-failed", "memory", "crashed")
     starved.close()
 
@@ -133,13 +135,13 @@ def test_memory_errors_become_export_errors(monkeypatch, meta):
         raise MemoryError
 
     monkeypatch.setattr("drafting.export.job.run_job", explode)
-    status, (message, code) = _run_safely(ExportJob.make(meta, SKELETON))
+    status, (message, code) = _run_safely(WorkerInput.make(meta, SKELETON))
     assert (status, code) == ("error", "memory") and "内存" in message
 
 
 def test_workers_are_recycled_after_max_jobs(meta):
     recycling = ExportPool(ExportLimits(workers=1, max_jobs_per_worker=1))
-    recycling.run(ExportJob.make(meta, "# 范围\n"))
+    recycling.run(WorkerInput.make(meta, "# 范围\n"))
     assert recycling._idle == []  # the worker left after its one job
     recycling.close()
 

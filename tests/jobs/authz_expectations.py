@@ -57,4 +57,10 @@ EXPECTATIONS = {
     "api.export_job_create": {"url": _a(), "method": "POST", **API_GROUP_ONLY},
     "api.export_job_get": {"url": _a("/{job}"), **API_GROUP_ONLY},
     "api.export_job_download": {"url": _a("/{job}/download"), **API_GROUP_ONLY},
+    # Reading the PDF goes through the job and its cache (here: cached).
+    "jobs.export_pdf": {"url": lambda c: f"/documents/{c.job_doc.id}/export.pdf", **GROUP_ONLY},
+    "api.export_pdf_get": {
+        "url": lambda c: f"/api/v1/documents/{c.job_doc.id}/export.pdf",
+        **API_GROUP_ONLY,
+    },
 }

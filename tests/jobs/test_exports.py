@@ -310,3 +310,69 @@ def test_openapi_lists_the_export_job_routes(client):
     assert "post" in paths["/api/v1/documents/{document_id}/exports"]
     assert "get" in paths["/api/v1/documents/{document_id}/exports/{job_id}"]
     assert "get" in paths["/api/v1/documents/{document_id}/exports/{job_id}/download"]
+
+
+# --- reading the PDF (GET export.pdf) goes through the job and its cache ------
+
+
+def test_reading_the_pdf_starts_the_job_then_serves_the_cached_file(
+    client, login_as, world, doc, db, pdf_title
+):
+    login_as(world.participant)
+    r = client.get(f"/documents/{doc.id}/export.pdf")
+    # A miss: the job's progress page, as the export button gives.
+    assert r.status_code == 303
+    match = re.fullmatch(rf".*/documents/{doc.id}/exports/(\d+)", r.headers["Location"])
+    assert match, r.headers["Location"]
+    [job] = _jobs(db, doc)
+    assert job.id == int(match.group(1)) and job.state == JobState.DONE
+    assert job.requested_by_id == world.participant.id and job.revision_id == doc.head_revision_id
+    html = client.get(r.headers["Location"]).get_data(as_text=True)
+    assert "Download the PDF" in html
+
+    # A hit: the same PDF at once, to read in the browser; no second job.
+    r = client.get(f"/documents/{doc.id}/export.pdf")
+    assert r.status_code == 200 and r.mimetype == "application/pdf" and r.data.startswith(b"%PDF")
+    assert r.headers["Content-Disposition"].startswith("inline;")
+    assert doc.title_zh in pdf_title(r.data)
+    assert len(_jobs(db, doc)) == 1
+    assert client.get(f"/documents/{doc.id}/exports/{job.id}/download").data == r.data
+    # Another revision is another job; an unknown one is a 404.
+    assert client.get(f"/documents/{doc.id}/export.pdf?revision=999999").status_code == 404
+
+
+def test_reading_the_pdf_in_the_api_answers_202_with_the_job_then_the_pdf(
+    client, login_as, world, doc, db, pdf_title
+):
+    login_as(world.participant)
+    url = f"/api/v1/documents/{doc.id}/export.pdf?revision={doc.head_revision_id}"
+    r = client.get(url)
+    assert r.status_code == 202, r.get_data(as_text=True)
+    [job] = _jobs(db, doc)
+    assert r.headers["Location"].endswith(f"/api/v1/documents/{doc.id}/exports/{job.id}")
+    body = r.get_json()
+    assert body["id"] == job.id and body["revision_id"] == doc.head_revision_id
+    status = client.get(r.headers["Location"]).get_json()
+    assert status["state"] == "done"
+    assert status["download_url"] == f"/api/v1/documents/{doc.id}/exports/{job.id}/download"
+
+    r = client.get(url)
+    assert r.status_code == 200 and r.mimetype == "application/pdf"
+    assert doc.title_zh in pdf_title(r.data)
+    assert client.get(status["download_url"]).data == r.data
+    assert len(_jobs(db, doc)) == 1
+    # Not a revision of this document: 404, as before.
+    assert client.get(f"/api/v1/documents/{doc.id}/export.pdf?revision=999999").status_code == 404
+
+
+def test_an_anonymous_reader_of_a_published_standard_gets_its_pdf(client, world, doc, db):
+    from drafting.documents.states import DocumentStage
+
+    doc.stage = DocumentStage.PUBLISHED
+    db.session.flush()
+    r = client.get(f"/documents/{doc.id}/export.pdf")
+    assert r.status_code == 303
+    [job] = _jobs(db, doc)
+    assert job.requested_by_id is None and job.state == JobState.DONE
+    r = client.get(f"/documents/{doc.id}/export.pdf")
+    assert r.status_code == 200 and r.data.startswith(b"%PDF")

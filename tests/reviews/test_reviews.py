@@ -12,6 +12,7 @@ from drafting.applications.models import ApplicationState as S
 from drafting.audit.models import AuditEntry
 from drafting.calls.models import CallState
 from drafting.core.errors import NotAllowed, Refused, ServiceError
+from drafting.documents.models import StandardDocument
 from drafting.groups.models import GroupRole
 from drafting.reviews import permissions, services
 from drafting.reviews.models import Outcome, Rating
@@ -201,30 +202,38 @@ def test_publish_decisions_forms_groups_and_mails(client, login_as, db, world, m
     login_as(world["member"])
     page = client.get(f"/applications/{a1.id}").get_data(as_text=True)
     assert "Main drafting unit" in page and 'data-testid="decision"' in page
-    # the secretariat changes the group afterwards
+    # the secretariat changes the group afterwards, on its document's group page
+    # (the one page that manages a group; the call's tab lists them and links there)
     login_as(sec)
-    r = client.post(
-        f"/review/calls/{call.id}/groups",
-        data={
-            "standard_id": call.standards[0].id,
-            "organization_id": a2.organization_id,
-            "action": "remove",
-        },
+    assert client.post(f"/review/calls/{call.id}/groups").status_code == 405
+    # No planned number, so no document yet: the overview offers to create it, in this group.
+    assert (
+        db.session.scalar(db.select(StandardDocument).filter_by(drafting_group_id=group.id)) is None
     )
+    overview = client.get(f"/review/calls/{call.id}/groups").get_data(as_text=True)
+    assert f"/documents/new?group={group.id}" in overview
+    form = client.get(f"/documents/new?group={group.id}&title=团体标准1").get_data(as_text=True)
+    assert f'<option selected value="{group.id}">' in form and 'value="团体标准1"' in form
+    r = client.post(
+        "/documents/new",
+        data={"number": "T/TEST 1—2026", "title_zh": "团体标准1", "group_id": group.id},
+    )
+    assert r.status_code == 302, r.get_data(as_text=True)
+    document = db.session.scalar(db.select(StandardDocument).filter_by(drafting_group_id=group.id))
+    overview = client.get(f"/review/calls/{call.id}/groups").get_data(as_text=True)
+    assert f'href="/documents/{document.id}/group"' in overview
+    r = client.post(f"/documents/{document.id}/group", data={"remove_org": a2.organization_id})
     assert r.status_code == 302
     db.session.expire_all()
     assert {m.organization_id for m in group.memberships} == {a1.organization_id}
     r = client.post(
-        f"/review/calls/{call.id}/groups",
-        data={
-            "standard_id": call.standards[0].id,
-            "organization_id": a3.organization_id,
-            "role": "participating",
-        },
+        f"/documents/{document.id}/group",
+        data={"m-organization_id": a3.organization_id, "m-role": "participating"},
     )
     db.session.expire_all()
     assert r.status_code == 302 and len(group.memberships) == 2
-    assert client.get(f"/review/calls/{call.id}/groups").status_code == 200
+    page = client.get(f"/review/calls/{call.id}/groups").get_data(as_text=True)
+    assert a3.organization.name in page and "Participating unit" in page
 
 
 # --- pages and access -------------------------------------------------------
