@@ -50,7 +50,7 @@ def test_ballot_journey(browser, live_server, screenshot):
     sec.on("dialog", lambda dialog: dialog.accept())
     login(sec, SECRETARIAT, DEMO_PASSWORD)
     sec.goto("/documents/new")
-    sec.fill("input[name=number]", "T/CESA 1888—2026")
+    sec.fill("input[name=number]", "T/CESA 1889—2026")
     sec.fill("input[name=title_zh]", "表决演示标准")
     sec.select_option("select[name=group_id]", "0")
     with sec.expect_navigation():

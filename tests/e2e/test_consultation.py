@@ -17,7 +17,7 @@ pytestmark = pytest.mark.e2e
 def _new_document_out_for_comments(page) -> int:
     login(page, "secretariat@drafting.example", DEMO_PASSWORD)
     page.goto("/documents/new")
-    page.fill("input[name=number]", "T/CESA 1888—2026")
+    page.fill("input[name=number]", "T/CESA 1890—2026")
     page.fill("input[name=title_zh]", "征求意见测试标准")
     page.select_option("select[name=group_id]", "0")
     with page.expect_navigation():
