@@ -75,14 +75,20 @@ def periods_of(document: StandardDocument) -> list[CommentPeriod]:
 
 
 def _in_periods(document: StandardDocument):
-    """The condition "a top-level comment made since the document was first
-    opened for comments" (later comments answer the draft for comments too)."""
-    first = select(func.min(CommentPeriod.opens_at)).where(CommentPeriod.document_id == document.id)
-    return (
-        Comment.document_id == document.id,
-        Comment.parent_id.is_(None),
-        Comment.created_at >= first.scalar_subquery(),
+    """The condition "a top-level comment made while the document was open for
+    comments": from a period's opening until the document left the stage (ended_at;
+    an open period counts up to now). Comments on later stages — a vote's
+    comments on the 送审稿 — are not part of the consultation."""
+    during = (
+        select(CommentPeriod.id)
+        .where(
+            CommentPeriod.document_id == document.id,
+            CommentPeriod.opens_at <= Comment.created_at,
+            func.coalesce(CommentPeriod.ended_at, utcnow()) >= Comment.created_at,
+        )
+        .exists()
     )
+    return (Comment.document_id == document.id, Comment.parent_id.is_(None), during)
 
 
 def comment_counts(document: StandardDocument) -> dict[str, int]:

@@ -104,6 +104,21 @@ def test_comment_counts_for_the_approval_package(db, world, doc, out_for_comment
         "not_accepted": 1,
     }
     assert queries.latest_period(doc).opens_at == T0
+    # Comments on a later stage (a vote's comments on the 送审稿) are not the consultation's.
+    with time_machine.travel(T0 + timedelta(days=31), tick=False):
+        for open_comment in documents.unresolved_comments(doc):
+            documents.resolve_comment(
+                open_comment, Resolution.NOT_ACCEPTED, reason="r", actor=world.main_editor
+            )
+        documents.transition(doc, "draft_for_review", actor=world.secretariat)
+    with time_machine.travel(T0 + timedelta(days=32), tick=False):
+        _comment(world, doc, "4.2", "表决时的修改意见")
+    assert queries.comment_counts(doc) == {
+        "received": 4,
+        "accepted": 1,
+        "partly": 1,
+        "not_accepted": 2,
+    }
 
 
 def test_the_document_page_shows_the_period_and_counts(
