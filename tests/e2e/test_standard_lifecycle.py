@@ -311,7 +311,8 @@ def test_standard_lifecycle(browser, live_server, mailbox, screenshot):
         assert re.search(
             r"征求意见稿于20\d\d-\d\d-\d\d发出征求意见，截止日期为20\d\d-\d\d-\d\d", text
         )
-        assert "其中采纳1条" in text, text
+        # the public comment only: the vote's comment on the 送审稿 is not the consultation's
+        assert "的意见1条，其中采纳1条" in text, text
         assert "投票数2；赞成2（其中有修改意见1）" in text and "表决结论：通过" in text, text
         assert "追溯信息的保存期限" in text and "GB/T33598" in text
     # 清单 names every other part, under its number.
