@@ -25,17 +25,15 @@ from drafting.ballots import exports, permissions, queries, services
 from drafting.ballots.forms import CloseBallotForm, OpenBallotForm, VoteForm
 from drafting.ballots.models import Ballot
 from drafting.ballots.states import CHOICE_LABELS, RESULT_LABELS, STATUS_LABELS
-from drafting.core.files import IMAGE_TYPES
 from drafting.core.timeutil import to_local, to_utc, utcnow
 from drafting.core.web import flash_form_errors, on_refusal
 from drafting.documents import queries as document_queries
 from drafting.documents import services as document_services
 from drafting.documents.rendering import placeholder_labels
-from drafting.documents.views import document_or_404
+from drafting.documents.views import attachment_response, document_or_404
 from drafting.export import ExportError
 from drafting.extensions import db
 from drafting.standardtext import render
-from drafting.storage import read_blob
 
 bp = Blueprint("ballots", __name__)
 
@@ -243,21 +241,7 @@ def attachment(ballot_id: int, name: str):
     att = document_services.attachment_of(ballot.document, name)
     if att is None:
         abort(404)
-    try:
-        data = read_blob(att.sha256)
-    except FileNotFoundError:
-        abort(404)
-    response = make_response(data)
-    response.headers["Content-Type"] = att.content_type
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "private, no-cache"
-    inline = att.content_type in IMAGE_TYPES
-    response.headers["Content-Disposition"] = (
-        f'{"inline" if inline else "attachment"}; filename="image"; '
-        f"filename*=UTF-8''{quote(att.name, safe='')}"
-    )
-    response.set_etag(att.sha256)
-    return response.make_conditional(request)
+    return attachment_response(att)
 
 
 def _download(data: bytes, content_type: str, ascii_name: str, name: str, inline: bool = False):

@@ -7,6 +7,7 @@ from urllib.parse import quote
 
 from flask import (
     Blueprint,
+    Response,
     abort,
     flash,
     jsonify,
@@ -54,7 +55,7 @@ from drafting.documents.forms import (
     StageForm,
 )
 from drafting.documents.merge import MergeResult, has_conflict_markers, merge_texts
-from drafting.documents.models import Comment, Revision, StandardDocument
+from drafting.documents.models import Comment, DocumentAttachment, Revision, StandardDocument
 from drafting.documents.rendering import images_of, placeholder_labels, rendered_revision
 from drafting.documents.states import (
     COMMENT_TYPE_LABELS,
@@ -568,6 +569,13 @@ def attachment(document_id: int, name: str):
 
     document = document_or_404(document_id)
     att = _attachment(document, name)
+    return attachment_response(att)
+
+
+def attachment_response(att: DocumentAttachment) -> Response:
+    """A document image as the browser gets it, wherever it is shown (the document's
+    pages, a ballot's page): sniffed images inline, anything else downloaded, with a
+    validator so a figure is fetched once."""
     response = make_response(read_stored(att.sha256, att.name))
     response.headers["Content-Type"] = att.content_type
     response.headers["X-Content-Type-Options"] = "nosniff"
