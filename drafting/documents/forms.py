@@ -43,6 +43,19 @@ class DocumentForm(FlaskForm):
     planned_published_on = DateField(_l("Planned publication date"), validators=[Optional()])
     planned_implemented_on = DateField(_l("Planned implementation date"), validators=[Optional()])
 
+    def cover_fields(self) -> dict:
+        """The fields above as the document services take them (blank optional text is "")."""
+        return {
+            "number": self.number.data,
+            "title_zh": self.title_zh.data,
+            "title_en": self.title_en.data or "",
+            "ics": self.ics.data or "",
+            "ccs": self.ccs.data or "",
+            "issuing_body": self.issuing_body.data or "",
+            "planned_published_on": self.planned_published_on.data,
+            "planned_implemented_on": self.planned_implemented_on.data,
+        }
+
 
 class NewDocumentForm(DocumentForm):
     group_id = SelectField(

@@ -175,14 +175,7 @@ def new():
                     org = get_or_404(Organization, form.main_unit_id.data)
                     group_services.add_member(group, org, GroupRole.MAIN, actor=current_user)
             document = services.create_document(
-                number=form.number.data,
-                title_zh=form.title_zh.data,
-                title_en=form.title_en.data or "",
-                ics=form.ics.data or "",
-                ccs=form.ccs.data or "",
-                issuing_body=form.issuing_body.data or "",
-                planned_published_on=form.planned_published_on.data,
-                planned_implemented_on=form.planned_implemented_on.data,
+                **form.cover_fields(),
                 group=group,
                 actor=current_user,
             )
@@ -204,14 +197,7 @@ def settings(document_id: int):
             services.update_document(
                 document,
                 actor=current_user,
-                number=form.number.data,
-                title_zh=form.title_zh.data,
-                title_en=form.title_en.data or "",
-                ics=form.ics.data or "",
-                ccs=form.ccs.data or "",
-                issuing_body=form.issuing_body.data or "",
-                planned_published_on=form.planned_published_on.data,
-                planned_implemented_on=form.planned_implemented_on.data,
+                **form.cover_fields(),
                 comment_period_ends_at=to_utc(form.comment_period_ends_at.data),
                 comments_public=form.comments_public.data,
                 replaces=form.replaces.data or "",
