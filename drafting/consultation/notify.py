@@ -49,19 +49,14 @@ def mail_extension(period: CommentPeriod, old_closes_at: datetime) -> int:
         with ctx:
             return mail_extension(period, old_closes_at)
     link = url_for("consultation.page", document_id=document.id, _external=True)
-    users = queries.group_to_mail(document.drafting_group)
-    for user in users:
-        queue_mail(
-            user.email,
-            "comment_period_extended",
-            locale=user.locale,
-            user=user,
-            document=document,
-            period=period,
-            old_closes_at=old_closes_at,
-            link=link,
-        )
-    return len(users)
+    return _mail_each(
+        queries.group_to_mail(document.drafting_group),
+        "comment_period_extended",
+        document=document,
+        period=period,
+        old_closes_at=old_closes_at,
+        link=link,
+    )
 
 
 def mail_digest(document: StandardDocument, comments: list[Comment]) -> int:
@@ -71,15 +66,17 @@ def mail_digest(document: StandardDocument, comments: list[Comment]) -> int:
         with ctx:
             return mail_digest(document, comments)
     link = url_for("documents.comments", document_id=document.id, _external=True)
-    users = queries.editors_to_mail(document.drafting_group)
+    return _mail_each(
+        queries.editors_to_mail(document.drafting_group),
+        "comment_digest",
+        document=document,
+        comments=comments,
+        link=link,
+    )
+
+
+def _mail_each(users: list, template: str, **context) -> int:
+    """One mail per user, in the user's language; the number queued."""
     for user in users:
-        queue_mail(
-            user.email,
-            "comment_digest",
-            locale=user.locale,
-            user=user,
-            document=document,
-            comments=comments,
-            link=link,
-        )
+        queue_mail(user.email, template, locale=user.locale, user=user, **context)
     return len(users)
