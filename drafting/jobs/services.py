@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -18,15 +17,11 @@ from drafting.core import transaction
 from drafting.core.statemachine import Move, StateMachine, lock_row
 from drafting.core.timeutil import utcnow
 from drafting.documents.models import Revision, StandardDocument
-from drafting.documents.queries import document_meta
-from drafting.documents.services import attachment_files
-from drafting.export import ExportCache, ExportLimits, LayoutOptions, cache_key
+from drafting.documents.services import ExportInputs, export_inputs
+from drafting.export import ExportCache, ExportLimits
 from drafting.extensions import db
 from drafting.jobs.models import ACTIVE_STATES, JOB_STATE_LABELS, ExportJobRecord, JobState
-from drafting.word.services import docx_cache_key
-
-if TYPE_CHECKING:
-    from drafting.export import DocumentMeta, LayoutOptions
+from drafting.word.services import docx_inputs
 
 #: The steps a job reports, in the user's language when shown.
 PROGRESS_LABELS = {
@@ -64,40 +59,18 @@ def export_dir() -> Path:
     return Path(current_app.config["EXPORT_DIR"])
 
 
-@dataclass(frozen=True)
-class ExportInputs:
-    """Everything a revision's PDF is made from; also what its cache key hashes."""
-
-    meta: DocumentMeta
-    text: str
-    attachments: dict[str, Path]
-    options: LayoutOptions
-    format: str = "pdf"
-
-    def cache_key(self) -> str:
-        if self.format == "docx":
-            return docx_cache_key(self.meta, self.text, self.attachments)
-        return cache_key(self.meta, self.text, attachments=self.attachments, options=self.options)
-
-
-def export_inputs(
-    document: StandardDocument, revision: Revision, format: str = "pdf"
-) -> ExportInputs:
-    """The one place that says what an export of this revision is made from, so the
-    web request that looks in the cache and the job that fills it use the same key."""
-
-    return ExportInputs(
-        document_meta(document),
-        revision.text,
-        attachment_files(document),
-        LayoutOptions(),
-        format,
-    )
+def job_inputs(document: StandardDocument, revision: Revision, format: str = "pdf") -> ExportInputs:
+    """What an export job of ``format`` makes its file from: the document's export
+    inputs (``documents.services.export_inputs``, the one definition), the .docx's
+    with its own options (``word.services.docx_inputs``)."""
+    if format == "docx":
+        return docx_inputs(document, revision)
+    return export_inputs(document, revision)
 
 
 def cache_key_for(document: StandardDocument, revision: Revision, format: str = "pdf") -> str:
     """The export cache's key for this revision with the document's current metadata."""
-    return export_inputs(document, revision, format).cache_key()
+    return job_inputs(document, revision, format).cache_key()
 
 
 def relative_result_path(key: str, format: str = "pdf") -> str:

@@ -72,7 +72,7 @@ def _run(job_id: int) -> str:
     db.session.commit()
     try:
         fmt = job.format or "pdf"
-        inputs = services.export_inputs(job.document, job.revision, fmt)
+        inputs = services.job_inputs(job.document, job.revision, fmt)
         key = inputs.cache_key()
         cache = ExportCache(current_app.config["EXPORT_DIR"], suffix=f".{fmt}")
         if cache.get(key) is None:
