@@ -192,9 +192,9 @@ def export_job_get(document_id: int, job_id: int):
 
 @api_route(
     "/documents/<int:document_id>/exports/<int:job_id>/download",
-    summary="The PDF an export job made",
+    summary="The file an export job made: the PDF, or the .docx of a `format=docx` job",
     tags=TAGS,
-    response_content_type="application/pdf",
+    response_content_type=("application/pdf", DOCX_TYPE),
     response_schema={"type": "string", "format": "binary"},
     errors=(401, 403, 404, 409),
 )
