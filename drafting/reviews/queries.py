@@ -334,7 +334,3 @@ def decisions_for(application_ids: list[int]) -> dict[int, dict[int, Decision]]:
         ):
             result.setdefault(d.application_id, {})[d.standard_id] = d
     return result
-
-
-def organizations_by_name() -> list[Organization]:
-    return sorted(db.session.scalars(select(Organization)), key=lambda o: name_key(o.name))
