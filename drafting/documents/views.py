@@ -220,7 +220,7 @@ def _settings_page(document: StandardDocument, form: SettingsForm, status: int =
         document=document,
         form=form,
         move_form=move_form,
-        revision_count=len(queries.revisions_of(document)),
+        deletion_refusal=services.deletion_refusal(document),
     ), status
 
 
