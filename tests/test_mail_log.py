@@ -12,7 +12,7 @@ from drafting import create_app
 from drafting.accounts.models import Role
 from drafting.accounts.services import create_user
 from drafting.core.logs import JsonFormatter
-from drafting.extensions import db
+from drafting.extensions import db as _db
 from drafting.mail.models import MailStatus, OutboundMail
 from drafting.mail.services import deliver
 
@@ -65,7 +65,7 @@ def test_enumeration_sensitive_mail_is_sent_in_the_background(tmp_path, smtp_sin
             password="a long password 42",
             role=Role.REVIEWER,
         )
-        db.session.commit()
+        _db.session.commit()
     client = app.test_client()
     known = client.post("/password/forgot", data={"email": "owner@bg.example"})
     unknown = client.post("/password/forgot", data={"email": "nobody@bg.example"})
@@ -77,10 +77,10 @@ def test_enumeration_sensitive_mail_is_sent_in_the_background(tmp_path, smtp_sin
     with app.app_context():
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:  # the thread marks it sent just after the SMTP answer
-            statuses = db.session.scalars(db.select(OutboundMail.status)).all()
+            statuses = _db.session.scalars(_db.select(OutboundMail.status)).all()
             if statuses == [MailStatus.SENT]:
                 break
-            db.session.rollback()
+            _db.session.rollback()
             time.sleep(0.05)
         assert statuses == [MailStatus.SENT]
-        db.engine.dispose()
+        _db.engine.dispose()
