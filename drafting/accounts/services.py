@@ -15,7 +15,12 @@ from drafting.accounts.models import (
     Role,
     User,
 )
-from drafting.accounts.passwords import hash_password, password_problem, verify_password
+from drafting.accounts.passwords import (
+    hash_password,
+    needs_rehash,
+    password_problem,
+    verify_password,
+)
 from drafting.accounts.tokens import (
     TokenError,
     hash_api_token,
@@ -196,6 +201,10 @@ def authenticate(email: str, password: str) -> User | None:
         return None
     if not user.is_active_account:
         return None
+    if needs_rehash(user.password_hash):
+        # Hashed with older argon2 parameters: store it again with today's, now that
+        # the password is at hand (the session version stays: no session ends).
+        user.password_hash = hash_password(password)
     user.last_login_at = utcnow()
     record(user, "user.logged_in", user)
     return user

@@ -13,7 +13,7 @@ import pytest
 from drafting.audit.models import AuditEntry
 from drafting.calls.models import CallStandard, Requirement, ReviewerAssignment
 from drafting.core.timeutil import utcnow
-from tests.calls.factories import make_application, make_call
+from tests.calls.factories import PDF, make_application, make_call
 from tests.documents.factories import make_world
 
 
@@ -319,8 +319,6 @@ def test_close_early_then_publish_decisions(client, db, sec, mailbox):
 
 
 def test_call_attachments(client, db, sec):
-    from tests.calls.factories import PDF
-
     call = make_call(state="draft", actor=sec)
     url = f"/api/v1/calls/{call.id}/attachments"
     r = client.post(url, data={"file": (io.BytesIO(PDF), "通知.pdf")})
