@@ -7,6 +7,8 @@ import re
 
 from docx import Document
 
+from drafting.core.transaction import _writing_request
+
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
@@ -46,8 +48,6 @@ def test_docx_jobs_are_for_editors_and_formats_are_checked(client, login_as, wor
 
 def test_the_docx_gets_take_the_write_lock_like_a_post(app):
     """They may start an export job, as GET export.pdf may (core.transaction's ``@writes``)."""
-    from drafting.core.transaction import _writing_request
-
     with app.test_request_context("/documents/1/export.docx"):
         assert _writing_request()
     with app.test_request_context("/api/v1/documents/1/export.docx"):

@@ -13,7 +13,10 @@ from flask import current_app
 from sqlalchemy import select
 
 from drafting.documents.models import DocumentAttachment, Revision
+from drafting.documents import services as documents
+from drafting.export import DocumentMeta
 from drafting.jobs.models import ExportJobRecord, JobState
+from drafting.word import export_docx
 from tests.word.conftest import EVERY_CONSTRUCT
 from tests.word.test_import import word_template_draft
 
@@ -80,8 +83,6 @@ def test_the_docx_link_starts_the_export_job_then_serves_the_cached_file(
 def test_the_docx_link_keeps_the_revision_and_refuses_an_unknown_one(
     client, login_as, world, doc, db
 ):
-    from drafting.documents import services as documents
-
     first = doc.head_revision
     documents.save_revision(
         doc, first.text + "\n新增的一段。\n", first.id, "第二版", actor=world.main_editor
@@ -184,9 +185,6 @@ def test_import_on_the_page_shows_the_diff_and_saves_only_on_confirmation(
 
 
 def test_api_import_then_confirm(client, login_as, world, doc, db):
-    from drafting.export import DocumentMeta
-    from drafting.word import export_docx
-
     login_as(world.main_editor)
     data = export_docx(DocumentMeta("联盟", "T/CESA", doc.number, doc.title_zh), EVERY_CONSTRUCT)
     r = _post_file(client, f"/api/v1/documents/{doc.id}/import", data)
