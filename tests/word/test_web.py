@@ -12,8 +12,8 @@ from docx import Document
 from flask import current_app
 from sqlalchemy import select
 
-from drafting.documents.models import DocumentAttachment, Revision
 from drafting.documents import services as documents
+from drafting.documents.models import DocumentAttachment, Revision
 from drafting.export import DocumentMeta
 from drafting.jobs.models import ExportJobRecord, JobState
 from drafting.word import export_docx
