@@ -251,6 +251,12 @@ def test_patch_a_document(client, db, login_as):
     assert r.status_code == 409 and r.json["error"] == "number_taken"
     r = client.patch(url, json={"planned_published_on": "0001-01-01"})
     assert r.status_code == 422 and list(r.json["fields"]) == ["planned_published_on"]
+    r = client.patch(url, json={"replaces": "T/CESA 1100—2020", "adoption": "ISO 12345:2020, MOD"})
+    assert r.status_code == 200 and r.json["replaces"] == "T/CESA 1100—2020"
+    # null clears what may be empty, and leaves alone what may not
+    r = client.patch(url, json={"replaces": None, "adoption": None, "title_zh": None})
+    assert r.status_code == 200 and r.json["replaces"] == "" and r.json["adoption"] == ""
+    assert r.json["title_zh"] == w.document.title_zh
     login_as(w.main_editor)
     assert client.patch(url, json={"title_en": "x"}).status_code == 403
 
