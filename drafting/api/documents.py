@@ -408,8 +408,6 @@ def document_patch(document_id: int):
         "ccs",
         "issuing_body",
         "comments_public",
-        "replaces",
-        "adoption",
         "known_patents",
     ):
         if fields.get(name, "") is None:
