@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
 from pathlib import Path
 
 from flask import current_app
@@ -18,9 +17,11 @@ from drafting.core.statemachine import Move, StateMachine, lock_row
 from drafting.core.timeutil import utcnow
 from drafting.documents.models import Revision, StandardDocument
 from drafting.documents.services import ExportInputs, export_inputs
-from drafting.export import ExportCache, ExportLimits
+from drafting.export import ExportCache
 from drafting.extensions import db
+from drafting.jobs import queue
 from drafting.jobs.models import ACTIVE_STATES, JOB_STATE_LABELS, ExportJobRecord, JobState
+from drafting.jobs.queue import stale_after
 from drafting.word.services import docx_inputs
 
 #: The steps a job reports, in the user's language when shown.
@@ -84,19 +85,6 @@ def cached_pdf_path(key: str, format: str = "pdf") -> Path | None:
     return path if path.is_file() else None
 
 
-def stale_after() -> timedelta:
-    """How long a job may stay queued or running before we take its worker for dead.
-
-    The pool's own limits bound a live export (waiting for a slot, starting a
-    process, the time limit), so anything longer means the worker died.
-    """
-    seconds = current_app.config.get("EXPORT_JOB_STALE_SECONDS")
-    if seconds is None:
-        limits = ExportLimits()
-        seconds = limits.queue_timeout + limits.start_timeout + limits.time_limit + 60
-    return timedelta(seconds=seconds)
-
-
 def request_export(
     document: StandardDocument, revision: Revision, *, actor: User, format: str = "pdf"
 ) -> ExportRequest:
@@ -139,10 +127,8 @@ def request_export(
     db.session.flush()
     record(actor, "document.export_requested", document, job_id=job.id, revision_id=revision.id)
 
-    from drafting.jobs.queue import enqueue_export  # noqa: PLC0415  (queue/services/tasks cycle)
-
     job_id = job.id
-    transaction.after_commit(lambda: enqueue_export(job_id))
+    transaction.after_commit(lambda: queue.enqueue_export(job_id))
     return ExportRequest(job=job, created=True)
 
 
@@ -157,10 +143,8 @@ def take_over(job: ExportJobRecord, actor: User) -> None:
         actor, "document.export_requested", job.document, job_id=job.id, revision_id=job.revision_id
     )
     if job.state == JobState.QUEUED:
-        from drafting.jobs.queue import enqueue_export  # noqa: PLC0415  (import cycle)
-
         job_id = job.id
-        transaction.after_commit(lambda: enqueue_export(job_id))
+        transaction.after_commit(lambda: queue.enqueue_export(job_id))
 
 
 def drop_stale_speculation(document: StandardDocument, keep_key: str | None = None) -> int:
