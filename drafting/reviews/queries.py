@@ -303,7 +303,9 @@ class ReviewSummary:
         return self.scores.spread
 
 
-def review_summary(application: Application, user) -> ReviewSummary:
+def review_summary(application: Application, user=None) -> ReviewSummary:
+    """Every reviewer's assessments and the scores; `mine`: those of `user`
+    (none without a user: the review page's shared part)."""
     assessments = list(
         db.session.scalars(
             select(Assessment)
@@ -317,13 +319,30 @@ def review_summary(application: Application, user) -> ReviewSummary:
         by_req.setdefault(a.requirement_id, []).append(a)
     return ReviewSummary(
         by_requirement=by_req,
-        mine={a.requirement_id: a for a in assessments if a.reviewer_id == user.id},
+        mine={
+            a.requirement_id: a
+            for a in assessments
+            if user is not None and a.reviewer_id == user.id
+        },
         scores=aggregate(
             (Rated(a.reviewer_id, a.requirement_id, a.score) for a in assessments),
             call_weights(application.call),
         ),
         reviewer_names={a.reviewer_id: a.reviewer.name for a in assessments},
     )
+
+
+def own_assessments(application_id: int, user_id: int) -> dict:
+    """The rating, score and reason of each requirement `user_id` assessed, in
+    one query of those columns: the review page's form, per reader."""
+    return {
+        row.requirement_id: row
+        for row in db.session.execute(
+            select(
+                Assessment.requirement_id, Assessment.rating, Assessment.score, Assessment.reason
+            ).where(Assessment.application_id == application_id, Assessment.reviewer_id == user_id)
+        )
+    }
 
 
 def decisions_for(application_ids: list[int]) -> dict[int, dict[int, Decision]]:
