@@ -332,19 +332,6 @@ def review_summary(application: Application, user=None) -> ReviewSummary:
     )
 
 
-def own_assessments(application_id: int, user_id: int) -> dict:
-    """The rating, score and reason of each requirement `user_id` assessed, in
-    one query of those columns: the review page's form, per reader."""
-    return {
-        row.requirement_id: row
-        for row in db.session.execute(
-            select(
-                Assessment.requirement_id, Assessment.rating, Assessment.score, Assessment.reason
-            ).where(Assessment.application_id == application_id, Assessment.reviewer_id == user_id)
-        )
-    }
-
-
 def decisions_for(application_ids: list[int]) -> dict[int, dict[int, Decision]]:
     result: dict[int, dict[int, Decision]] = {}
     if application_ids:

@@ -143,7 +143,8 @@ def _render_review(application: Application, status: int = 200):
     scores are the same for every reader and kept in the page cache under the
     application's and the call's `cache_tag` (renewed by every change of either);
     around them, per request, the header, the reader's own assessment (the
-    form), the secretariat's return form, the CSRF tokens and flashed messages."""
+    form), the secretariat's return form, the CSRF tokens and flashed messages.
+    A hit reads the application's row, with its organization and call, only."""
     call = application.call
     can_assess = permissions.can_assess(current_user, application)
     shared = pagecache.parts(
@@ -159,7 +160,15 @@ def _render_review(application: Application, status: int = 200):
             "scores": Markup(shared["scores"]),
             "requirements": [(r_id, Markup(html)) for r_id, html in shared["requirements"]],
         },
-        own=queries.own_assessments(application.id, current_user.id) if can_assess else {},
+        # The reader's own assessments fill the form. Every reviewer's are in
+        # the shared part: each reader of the page sees them all already in
+        # the assessments column, but only their own in the form.
+        own={
+            int(r_id): mine
+            for r_id, mine in shared["assessments"].get(str(current_user.id), {}).items()
+        }
+        if can_assess
+        else {},
         can_assess=can_assess,
         can_manage=permissions.can_manage_reviews(current_user),
         # Translated once per request, not once per requirement.
@@ -171,7 +180,9 @@ def _shared_parts(application_id: int) -> dict:
     """The review page's parts that are the same for every reader, as HTML:
     rendered by the macros of reviews/_review_parts.html in a template module
     made without the request's context (no user, session, CSRF token, flashed
-    messages or time zone can reach them)."""
+    messages or time zone can reach them); and, as data, every reviewer's
+    assessments (what the assessments column shows every reader), from which
+    the view fills the reader's own form."""
     application = load_application(application_id)  # standards, answers and files
     call = application.call
     summary = queries.review_summary(application)
@@ -195,6 +206,14 @@ def _shared_parts(application_id: int) -> dict:
     inline_url = url_pattern(
         "applications.download", "attachment_id", application_id=application.id, inline=1
     )
+    assessments: dict[str, dict[str, dict]] = {}
+    for rows in summary.by_requirement.values():
+        for a in rows:
+            assessments.setdefault(str(a.reviewer_id), {})[str(a.requirement_id)] = {
+                "rating": a.rating.value,
+                "score": a.score,
+                "reason": a.reason,
+            }
     answers = {a.requirement_id: a for a in application.answers}
     files: dict[int, list] = {}
     for f in application.attachments:
@@ -223,6 +242,7 @@ def _shared_parts(application_id: int) -> dict:
             ]
             for index, r in enumerate(call.requirements, start=1)
         ],
+        "assessments": assessments,
     }
 
 
