@@ -158,7 +158,9 @@ def _render_review(application: Application, status: int = 200):
         shared={
             "standards": Markup(shared["standards"]),
             "scores": Markup(shared["scores"]),
-            "requirements": [(r_id, Markup(html)) for r_id, html in shared["requirements"]],
+            "requirements": [
+                (r_id, Markup(html), Markup(form)) for r_id, html, form in shared["requirements"]
+            ],
         },
         # The reader's own assessments fill the form. Every reviewer's are in
         # the shared part: each reader of the page sees them all already in
@@ -171,7 +173,8 @@ def _render_review(application: Application, status: int = 200):
         else {},
         can_assess=can_assess,
         can_manage=permissions.can_manage_reviews(current_user),
-        # Translated once per request, not once per requirement.
+        # For the forms filled with the reader's own assessment (the empty
+        # ones are in the shared part).
         rating_labels={k: str(v) for k, v in RATING_LABELS.items()},
     ), status
 
@@ -239,6 +242,7 @@ def _shared_parts(application_id: int) -> dict:
                         inline_url,
                     )
                 ),
+                str(macros.assess_form(r.id, words["ratings"])),
             ]
             for index, r in enumerate(call.requirements, start=1)
         ],
