@@ -2,8 +2,9 @@
 
 A part is stored under a key that names everything it depends on (for the
 call page: the call, its `cache_tag` that every change renews, and the
-language), so an entry is never invalidated: a change makes a new key and
-the old entry ages out. Nothing user-specific goes in: CSRF tokens, the user
+language; for the review page: the application, its own `cache_tag`, the
+call's and the language), so an entry is never invalidated: a change makes a
+new key and the old entry ages out. Nothing user-specific goes in: CSRF tokens, the user
 menu and flashed messages stay in the page around the part, rendered per
 request.
 

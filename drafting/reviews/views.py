@@ -151,6 +151,17 @@ def _render_review(application: Application, status: int = 200):
         f"review-page:{application.id}:{application.cache_tag}:{call.cache_tag}:{get_locale()}",
         lambda: _shared_parts(application.id),
     )
+    # The reader's own assessments fill the form. Every reviewer's are in the
+    # shared part: each reader of the page sees them all already in the
+    # assessments column, but only their own in the form.
+    own = (
+        {
+            int(r_id): mine
+            for r_id, mine in shared["assessments"].get(str(current_user.id), {}).items()
+        }
+        if can_assess
+        else {}
+    )
     return render_template(
         "reviews/review.html",
         application=application,
@@ -162,20 +173,12 @@ def _render_review(application: Application, status: int = 200):
                 (r_id, Markup(html), Markup(form)) for r_id, html, form in shared["requirements"]
             ],
         },
-        # The reader's own assessments fill the form. Every reviewer's are in
-        # the shared part: each reader of the page sees them all already in
-        # the assessments column, but only their own in the form.
-        own={
-            int(r_id): mine
-            for r_id, mine in shared["assessments"].get(str(current_user.id), {}).items()
-        }
-        if can_assess
-        else {},
+        own=own,
         can_assess=can_assess,
         can_manage=permissions.can_manage_reviews(current_user),
         # For the forms filled with the reader's own assessment (the empty
-        # ones are in the shared part).
-        rating_labels={k: str(v) for k, v in RATING_LABELS.items()},
+        # ones are in the shared part): translated only when needed.
+        rating_labels={k: str(v) for k, v in RATING_LABELS.items()} if own else {},
     ), status
 
 
