@@ -26,17 +26,21 @@ from __future__ import annotations
 import argparse
 import cProfile
 import gc
+import multiprocessing
 import pstats
 import statistics
 import sys
 import tempfile
 import time
+from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 # bench/docx.py would shadow python-docx, which the app's Word export imports.
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
+
+from weasyprint import HTML  # noqa: E402
 
 from drafting.export import (  # noqa: E402
     DocumentMeta,
@@ -47,6 +51,7 @@ from drafting.export import (  # noqa: E402
     export,
 )
 from drafting.export.assemble import STATIC_DIR  # noqa: E402
+from drafting.export.job import WorkerInput, _virtual_peak, run_job  # noqa: E402
 from drafting.standardtext import SKELETON, render  # noqa: E402
 from drafting.standardtext.sample import generate_standard, sample_attachments  # noqa: E402
 
@@ -80,8 +85,6 @@ _PHASES = [
 def raw_weasyprint(html: str, site: Path) -> tuple[bytes, float, float]:
     """WeasyPrint with its own fetcher, reading the same files from a real folder.
     Returns the PDF, wall seconds and CPU seconds."""
-    from weasyprint import HTML
-
     started, cpu_started = time.perf_counter(), time.process_time()
     pdf = HTML(string=html, base_url=site.as_uri() + "/").write_pdf()
     return pdf, time.perf_counter() - started, time.process_time() - cpu_started
@@ -98,8 +101,6 @@ def make_site(folder: Path, attachments: dict[str, bytes]) -> Path:
 
 
 def profile(html: str, site: Path) -> None:
-    from weasyprint import HTML
-
     profiler = cProfile.Profile()
     profiler.enable()
     HTML(string=html, base_url=site.as_uri() + "/").write_pdf()
@@ -220,8 +221,6 @@ def main() -> None:
 
 def peak_memory(pages: int) -> None:
     """One export of a ``pages``-page standard in a fresh process, with no limit."""
-    import multiprocessing
-
     context = multiprocessing.get_context("spawn")
     with context.Pool(1) as pool:
         laid_out, vm_peak, rss = pool.apply(_measure_memory, (pages,))
@@ -231,25 +230,23 @@ def peak_memory(pages: int) -> None:
 
 
 def _measure_memory(pages: int) -> tuple[int, int, int]:
-    from drafting.export.job import WorkerInput, _virtual_peak, run_job
-
     result = run_job(WorkerInput.make(META, generate_standard(pages), sample_attachments()))
     return result.pages, _virtual_peak(), result.peak_rss
 
 
 def editor_wait(pages: int, runs: int) -> None:
     """Save a revision, then export it: at once, and after an idle spell with speculation."""
-    from datetime import timedelta
+    # The web app only here: the export workers (and --memory's measuring process)
+    # re-import this script, and these would add some 40 MiB to the memory it reports.
+    from flask_migrate import upgrade  # noqa: PLC0415  (--editor only, see above)
 
-    from flask_migrate import upgrade
-
-    from drafting import create_app
-    from drafting.core import transaction
-    from drafting.core.timeutil import utcnow
-    from drafting.documents import services as documents
-    from drafting.extensions import db
-    from drafting.jobs import services, speculation
-    from tests.documents.factories import make_world
+    from drafting import create_app  # noqa: PLC0415  (--editor only)
+    from drafting.core import transaction  # noqa: PLC0415  (--editor only)
+    from drafting.core.timeutil import utcnow  # noqa: PLC0415  (--editor only)
+    from drafting.documents import services as documents  # noqa: PLC0415  (--editor only)
+    from drafting.extensions import db  # noqa: PLC0415  (--editor only)
+    from drafting.jobs import services, speculation  # noqa: PLC0415  (--editor only)
+    from tests.documents.factories import make_world  # noqa: PLC0415  (--editor only)
 
     with tempfile.TemporaryDirectory() as tmp:
         app = create_app(

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import http.cookiejar
+import logging
 import os
 import statistics
 import sys
@@ -31,10 +32,28 @@ sys.path.insert(0, str(ROOT))
 # bench/docx.py must not shadow the python-docx package the app imports.
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 
+from flask_migrate import upgrade  # noqa: E402
+from sqlalchemy import event, insert, text  # noqa: E402
+from werkzeug.serving import make_server  # noqa: E402
+
+from drafting import create_app  # noqa: E402
+from drafting.accounts.credit_code import check_character  # noqa: E402
+from drafting.accounts.models import Organization, User  # noqa: E402
+from drafting.accounts.passwords import hash_password  # noqa: E402
+from drafting.applications.models import (  # noqa: E402
+    Answer,
+    Application,
+    ApplicationStandard,
+    Attachment,
+)
+from drafting.calls.models import Call, CallStandard, Requirement, ReviewerAssignment  # noqa: E402
+from drafting.core.timeutil import utcnow  # noqa: E402
+from drafting.extensions import db  # noqa: E402
+from drafting.reviews.models import Assessment  # noqa: E402
+from drafting.storage import store_blob  # noqa: E402
+
 
 def build_app(url: str, tmp: str):
-    from drafting import create_app
-
     app = create_app(
         {
             "SQLALCHEMY_DATABASE_URI": url,
@@ -55,18 +74,6 @@ def build_app(url: str, tmp: str):
 
 
 def load(app, n_calls: int, n_apps: int) -> dict:
-    from sqlalchemy import insert
-
-    from drafting.accounts.credit_code import check_character
-    from drafting.accounts.models import Organization, User
-    from drafting.accounts.passwords import hash_password
-    from drafting.applications.models import Answer, Application, ApplicationStandard, Attachment
-    from drafting.calls.models import Call, CallStandard, Requirement, ReviewerAssignment
-    from drafting.core.timeutil import utcnow
-    from drafting.extensions import db
-    from drafting.reviews.models import Assessment
-    from drafting.storage import store_blob
-
     now = utcnow()
     per_call = max(1, n_apps // n_calls)
     n_orgs = max(per_call * 2, 500)
@@ -274,8 +281,6 @@ def load(app, n_calls: int, n_apps: int) -> dict:
             s.execute(insert(table), rows[i : i + 5000])
     s.commit()
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
-        from sqlalchemy import text
-
         for table in (
             "organization",
             "user",
@@ -309,8 +314,6 @@ def load(app, n_calls: int, n_apps: int) -> dict:
 class Server(threading.Thread):
     def __init__(self, app):
         super().__init__(daemon=True)
-        from werkzeug.serving import make_server
-
         self.server = make_server("127.0.0.1", 0, app, threaded=True)
         self.port = self.server.server_port
 
@@ -330,17 +333,10 @@ def main() -> None:
     tmp = tempfile.mkdtemp(prefix="drafting-bench-")
     url = os.environ.get("DATABASE_URL") or f"sqlite:///{tmp}/bench.db"
     app = build_app(url, tmp)
-    import logging
-
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     logging.getLogger("drafting").setLevel(logging.WARNING)
     started = time.perf_counter()
     with app.app_context():
-        from flask_migrate import upgrade
-        from sqlalchemy import event
-
-        from drafting.extensions import db
-
         upgrade(revision="heads")
         ids = load(app, args.calls, args.applications)
         engine = db.engine

@@ -5,12 +5,11 @@ redirect to the login page); a number is the exact status expected.
 Anonymous users of web pages are sent to the login page ("login").
 """
 
+from drafting.accounts.services import create_api_token
 from tests.support import factories
 
 
 def build_context(db) -> dict:
-    from drafting.accounts.services import create_api_token
-
     other_user = factories.make_user()
     token, _secret = create_api_token(other_user, "theirs")
     return {"other_user": other_user, "other_token": token}

@@ -9,13 +9,20 @@ not by create_all, so every run also proves the migrations.
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 
 import pytest
 from flask.testing import FlaskClient
 from flask_babel import force_locale
+from flask_migrate import upgrade
 from flask_sqlalchemy.session import Session as FlaskSession
 from hypothesis import settings
+from sqlalchemy import event
 
+from drafting import create_app
+from drafting.accounts.models import User
+from drafting.extensions import db as _db
+from drafting.extensions import limiter
 from tests.support import databases, factories
 from tests.support.smtp import SmtpSink
 
@@ -50,10 +57,6 @@ def smtp_sink():
 
 @pytest.fixture(scope="session")
 def app(tmp_path_factory, smtp_sink):
-    from flask_migrate import upgrade
-
-    from drafting import create_app
-
     tmp = tmp_path_factory.mktemp("app")
     url = databases.fresh_database_url(tmp, "unit")
     app = create_app(
@@ -75,8 +78,6 @@ def app(tmp_path_factory, smtp_sink):
         upgrade(revision="heads")
     yield app
     with app.app_context():
-        from drafting.extensions import db as _db
-
         _db.engine.dispose()
     databases.drop_database(url)
 
@@ -113,9 +114,6 @@ def db(app):
     Requests commit as usual; each commit only releases a SAVEPOINT inside
     the outer transaction that this fixture rolls back.
     """
-    from drafting.extensions import db as _db
-    from drafting.extensions import limiter
-
     with app.app_context():
         connection = _db.engine.connect()
         outer = connection.begin()
@@ -172,8 +170,6 @@ def login_as(client, db):
     """Log the test client in as a new user of `role` (or as a given user)."""
 
     def login(role_or_user="member", **kw):
-        from drafting.accounts.models import User
-
         user = (
             role_or_user
             if isinstance(role_or_user, User)
@@ -192,9 +188,6 @@ def login_as(client, db):
 @pytest.fixture
 def query_counter(app, db):
     """Counts the SQL statements run inside a `with` block."""
-    from contextlib import contextmanager
-
-    from sqlalchemy import event
 
     @contextmanager
     def count():

@@ -1,12 +1,20 @@
 """Back up one instance and restore into an empty one; every table and file matches."""
 
+import io
+import json
+import tarfile
 from pathlib import Path
 
 import pytest
 from flask_migrate import upgrade
+from sqlalchemy import text
 
 from drafting import create_app
-from drafting.backup import RestoreError, dump_tables
+from drafting.accounts.models import Role
+from drafting.accounts.services import create_user
+from drafting.backup import RestoreError, dump_tables, restore_backup
+from drafting.extensions import db
+from drafting.storage import read_blob, store_blob
 from tests.support import databases
 
 
@@ -32,8 +40,6 @@ def test_backup_restore_round_trip(tmp_path):
         runner = source.test_cli_runner()
         assert runner.invoke(args=["seed-demo"]).exit_code == 0
         with source.app_context():
-            from drafting.storage import store_blob
-
             digest = store_blob("资质证书 evidence".encode())
             before = dump_tables()
         archive = tmp_path / "backup.tar.gz"
@@ -43,8 +49,6 @@ def test_backup_restore_round_trip(tmp_path):
         assert result.exit_code == 0, result.output
         with target.app_context():
             after = dump_tables()
-            from drafting.storage import read_blob
-
             assert read_blob(digest) == "资质证书 evidence".encode()
         assert sum(len(rows) for name, rows in before.items() if not name.startswith("__")) > 10
         assert before == after
@@ -53,10 +57,6 @@ def test_backup_restore_round_trip(tmp_path):
         assert result.exit_code != 0 and "not empty" in result.output
         # New rows after a restore get fresh ids (sequences moved on).
         with target.app_context():
-            from drafting.accounts.models import Role
-            from drafting.accounts.services import create_user
-            from drafting.extensions import db
-
             user = create_user(
                 email="new@example.com",
                 name="新用户",
@@ -68,26 +68,16 @@ def test_backup_restore_round_trip(tmp_path):
     finally:
         for app in (source, target):
             with app.app_context():
-                from drafting.extensions import db
-
                 db.engine.dispose()
         databases.drop_database(source_url)
         databases.drop_database(target_url)
 
 
 def test_restore_refuses_archive_with_escaping_path(tmp_path):
-    import io
-    import json
-    import tarfile
-
     target, url = _instance(tmp_path, "evil")
     try:
         archive = tmp_path / "evil.tar.gz"
         with target.app_context():
-            from sqlalchemy import text
-
-            from drafting.extensions import db
-
             version = (
                 db.session.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
             )
@@ -104,13 +94,9 @@ def test_restore_refuses_archive_with_escaping_path(tmp_path):
             info.size = 1
             tar.addfile(info, io.BytesIO(b"x"))
         with target.app_context(), pytest.raises(RestoreError):
-            from drafting.backup import restore_backup
-
             restore_backup(archive)
         assert not (tmp_path / "escaped.txt").exists()
     finally:
         with target.app_context():
-            from drafting.extensions import db
-
             db.engine.dispose()
         databases.drop_database(url)

@@ -2,6 +2,7 @@ from sqlalchemy import func, select
 
 from drafting.accounts.models import Role, User
 from drafting.mail.models import MailStatus
+from drafting.mail.services import queue_mail
 
 
 def test_create_admin_and_token(app, db):
@@ -49,8 +50,6 @@ def test_seed_demo_loads_once(app, db):
 
 
 def test_mail_stays_queued_while_smtp_is_down_and_is_sent_later(app, db, mailbox):
-    from drafting.mail.services import queue_mail
-
     app.config["MAIL_PORT"], real_port = 1, app.config["MAIL_PORT"]  # nothing listens on port 1
     try:
         with app.test_request_context():

@@ -4,9 +4,16 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 
+from flask_migrate import upgrade
+
+from drafting import create_app
+from drafting.accounts.models import Role
+from drafting.accounts.services import create_user
 from drafting.core.logs import JsonFormatter
-from drafting.mail.models import OutboundMail
+from drafting.extensions import db as _db
+from drafting.mail.models import MailStatus, OutboundMail
 from drafting.mail.services import deliver
 
 
@@ -38,15 +45,6 @@ def test_mail_without_smtp_server_is_logged_decoded(app, db, caplog):
 
 def test_enumeration_sensitive_mail_is_sent_in_the_background(tmp_path, smtp_sink):
     """/password/forgot answers before any SMTP work, whether the account exists or not."""
-    import time
-
-    from flask_migrate import upgrade
-
-    from drafting import create_app
-    from drafting.accounts.models import Role
-    from drafting.accounts.services import create_user
-    from drafting.extensions import db
-
     app = create_app(
         {
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/bg.db",
@@ -67,7 +65,7 @@ def test_enumeration_sensitive_mail_is_sent_in_the_background(tmp_path, smtp_sin
             password="a long password 42",
             role=Role.REVIEWER,
         )
-        db.session.commit()
+        _db.session.commit()
     client = app.test_client()
     known = client.post("/password/forgot", data={"email": "owner@bg.example"})
     unknown = client.post("/password/forgot", data={"email": "nobody@bg.example"})
@@ -77,14 +75,12 @@ def test_enumeration_sensitive_mail_is_sent_in_the_background(tmp_path, smtp_sin
     assert "/password/reset/" in mail.get_body(("plain",)).get_content()
     assert smtp_sink.to("nobody@bg.example") == []
     with app.app_context():
-        from drafting.mail.models import MailStatus, OutboundMail
-
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:  # the thread marks it sent just after the SMTP answer
-            statuses = db.session.scalars(db.select(OutboundMail.status)).all()
+            statuses = _db.session.scalars(_db.select(OutboundMail.status)).all()
             if statuses == [MailStatus.SENT]:
                 break
-            db.session.rollback()
+            _db.session.rollback()
             time.sleep(0.05)
         assert statuses == [MailStatus.SENT]
-        db.engine.dispose()
+        _db.engine.dispose()

@@ -1,8 +1,11 @@
 """The Alembic migrations build exactly the schema the models describe."""
 
 from alembic.autogenerate import compare_metadata
+from alembic.config import Config
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 
+from drafting import ROOT
 from drafting.extensions import db as _db
 
 
@@ -15,11 +18,6 @@ def test_models_and_migrations_agree(app, db):
 
 
 def test_single_migration_head():
-    from alembic.config import Config
-    from alembic.script import ScriptDirectory
-
-    from drafting import ROOT
-
     config = Config()
     config.set_main_option("script_location", str(ROOT / "migrations"))
     heads = ScriptDirectory.from_config(config).get_heads()

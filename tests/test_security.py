@@ -7,6 +7,10 @@ from urllib.parse import quote
 
 import pytest
 
+from drafting import create_app
+from drafting.accounts.services import create_api_token, revoke_all_api_tokens
+from drafting.core.security import is_safe_redirect, safe_next
+from tests.support.factories import PASSWORD
 from tests.test_authz_matrix import EXPECTATIONS, _modules
 
 POST_ROUTES = sorted(e for e, spec in EXPECTATIONS.items() if spec.get("method", "GET") != "GET")
@@ -37,8 +41,6 @@ def test_every_form_route_requires_a_csrf_token(endpoint, app, client, db, login
 
 
 def test_csrf_token_from_the_page_is_accepted(app, client, db, make_user, csrf_on):
-    from tests.support.factories import PASSWORD
-
     user = make_user()
     db.session.commit()
     page = client.get("/login").get_data(as_text=True)
@@ -48,8 +50,6 @@ def test_csrf_token_from_the_page_is_accepted(app, client, db, make_user, csrf_o
 
 
 def test_api_with_bearer_token_needs_no_csrf(app, db, make_user, csrf_on):
-    from drafting.accounts.services import create_api_token
-
     user = make_user()
     _token, secret = create_api_token(user, "t")
     db.session.commit()
@@ -108,8 +108,6 @@ def test_error_pages_are_in_the_users_language(client, db):
 
 
 def test_unexpected_error_is_logged_and_shown_without_stack(tmp_path, caplog):
-    from drafting import create_app
-
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.db", "SECRET_KEY": "x"})
 
     @app.route("/_boom")
@@ -161,16 +159,12 @@ OPEN_REDIRECT_VARIANTS = [
 
 @pytest.mark.parametrize("target", OPEN_REDIRECT_VARIANTS)
 def test_next_refuses_open_redirect_variants(target, app):
-    from drafting.core.security import is_safe_redirect, safe_next
-
     with app.test_request_context("/login"):
         assert not is_safe_redirect(target), repr(target)
         assert safe_next(target) is None
 
 
 def test_login_and_language_next_stay_on_the_site(client, db, make_user):
-    from tests.support.factories import PASSWORD
-
     user = make_user()
     db.session.commit()
     for target in OPEN_REDIRECT_VARIANTS:
@@ -208,8 +202,6 @@ def test_junk_bearer_token_does_not_skip_csrf_for_a_cookie_user(app, client, db,
 
 
 def test_valid_bearer_token_ignores_the_cookie(app, client, db, make_user, login_as, csrf_on):
-    from drafting.accounts.services import create_api_token
-
     cookie_user = login_as("secretariat")
     token_user = make_user()
     _token, secret = create_api_token(token_user, "t")
@@ -218,8 +210,6 @@ def test_valid_bearer_token_ignores_the_cookie(app, client, db, make_user, login
     assert r.status_code == 200
     assert r.json["email"] == token_user.email != cookie_user.email
     # A revoked token is no token: the cookie is not used instead.
-    from drafting.accounts.services import revoke_all_api_tokens
-
     revoke_all_api_tokens(token_user, actor=token_user)
     db.session.commit()
     r = client.get("/api/v1/me", headers={"Authorization": f"Bearer {secret}"})

@@ -2,6 +2,7 @@
 
 import re
 
+from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
 from drafting import ROOT
@@ -37,8 +38,6 @@ def test_placeholders_kept():
 
 def test_source_strings_are_all_in_the_catalogue():
     """`make translations` was run after the last change to a user-facing string."""
-    from babel.messages.extract import extract_from_dir
-
     known = {(m.context, m.id) for m in _catalog() if m.id}
     method_map = [
         ("drafting/**.py", "python"),

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Flask, flash, redirect, request, url_for
+from flask import Flask, flash, request
 from flask_babel import lazy_gettext as _l
 
 from drafting.accounts.models import User
 from drafting.accounts.services import user_for_api_token
 from drafting.core.requests import json_error
 from drafting.core.security import bearer_token
+from drafting.core.web import login_redirect
 from drafting.extensions import db, login_manager
 
 
@@ -48,4 +49,4 @@ def init_app(app: Flask) -> None:
         if request.path.startswith("/api/"):
             return json_error(401, "unauthorized", _l("Log in or send a valid API token."))
         flash(login_manager.login_message, "info")
-        return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))
+        return login_redirect()

@@ -15,7 +15,12 @@ from drafting.accounts.models import (
     Role,
     User,
 )
-from drafting.accounts.passwords import hash_password, password_problem, verify_password
+from drafting.accounts.passwords import (
+    hash_password,
+    needs_rehash,
+    password_problem,
+    verify_password,
+)
 from drafting.accounts.tokens import (
     TokenError,
     hash_api_token,
@@ -24,6 +29,7 @@ from drafting.accounts.tokens import (
     read_link_token,
 )
 from drafting.audit.services import record
+from drafting.core import transaction
 from drafting.core.errors import NotAllowed, Refused, ServiceError
 from drafting.core.timeutil import utcnow
 from drafting.extensions import db
@@ -103,6 +109,8 @@ def register_organization(
         raise ServiceError(credit_code_error_message(problem), code="credit_code")
     email = normalise_email(email)
     check_password_policy(password, email)
+    # Hashed before the first query, hence before a write request takes SQLite's lock.
+    password_hash = hash_password(password)
     if db.session.scalar(select(Organization).where(Organization.credit_code == code)):
         raise Refused(
             _("This organization is already registered. Ask one of its users to invite you."),
@@ -112,7 +120,6 @@ def register_organization(
         raise Refused(
             _("An organization with this name is already registered."), code="organization_exists"
         )
-    password_hash = hash_password(password)
     existing = user_by_email(email)
     if existing is not None:
         queue_mail(
@@ -190,12 +197,23 @@ def confirm_email(token: str) -> User:
 def authenticate(email: str, password: str) -> User | None:
     """The user with these credentials, or None. Always does the same work."""
     user = user_by_email(email)
-    if not verify_password(user.password_hash if user else None, password):
+    user_id, password_hash = (user.id, user.password_hash) if user else (None, None)
+    # The hash takes tens of milliseconds of CPU: not under the write lock (SQLite).
+    transaction.end_read()
+    matches = verify_password(password_hash, password)
+    user = db.session.get(User, user_id) if user_id is not None else None
+    if user is not None and user.password_hash != password_hash:
+        matches = False  # the password changed meanwhile
+    if not matches:
         if user is not None:
             record(user, "user.login_failed", user)
         return None
     if not user.is_active_account:
         return None
+    if needs_rehash(user.password_hash):
+        # Hashed with older argon2 parameters: store it again with today's, now that
+        # the password is at hand (the session version stays: no session ends).
+        user.password_hash = hash_password(password)
     user.last_login_at = utcnow()
     record(user, "user.logged_in", user)
     return user

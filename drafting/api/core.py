@@ -15,7 +15,7 @@ from flask import Blueprint
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from drafting.core.requests import json_error, parse_json_object
+from drafting.core.requests import json_error
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -79,9 +79,3 @@ def _require_login(view: Callable) -> Callable:
         return view(*args, **kwargs)
 
     return wrapper
-
-
-def json_body() -> dict:
-    """The request's JSON object (400 if it is not one). New views declare a
-    request model instead (`@api_route(body=...)` and `api_body()`)."""
-    return parse_json_object()

@@ -412,6 +412,9 @@ def document_patch(document_id: int):
     ):
         if fields.get(name, "") is None:
             del fields[name]  # null means "unchanged" for fields that cannot be empty
+    for name in ("replaces", "adoption"):
+        if name in fields and fields[name] is None:
+            fields[name] = ""  # null clears what may be empty
     services.update_document(document, actor=current_user, **fields)
     return document_json(document)
 

@@ -47,3 +47,20 @@ def application_or_404(application_id: int, *, parts: bool = True) -> Applicatio
     if application is None or not permissions.can_view_application(current_user, application):
         abort(404)
     return application
+
+
+def own_application(call) -> Application | None:
+    """The current user's organization's application to ``call``, when they act as its
+    applicant (a reviewer of that organization must not learn that it applied).
+    A template global: the call page shows it without ``calls`` importing ``applications``."""
+    if not current_user.is_authenticated or not current_user.organization_id:
+        return None
+    application = db.session.scalar(
+        select(Application).where(
+            Application.call_id == call.id,
+            Application.organization_id == current_user.organization_id,
+        )
+    )
+    if application is not None and not permissions.can_edit_application(current_user, application):
+        return None
+    return application

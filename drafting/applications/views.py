@@ -16,7 +16,7 @@ from drafting.applications.models import (
     Application,
     Attachment,
 )
-from drafting.applications.queries import application_or_404
+from drafting.applications.queries import application_or_404, own_application
 from drafting.calls.models import Call, CallState
 from drafting.calls.permissions import applies_for_an_organization
 from drafting.core.errors import Conflict, ServiceError
@@ -26,7 +26,6 @@ from drafting.core.transaction import keep_on_error
 from drafting.core.web import flash_error, get_or_404, on_refusal, require
 from drafting.extensions import db
 from drafting.groups.models import GroupRole
-from drafting.reviews.queries import decisions_for
 
 bp = Blueprint("applications", __name__)
 
@@ -65,8 +64,6 @@ def start(call_id: int):
 
 
 def _render(application: Application, status: int = 200, conflicts=None, problems=None):
-    decisions = decisions_for([application.id]).get(application.id, {})
-    published = {sid: d for sid, d in decisions.items() if d.published_at is not None}
     return render_template(
         "applications/edit.html",
         application=application,
@@ -78,7 +75,6 @@ def _render(application: Application, status: int = 200, conflicts=None, problem
         conflicts=conflicts or {},
         problems=problems or [],
         chosen={s.standard_id: s.role.value for s in application.standards},
-        decisions=published,
         state_labels=STATE_LABELS,
         role_labels_app=ROLE_LABELS,
     ), status
@@ -297,6 +293,9 @@ def reopen(application_id: int):
 @bp.app_context_processor
 def _labels():
     return {"application_state_labels": STATE_LABELS, "applied_role_labels": ROLE_LABELS}
+
+
+bp.add_app_template_global(own_application, "own_application")
 
 
 templating.NAV.append(

@@ -19,7 +19,7 @@ import nh3
 
 from drafting.approval.models import NOTE_SECTION_HEADINGS, NOTE_SECTIONS
 from drafting.approval.queries import NotesRecord
-from drafting.core.markdown import _ALLOWED_TAGS, render_markdown
+from drafting.core.markdown import ALLOWED_TAGS, render_markdown
 from drafting.export.redline import HtmlJob
 from drafting.export.worker import default_pool
 
@@ -137,7 +137,7 @@ def _section_html(text: str) -> str:
     (the export fetcher would refuse them and fail the whole package)."""
     return nh3.clean(
         render_markdown(text),
-        tags=_ALLOWED_TAGS - {"img"},
+        tags=ALLOWED_TAGS - {"img"},
         attributes={"a": {"href", "title"}, "th": {"style"}, "td": {"style"}, "ol": {"start"}},
         url_schemes={"http", "https", "mailto"},
         link_rel=None,

@@ -11,12 +11,11 @@ from drafting.approval import notes, package, permissions, services
 from drafting.approval.forms import NotesForm, PublishForm
 from drafting.approval.models import NOTE_SECTION_HEADINGS, NOTE_SECTIONS
 from drafting.approval.queries import notes_of, notes_record, publication_of
-from drafting.core.errors import ServiceError
 from drafting.core.files import content_disposition
 from drafting.core.markdown import render_markdown
-from drafting.core.web import flash_error, flash_form_errors
+from drafting.core.web import deny, flash_form_errors, on_refusal
 from drafting.documents.states import STAGE_LABELS, DocumentStage
-from drafting.documents.views import _deny, _stage_page, document_or_404
+from drafting.documents.views import document_or_404, stage_page
 from drafting.export import ExportError
 
 bp = Blueprint("approval", __name__, url_prefix="/documents")
@@ -77,16 +76,13 @@ def save_notes(document_id: int):
     if not form.validate():
         flash_form_errors(form)
         return _page(document, form=form, status=422)
-    try:
+    with on_refusal(lambda exc: _page(document, form=form, status=exc.status)):
         services.save_notes(
             document,
             {name: getattr(form, name).data or "" for name in NOTE_SECTIONS},
             actor=current_user,
             version=form.version.data,
         )
-    except ServiceError as exc:
-        flash_error(exc)
-        return _page(document, form=form, status=exc.status)
     flash(_("The explanatory notes are saved."), "success")
     return redirect(url_for("approval.page", document_id=document.id))
 
@@ -127,13 +123,11 @@ def assemble(document_id: int):
         flash(_("The approval package is made from the draft for approval (报批稿) only."), "error")
         return _page(document, status=409)
     try:
-        result = services.assemble_package(document, actor=current_user)
+        with on_refusal(lambda exc: _page(document, status=exc.status)):
+            result = services.assemble_package(document, actor=current_user)
     except ExportError as exc:
         flash(str(exc), "error")
         return _page(document, status=422)
-    except ServiceError as exc:
-        flash_error(exc)
-        return _page(document, status=exc.status)
     return _download(result.data, "application/zip", result.filename)
 
 
@@ -141,25 +135,22 @@ def assemble(document_id: int):
 def publish(document_id: int):
     document = document_or_404(document_id)
     if not permissions.can_publish(current_user, document):
-        return _deny()
+        return deny()
     form = PublishForm()
     if not form.validate():
         # The stage page is the documents package's: the field errors are said in a flash.
         for errors in form.errors.values():
             for message in errors:
                 flash(str(message), "error")
-        return _stage_page(document, status=422)
-    try:
+        return stage_page(document, status=422)
+    # An error status: nothing of the attempt (the dates) is committed.
+    with on_refusal(lambda exc: stage_page(document, refusal=exc, status=exc.status)):
         services.publish(
             document,
             published_on=form.published_on.data,
             implemented_on=form.implemented_on.data,
             actor=current_user,
         )
-    except ServiceError as exc:
-        # An error status: nothing of the attempt (the dates) is committed.
-        flash_error(exc)
-        return _stage_page(document, refusal=exc, status=exc.status)
     flash(
         _(
             "The standard is published on %(published)s and is implemented from %(implemented)s.",

@@ -26,7 +26,7 @@ from drafting.ballots.forms import CloseBallotForm, OpenBallotForm, VoteForm
 from drafting.ballots.models import Ballot
 from drafting.ballots.states import CHOICE_LABELS, RESULT_LABELS, STATUS_LABELS
 from drafting.core.timeutil import to_local, to_utc, utcnow
-from drafting.core.web import flash_form_errors, on_refusal
+from drafting.core.web import deny, flash_form_errors, on_refusal
 from drafting.documents import queries as document_queries
 from drafting.documents import services as document_services
 from drafting.documents.rendering import placeholder_labels
@@ -40,21 +40,15 @@ bp = Blueprint("ballots", __name__)
 DEFAULT_DAYS = 14
 
 
-def _deny():
-    if not current_user.is_authenticated:
-        return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))
-    abort(403)
-
-
 def ballot_or_404(ballot_id: int, check=permissions.can_view_ballot) -> Ballot:
     """The ballot if the user may see it (404 otherwise; anonymous visitors log in first)."""
     ballot = queries.load_ballot(ballot_id)
     if ballot is None or not permissions.can_view_ballot(current_user, ballot):
         if not current_user.is_authenticated:
-            abort(_deny())
+            abort(deny())
         abort(404)
     if not check(current_user, ballot):
-        abort(_deny())
+        abort(deny())
     return ballot
 
 
@@ -62,7 +56,7 @@ def ballot_or_404(ballot_id: int, check=permissions.can_view_ballot) -> Ballot:
 def index():
     """The ballots the user's organization votes in (the secretariat: every ballot)."""
     if not current_user.is_authenticated:
-        return _deny()
+        return deny()
     if permissions.is_secretariat(current_user):
         ballots = queries.all_ballots()
     else:

@@ -11,8 +11,6 @@ from markupsafe import Markup
 from sqlalchemy import select
 
 from drafting import templating
-from drafting.applications.models import Application
-from drafting.applications.permissions import can_edit_application
 from drafting.calls import permissions, queries, services
 from drafting.calls.forms import (
     CallForm,
@@ -88,18 +86,6 @@ def show(call_id: int):
     call = db.session.get(Call, call_id)
     if call is None or not permissions.can_view_call(current_user, call):
         abort(404)
-    application = None
-    if current_user.is_authenticated and current_user.organization_id:
-        application = db.session.scalar(
-            select(Application).where(
-                Application.call_id == call.id,
-                Application.organization_id == current_user.organization_id,
-            )
-        )
-        # Only the organization's members acting as applicants get the link:
-        # a reviewer from that organization must not learn that it applied.
-        if application is not None and not can_edit_application(current_user, application):
-            application = None
     body_html = pagecache.fragment(
         f"call-page:{call.id}:{call.cache_tag}:{get_locale()}", lambda: _call_body(call.id)
     )
@@ -107,7 +93,6 @@ def show(call_id: int):
         "calls/show.html",
         call=call,
         body_html=body_html,
-        application=application,
         can_apply=permissions.can_start_application(current_user, call),
         can_manage=permissions.can_manage_calls(current_user),
     )

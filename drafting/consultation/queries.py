@@ -35,16 +35,6 @@ def latest_period(document: StandardDocument) -> CommentPeriod | None:
     )
 
 
-def current_period(document: StandardDocument) -> CommentPeriod | None:
-    """The period of the document's present draft-for-comments stage (not ended), if any."""
-    return db.session.scalar(
-        select(CommentPeriod)
-        .where(CommentPeriod.document_id == document.id, CommentPeriod.ended_at.is_(None))
-        .order_by(CommentPeriod.opens_at.desc(), CommentPeriod.id.desc())
-        .limit(1)
-    )
-
-
 def open_periods(*, public_only: bool, limit: int = 5, now=None) -> list[CommentPeriod]:
     """The periods open now, soonest close first (the home page)."""
     now = now or utcnow()

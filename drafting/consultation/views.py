@@ -31,7 +31,7 @@ from drafting.consultation.models import (
 from drafting.core.errors import ServiceError
 from drafting.core.i18n import format_dt
 from drafting.core.timeutil import as_utc, to_local, to_utc, utcnow
-from drafting.core.web import flash_error, flash_form_errors, on_refusal
+from drafting.core.web import flash_error, flash_form_errors, login_redirect, on_refusal
 from drafting.documents import permissions as document_permissions
 from drafting.documents import queries as document_queries
 from drafting.documents.models import StandardDocument
@@ -39,10 +39,6 @@ from drafting.documents.rendering import rendered_revision
 from drafting.extensions import limiter
 
 bp = Blueprint("consultation", __name__, url_prefix="/consultation")
-
-
-def _login():
-    return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))
 
 
 def period_or_404(document_id: int) -> tuple[StandardDocument, CommentPeriod]:
@@ -53,7 +49,7 @@ def period_or_404(document_id: int) -> tuple[StandardDocument, CommentPeriod]:
     if period is None:
         abort(404)
     if not permissions.can_view_consultation(current_user, period):
-        abort(_login())
+        abort(login_redirect())
     return document, period
 
 
@@ -146,7 +142,7 @@ def page(document_id: int):
         return _page(document, period)
     if not permissions.can_comment_in_period(current_user, period):
         if period.is_open() and not current_user.is_authenticated:
-            return _login()
+            return login_redirect()
         if period.is_open():
             abort(403)
         # The form was sent as the period closed: say so, keep the text on the page.
@@ -225,7 +221,7 @@ def confirm(token: str):
 def extend(document_id: int):
     document, period = period_or_404(document_id)
     if not current_user.is_authenticated:
-        return _login()
+        return login_redirect()
     if not permissions.can_extend_period(current_user):
         abort(403)
     form = ExtendForm()

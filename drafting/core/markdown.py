@@ -13,7 +13,7 @@ _md = (
     .enable("strikethrough")
 )
 
-_ALLOWED_TAGS = {
+ALLOWED_TAGS = {
     "p",
     "br",
     "hr",
@@ -53,7 +53,7 @@ def render_markdown(text: str) -> str:
     # (link schemes, attributes).
     return nh3.clean(
         html,
-        tags=_ALLOWED_TAGS,
+        tags=ALLOWED_TAGS,
         attributes={
             "a": {"href", "title"},
             "img": {"src", "alt", "title"},

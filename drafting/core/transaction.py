@@ -34,6 +34,17 @@ def writes(view: Callable) -> Callable:
     return view
 
 
+def end_read() -> None:
+    """End the request's transaction before slow work that needs no lock (hashing
+    a password): on SQLite a write request's transaction holds the write lock from
+    its first query, and 50 logins hashing under it queue up past the busy timeout.
+    Only before the request has written anything: nothing is kept (it rolls back).
+    The next query begins a new transaction."""
+    if db.session.new or db.session.dirty or db.session.deleted:
+        raise RuntimeError("end_read() after the request has changed objects")
+    db.session.rollback()
+
+
 def _writing_request() -> bool:
     if request.method not in ("GET", "HEAD", "OPTIONS"):
         return True

@@ -9,6 +9,7 @@ from typing import TypeVar
 from flask import abort, flash, make_response, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from drafting.core.errors import ServiceError
 from drafting.core.security import safe_next
@@ -28,6 +29,18 @@ def require(allowed: bool) -> None:
     """403 unless the permission predicate said yes."""
     if not allowed:
         abort(403)
+
+
+def login_redirect():
+    """The login page, coming back to this page afterwards."""
+    return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))
+
+
+def deny():
+    """Anonymous visitors are asked to log in (the redirect is returned); others are refused (403)."""
+    if not current_user.is_authenticated:
+        return login_redirect()
+    abort(403)
 
 
 def redirect_next(default_endpoint: str, **values):

@@ -182,14 +182,15 @@ def move_document(document: StandardDocument, group: DraftingGroup, *, actor: Us
     )
 
 
-def delete_document(document: StandardDocument, *, actor: User) -> None:
-    """Delete a document filed by mistake: only while it has nothing but its
-    first revision and no comment, so that no one's work is lost (audited)."""
+def deletion_refusal(document: StandardDocument) -> Refused | None:
+    """Why the document may not be deleted, or None: only a document with nothing but its
+    first revision, no comment and no stage move (hence no comment period and no ballot)
+    may go, so that no one's work or vote is lost."""
     revisions = db.session.scalar(
         select(func.count()).select_from(Revision).where(Revision.document_id == document.id)
     )
     if revisions > 1:
-        raise Refused(
+        return Refused(
             _(
                 "This document has %(n)d revisions: only a document with nothing but its first revision "
                 "can be deleted.",
@@ -201,7 +202,25 @@ def delete_document(document: StandardDocument, *, actor: User) -> None:
         select(func.count()).select_from(Comment).where(Comment.document_id == document.id)
     )
     if comments:
-        raise Refused(_("This document has comments and cannot be deleted."), code="has_comments")
+        return Refused(_("This document has comments and cannot be deleted."), code="has_comments")
+    moved = db.session.scalar(select(StageChange.id).where(StageChange.document_id == document.id))
+    if moved is not None:
+        return Refused(
+            _(
+                "This document has moved from one stage to another (it may have had a comment "
+                "period or a ballot): its record is kept, so it cannot be deleted."
+            ),
+            code="has_stage_history",
+        )
+    return None
+
+
+def delete_document(document: StandardDocument, *, actor: User) -> None:
+    """Delete a document filed by mistake, when :func:`deletion_refusal` finds nothing
+    against it (audited)."""
+    refusal = deletion_refusal(document)
+    if refusal is not None:
+        raise refusal
     record(
         actor,
         "document.deleted",

@@ -38,7 +38,14 @@ from drafting.core.requests import (
 )
 from drafting.core.timeutil import to_local, to_utc
 from drafting.core.transaction import keep_on_error
-from drafting.core.web import flash_error, flash_form_errors, get_or_404, on_refusal, require
+from drafting.core.web import (
+    deny,
+    flash_error,
+    flash_form_errors,
+    get_or_404,
+    on_refusal,
+    require,
+)
 from drafting.documents import exports, permissions, queries, services
 from drafting.documents.diff import diff_revisions, render_inline_html, render_side_by_side_html
 from drafting.documents.forms import (
@@ -76,13 +83,6 @@ def locale() -> str:
     return str(get_locale() or "zh")[:2]
 
 
-def _deny():
-    """Anonymous visitors are asked to log in; others are refused."""
-    if not current_user.is_authenticated:
-        return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))
-    abort(403)
-
-
 def document_or_404(document_id: int, check=permissions.can_view_document) -> StandardDocument:
     """The document, if the user may see it; 404 when they may not know it
     exists (a hidden one answers as a missing one), 403 when they see it but
@@ -90,10 +90,10 @@ def document_or_404(document_id: int, check=permissions.can_view_document) -> St
     document = queries.load_document(document_id)
     if document is None or not permissions.can_view_document(current_user, document):
         if not current_user.is_authenticated:
-            abort(_deny())
+            abort(deny())
         abort(404)
     if not check(current_user, document):
-        abort(_deny())
+        abort(deny())
     return document
 
 
@@ -155,7 +155,7 @@ def _group_choices(form: NewDocumentForm) -> None:
 @bp.route("/new", methods=["GET", "POST"])
 def new():
     if not current_user.is_authenticated:
-        return _deny()
+        return deny()
     require(permissions.can_create_document(current_user))
     form = NewDocumentForm()
     _group_choices(form)
@@ -220,7 +220,7 @@ def _settings_page(document: StandardDocument, form: SettingsForm, status: int =
         document=document,
         form=form,
         move_form=move_form,
-        revision_count=len(queries.revisions_of(document)),
+        deletion_refusal=services.deletion_refusal(document),
     ), status
 
 
@@ -779,7 +779,7 @@ def comments(document_id: int):
     if request.method == "GET":
         return _comment_page(document)
     if not permissions.can_comment(current_user, document):
-        return _deny()
+        return deny()
     if not current_user.is_authenticated:
         return _public_comments_elsewhere(document)
     form = CommentForm()
@@ -918,7 +918,7 @@ def export_html(document_id: int):
 # --- stages ---------------------------------------------------------------
 
 
-def _stage_page(document: StandardDocument, refusal: ServiceError | None = None, status: int = 200):
+def stage_page(document: StandardDocument, refusal: ServiceError | None = None, status: int = 200):
     head = document.head_revision
     findings = run_checks(head.text, known_patents=document.known_patents)
     errors = [f for f in findings if f.severity == "error"]
@@ -944,14 +944,14 @@ def _stage_page(document: StandardDocument, refusal: ServiceError | None = None,
 def stage(document_id: int):
     document = document_or_404(document_id)
     if request.method == "GET":
-        return _stage_page(document)
+        return stage_page(document)
     if not permissions.can_move_stage(current_user, document):
-        return _deny()
+        return deny()
     form = StageForm()
     if not form.validate():
         flash_form_errors(form)
-        return _stage_page(document, status=422)
-    with on_refusal(lambda exc: _stage_page(document, refusal=exc, status=exc.status)):
+        return stage_page(document, status=422)
+    with on_refusal(lambda exc: stage_page(document, refusal=exc, status=exc.status)):
         services.transition(
             document,
             form.stage.data,

@@ -342,5 +342,8 @@ def decisions_for(application_ids: list[int]) -> dict[int, dict[int, Decision]]:
     return result
 
 
-def organizations_by_name() -> list[Organization]:
-    return sorted(db.session.scalars(select(Organization)), key=lambda o: name_key(o.name))
+def published_decisions(application: Application) -> dict[int, Decision]:
+    """The published decisions on ``application`` by standard id (the applicant's page
+    shows them: a template global, so ``applications`` does not import ``reviews``)."""
+    decisions = decisions_for([application.id]).get(application.id, {})
+    return {sid: d for sid, d in decisions.items() if d.published_at is not None}

@@ -480,6 +480,9 @@ def _labels():
     return {"rating_labels": RATING_LABELS, "outcome_labels": OUTCOME_LABELS}
 
 
+bp.add_app_template_global(queries.published_decisions, "published_decisions")
+
+
 templating.NAV.append(templating.NavEntry("reviews.index", _l("Review"), _can_see_reviews, 30))
 templating.PERMISSIONS.update(
     {

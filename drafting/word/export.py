@@ -802,39 +802,6 @@ def _list_style(ordered: bool, depth: int, n: int) -> tuple[str, str]:
     return "StdListNumber", f"{n})　"
 
 
-def _spans(texts: list[list[str]], columns: int) -> dict[tuple[int, int], tuple[int, int]]:
-    """(row, col) of each cell that starts a merge region → (rowspan, colspan).
-
-    ``<`` merges a cell into the one on its left, ``^`` into the one above."""
-
-    def at(r: int, c: int) -> str:
-        row = texts[r]
-        return row[c] if c < len(row) else ""
-
-    covered: set[tuple[int, int]] = set()
-    out: dict[tuple[int, int], tuple[int, int]] = {}
-    for r in range(len(texts)):
-        for c in range(columns):
-            if (r, c) in covered:
-                continue
-            if at(r, c) in ("<", "^") and (r, c) not in covered:
-                # a merge marker with nothing to merge into is kept as text
-                if (at(r, c) == "<" and c == 0) or (at(r, c) == "^" and r == 0):
-                    out[(r, c)] = (1, 1)
-                continue
-            colspan = 1
-            while c + colspan < columns and at(r, c + colspan) == "<":
-                colspan += 1
-            rowspan = 1
-            while r + rowspan < len(texts) and at(r + rowspan, c) == "^":
-                rowspan += 1
-            for dr in range(rowspan):
-                for dc in range(colspan):
-                    covered.add((r + dr, c + dc))
-            out[(r, c)] = (rowspan, colspan)
-    return out
-
-
 def _marks(run, marks: list[str]) -> None:
     if "strong" in marks:
         run.bold = True

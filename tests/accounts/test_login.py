@@ -2,7 +2,10 @@ import re
 
 from sqlalchemy import select
 
-from drafting.accounts.passwords import hash_password
+from drafting import create_app
+from drafting.accounts.models import ApiToken
+from drafting.accounts.passwords import hash_password, needs_rehash
+from drafting.accounts.services import create_api_token
 from tests.support.factories import PASSWORD
 from tests.support.smtp import first_link
 
@@ -179,8 +182,6 @@ def test_session_cookie_flags(client, db, make_user):
 
 
 def test_https_config_uses_host_prefixed_secure_cookie(monkeypatch, tmp_path):
-    from drafting import create_app
-
     monkeypatch.setenv("HTTPS", "1")
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.db", "SECRET_KEY": "x"})
     assert app.config["SESSION_COOKIE_NAME"] == "__Host-session"
@@ -191,8 +192,6 @@ def test_https_config_uses_host_prefixed_secure_cookie(monkeypatch, tmp_path):
 
 
 def test_rehash_not_needed_for_fresh_hash():
-    from drafting.accounts.passwords import needs_rehash
-
     assert not needs_rehash(hash_password("x" * 12))
 
 
@@ -250,9 +249,6 @@ def test_json_login_cannot_get_past_the_account_limit(client, db, make_user):
 
 
 def test_tokens_survive_log_out_everywhere_unless_asked(client, db, make_user):
-    from drafting.accounts.models import ApiToken
-    from drafting.accounts.services import create_api_token
-
     user = make_user()
     create_api_token(user, "kept")
     db.session.commit()
@@ -269,8 +265,6 @@ def test_tokens_survive_log_out_everywhere_unless_asked(client, db, make_user):
 
 
 def test_password_change_offers_to_revoke_tokens(client, db, make_user):
-    from drafting.accounts.services import create_api_token
-
     user = make_user()
     token, secret = create_api_token(user, "t")
     db.session.commit()
@@ -292,8 +286,6 @@ def test_password_change_offers_to_revoke_tokens(client, db, make_user):
 
 
 def test_password_reset_revokes_tokens_by_default(client, db, make_user, mailbox):
-    from drafting.accounts.services import create_api_token
-
     user = make_user()
     token, _secret = create_api_token(user, "t")
     db.session.commit()
@@ -315,8 +307,6 @@ def test_password_reset_revokes_tokens_by_default(client, db, make_user, mailbox
 
 
 def test_tokens_page_shows_last_use(client, db, make_user):
-    from drafting.accounts.services import create_api_token
-
     user = make_user()
     _token, secret = create_api_token(user, "scripted")
     db.session.commit()

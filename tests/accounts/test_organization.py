@@ -1,8 +1,11 @@
 import re
 
+import pytest
 from sqlalchemy import select
 
 from drafting.accounts.models import User
+from drafting.accounts.services import remove_member
+from drafting.core.errors import Refused
 from tests.support.smtp import first_link
 
 
@@ -60,11 +63,6 @@ def test_non_admin_cannot_remove(client, db, login_as, make_user):
 def test_last_admin_cannot_be_removed_by_secretariat(client, db, login_as, make_user):
     admin = make_user()
     sec = login_as("secretariat")
-    import pytest
-
-    from drafting.accounts.services import remove_member
-    from drafting.core.errors import Refused
-
     with pytest.raises(Refused):
         remove_member(admin.organization, admin, actor=sec)
 

@@ -1,4 +1,11 @@
-from drafting.accounts.passwords import hash_password, password_problem, verify_password
+from drafting.accounts.passwords import (
+    _DUMMY_HASH,
+    _hasher,
+    hash_password,
+    needs_rehash,
+    password_problem,
+    verify_password,
+)
 
 
 def test_hash_is_argon2_and_verifies():
@@ -26,7 +33,5 @@ def test_policy():
 def test_the_dummy_hash_costs_what_a_real_one_does():
     """A missing account is verified against the dummy hash: with the same
     parameters as real hashes, a wrong email takes as long as a wrong password."""
-    from drafting.accounts.passwords import _DUMMY_HASH, _hasher, needs_rehash
-
     assert not needs_rehash(_DUMMY_HASH)
     assert _hasher.verify(_DUMMY_HASH, "not a real password, only for timing")

@@ -3,6 +3,7 @@ import re
 from sqlalchemy import select
 
 from drafting.accounts.models import Organization, User
+from drafting.accounts.tokens import make_link_token
 from drafting.audit.models import AuditEntry
 from tests.support.smtp import first_link
 
@@ -111,8 +112,6 @@ def test_register_empty_form_is_422(client, db):
 
 
 def test_confirmation_link_tampered_or_expired(client, app, db, make_user):
-    from drafting.accounts.tokens import make_link_token
-
     user = make_user(email_confirmed_at=None)
     db.session.commit()
     r = client.get("/confirm/not-a-token")

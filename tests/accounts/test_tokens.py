@@ -1,6 +1,7 @@
 from sqlalchemy import select
 
 from drafting.accounts.models import ApiToken
+from drafting.accounts.services import create_api_token
 
 
 def test_create_use_and_revoke_token(client, db, login_as, app):
@@ -24,8 +25,6 @@ def test_create_use_and_revoke_token(client, db, login_as, app):
 
 
 def test_cannot_revoke_someone_elses_token(client, db, login_as, make_user):
-    from drafting.accounts.services import create_api_token
-
     other = make_user()
     token, _ = create_api_token(other, "theirs")
     login_as("member")

@@ -7,12 +7,12 @@ calls and documents modules' contexts.
 
 from __future__ import annotations
 
+from tests.support.factories import make_user
+
 
 def build_context(db) -> dict:
     # The call, application and document come from the calls and documents
     # modules' contexts (merged before the URLs are built); only a reviewer here.
-    from tests.support.factories import make_user
-
     return {"api_reviewer": make_user("reviewer")}
 
 

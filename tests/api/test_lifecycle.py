@@ -13,7 +13,7 @@ import pytest
 from drafting.audit.models import AuditEntry
 from drafting.calls.models import CallStandard, Requirement, ReviewerAssignment
 from drafting.core.timeutil import utcnow
-from tests.calls.factories import make_application, make_call
+from tests.calls.factories import PDF, make_application, make_call
 from tests.documents.factories import make_world
 
 
@@ -251,6 +251,12 @@ def test_patch_a_document(client, db, login_as):
     assert r.status_code == 409 and r.json["error"] == "number_taken"
     r = client.patch(url, json={"planned_published_on": "0001-01-01"})
     assert r.status_code == 422 and list(r.json["fields"]) == ["planned_published_on"]
+    r = client.patch(url, json={"replaces": "T/CESA 1100—2020", "adoption": "ISO 12345:2020, MOD"})
+    assert r.status_code == 200 and r.json["replaces"] == "T/CESA 1100—2020"
+    # null clears what may be empty, and leaves alone what may not
+    r = client.patch(url, json={"replaces": None, "adoption": None, "title_zh": None})
+    assert r.status_code == 200 and r.json["replaces"] == "" and r.json["adoption"] == ""
+    assert r.json["title_zh"] == w.document.title_zh
     login_as(w.main_editor)
     assert client.patch(url, json={"title_en": "x"}).status_code == 403
 
@@ -319,8 +325,6 @@ def test_close_early_then_publish_decisions(client, db, sec, mailbox):
 
 
 def test_call_attachments(client, db, sec):
-    from tests.calls.factories import PDF
-
     call = make_call(state="draft", actor=sec)
     url = f"/api/v1/calls/{call.id}/attachments"
     r = client.post(url, data={"file": (io.BytesIO(PDF), "通知.pdf")})

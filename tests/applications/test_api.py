@@ -4,6 +4,7 @@ import io
 
 import pytest
 
+from drafting.reviews.services import assign_reviewer
 from tests.calls.factories import PDF, close_call, make_application, make_call
 from tests.support.factories import make_user
 
@@ -164,8 +165,6 @@ def test_api_other_org_and_anonymous(client, login_as, db, sec):
         r = getattr(client, method)(f"/api/v1/applications/{application.id}{url}", json={})
         assert r.status_code == 404, (method, url)
     reviewer = make_user("reviewer", org=application.organization)
-    from drafting.reviews.services import assign_reviewer
-
     assign_reviewer(call, reviewer, actor=sec)
     login_as(reviewer)
     assert client.get(f"/api/v1/applications/{application.id}").status_code == 404
@@ -175,8 +174,6 @@ def test_review_over_api(client, login_as, db, sec):
     call = make_call(actor=sec)
     application = make_application(call, submit=True)
     reviewer = make_user("reviewer")
-    from drafting.reviews.services import assign_reviewer
-
     assign_reviewer(call, reviewer, actor=sec)
     login_as(reviewer)
     rid = call.requirements[0].id

@@ -7,17 +7,24 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from flask_babel import force_locale
 from flask_login import AnonymousUserMixin
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 
+from drafting.accounts.models import User
 from drafting.applications import permissions, services
+from drafting.applications.models import Answer, Application, Attachment
 from drafting.applications.models import ApplicationState as S
-from drafting.applications.models import Attachment
+from drafting.applications.notify import notify_submitted
+from drafting.core import transaction
 from drafting.core.errors import Conflict, Refused, ServiceError
 from drafting.core.files import sniff
 from drafting.core.timeutil import utcnow
 from drafting.reviews.services import assign_reviewer
 from tests.calls.factories import PDF, PNG, close_call, make_application, make_call
+from tests.support.factories import make_user
+from tests.support.smtp import first_link
 
 
 def _docx(inner="word/document.xml") -> bytes:
@@ -73,8 +80,6 @@ def test_every_transition(db, sec, old, new):
 
 
 def test_decided_needs_decided_at_in_database(db, sec):
-    from sqlalchemy.exc import IntegrityError
-
     call = make_call(actor=sec)
     application = make_application(call, submit=True)
     application.state = S.ACCEPTED
@@ -84,10 +89,6 @@ def test_decided_needs_decided_at_in_database(db, sec):
 
 
 def test_one_application_per_organization_and_call(db, sec):
-    from sqlalchemy.exc import IntegrityError
-
-    from drafting.applications.models import Application
-
     call = make_call(actor=sec)
     a = make_application(call, complete=False)
     assert services.start_application(call, a.organization, actor=a.organization.users[0]) is a
@@ -174,8 +175,6 @@ def test_stale_answer_refused_with_both_texts(db, sec):
     call = make_call(actor=sec)
     application = make_application(call, complete=False)
     alice = application.organization.users[0]
-    from tests.support.factories import make_user
-
     bob = make_user("member", org=application.organization)
     rid = call.requirements[1].id
     services.save_answer(application, rid, "Alice 的文字", base_version=0, actor=alice)
@@ -306,8 +305,6 @@ def test_stale_save_over_the_web_shows_both_texts(client, login_as, db, sec):
         application, rid, "同事的文字", base_version=0, actor=application.organization.users[0]
     )
     db.session.commit()
-    from tests.support.factories import make_user
-
     login_as(make_user("member", org=application.organization))
     r = client.post(
         f"/applications/{application.id}",
@@ -433,10 +430,6 @@ def test_secretariat_opening_application_goes_to_review(client, login_as, db, se
 
 def test_racing_saves_are_caught_at_write_time(db, sec):
     """Two saves read the same version; the second UPDATE matches no row and is refused."""
-    from sqlalchemy import update
-
-    from drafting.applications.models import Answer
-
     call = make_call(actor=sec)
     application = make_application(call, complete=False)
     user = application.organization.users[0]
@@ -500,8 +493,6 @@ def test_apply_to_closed_call(client, login_as, db, sec):
 
 
 def test_refused_transition_names_states_by_their_labels(db, sec):
-    from flask_babel import force_locale
-
     call = make_call(actor=sec)
     application = make_application(call, complete=False)
     with force_locale("zh"):
@@ -517,12 +508,6 @@ def test_refused_transition_names_states_by_their_labels(db, sec):
 
 def test_submitting_needs_a_confirmed_address(client, login_as, db, sec, mailbox):
     """Receipts and decisions go only to confirmed addresses, and submitting needs one."""
-    from drafting.accounts.models import User
-    from drafting.applications.notify import notify_submitted
-    from drafting.core import transaction
-    from tests.support.factories import make_user
-    from tests.support.smtp import first_link
-
     call = make_call(actor=sec)
     user = login_as("member", email_confirmed_at=None)
     colleague = db.session.get(User, user.id)

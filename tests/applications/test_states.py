@@ -12,6 +12,8 @@ from drafting.applications.models import ApplicationState as S
 from drafting.core.errors import NotAllowed, Refused, ServiceError
 from drafting.core.statemachine import can_transition
 from drafting.mail.models import OutboundMail
+from drafting.reviews import services as review_services
+from drafting.reviews.models import Outcome
 from drafting.reviews.services import assign_reviewer, return_for_changes
 from tests.calls.factories import close_call, make_application, make_call
 from tests.support.factories import make_user
@@ -111,9 +113,6 @@ def test_one_rule_for_starting_an_application(db, sec):
 def test_a_rejected_application_reads_not_selected_in_chinese(client, login_as, db, sec):
     """The decision's label is the one beside its enum (未入选), not the
     comments' resolution word (未采纳) the template used to spell out."""
-    from drafting.reviews import services as review_services
-    from drafting.reviews.models import Outcome
-
     call = make_call(actor=sec)
     application = make_application(call, submit=True)
     for chosen in application.standards:

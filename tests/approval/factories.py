@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import time_machine
 
+from drafting.ballots import services as ballots
 from drafting.core.timeutil import utcnow
 from drafting.documents import services as documents
 from drafting.documents.states import DocumentStage
@@ -67,8 +68,6 @@ def make_approval_world(
         return w
     if ballot:
         # The other organization votes on the 送审稿 (2026-04-11 to 04-21) and it passes.
-        from drafting.ballots import services as ballots
-
         with at(40):
             w.ballot = ballots.open_ballot(
                 doc,

@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 import zipfile
 
+from drafting.approval import package
+from drafting.documents.states import DocumentStage
 from tests.approval.factories import make_approval_world
 
 
@@ -27,9 +29,6 @@ def test_notes_through_the_api(aw, client, login_as):
 
 
 def test_the_package_through_the_api(db, client, login_as, monkeypatch):
-    from drafting.approval import package
-    from drafting.documents.states import DocumentStage
-
     w = make_approval_world(stage=DocumentStage.DRAFT_FOR_REVIEW)
     login_as(w.main_editor)
     url = f"/api/v1/documents/{w.document.id}/approval-package"

@@ -10,12 +10,15 @@ from openpyxl import load_workbook
 
 from drafting.approval import package, services
 from drafting.core.errors import Refused
+from drafting.documents import services as documents
 from drafting.documents.queries import document_meta
 from drafting.documents.services import attachment_files
+from drafting.documents.states import DocumentStage
 from drafting.export import LayoutOptions, cache_key
 from drafting.jobs import services as jobs
 from tests.approval.factories import make_approval_world
 from tests.approval.test_notes import SECTIONS, docx_text, pdf_text
+from tests.documents.factories import TEXT
 
 
 def _squash(text: str) -> str:
@@ -24,9 +27,6 @@ def _squash(text: str) -> str:
 
 def _change_the_text(aw) -> None:
     """The 报批稿 differs from the 征求意见稿: one sentence added to 4.1."""
-    from drafting.documents import services as documents
-    from tests.documents.factories import TEXT
-
     doc = aw.document
     text = TEXT.replace(
         "回收企业应具备相应的处理能力。", "回收企业应具备相应的处理能力。回收企业应具备资质。"
@@ -134,16 +134,12 @@ def test_long_titles_keep_every_name_within_255_bytes(db):
 
 
 def test_only_a_draft_for_approval_makes_a_package(db):
-    from drafting.documents.states import DocumentStage
-
     w = make_approval_world(stage=DocumentStage.DRAFT_FOR_REVIEW)
     with pytest.raises(Refused):
         services.assemble_package(w.document, actor=w.main_editor)
 
 
 def test_the_web_refuses_outside_the_stage(db, client, login_as):
-    from drafting.documents.states import DocumentStage
-
     w = make_approval_world(stage=DocumentStage.DRAFT_FOR_REVIEW)
     login_as(w.main_editor)
     response = client.post(f"/documents/{w.document.id}/approval/package")

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
+from drafting.jobs.models import ExportJobRecord, JobState
+from tests.ballots.factories import make_review_world, open_on
+from tests.documents.factories import add_image
+
 
 def build_context(db) -> dict:
-    from drafting.jobs.models import ExportJobRecord, JobState
-    from tests.ballots.factories import make_review_world, open_on
-    from tests.documents.factories import add_image
-
     w = make_review_world(voters=2)
     image = add_image(w.document, w.secretariat)
     ballot = open_on(w)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from types import SimpleNamespace
 
+from drafting.ballots import services
 from drafting.core.timeutil import utcnow
 from drafting.documents import services as document_services
 from drafting.documents.states import DocumentStage
@@ -27,8 +28,6 @@ def make_review_world(voters: int = 4) -> SimpleNamespace:
 
 
 def open_on(w, *, orgs=None, days: int = 7, **kw):
-    from drafting.ballots import services
-
     orgs = w.voter_orgs if orgs is None else orgs
     return services.open_ballot(
         w.document,

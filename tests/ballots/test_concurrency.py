@@ -15,9 +15,17 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
+from flask_migrate import upgrade
 from sqlalchemy import func, select
 
-from tests.support import databases
+from drafting import create_app
+from drafting.accounts.services import create_api_token
+from drafting.audit.models import AuditEntry
+from drafting.ballots.models import Vote
+from drafting.core.timeutil import utcnow
+from drafting.extensions import db
+from tests.ballots.factories import make_review_world, open_on
+from tests.support import databases, factories
 
 ORGS, USERS_PER_ORG, VOTES_PER_USER = 6, 3, 3
 CHOICES = [
@@ -30,10 +38,6 @@ CHOICES = [
 
 @pytest.fixture
 def committed_app(tmp_path, smtp_sink):
-    from flask_migrate import upgrade
-
-    from drafting import create_app
-
     url = databases.fresh_database_url(tmp_path, "ballots")
     app = create_app(
         {
@@ -53,20 +57,12 @@ def committed_app(tmp_path, smtp_sink):
         upgrade(revision="heads")
     yield app
     with app.app_context():
-        from drafting.extensions import db
-
         db.session.remove()
         db.engine.dispose()
     databases.drop_database(url)
 
 
 def _seed(app) -> dict:
-    from drafting.accounts.services import create_api_token
-    from drafting.core.timeutil import utcnow
-    from drafting.extensions import db
-    from tests.ballots.factories import make_review_world, open_on
-    from tests.support import factories
-
     with app.test_request_context(method="POST"):
         w = make_review_world(voters=ORGS)
         tokens = {}
@@ -109,12 +105,7 @@ def test_concurrent_votes_give_exact_counts(committed_app):
     bad = [r for r in results if r[2] != 200]
     assert not bad, bad[:5]
 
-    from drafting.audit.models import AuditEntry
-    from drafting.ballots.models import Vote
-
     with app.app_context():
-        from drafting.extensions import db
-
         votes = db.session.scalars(select(Vote).where(Vote.ballot_id == setup["ballot_id"])).all()
         assert sorted(v.organization_id for v in votes) == sorted(setup["tokens"])
         count = lambda action: db.session.scalar(  # noqa: E731

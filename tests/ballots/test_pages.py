@@ -1,15 +1,19 @@
 """The ballot pages: the secretariat opens and closes, voters vote, the gate on the stage page."""
 
+import time
 from datetime import timedelta
 from io import BytesIO
+from urllib.parse import quote
 
 from openpyxl import load_workbook
 
-from drafting.ballots import queries
+from drafting.ballots import queries, services
 from drafting.ballots.states import BallotResult, Choice
 from drafting.core.timeutil import to_local, utcnow
+from drafting.documents import services as document_services
 from drafting.documents.states import DocumentStage
 from tests.ballots.factories import open_on
+from tests.documents.factories import TEXT, add_image
 
 
 def _closes_at(days=10):
@@ -114,8 +118,6 @@ def test_vote_page_in_chinese(client, login_as, rw, db):
 
 
 def test_secretariat_sees_votes_closes_early_and_downloads(client, login_as, rw, db):
-    from drafting.ballots import services
-
     ballot = open_on(rw)
     for user in rw.voters[:3]:
         services.cast_vote(ballot, actor=user, choice="for")
@@ -157,8 +159,6 @@ def test_voter_gets_the_revision_pdf_through_the_export_job(client, login_as, rw
             r = client.get(r.headers["Location"] if r.status_code == 303 else r.request.path)
             if r.headers.get("Content-Type") == "application/pdf":
                 break
-            import time
-
             time.sleep(0.3)
     assert r.status_code == 200 and r.headers["Content-Type"] == "application/pdf"
     assert r.data.startswith(b"%PDF")
@@ -186,11 +186,6 @@ def test_stage_page_refuses_the_move_without_a_ballot_and_the_secretariat_overri
 
 
 def test_voter_sees_the_figures_through_the_ballot(client, login_as, rw, db):
-    from urllib.parse import quote
-
-    from drafting.documents import services as document_services
-    from tests.documents.factories import TEXT, add_image
-
     image = add_image(rw.document, rw.secretariat)
     document_services.save_revision(
         rw.document,
@@ -213,8 +208,6 @@ def test_voter_sees_the_figures_through_the_ballot(client, login_as, rw, db):
 
 
 def test_after_the_close_a_voter_sees_the_result_and_no_form(client, login_as, rw, db):
-    from drafting.ballots import services
-
     ballot = open_on(rw)
     services.cast_vote(ballot, actor=rw.voters[0], choice="for")
     services.close_ballot(ballot, actor=rw.secretariat)

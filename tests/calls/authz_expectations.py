@@ -7,12 +7,12 @@ that another organization's application exists (404).
 
 from __future__ import annotations
 
+from drafting.calls.services import add_attachment
+from tests.calls.factories import PDF, make_application, make_call
+from tests.support.factories import make_user
+
 
 def build_context(db) -> dict:
-    from drafting.calls.services import add_attachment
-    from tests.calls.factories import PDF, make_application, make_call
-    from tests.support.factories import make_user
-
     sec = make_user("secretariat")
     pub = make_call(actor=sec)
     draft = make_call(state="draft", actor=sec)

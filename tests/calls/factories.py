@@ -9,6 +9,7 @@ from drafting.applications.models import Application
 from drafting.calls import services as call_services
 from drafting.calls.models import Call, EvidenceKind
 from drafting.core.timeutil import utcnow
+from drafting.extensions import db
 from drafting.groups.models import GroupRole
 from tests.support.factories import make_org, make_user
 
@@ -71,8 +72,6 @@ def make_call(
     if state != "draft":
         call.published_at = now
         call.state = "published"
-        from drafting.extensions import db
-
         db.session.flush()
     return call
 
@@ -109,8 +108,6 @@ def make_application(
 
 def close_call(call: Call) -> None:
     """Move the deadline into the past, as if time had passed."""
-    from drafting.extensions import db
-
     call.opens_at = utcnow() - timedelta(days=30)
     call.closes_at = utcnow() - timedelta(minutes=1)
     db.session.flush()

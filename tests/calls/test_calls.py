@@ -1,21 +1,25 @@
 """Calls: state machine, structure rules, deadlines, permissions and pages."""
 
-from datetime import timedelta
+import re
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
+from flask_babel import force_locale
 from flask_login import AnonymousUserMixin
 from sqlalchemy import select
 
 from drafting import create_app
+from drafting.applications.notify import remind_drafts
 from drafting.audit.models import AuditEntry
 from drafting.calls import permissions, services
 from drafting.calls import signals as call_signals
-from drafting.calls.models import CallState
+from drafting.calls.models import Call, CallState
 from drafting.core.errors import Refused, ServiceError
 from drafting.core.timeutil import utcnow
 from drafting.mail.models import OutboundMail
 from tests.calls.factories import PDF, make_application, make_call
+from tests.support.factories import make_org, make_user
 from tests.support.smtp import first_link
 
 
@@ -272,8 +276,6 @@ def test_secretariat_builds_and_publishes_call(client, login_as, db):
     assert client.post(f"/calls/{call_id}/publish").status_code == 302
     page = client.get(f"/calls/{call_id}").get_data(as_text=True)
     assert "标准甲" in page and "通知.pdf" in page
-    from drafting.calls.models import Call
-
     call = db.session.get(Call, call_id)
     r = client.post(f"/calls/{call_id}/requirements/{call.requirements[0].id}/delete")
     assert r.status_code == 409 and "invalidate" in r.get_data(as_text=True)
@@ -287,8 +289,6 @@ def test_remind_command(app, db, sec, mailbox):
     call = make_call(actor=sec, closes_in_days=2)
     draft = make_application(call, complete=False)
     make_application(call, submit=True)
-    from drafting.applications.notify import remind_drafts
-
     assert remind_drafts(1) == 0
     runner = app.test_cli_runner()
     # As in production: no SERVER_NAME, links from PUBLIC_URL.
@@ -340,8 +340,6 @@ def test_empty_and_malformed_forms(client, login_as, db, sec):
 
 
 def test_notice_time_shown_in_user_zone(client, db, sec):
-    from datetime import UTC, datetime
-
     call = make_call(actor=sec)
     call.closes_at = datetime(2099, 3, 1, 9, 0, tzinfo=UTC)
     db.session.commit()
@@ -353,8 +351,6 @@ def test_edit_published_call_text_through_the_form(client, login_as, db, sec):
     call = make_call(actor=sec)  # dates with seconds, as created at "now"
     login_as(sec)
     page = client.get(f"/calls/{call.id}/edit").get_data(as_text=True)
-    import re
-
     opens = re.search(r'name="opens_at"[^>]*value="([^"]+)"', page).group(1)
     closes = re.search(r'name="closes_at"[^>]*value="([^"]+)"', page).group(1)
     r = client.post(
@@ -370,8 +366,6 @@ def test_edit_published_call_text_through_the_form(client, login_as, db, sec):
 
 
 def test_refused_transition_names_states_by_their_labels(db, sec):
-    from flask_babel import force_locale
-
     call = make_call(state="draft", actor=sec)
     services.transition(call, CallState.PUBLISHED, actor=sec)
     with force_locale("zh"):
@@ -384,9 +378,6 @@ def test_refused_transition_names_states_by_their_labels(db, sec):
 
 
 def test_reviewer_does_not_learn_that_their_organization_applied(client, login_as, db):
-    from tests.calls.factories import make_application, make_call
-    from tests.support.factories import make_org, make_user
-
     call = make_call()
     org = make_org()
     member = make_user("member", org=org)

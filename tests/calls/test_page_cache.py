@@ -14,6 +14,7 @@ import re
 from datetime import timedelta
 
 import pytest
+import redis
 
 from drafting.calls import queries, services
 from drafting.calls.models import EvidenceKind
@@ -181,8 +182,6 @@ def test_local_cache_is_bounded():
 
 
 def test_redis_cache_round_trip_and_failure():
-    import redis
-
     try:
         redis.Redis.from_url(REDIS_URL, socket_timeout=3).ping()
     except redis.RedisError as exc:

@@ -1,8 +1,8 @@
 import pytest
 
+from tests.comparison.factories import comparison_world
+
 
 @pytest.fixture
 def cw(db):
-    from tests.comparison.factories import comparison_world
-
     return comparison_world()

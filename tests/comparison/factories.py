@@ -5,6 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from types import SimpleNamespace
 
+import time_machine
+
+from drafting.documents import services
+from drafting.documents.states import DocumentStage
 from tests.documents.factories import TEXT, make_world
 
 #: The 送审稿: 4.1 says 宜 instead of 应, 4.2 removed, a new 4.2, a hostile sentence.
@@ -20,11 +24,6 @@ NEW_TEXT = (
 
 def comparison_world() -> SimpleNamespace:
     """Revision 1 in the working draft, 2 the 征求意见稿 (commented on), 3 the 送审稿."""
-    import time_machine
-
-    from drafting.documents import services
-    from drafting.documents.states import DocumentStage
-
     with time_machine.travel(datetime(2026, 3, 1, 2, 0, tzinfo=UTC), tick=False):
         w = make_world()
     doc = w.document

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import re
 
-from drafting.export import DocumentMeta
+import pytest
+
+from drafting.export import DocumentMeta, ExportError, ExportLimits, ExportPool
+from drafting.export.job import run_job
 from drafting.export.redline import (
+    RedlineJob,
     RevisionLabel,
     clause_rows,
     compare,
@@ -133,11 +137,6 @@ def test_foreword_changes_are_a_row_and_marked():
 
 
 def test_the_pool_refuses_a_redline_of_texts_too_long_before_starting_a_process():
-    import pytest
-
-    from drafting.export import ExportError, ExportLimits, ExportPool
-    from drafting.export.redline import RedlineJob
-
     pool = ExportPool(ExportLimits(max_text_chars=100, workers=1))
     job = RedlineJob.make(META, TEXT, TEXT, cover=COVER)
     with pytest.raises(ExportError) as refused:
@@ -148,9 +147,6 @@ def test_the_pool_refuses_a_redline_of_texts_too_long_before_starting_a_process(
 
 def test_the_redline_job_lays_out_in_the_worker_code_path():
     """run_job (what a worker process runs) makes the PDF from a RedlineJob."""
-    from drafting.export.job import run_job
-    from drafting.export.redline import RedlineJob
-
     new = TEXT.replace("回收企业应具备", "回收企业宜具备")
     result = run_job(RedlineJob.make(META, TEXT, new, cover=COVER))
     assert result.pdf.startswith(b"%PDF") and result.pages >= 3

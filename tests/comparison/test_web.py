@@ -10,6 +10,8 @@ import pytest
 from openpyxl import load_workbook
 
 from drafting.comparison import services
+from drafting.documents import services as documents
+from tests.documents.factories import make_world
 
 needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs pdftotext")
 
@@ -31,8 +33,6 @@ def test_default_revisions_are_last_comment_draft_and_review_head(cw):
 
 
 def test_no_default_before_the_draft_for_review(db):
-    from tests.documents.factories import make_world
-
     assert services.default_revisions(make_world().document) is None
 
 
@@ -68,8 +68,6 @@ def test_history_and_diff_link_to_the_comparison(client, login_as, cw):
 
 
 def test_bad_revision_choices(client, login_as, cw, db):
-    from tests.documents.factories import make_world
-
     login_as(cw.participant)
     base = f"/documents/{cw.document.id}/comparison"
     # not a number: the default pair
@@ -117,8 +115,6 @@ def test_clause_table_xlsx_read_back(client, login_as, cw):
 
 
 def test_a_formula_typed_in_the_text_stays_text_in_the_xlsx(client, login_as, cw):
-    from drafting.documents import services as documents
-
     doc = cw.document
     documents.save_revision(
         doc,

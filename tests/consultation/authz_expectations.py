@@ -5,12 +5,11 @@ the matrix's users belong to: anyone reads it and may comment; only the
 secretariat extends the period.
 """
 
+from drafting.documents import services
 from tests.documents.factories import make_world
 
 
 def build_context(db) -> dict:
-    from drafting.documents import services
-
     w = make_world()
     w.document.comments_public = True
     services.transition(w.document, "draft_for_comments", actor=w.secretariat)

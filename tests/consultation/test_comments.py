@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from drafting.consultation.models import PendingComment
 from drafting.documents import queries as document_queries
+from drafting.documents import services as documents
 from drafting.documents.models import Comment
 from tests.support.smtp import body, first_link
 
@@ -123,8 +124,6 @@ def test_expired_and_forged_links(app, client, db, doc, out_for_comments, mailbo
 def test_a_link_confirmed_after_the_document_moved_on_is_refused(
     client, db, world, doc, out_for_comments, mailbox
 ):
-    from drafting.documents import services as documents
-
     out_for_comments(public=True)
     client.post(f"/consultation/{doc.id}", data=PUBLIC)
     link = _path(first_link(mailbox.wait_for("wang.gong@example.com")[0]))

@@ -8,6 +8,9 @@ import time_machine
 from sqlalchemy import func, select
 
 from drafting.consultation import queries
+from drafting.consultation.models import PendingComment
+from drafting.consultation.notify import confirmation_token
+from drafting.consultation.services import confirm_comment
 from drafting.documents import services as documents
 from drafting.documents.states import Resolution
 from drafting.mail.models import OutboundMail
@@ -170,8 +173,6 @@ def test_extension_is_mailed_to_editors_and_member_units(
 def test_unconfirmed_public_comments_are_forgotten_after_the_links_validity(
     app, client, db, doc, out_for_comments, mailbox
 ):
-    from drafting.consultation.models import PendingComment
-
     t0 = datetime.now(UTC)
     out_for_comments(public=True)
     data = {
@@ -188,9 +189,6 @@ def test_unconfirmed_public_comments_are_forgotten_after_the_links_validity(
     confirmed = db.session.scalar(
         select(PendingComment).where(PendingComment.email == "v@example.com")
     )
-    from drafting.consultation.notify import confirmation_token
-    from drafting.consultation.services import confirm_comment
-
     confirm_comment(confirmation_token(confirmed))
     db.session.commit()
     with time_machine.travel(t0 + timedelta(days=6), tick=False):

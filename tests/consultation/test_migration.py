@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from flask_migrate import upgrade
 from sqlalchemy import select
 
+from drafting import create_app
+from drafting.consultation.models import Audience, CommentPeriod
+from drafting.documents.models import Revision, StageChange, StandardDocument
+from drafting.extensions import db
+from drafting.groups.models import DraftingGroup
 from tests.support import databases
 
 
 def test_documents_in_the_comment_stage_get_their_period(tmp_path, smtp_sink):
-    from flask_migrate import upgrade
-
-    from drafting import create_app
-    from drafting.extensions import db
-
     url = databases.fresh_database_url(tmp_path, "consult_migration")
     app = create_app(
         {
@@ -28,9 +29,6 @@ def test_documents_in_the_comment_stage_get_their_period(tmp_path, smtp_sink):
     try:
         with app.app_context():
             upgrade(revision="0007_speed")
-            from drafting.documents.models import Revision, StageChange, StandardDocument
-            from drafting.groups.models import DraftingGroup
-
             moved_at = datetime(2026, 5, 1, 2, 0, tzinfo=UTC)
             ends_at = datetime(2026, 6, 15, 9, 0, tzinfo=UTC)
             group = DraftingGroup(name="组")
@@ -74,8 +72,6 @@ def test_documents_in_the_comment_stage_get_their_period(tmp_path, smtp_sink):
             db.session.commit()
             db.session.remove()
             upgrade(revision="heads")
-            from drafting.consultation.models import Audience, CommentPeriod
-
             periods = {p.document_id: p for p in db.session.scalars(select(CommentPeriod))}
             assert set(periods) == {docs[0][0], docs[1][0]}
             first, second = periods[docs[0][0]], periods[docs[1][0]]

@@ -8,13 +8,12 @@ anonymous visitors are sent to log in (web) or get 401 (API).
 
 from urllib.parse import quote
 
+from drafting.documents import services
 from tests.documents.factories import add_image, make_world
 
 
 def build_context(db) -> dict:
     w = make_world()
-    from drafting.documents import services
-
     comment = services.add_comment(
         w.document, revision=w.document.head_revision, body="意见", actor=w.participant
     )

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import itertools
+import struct
+import zlib
 from types import SimpleNamespace
 
+from drafting.documents import services
 from drafting.groups import services as group_services
 from drafting.groups.models import GroupRole
 from tests.support import factories
@@ -44,8 +47,6 @@ TEXT = """# 前言
 
 
 def make_document(group, actor, text: str = TEXT, **kw):
-    from drafting.documents import services
-
     n = next(_n)
     return services.create_document(
         number=kw.pop("number", f"T/CESA {9000 + n}—2026"),
@@ -81,8 +82,6 @@ def make_world(text: str = TEXT) -> SimpleNamespace:
 
 def png_bytes(width: int = 8, height: int = 6, rgb: tuple[int, int, int] = (200, 30, 30)) -> bytes:
     """A real, small, solid-colour PNG (zlib + struct; no imaging library needed)."""
-    import struct
-    import zlib
 
     def chunk(kind: bytes, data: bytes) -> bytes:
         return (
@@ -105,6 +104,4 @@ FIGURE_NAME = "图1-工艺流程.png"
 
 
 def add_image(document, actor, name: str = FIGURE_NAME, data: bytes | None = None):
-    from drafting.documents import services
-
     return services.add_attachment(document, filename=name, data=data or png_bytes(), actor=actor)

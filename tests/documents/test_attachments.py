@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import io
 import re
+from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from pypdf import PdfReader
 from sqlalchemy import select
 
 from drafting.audit.models import AuditEntry
@@ -14,7 +16,8 @@ from drafting.core.errors import Refused
 from drafting.documents import services
 from drafting.documents.models import DocumentAttachment
 from drafting.documents.states import DocumentStage
-from tests.documents.factories import FIGURE_NAME, TEXT, add_image, png_bytes
+from drafting.jobs.services import cache_key_for
+from tests.documents.factories import FIGURE_NAME, TEXT, add_image, make_document, png_bytes
 
 FIGURE_TEXT = TEXT.replace(
     "回收企业应具备相应的处理能力。",
@@ -40,8 +43,6 @@ def _rows(db, doc) -> list[DocumentAttachment]:
 
 
 def _blobs(app) -> set[str]:
-    from pathlib import Path
-
     return {
         p.name for p in Path(app.config["UPLOAD_DIR"]).glob("*/*") if not p.name.startswith(".")
     }
@@ -53,8 +54,6 @@ def _with_figure(doc, actor):
 
 def _pdf_images(pdf: bytes) -> set[tuple[int, int]]:
     """The sizes of the image XObjects in the pages' resources (WeasyPrint may share one resource dictionary)."""
-    from pypdf import PdfReader
-
     sizes = set()
     for page in PdfReader(io.BytesIO(pdf)).pages:
         xobjects = page.get("/Resources", {}).get("/XObject", {})
@@ -66,8 +65,6 @@ def _pdf_images(pdf: bytes) -> set[tuple[int, int]]:
 
 
 def _pdf_text(pdf: bytes) -> str:
-    from pypdf import PdfReader
-
     return "".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(pdf)).pages)
 
 
@@ -152,8 +149,6 @@ def test_pdf_embeds_the_image_and_keeps_the_placeholder_for_an_unknown_name(
 def test_export_job_embeds_the_image_and_its_key_follows_the_content(
     client, login_as, world, doc, db
 ):
-    from drafting.jobs.services import cache_key_for
-
     _with_figure(doc, world.main_editor)
     without = cache_key_for(doc, doc.head_revision)
     add_image(doc, world.secretariat)
@@ -263,8 +258,6 @@ def test_participant_without_edit_rights_may_not_upload(client, login_as, world,
 
 
 def test_another_documents_image_is_not_found(client, login_as, world, doc, db):
-    from tests.documents.factories import make_document
-
     other = make_document(world.group, world.secretariat)
     add_image(other, world.secretariat, name="别的图.png")
     login_as(world.main_editor)

@@ -7,7 +7,8 @@ import pytest
 import time_machine
 from openpyxl import load_workbook
 
-from drafting.core.errors import ServiceError
+from drafting.audit.models import AuditEntry
+from drafting.core.errors import Refused, ServiceError
 from drafting.core.timeutil import utcnow
 from drafting.documents import queries, services
 from drafting.documents.exports import ISO_HEADERS, RESOLUTION_TABLE_HEADERS
@@ -194,11 +195,7 @@ def test_xlsx_exports(client, login_as, world, doc):
     assert client.get(f"/documents/{doc.id}/comments/iso-template.xlsx").status_code == 404
 
 
-def test_a_resolved_comment_is_not_silently_re_resolved(world, doc):
-    from drafting.audit.models import AuditEntry
-    from drafting.core.errors import Refused
-    from drafting.extensions import db
-
+def test_a_resolved_comment_is_not_silently_re_resolved(world, doc, db):
     c1, _c2 = _comments(world, doc)
     with pytest.raises(Refused) as refused:
         services.resolve_comment(c1, "accepted", reason="", actor=world.main_editor)

@@ -2,12 +2,14 @@
 
 from sqlalchemy import select
 
+from drafting.demo import load_demo
+from drafting.documents.models import Comment, StandardDocument
 from drafting.documents.queries import document_meta
+from drafting.groups import services as group_services
+from drafting.standardtext import run_checks
 
 
 def test_document_meta_lists_units_and_drafters(world, doc, app):
-    from drafting.groups import services as group_services
-
     group_services.name_editor(world.group, world.main_editor, actor=world.secretariat)
     meta = document_meta(doc)
     assert meta.number == doc.number and meta.title_zh == doc.title_zh
@@ -18,10 +20,6 @@ def test_document_meta_lists_units_and_drafters(world, doc, app):
 
 
 def test_demo_document(app, db):
-    from drafting.demo import load_demo
-    from drafting.documents.models import Comment, StandardDocument
-    from drafting.standardtext import run_checks
-
     load_demo()
     document = db.session.scalar(select(StandardDocument))
     assert document.title_zh == "废旧磷酸铁锂电池正极材料回收利用技术规范"

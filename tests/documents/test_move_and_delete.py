@@ -10,6 +10,7 @@ from drafting.documents.models import Revision, StandardDocument
 from drafting.groups import services as group_services
 from drafting.groups.models import GroupRole
 from tests.calls.factories import make_call
+from tests.documents.factories import make_document
 
 
 def _audit(db, action, object_id):
@@ -119,8 +120,6 @@ def test_a_document_with_more_revisions_or_comments_is_not_deleted(client, login
     assert r.status_code == 409 and r.json["error"] == "has_revisions"
 
     other = world.group
-    from tests.documents.factories import make_document
-
     commented = make_document(other, world.secretariat)
     services.add_comment(
         commented, revision=commented.head_revision, body="意见", actor=world.participant

@@ -3,11 +3,13 @@
 from datetime import timedelta
 
 import pytest
+import time_machine
 from flask_login import AnonymousUserMixin
 
 from drafting.core.timeutil import utcnow
 from drafting.documents import permissions as p
 from drafting.documents.states import DocumentStage
+from drafting.groups import services as group_services
 
 ROLES = [
     "anonymous",
@@ -99,8 +101,6 @@ def test_comment_period_open_to_member_organizations(world, role):
 
 
 def test_comment_period_closed_by_date(world):
-    import time_machine
-
     d = world.document
     d.stage = DocumentStage.DRAFT_FOR_COMMENTS
     end = utcnow() + timedelta(days=10)
@@ -132,8 +132,6 @@ def test_published_is_read_only(world, role):
 
 
 def test_named_editor_of_another_organization_edits(world, db):
-    from drafting.groups import services as group_services
-
     group_services.name_editor(world.group, world.outsider, actor=world.secretariat)
     assert p.can_edit_document(world.outsider, world.document)
     assert p.can_move_stage(world.outsider, world.document)

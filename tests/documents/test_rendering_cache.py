@@ -1,6 +1,6 @@
 """The rendering of a revision is cached by content and never goes stale."""
 
-from drafting.documents import rendering
+from drafting.documents import rendering, services
 
 
 def test_same_revision_renders_once_and_new_text_renders_anew(app, db, world, monkeypatch):
@@ -18,7 +18,6 @@ def test_same_revision_renders_once_and_new_text_renders_anew(app, db, world, mo
         first = rendering.rendered_revision(doc, doc.head_revision)
         again = rendering.rendered_revision(doc, doc.head_revision)
         assert again is first and len(calls) == 1
-        from drafting.documents import services
 
         services.save_revision(
             doc,

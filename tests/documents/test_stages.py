@@ -1,9 +1,10 @@
 """The stage machine: the table, unresolved comments, the checks gate and its override."""
 
 import pytest
+from flask_babel import force_locale
 
 from drafting.core.errors import NotAllowed, Refused, ServiceError
-from drafting.documents import services
+from drafting.documents import services, signals
 from drafting.documents.models import StageChange
 from drafting.documents.states import TRANSITIONS, DocumentStage
 from tests.documents.factories import TEXT
@@ -131,8 +132,6 @@ def test_stage_page_and_move(client, login_as, world, doc, db):
 
 
 def test_findings_of_a_refused_move_are_in_the_readers_language(world, doc):
-    from flask_babel import force_locale
-
     bad = TEXT.replace("[1]", "见[[9.9]]。\n\n[1]")
     services.save_revision(doc, bad, doc.head_revision_id, "", actor=world.main_editor)
     messages = {}
@@ -146,8 +145,6 @@ def test_findings_of_a_refused_move_are_in_the_readers_language(world, doc):
 
 
 def test_a_stage_moving_receiver_may_refuse_the_move(world, doc, db):
-    from drafting.documents import signals
-
     seen = []
 
     def refuse(document, **kw):

@@ -1,9 +1,12 @@
 """The editor, history and diff pages: saving through the form never loses text."""
 
+import html as htmllib
 import re
+from datetime import timedelta
 
+from drafting.core.timeutil import utcnow
 from drafting.documents import services
-from drafting.documents.models import Draft, Revision
+from drafting.documents.models import Draft, Revision, StandardDocument
 from drafting.documents.states import DocumentStage
 from tests.documents.factories import TEXT
 
@@ -82,8 +85,6 @@ def test_conflict_is_refused_with_regions_and_text_kept(client, login_as, world,
     # Saving the marked text is refused; resolving it saves.
     head_id = db.session.get(type(doc), doc.id).head_revision_id
     marked = re.search(r"<textarea[^>]*>\n?(.*?)</textarea>", again, re.S).group(1)
-    import html as htmllib
-
     marked = htmllib.unescape(marked)
     assert _save(client, doc, marked, head_id).status_code == 422
     resolved = TEXT.replace(
@@ -227,10 +228,6 @@ def test_presence_lists_the_others(client, login_as, world, doc, db):
 
 
 def test_presence_expires(world, doc):
-    from datetime import timedelta
-
-    from drafting.core.timeutil import utcnow
-
     services.heartbeat(doc, world.main_editor2, now=utcnow() - timedelta(minutes=5))
     assert services.present_users(doc, exclude=world.main_editor) == []
     services.heartbeat(doc, world.main_editor2)
@@ -277,7 +274,6 @@ def test_secretariat_creates_document_with_new_group(client, login_as, world, db
         },
     )
     assert r.status_code == 302, r.get_data(as_text=True)[:2000]
-    from drafting.documents.models import StandardDocument
 
     created = db.session.query(StandardDocument).filter_by(number="T/CESA 7001—2026").one()
     assert created.head_revision.text.startswith("# 前言")

@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import sync_playwright
 
 from tests.support import databases, server
 
@@ -33,7 +34,6 @@ def browser():
         pytest.fail(
             f"Chromium is needed for the browser tests and is missing at {CHROMIUM}: apt-get install chromium"
         )
-    from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
         browser = p.chromium.launch(

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
+from drafting.accounts.credit_code import check_character
 from tests.e2e.conftest import login
+from tests.support.smtp import first_link
 
 USER = "reviewer2@drafting.example"
 PASSWORD = "demo-password-2026"
@@ -50,11 +54,6 @@ def test_log_out_everywhere_and_revoke_tokens(page, live_server, browser, screen
 def test_unconfirmed_applicant_is_told_to_confirm_before_submitting(
     page, live_server, smtp_sink, screenshot
 ):
-    import re
-
-    from drafting.accounts.credit_code import check_character
-    from tests.support.smtp import first_link
-
     first17 = "91330100MA2E2E001"
     email = "wang.fang@confirm.example"
     page.goto("/register")

@@ -8,6 +8,7 @@ from docx import Document
 from playwright.sync_api import expect
 
 from drafting.demo import DEMO_PASSWORD
+from drafting.word.importer import import_docx
 from tests.e2e.conftest import login
 from tests.word.test_import import word_template_draft
 
@@ -68,8 +69,6 @@ def test_export_and_import_word(page, tmp_path, screenshot):
 def test_new_document_from_a_word_file(page, tmp_path, screenshot):
     """The editor uploads a .docx on the documents page: the cover fills the form (editable),
     the text is shown; on confirmation the first revision is the imported text."""
-    from drafting.word.importer import import_docx
-
     login(page, "li.wei@greencell.example", DEMO_PASSWORD)
     page.goto("/documents/")
     page.click("[data-testid=new-from-word]")

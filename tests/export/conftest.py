@@ -13,6 +13,7 @@ from io import BytesIO
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
 from drafting.export import DocumentMeta, Stage, build_html, html_to_pdf
 from drafting.standardtext import render
@@ -62,8 +63,6 @@ class SamplePdf:
 
 @pytest.fixture(scope="session")
 def sample_pdf() -> SamplePdf:
-    from pypdf import PdfReader
-
     meta = make_meta(published_on=None, implemented_on=None)
     text = generate_standard(14)
     attachments = sample_attachments()

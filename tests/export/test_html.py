@@ -7,6 +7,7 @@ import re
 from drafting.export import LayoutOptions, Stage, build_html, normalize_number, toc_entries
 from drafting.export.assemble import GB_T_1_1_SENTENCE, PATENT_NOTICE
 from drafting.standardtext import SKELETON, render
+from drafting.standardtext.sample import generate_standard
 from tests.export.conftest import make_meta
 
 
@@ -107,8 +108,6 @@ def test_stage_labels_and_numbers():
 
 
 def test_html_ids_are_unique(meta):
-    from drafting.standardtext.sample import generate_standard
-
     html = build_html(meta, generate_standard(10))
     ids = re.findall(r'\sid="([^"]+)"', html)
     assert len(ids) == len(set(ids))

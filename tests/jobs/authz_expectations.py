@@ -6,17 +6,16 @@ export request answers at once; a finished job with a stored PDF stands ready
 for the status and download routes.
 """
 
+from pathlib import Path
+
 from flask import current_app
 
+from drafting.jobs import services
+from drafting.jobs.models import ExportJobRecord, JobState
 from tests.documents.factories import make_world
 
 
 def build_context(db) -> dict:
-    from pathlib import Path
-
-    from drafting.jobs import services
-    from drafting.jobs.models import ExportJobRecord, JobState
-
     w = make_world()
     document, revision = w.document, w.document.head_revision
     key = services.cache_key_for(document, revision)

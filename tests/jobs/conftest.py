@@ -1,4 +1,8 @@
+from io import BytesIO
+
 import pytest
+from flask_babel import force_locale
+from pypdf import PdfReader
 
 # The documents' fixtures (`world`, `doc`) serve the export jobs too.
 from tests.documents.conftest import doc, world  # noqa: F401
@@ -10,7 +14,6 @@ def _english(request):
     if "db" not in request.fixturenames:
         yield
         return
-    from flask_babel import force_locale
 
     request.getfixturevalue("db")
     with force_locale("en"):
@@ -20,9 +23,6 @@ def _english(request):
 @pytest.fixture
 def pdf_title():
     """The text pypdf extracts from a PDF, to look for the document's title."""
-    from io import BytesIO
-
-    from pypdf import PdfReader
 
     def extract(data: bytes) -> str:
         return "\n".join(page.extract_text() or "" for page in PdfReader(BytesIO(data)).pages)

@@ -9,12 +9,19 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 from sqlalchemy import func, select
 
+from drafting.core.timeutil import utcnow
+from drafting.documents.states import DocumentStage
+from drafting.export import ExportError
+from drafting.jobs import queue, services, tasks
 from drafting.jobs.models import ExportJobRecord, JobState
+from drafting.jobs.tasks import run_export_job
+from tests.documents.factories import make_document
 
 
 def _jobs(db, doc) -> list[ExportJobRecord]:
@@ -79,9 +86,6 @@ def test_export_runs_as_a_job_then_comes_from_the_cache(
 
 
 def test_a_failed_export_says_why_and_can_be_retried(client, login_as, world, doc, db, monkeypatch):
-    from drafting.export import ExportError
-    from drafting.jobs import tasks
-
     def too_slow(*args, **kwargs):
         raise ExportError(
             "导出超时 / The export took longer than 0.01 s; split very large tables.",
@@ -109,8 +113,6 @@ def test_a_failed_export_says_why_and_can_be_retried(client, login_as, world, do
 def test_an_unexpected_error_fails_the_job_with_a_message(
     client, login_as, world, doc, monkeypatch
 ):
-    from drafting.jobs import tasks
-
     def boom(*args, **kwargs):
         raise RuntimeError("disk on fire")
 
@@ -125,9 +127,6 @@ def test_an_unexpected_error_fails_the_job_with_a_message(
 def test_a_job_whose_worker_died_is_shown_failed_and_is_redone(
     client, login_as, world, doc, db, app, monkeypatch
 ):
-    from drafting.core.timeutil import utcnow
-    from drafting.jobs import queue, services
-
     enqueued = []
     monkeypatch.setattr(queue, "enqueue_export", enqueued.append)
     login_as(world.main_editor)
@@ -164,8 +163,6 @@ def test_a_job_whose_worker_died_is_shown_failed_and_is_redone(
 
 
 def test_the_worker_leaves_a_job_given_up_on_alone(app, db, world, doc):
-    from drafting.jobs.tasks import run_export_job
-
     job = ExportJobRecord(
         document_id=doc.id,
         revision_id=doc.head_revision_id,
@@ -180,8 +177,6 @@ def test_the_worker_leaves_a_job_given_up_on_alone(app, db, world, doc):
 
 
 def test_a_pruned_pdf_is_reported_and_can_be_exported_again(client, login_as, world, doc, db, app):
-    from pathlib import Path
-
     login_as(world.main_editor)
     job_id = _start(client, doc)
     job = db.session.get(ExportJobRecord, job_id)
@@ -200,11 +195,7 @@ ALLOWED = {"participant", "main_editor", "secretariat"}
 
 @pytest.mark.parametrize("role", ROLES)
 def test_who_may_export_watch_and_download(role, client, login_as, world, doc, db, app):
-    from drafting.jobs import services
-
-    other = __import__("tests.documents.factories", fromlist=["make_document"]).make_document(
-        world.group, world.secretariat
-    )
+    other = make_document(world.group, world.secretariat)
     jobs = {}
     for d in (doc, other):
         job = ExportJobRecord(
@@ -219,7 +210,6 @@ def test_who_may_export_watch_and_download(role, client, login_as, world, doc, d
         db.session.add(job)
         db.session.flush()
         jobs[d.id] = job.id
-    from pathlib import Path
 
     path = Path(app.config["EXPORT_DIR"]) / services.relative_result_path("ab" + "0" * 62)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -275,8 +265,6 @@ def test_who_may_export_watch_and_download(role, client, login_as, world, doc, d
 
 
 def test_api_export_job(client, login_as, world, doc, db, pdf_title, monkeypatch):
-    from drafting.jobs import queue
-
     held = []
     monkeypatch.setattr(queue, "enqueue_export", held.append)
     login_as(world.participant)
@@ -287,8 +275,6 @@ def test_api_export_job(client, login_as, world, doc, db, pdf_title, monkeypatch
     assert r.headers["Location"].endswith(f"/api/v1/documents/{doc.id}/exports/{job['id']}")
     r = client.get(f"/api/v1/documents/{doc.id}/exports/{job['id']}/download")
     assert r.status_code == 409 and r.get_json()["error"] == "not_ready"
-
-    from drafting.jobs.tasks import run_export_job
 
     run_export_job(held[0], client.application)
     job = client.get(f"/api/v1/documents/{doc.id}/exports/{job['id']}").get_json()
@@ -366,8 +352,6 @@ def test_reading_the_pdf_in_the_api_answers_202_with_the_job_then_the_pdf(
 
 
 def test_an_anonymous_reader_of_a_published_standard_gets_its_pdf(client, world, doc, db):
-    from drafting.documents.states import DocumentStage
-
     doc.stage = DocumentStage.PUBLISHED
     db.session.flush()
     r = client.get(f"/documents/{doc.id}/export.pdf")

@@ -4,19 +4,25 @@ committed database (another thread must see the job row), polled until done."""
 from __future__ import annotations
 
 import time
+from io import BytesIO
 
 import pytest
+from flask_migrate import upgrade
+from pypdf import PdfReader
 
+from drafting import create_app
+from drafting.accounts.models import User
+from drafting.documents import services
+from drafting.documents.models import StandardDocument
+from drafting.export import ExportError
+from drafting.extensions import db
+from drafting.jobs import tasks
+from tests.documents.factories import make_world
 from tests.support import databases
 
 
 @pytest.fixture(scope="module")
 def thread_app(tmp_path_factory):
-    from flask_migrate import upgrade
-
-    from drafting import create_app
-    from drafting.extensions import db
-
     tmp = tmp_path_factory.mktemp("jobs_thread")
     url = databases.fresh_database_url(tmp, "jobs_thread")
     app = create_app(
@@ -34,8 +40,6 @@ def thread_app(tmp_path_factory):
     )
     with app.app_context():
         upgrade(revision="heads")
-        from tests.documents.factories import make_world
-
         world = make_world()
         db.session.commit()
         ids = {
@@ -72,10 +76,6 @@ def _poll(client, url, *, give_up_after=60):
 
 
 def test_export_in_a_thread_is_polled_then_downloaded(thread_app):
-    from io import BytesIO
-
-    from pypdf import PdfReader
-
     app, ids = thread_app
     doc_id = ids["doc"]
     client = _client(app, ids["editor"])
@@ -94,9 +94,6 @@ def test_export_in_a_thread_is_polled_then_downloaded(thread_app):
     assert r.status_code == 200 and r.data.startswith(b"%PDF")
     text = "\n".join(p.extract_text() or "" for p in PdfReader(BytesIO(r.data)).pages)
     with app.app_context():
-        from drafting.documents.models import StandardDocument
-        from drafting.extensions import db
-
         assert db.session.get(StandardDocument, doc_id).title_zh in text
 
     # Cached: the second request answers with the PDF itself.
@@ -109,9 +106,6 @@ def test_export_in_a_thread_is_polled_then_downloaded(thread_app):
 
 
 def test_a_failing_export_in_a_thread_ends_failed(thread_app, monkeypatch):
-    from drafting.export import ExportError
-    from drafting.jobs import tasks
-
     def fail(*args, **kwargs):
         raise ExportError(
             "导出进程意外退出 / The export process ended unexpectedly, probably out of memory.",
@@ -123,11 +117,6 @@ def test_a_failing_export_in_a_thread_ends_failed(thread_app, monkeypatch):
     client = _client(app, ids["editor"])
     # A new revision, so that the cache does not answer.
     with app.app_context():
-        from drafting.accounts.models import User
-        from drafting.documents import services
-        from drafting.documents.models import StandardDocument
-        from drafting.extensions import db
-
         doc = db.session.get(StandardDocument, ids["doc"])
         editor = db.session.get(User, int(ids["editor"].split(":")[0]))
         services.save_revision(

@@ -8,9 +8,16 @@ import os
 import re
 import subprocess
 import sys
+import urllib.parse
+import urllib.request
 import uuid
+from io import BytesIO
 
 import pytest
+import redis
+from pypdf import PdfReader
+from rq import Queue
+from rq.registry import FailedJobRegistry, FinishedJobRegistry
 
 from tests.support import databases, server
 from tests.support.http import Browserish
@@ -22,8 +29,6 @@ EDITOR = "li.wei@greencell.example"
 
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory):
-    import redis
-
     try:
         redis.Redis.from_url(REDIS_URL, socket_timeout=3).ping()
     except redis.RedisError as exc:
@@ -46,9 +51,6 @@ def cluster(tmp_path_factory):
 
 
 def _clean_redis(client, queue: str, prefix: str) -> None:
-    from rq import Queue
-    from rq.registry import FailedJobRegistry, FinishedJobRegistry
-
     q = Queue(queue, connection=client)
     job_ids = set(q.job_ids)
     for registry in (FinishedJobRegistry(queue=q), FailedJobRegistry(queue=q)):
@@ -76,17 +78,11 @@ def _run_worker(env: dict, log_path) -> None:
 
 
 def _download(user: Browserish, url: str) -> tuple[int, dict, bytes]:
-    import urllib.request
-
     with user.opener.open(urllib.request.Request(url), timeout=30) as resp:
         return resp.status, dict(resp.headers), resp.read()
 
 
 def test_a_job_queued_on_one_instance_is_done_by_the_worker_and_served_by_the_other(cluster):
-    from io import BytesIO
-
-    from pypdf import PdfReader
-
     a, b, env, tmp = cluster
     user = Browserish()
     assert user.login(a.base, EDITOR, DEMO_PASSWORD).status == 302
@@ -123,9 +119,6 @@ def test_a_job_queued_on_one_instance_is_done_by_the_worker_and_served_by_the_ot
 
     # Now cached: asking A again gives the PDF at once, no job.
     token = user.csrf_token(f"{a.base}/documents/{document['id']}")
-    import urllib.parse
-    import urllib.request
-
     req = urllib.request.Request(
         f"{a.base}/documents/{document['id']}/exports",
         method="POST",

@@ -8,7 +8,9 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+import redis
 
+from drafting.accounts.credit_code import check_character
 from tests.support import databases, server
 from tests.support.http import Browserish
 
@@ -17,8 +19,6 @@ DEMO_PASSWORD = "demo-password-2026"
 
 
 def _redis_available() -> None:
-    import redis
-
     try:
         redis.Redis.from_url(REDIS_URL, socket_timeout=3).ping()
     except redis.RedisError as exc:
@@ -45,7 +45,6 @@ def two_instances(tmp_path_factory):
     yield a, b
     a.stop()
     b.stop()
-    import redis
 
     client = redis.Redis.from_url(REDIS_URL)
     for key in client.scan_iter(f"*{prefix}*"):
@@ -91,8 +90,6 @@ def test_concurrent_writers_on_both_instances(two_instances):
     a, b = two_instances
 
     def register(i: int) -> int:
-        from drafting.accounts.credit_code import check_character
-
         first17 = f"91330100MA2{i:06d}"
         code = first17 + check_character(first17)
         client = Browserish()

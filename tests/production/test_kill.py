@@ -20,6 +20,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+import psycopg
 import pytest
 from sqlalchemy import create_engine, text
 
@@ -74,7 +75,6 @@ def held_lock(url: str):
             conn.execute("ROLLBACK")
             conn.close()
         return
-    import psycopg
 
     name = url.rsplit("/", 1)[1]
     conn = psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"))

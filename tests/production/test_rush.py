@@ -6,6 +6,7 @@ editors save one document. No response is a 500, every refusal is a clear
 
 from __future__ import annotations
 
+import hashlib
 import json
 import subprocess
 import sys
@@ -312,8 +313,6 @@ def test_deadline_rush_loses_no_write_and_never_fails(rush):
         assert answers[key] == max(saves), (key, answers[key], saves)
 
     # --- evidence files: every accepted upload has its row and its blob ------
-    import hashlib
-
     for result in results:
         for name, content in result["attachments"]:
             sha = hashlib.sha256(content).hexdigest()

@@ -16,7 +16,9 @@ import threading
 
 import pytest
 from flask_babel import force_locale
+from flask_migrate import upgrade
 
+from drafting import create_app
 from drafting.accounts.models import User
 from drafting.applications import services as app_services
 from drafting.applications.models import Application
@@ -36,10 +38,6 @@ TIMEOUT = 30
 
 @pytest.fixture(scope="module")
 def pg_app(tmp_path_factory, smtp_sink):
-    from flask_migrate import upgrade
-
-    from drafting import create_app
-
     tmp = tmp_path_factory.mktemp("locks")
     url = databases.fresh_database_url(tmp, "locks")
     app = create_app(

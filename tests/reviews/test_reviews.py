@@ -5,9 +5,11 @@ import io
 import zipfile
 
 import pytest
+from flask_babel import force_locale
 from flask_login import AnonymousUserMixin
 from openpyxl import load_workbook
 
+from drafting.applications.models import Application
 from drafting.applications.models import ApplicationState as S
 from drafting.audit.models import AuditEntry
 from drafting.calls.models import CallState
@@ -105,7 +107,7 @@ def test_assessments_aggregate_and_spread(db, world, sec):
         )
 
 
-def test_return_for_changes_mails_applicant(client, login_as, world, mailbox):
+def test_return_for_changes_mails_applicant(client, login_as, db, world, mailbox):
     login_as(world["secretariat"])
     application = world["application"]
     r = client.post(f"/review/applications/{application.id}/return", data={"message": ""})
@@ -114,18 +116,13 @@ def test_return_for_changes_mails_applicant(client, login_as, world, mailbox):
         f"/review/applications/{application.id}/return", data={"message": "请补充营业执照"}
     )
     assert r.status_code == 302
-    from drafting.extensions import db
-
     db.session.expire_all()  # the request ran in its own session
     assert application.state == S.RETURNED
     mail = mailbox.wait_for(world["member"].email)
     assert "请补充营业执照" in mail[0].get_body().get_content()
 
 
-def _decide_all(call, sec, outcome_for):
-    from drafting.applications.models import Application
-    from drafting.extensions import db
-
+def _decide_all(db, call, sec, outcome_for):
     for application in db.session.query(Application).filter_by(call_id=call.id):
         if application.state in (S.SUBMITTED, S.UNDER_REVIEW):
             for s in application.standards:
@@ -158,7 +155,7 @@ def test_publish_decisions_forms_groups_and_mails(client, login_as, db, world, m
             return Outcome.MAIN if s.role == GroupRole.MAIN else Outcome.REJECTED
         return Outcome.REJECTED
 
-    _decide_all(call, sec, outcome)
+    _decide_all(db, call, sec, outcome)
     warnings = services.capacity_warnings(call)
     assert len(warnings) == 1  # standard 1 takes one main unit and got two
     with pytest.raises(ServiceError):
@@ -375,7 +372,7 @@ def test_dashboard_and_review_queries_bounded(client, login_as, db, sec, query_c
     assert few <= 15
 
 
-def _over_capacity_call(world):
+def _over_capacity_call(db, world):
     call, sec = world["call"], world["secretariat"]
     a2 = make_application(call, submit=True)
     close_call(call)
@@ -383,14 +380,12 @@ def _over_capacity_call(world):
     def outcome(application, s):
         return Outcome.MAIN if s.role == GroupRole.MAIN else Outcome.PARTICIPATING
 
-    _decide_all(call, sec, outcome)
+    _decide_all(db, call, sec, outcome)
     return call, sec, a2
 
 
 def test_publishing_over_capacity_is_refused_unless_overridden_with_a_reason(db, world):
-    from flask_babel import force_locale
-
-    call, sec, _a2 = _over_capacity_call(world)
+    call, sec, _a2 = _over_capacity_call(db, world)
     assert services.over_capacity(call) == [(call.standards[0], 2)]
     with pytest.raises(Refused) as refused:
         services.publish_decisions(call, actor=sec)
@@ -409,7 +404,7 @@ def test_publishing_over_capacity_is_refused_unless_overridden_with_a_reason(db,
 
 
 def test_the_api_refuses_over_capacity_and_accepts_the_override(client, login_as, db, world):
-    call, sec, _a2 = _over_capacity_call(world)
+    call, sec, _a2 = _over_capacity_call(db, world)
     db.session.commit()
     login_as(sec)
     url = f"/api/v1/calls/{call.id}/decisions/publish"
@@ -423,8 +418,6 @@ def test_the_api_refuses_over_capacity_and_accepts_the_override(client, login_as
 
 
 def test_publishing_decisions_creates_each_standards_document(db, world):
-    from drafting.documents.models import StandardDocument
-
     call, sec = world["call"], world["secretariat"]
     close_call(call)
     first, second = call.standards
@@ -436,7 +429,7 @@ def test_publishing_decisions_creates_each_standards_document(db, world):
             return Outcome.REJECTED  # nobody writes the second one
         return Outcome.MAIN
 
-    _decide_all(call, sec, outcome)
+    _decide_all(db, call, sec, outcome)
     services.publish_decisions(call, actor=sec)
 
     documents = db.session.scalars(db.select(StandardDocument)).all()

@@ -7,6 +7,7 @@ import re
 import pytest
 
 from drafting.standardtext import render, run_checks
+from drafting.standardtext.render import analyze
 
 BODY = "# 范围\n\n"
 
@@ -47,8 +48,6 @@ def test_display_formulas_are_numbered_labelled_and_cited():
 
 
 def rendered_formulas(text: str):
-    from drafting.standardtext.render import analyze
-
     return analyze(text).structure.formulas
 
 

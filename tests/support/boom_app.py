@@ -5,7 +5,11 @@ Served by gunicorn as `tests.support.boom_app:app`; never part of the product.
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from drafting import create_app
+from drafting.accounts.models import Organization
+from drafting.extensions import db
 
 app = create_app()
 
@@ -23,11 +27,6 @@ def _api_boom():
 @app.route("/_test/flush-boom")
 def _flush_boom():
     """A failed flush (a unique violation) leaves the session needing a rollback."""
-    from sqlalchemy import select
-
-    from drafting.accounts.models import Organization
-    from drafting.extensions import db
-
     existing = db.session.scalars(select(Organization)).first()
     db.session.add(
         Organization(name=existing.name, credit_code=existing.credit_code, type=existing.type)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import uuid
 
+import psycopg
 import pytest
 
 PG_SERVER = os.environ.get("TEST_PG_SERVER", "postgresql+psycopg://postgres@127.0.0.1:5432")
@@ -23,8 +24,6 @@ def backend() -> str:
 
 
 def _admin_connection():
-    import psycopg
-
     url = PG_SERVER.replace("postgresql+psycopg://", "postgresql://")
     try:
         return psycopg.connect(url + "/postgres", autocommit=True, connect_timeout=5)

@@ -15,22 +15,22 @@ from __future__ import annotations
 import json
 import sys
 
+from sqlalchemy import select
+
+from drafting import create_app
+from drafting.accounts.credit_code import check_character
+from drafting.accounts.models import Organization, OrganizationType, Role, User
+from drafting.accounts.passwords import hash_password
+from drafting.calls.models import Call
+from drafting.core.timeutil import utcnow
+from drafting.documents.models import StandardDocument
+from drafting.extensions import db
+from drafting.groups.models import GroupRole
+
 PASSWORD = "rush-password-2026"
 
 
 def main(n_shared: int, per_shared: int, n_solo: int, n_editors: int) -> dict:
-    from sqlalchemy import select
-
-    from drafting import create_app
-    from drafting.accounts.credit_code import check_character
-    from drafting.accounts.models import Organization, OrganizationType, Role, User
-    from drafting.accounts.passwords import hash_password
-    from drafting.calls.models import Call
-    from drafting.core.timeutil import utcnow
-    from drafting.documents.models import StandardDocument
-    from drafting.extensions import db
-    from drafting.groups.models import GroupRole
-
     app = create_app()
     with app.app_context():
         now = utcnow()

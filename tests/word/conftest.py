@@ -10,7 +10,7 @@ import pytest
 
 from drafting.export import DocumentMeta, Stage
 from drafting.word import export_docx
-from tests.documents.factories import png_bytes
+from tests.documents.factories import make_world, png_bytes
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts" / "word"
 
@@ -158,8 +158,6 @@ def libreoffice_convert(source: Path, target_format: str, outdir: Path) -> Path:
 @pytest.fixture
 def world(db, make_user, make_org):
     """A document whose group has a main unit and a participating unit, and people in every role."""
-    from tests.documents.factories import make_world
-
     return make_world()
 
 

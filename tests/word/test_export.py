@@ -9,6 +9,7 @@ import pypandoc
 from docx import Document
 from lxml import etree
 
+from drafting.export import DocumentMeta
 from drafting.word import export_docx
 from tests.word.conftest import EVERY_CONSTRUCT, make_meta
 
@@ -152,14 +153,7 @@ def test_missing_image_and_published_stage(figure_png):
 
 def test_control_characters_do_not_fail_the_export():
     """XML cannot hold them: they become U+FFFD (the fuzzer found the 500)."""
-    from io import BytesIO
-
-    from docx import Document
-
-    from drafting.export.meta import DocumentMeta
-    from drafting.word.export import export_docx
-
     meta = DocumentMeta("协会", "CESA", "T/CESA 1—2026", "标题\x0b一", drafters=("张\x01三",))
     data = export_docx(meta, "# 范围\n\n正文\x0b\ud800。\n")
-    text = "\n".join(p.text for p in Document(BytesIO(data)).paragraphs)
+    text = "\n".join(p.text for p in Document(io.BytesIO(data)).paragraphs)
     assert "正文\ufffd\ufffd。" in text and "标题\ufffd一" in text

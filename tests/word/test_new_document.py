@@ -9,6 +9,8 @@ from datetime import date
 from drafting.audit.models import AuditEntry
 from drafting.documents.models import DocumentAttachment, Revision, StandardDocument
 from drafting.word.importer import import_docx
+from drafting.word.services import meta_changes
+from tests.documents.factories import make_document
 from tests.word.test_import import word_template_draft
 
 NUMBER = "T/CESA 2001—2026"  # on the cover of word_template_draft()
@@ -263,8 +265,6 @@ def test_api_applies_cover_fields_and_refuses_what_cannot_be_applied(
     )
     assert r.status_code == 422 and "apply_meta" in str(r.get_json()["fields"])
     # a number another document has: refused before anything is saved
-    from tests.documents.factories import make_document
-
     make_document(world.group, world.secretariat, number=NUMBER)
     db.session.commit()
     r = client.post(
@@ -285,8 +285,6 @@ def test_api_applies_cover_fields_and_refuses_what_cannot_be_applied(
 
 
 def test_cover_values_that_are_not_settings_are_shown_not_applied():
-    from drafting.word.services import meta_changes
-
     class Doc:
         number, title_zh, title_en, ics, ccs, issuing_body = "T/CESA 1—2026", "旧", "", "", "", ""
         planned_published_on = planned_implemented_on = None
@@ -315,8 +313,6 @@ def test_cover_values_that_are_not_settings_are_shown_not_applied():
 def test_a_refused_confirmation_shows_the_preview_again(client, login_as, world, doc, db):
     """Nothing is lost: the number is taken, so the page answers 409 with the same
     preview, the ticked boxes still ticked and the message as written."""
-    from tests.documents.factories import make_document
-
     make_document(world.group, world.secretariat, number=NUMBER)
     db.session.commit()
     login_as(world.secretariat)

@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import difflib
+import io
 import re
+import zipfile
 
+from docx import Document
+
+from drafting.export import DocumentMeta
+from drafting.standardtext.sample import generate_standard, sample_attachments
+from drafting.word import export_docx
 from drafting.word.importer import import_docx
-from tests.word.conftest import EVERY_CONSTRUCT
+from tests.word.conftest import EVERY_CONSTRUCT, make_meta
 
 _MATH_RE = re.compile(r"\$\$(.+?)\$\$|\$([^$\n]+)\$", re.S)
 
@@ -42,10 +49,6 @@ def test_every_construct_survives_the_round_trip(every_docx, figure_png):
 
 
 def test_the_sample_standard_survives_the_round_trip():
-    from drafting.export import DocumentMeta
-    from drafting.standardtext.sample import generate_standard, sample_attachments
-    from drafting.word import export_docx
-
     text = generate_standard(8)
     meta = DocumentMeta("中国电子节能技术协会", "T/CESA", "T/CESA 1—2026", "样品标准")
     result = import_docx(export_docx(meta, text, attachments=sample_attachments()))
@@ -98,14 +101,6 @@ m——质量。
 
 
 def test_the_parsed_extensions_print_as_the_pdf_does_and_come_back(figure_png):
-    import io
-    import zipfile
-
-    from docx import Document
-
-    from drafting.word import export_docx
-    from tests.word.conftest import make_meta
-
     meta = make_meta(replaces="T/CESA 1100—2020", adoption="ISO 12345:2020, MOD")
     data = export_docx(meta, EXTENSIONS, attachments={"setup.png": figure_png})
     document = Document(io.BytesIO(data))

@@ -9,6 +9,8 @@ from docx import Document
 from flask import current_app
 
 from drafting.documents.models import DocumentAttachment, Revision
+from drafting.export import DocumentMeta
+from drafting.word import export_docx
 from tests.word.conftest import EVERY_CONSTRUCT
 from tests.word.test_import import word_template_draft
 
@@ -84,9 +86,6 @@ def test_import_on_the_page_shows_the_diff_and_saves_only_on_confirmation(
 
 
 def test_api_import_then_confirm(client, login_as, world, doc, db):
-    from drafting.export import DocumentMeta
-    from drafting.word import export_docx
-
     login_as(world.main_editor)
     data = export_docx(DocumentMeta("联盟", "T/CESA", doc.number, doc.title_zh), EVERY_CONSTRUCT)
     r = _post_file(client, f"/api/v1/documents/{doc.id}/import", data)
