@@ -145,6 +145,9 @@ def _render_review(application: Application, status: int = 200):
     around them, per request, the header, the reader's own assessment (the
     form), the secretariat's return form, the CSRF tokens and flashed messages.
     A hit reads the application's row, with its organization and call, only."""
+    # Changes still pending (a form re-rendered after a refusal) renew the tags
+    # now, before the key is made: nothing unflushed is stored under the old key.
+    db.session.flush()
     call = application.call
     can_assess = permissions.can_assess(current_user, application)
     shared = pagecache.parts(

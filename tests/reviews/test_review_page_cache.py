@@ -13,11 +13,12 @@ from __future__ import annotations
 import re
 
 import pytest
+from flask_login import login_user
 
 from drafting.applications.models import Attachment
 from drafting.calls import services as call_services
 from drafting.core import pagecache
-from drafting.reviews import services
+from drafting.reviews import services, views
 from drafting.reviews.models import Rating
 from tests.calls.factories import PDF, make_application, make_call
 from tests.support.factories import make_user
@@ -243,3 +244,20 @@ def test_a_hit_reads_the_application_row_only(app, db, world, query_counter):
     with query_counter() as hit_again:
         client.get(url)
     assert (len(miss_again), len(hit_again)) == (len(miss), len(hit))
+
+
+def test_changes_rolled_back_are_never_stored_under_the_committed_key(app, db, world):
+    """A page rendered with changes still pending (a form re-rendered after a
+    refusal, then rolled back) stores them under a tag that is never committed."""
+    application, sec = world["application"], world["sec"]
+    first = world["call"].requirements[0]
+    answer = next(a for a in application.answers if a.requirement_id == first.id)
+    with app.test_request_context(f"/review/applications/{application.id}"):
+        login_user(sec)
+        answer.statement = "从未保存的说明"
+        body, status = views._render_review(application, 422)
+        assert status == 422 and "从未保存的说明" in body
+        db.session.rollback()
+    page = _client(app, sec).get(f"/review/applications/{application.id}")
+    assert "说明 0" in page.get_data(as_text=True)
+    assert "从未保存的说明" not in page.get_data(as_text=True)
