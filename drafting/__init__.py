@@ -39,13 +39,14 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from drafting import cli, errors, templating
     from drafting.export.environment import warn_if_slow_setup
-    from drafting.jobs import speculation
+    from drafting.jobs import speculation, tasks
 
     warn_if_slow_setup()
     errors.init_app(app)
     templating.init_app(app)
     cli.init_app(app)
     speculation.init_app(app)
+    tasks.init_app(app)
     return app
 
 

@@ -40,7 +40,7 @@ def api_route(
     responses: dict[int, dict] | None = None,
     errors: tuple[int, ...] = COMMON_ERRORS,
     auth: bool = True,
-    response_content_type: str = "application/json",
+    response_content_type: str | tuple[str, ...] = "application/json",
 ) -> Callable:
     def decorator(view: Callable) -> Callable:
         view._openapi = {
@@ -57,6 +57,7 @@ def api_route(
             "responses": responses or {},
             "errors": errors,
             "auth": auth,
+            # one type, or the types a route may answer with (a PDF or a .docx)
             "response_content_type": response_content_type,
         }
         if auth:

@@ -52,11 +52,11 @@ def _path_and_params(rule: str) -> tuple[str, list[dict]]:
 def _success(doc: dict) -> dict:
     if doc["success_status"] == 204:
         return {"description": "Done (no content)"}
+    types = doc["response_content_type"]
+    schema = doc["response_schema"] or {"type": "object"}
     return {
         "description": "Success",
-        "content": {
-            doc["response_content_type"]: {"schema": doc["response_schema"] or {"type": "object"}}
-        },
+        "content": {t: {"schema": schema} for t in ((types,) if isinstance(types, str) else types)},
     }
 
 

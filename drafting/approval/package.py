@@ -9,11 +9,12 @@ How it runs: in the request, synchronously, every layout in the export
 pool's worker processes (their memory and time limits; the web process never
 imports WeasyPrint) and the slow ones through the export cache:
 
-- the 报批稿 PDF through :func:`drafting.documents.services.export_pdf` (what
-  the PDF route uses), whose inputs and cache key are an export job's
-  (:func:`drafting.jobs.services.export_inputs`, a test holds them equal), so
-  a PDF exported before, or speculatively after the stage move
-  (``drafting.jobs.speculation``), is a cache hit; the .docx is cached alike;
+- the 报批稿 PDF through :func:`drafting.documents.services.export_pdf` and the
+  .docx through :func:`drafting.word.services.docx_of`, both made from
+  :func:`drafting.documents.services.export_inputs`, the inputs (hence the
+  cache key) of an export job, so a file exported before, or a PDF made
+  speculatively after the stage move (``drafting.jobs.speculation``), is a
+  cache hit (tests/approval/test_package.py holds the keys equal);
 - the redline and the 条文对照表 through :mod:`drafting.comparison` (cached
   the same way), the 征求意见稿 against the 报批稿;
 - the 编制说明, a few pages of plain HTML, as a print job of the pool.
@@ -82,11 +83,12 @@ class Part:
 
 def approval_pdf(ctx: PackageContext) -> bytes:
     """The 报批稿 PDF through the export cache and pool: the same inputs, hence the same
-    cache key, as an export job's (``jobs.services.export_inputs``; a test holds them equal)."""
+    cache key, as an export job's (``documents.services.export_inputs``)."""
     return documents.export_pdf(ctx.document, ctx.revision)
 
 
 def approval_docx(ctx: PackageContext) -> bytes:
+    """The 报批稿 .docx, from the export cache under an export job's key when made before."""
     return docx_of(ctx.document, ctx.revision)
 
 

@@ -44,6 +44,7 @@ from drafting.documents.states import (
     DocumentStage,
     Resolution,
 )
+from drafting.export import DocumentMeta, LayoutOptions, cache_key
 from drafting.export import export_pdf as make_pdf
 from drafting.extensions import db
 from drafting.groups.models import DraftingGroup
@@ -986,15 +987,52 @@ def remove_attachment(
 # --- export ---------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class ExportInputs:
+    """Everything an export of a revision is made from; also what its cache key hashes.
+
+    ``options`` are the PDF's layout options, or for another format what else
+    shapes the file (the .docx: its format and the exporter's version,
+    ``drafting.word.services.docx_inputs``), so two formats never share a key.
+    """
+
+    meta: DocumentMeta
+    text: str
+    attachments: dict[str, Path]
+    options: object = field(default_factory=LayoutOptions)
+
+    def cache_key(self) -> str:
+        return cache_key(self.meta, self.text, attachments=self.attachments, options=self.options)
+
+
+def export_inputs(
+    document: StandardDocument, revision: Revision, *, options: object = None
+) -> ExportInputs:
+    """The one place that says what an export of this revision is made from (the
+    document's metadata now, the revision's text, the images, the options): the
+    export jobs, the page that looks in their cache and the approval package all
+    take it from here, so they agree on the cache key."""
+
+    return ExportInputs(
+        document_meta(document),
+        revision.text,
+        attachment_files(document),
+        LayoutOptions() if options is None else options,
+    )
+
+
 def export_pdf(document: StandardDocument, revision: Revision) -> bytes:
     """The PDF of a revision, laid out in this request (from the export cache when made
     before): only for what must hold the file at once, as the approval package. Pages
-    and the API go through the export job (``jobs.services.request_export``)."""
+    and the API go through the export job (``jobs.services.request_export``), under
+    the same key (:func:`export_inputs`)."""
 
+    inputs = export_inputs(document, revision)
     return make_pdf(
-        document_meta(document),
-        revision.text,
-        attachments=attachment_files(document),
+        inputs.meta,
+        inputs.text,
+        attachments=inputs.attachments,
+        options=inputs.options,
         cache=current_app.config["EXPORT_DIR"],
     )
 

@@ -21,10 +21,12 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any, Protocol
 
-from drafting.export.assemble import LayoutOptions
+from drafting.export.assemble import LayoutOptions, build_html, render_document
 from drafting.export.errors import ExportError
 from drafting.export.fetcher import Attachment
 from drafting.export.meta import DocumentMeta
+from drafting.export.pdf import render_pdf
+from drafting.standardtext import SKELETON, render
 
 _LOG = logging.getLogger(__name__)
 
@@ -90,9 +92,6 @@ class PrintJob(Protocol):
 
 def run_job(job: WorkerInput | PrintJob) -> WorkerResult:
     """Markdown → HTML → PDF. Runs in the worker; callable directly in tests."""
-    from drafting.export.assemble import render_document  # noqa: PLC0415  (worker process only)
-    from drafting.export.pdf import render_pdf  # noqa: PLC0415  (worker process only)
-    from drafting.standardtext import render  # noqa: PLC0415  (worker process only)
 
     started, cpu_started = time.monotonic(), time.process_time()
     if not isinstance(job, WorkerInput):
@@ -146,9 +145,6 @@ def _virtual_peak() -> int:
 
 def _warm_up() -> None:
     """Load WeasyPrint and the fonts before the first real job arrives."""
-    from drafting.export.assemble import build_html  # noqa: PLC0415  (worker process only)
-    from drafting.export.pdf import render_pdf  # noqa: PLC0415  (worker process only)
-    from drafting.standardtext import SKELETON  # noqa: PLC0415  (worker process only)
 
     meta = DocumentMeta("协会", "T/X", "T/X 1—2026", "标题", "Title")
     # One formula too: loads the math font (ziamath) before the first real job.

@@ -1,7 +1,8 @@
-"""Export jobs in the JSON API: start an export, poll it, download the PDF.
+"""Export jobs in the JSON API: start an export, poll it, download the PDF or .docx.
 
-`GET …/export.pdf` and `POST …/exports` both go through the job and its
-cache: the PDF when it is cached, else 202 with the job to poll (`Location`).
+`GET …/export.pdf`, `GET …/export.docx` and `POST …/exports` all go through
+the job and its cache: the file when it is cached, else 202 with the job to
+poll (`Location`).
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ from drafting.core.transaction import keep_on_error, writes
 from drafting.jobs import services
 from drafting.jobs.models import JobState
 from drafting.jobs.views import can_export, job_json, send_pdf, send_result
-from drafting.word.views import can_use_word
+from drafting.word.services import DOCX_TYPE
+from drafting.word.views import can_use_word, docx_response
 
 TAGS = ("exports",)
 
@@ -136,11 +138,43 @@ def _accepted(job):
 @writes
 def export_pdf_get(document_id: int):
     document = _document(document_id, can_export)
+    return _file_or_accepted(document, "pdf", lambda path, d, r: send_pdf(path, d, r, inline=True))
+
+
+@api_route(
+    "/documents/<int:document_id>/export.docx",
+    summary="The latest revision (or ?revision=<id>) as a Word document laid out per "
+    "GB/T 1.1-2020, for the document's editors: at once when it is cached, else 202 with "
+    "the export job it starts (poll `Location`, then download)",
+    tags=TAGS,
+    response_content_type=DOCX_TYPE,
+    query=RevisionQuery,
+    response_schema={"type": "string", "format": "binary"},
+    responses={
+        202: {
+            "description": "Not cached yet: the export job that makes it (Location: the job)",
+            "schema": JOB_SCHEMA,
+            "headers": {"Location": {"schema": {"type": "string"}}},
+        }
+    },
+    errors=(401, 403, 404, 422),
+)
+@writes
+def docx_export(document_id: int):
+    document = _document(document_id, can_use_word)
+    return _file_or_accepted(
+        document, "docx", lambda path, d, r: docx_response(path.read_bytes(), d, r)
+    )
+
+
+def _file_or_accepted(document, fmt: str, send):
+    """A GET of the file (latest revision, or ?revision=): ``send`` of the cached file
+    at once, else 202 with the export job it starts."""
     args: RevisionQuery = api_query()
     revision = _revision(document, args.revision) if args.revision else document.head_revision
-    result = services.request_export(document, revision, actor=current_user)
+    result = services.request_export(document, revision, actor=current_user, format=fmt)
     if result.cached_path is not None:
-        return send_pdf(result.cached_path, document, revision, inline=True)
+        return send(result.cached_path, document, revision)
     return _accepted(result.job)
 
 
@@ -158,9 +192,9 @@ def export_job_get(document_id: int, job_id: int):
 
 @api_route(
     "/documents/<int:document_id>/exports/<int:job_id>/download",
-    summary="The PDF an export job made",
+    summary="The file an export job made: the PDF, or the .docx of a `format=docx` job",
     tags=TAGS,
-    response_content_type="application/pdf",
+    response_content_type=("application/pdf", DOCX_TYPE),
     response_schema={"type": "string", "format": "binary"},
     errors=(401, 403, 404, 409),
 )

@@ -7,7 +7,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from drafting.core import transaction
-from drafting.jobs.queue import queue_name, redis_connection, rq_queue
+from drafting.jobs.queue import queue_name, redis_connection, rq_queue, speculative_queue_name
 from drafting.jobs.speculation import enabled, speculate_idle
 
 jobs = AppGroup("jobs", help="Background jobs (PDF exports).")
@@ -18,10 +18,6 @@ jobs = AppGroup("jobs", help="Background jobs (PDF exports).")
 def worker(burst: bool) -> None:
     """Do export jobs from the Redis queue (REDIS_URL) until stopped."""
     from rq import SimpleWorker  # noqa: PLC0415  (RQ only for `flask jobs worker` with REDIS_URL)
-
-    from drafting.jobs.queue import (  # noqa: PLC0415  (RQ only with REDIS_URL)
-        speculative_queue_name,
-    )
 
     if not current_app.config.get("REDIS_URL"):
         raise click.ClickException(

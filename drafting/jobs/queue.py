@@ -13,11 +13,18 @@ from __future__ import annotations
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 
 from flask import Flask, current_app
 
+from drafting.export import ExportLimits
+
 DEFAULT_QUEUE_NAME = "drafting-exports"
+#: What a worker runs: by name for RQ; for the threads, the function itself, put in
+#: ``app.extensions[RUNNER]`` by :func:`drafting.jobs.tasks.init_app` (the tasks use the
+#: services, which use this queue: the queue names the task instead of importing it).
 JOB_FUNCTION = "drafting.jobs.tasks.run_export_job"
+RUNNER = "export_job_runner"
 
 _executor: ThreadPoolExecutor | None = None
 _speculative_executor: ThreadPoolExecutor | None = None
@@ -34,6 +41,23 @@ def backend(app: Flask | None = None) -> str:
     return "eager" if app.testing else "thread"
 
 
+def stale_after() -> timedelta:
+    """How long a job may stay queued or running before we take its worker for dead.
+
+    The pool's own limits bound a live export (waiting for a slot, starting a
+    process, the time limit), so anything longer means the worker died.
+    """
+    seconds = current_app.config.get("EXPORT_JOB_STALE_SECONDS")
+    if seconds is None:
+        limits = ExportLimits()
+        seconds = limits.queue_timeout + limits.start_timeout + limits.time_limit + 60
+    return timedelta(seconds=seconds)
+
+
+def _runner(app: Flask):
+    return app.extensions[RUNNER]
+
+
 def queue_name(app: Flask | None = None) -> str:
     app = app or current_app
     return app.config.get("EXPORT_QUEUE_NAME") or DEFAULT_QUEUE_NAME
@@ -44,8 +68,6 @@ def enqueue_export(job_id: int) -> None:
     app = current_app._get_current_object()
     kind = backend(app)
     if kind == "rq":
-        from drafting.jobs.services import stale_after  # noqa: PLC0415  (import cycle)
-
         rq_queue(app).enqueue(
             JOB_FUNCTION,
             job_id,
@@ -55,13 +77,9 @@ def enqueue_export(job_id: int) -> None:
             description=f"export job {job_id}",
         )
     elif kind == "eager":
-        from drafting.jobs.tasks import run_export_job  # noqa: PLC0415  (import cycle)
-
-        run_export_job(job_id, app)
+        _runner(app)(job_id, app)
     elif kind == "thread":
-        from drafting.jobs.tasks import run_export_job  # noqa: PLC0415  (import cycle)
-
-        _thread_pool(app).submit(run_export_job, job_id, app)
+        _thread_pool(app).submit(_runner(app), job_id, app)
     else:
         raise RuntimeError(f"EXPORT_QUEUE must be thread, rq or eager, not {kind!r}")
 
@@ -77,8 +95,6 @@ def enqueue_speculative(job_id: int) -> None:
     app = current_app._get_current_object()
     kind = backend(app)
     if kind == "rq":
-        from drafting.jobs.services import stale_after  # noqa: PLC0415  (import cycle)
-
         rq_queue(app, speculative_queue_name(app)).enqueue(
             JOB_FUNCTION,
             job_id,
@@ -88,9 +104,7 @@ def enqueue_speculative(job_id: int) -> None:
             description=f"speculative export job {job_id}",
         )
     elif kind == "thread":
-        from drafting.jobs.tasks import run_export_job  # noqa: PLC0415  (import cycle)
-
-        _speculative_thread(app).submit(run_export_job, job_id, app)
+        _speculative_thread(app).submit(_runner(app), job_id, app)
     else:
         enqueue_export(job_id)
 

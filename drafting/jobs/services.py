@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -18,15 +16,13 @@ from drafting.core import transaction
 from drafting.core.statemachine import Move, StateMachine, lock_row
 from drafting.core.timeutil import utcnow
 from drafting.documents.models import Revision, StandardDocument
-from drafting.documents.queries import document_meta
-from drafting.documents.services import attachment_files
-from drafting.export import ExportCache, ExportLimits, LayoutOptions, cache_key
+from drafting.documents.services import ExportInputs, export_inputs
+from drafting.export import ExportCache
 from drafting.extensions import db
+from drafting.jobs import queue
 from drafting.jobs.models import ACTIVE_STATES, JOB_STATE_LABELS, ExportJobRecord, JobState
-from drafting.word.services import docx_cache_key
-
-if TYPE_CHECKING:
-    from drafting.export import DocumentMeta, LayoutOptions
+from drafting.jobs.queue import stale_after
+from drafting.word.services import docx_inputs
 
 #: The steps a job reports, in the user's language when shown.
 PROGRESS_LABELS = {
@@ -64,40 +60,18 @@ def export_dir() -> Path:
     return Path(current_app.config["EXPORT_DIR"])
 
 
-@dataclass(frozen=True)
-class ExportInputs:
-    """Everything a revision's PDF is made from; also what its cache key hashes."""
-
-    meta: DocumentMeta
-    text: str
-    attachments: dict[str, Path]
-    options: LayoutOptions
-    format: str = "pdf"
-
-    def cache_key(self) -> str:
-        if self.format == "docx":
-            return docx_cache_key(self.meta, self.text, self.attachments)
-        return cache_key(self.meta, self.text, attachments=self.attachments, options=self.options)
-
-
-def export_inputs(
-    document: StandardDocument, revision: Revision, format: str = "pdf"
-) -> ExportInputs:
-    """The one place that says what an export of this revision is made from, so the
-    web request that looks in the cache and the job that fills it use the same key."""
-
-    return ExportInputs(
-        document_meta(document),
-        revision.text,
-        attachment_files(document),
-        LayoutOptions(),
-        format,
-    )
+def job_inputs(document: StandardDocument, revision: Revision, format: str = "pdf") -> ExportInputs:
+    """What an export job of ``format`` makes its file from: the document's export
+    inputs (``documents.services.export_inputs``, the one definition), the .docx's
+    with its own options (``word.services.docx_inputs``)."""
+    if format == "docx":
+        return docx_inputs(document, revision)
+    return export_inputs(document, revision)
 
 
 def cache_key_for(document: StandardDocument, revision: Revision, format: str = "pdf") -> str:
     """The export cache's key for this revision with the document's current metadata."""
-    return export_inputs(document, revision, format).cache_key()
+    return job_inputs(document, revision, format).cache_key()
 
 
 def relative_result_path(key: str, format: str = "pdf") -> str:
@@ -109,19 +83,6 @@ def cached_pdf_path(key: str, format: str = "pdf") -> Path | None:
     """The cached export for ``key`` if it is stored, else None."""
     path = export_dir() / relative_result_path(key, format)
     return path if path.is_file() else None
-
-
-def stale_after() -> timedelta:
-    """How long a job may stay queued or running before we take its worker for dead.
-
-    The pool's own limits bound a live export (waiting for a slot, starting a
-    process, the time limit), so anything longer means the worker died.
-    """
-    seconds = current_app.config.get("EXPORT_JOB_STALE_SECONDS")
-    if seconds is None:
-        limits = ExportLimits()
-        seconds = limits.queue_timeout + limits.start_timeout + limits.time_limit + 60
-    return timedelta(seconds=seconds)
 
 
 def request_export(
@@ -166,10 +127,8 @@ def request_export(
     db.session.flush()
     record(actor, "document.export_requested", document, job_id=job.id, revision_id=revision.id)
 
-    from drafting.jobs.queue import enqueue_export  # noqa: PLC0415  (queue/services/tasks cycle)
-
     job_id = job.id
-    transaction.after_commit(lambda: enqueue_export(job_id))
+    transaction.after_commit(lambda: queue.enqueue_export(job_id))
     return ExportRequest(job=job, created=True)
 
 
@@ -184,10 +143,8 @@ def take_over(job: ExportJobRecord, actor: User) -> None:
         actor, "document.export_requested", job.document, job_id=job.id, revision_id=job.revision_id
     )
     if job.state == JobState.QUEUED:
-        from drafting.jobs.queue import enqueue_export  # noqa: PLC0415  (import cycle)
-
         job_id = job.id
-        transaction.after_commit(lambda: enqueue_export(job_id))
+        transaction.after_commit(lambda: queue.enqueue_export(job_id))
 
 
 def drop_stale_speculation(document: StandardDocument, keep_key: str | None = None) -> int:

@@ -7,8 +7,14 @@ import threading
 
 from flask import Flask, current_app, has_app_context
 
+from drafting import create_app
 from drafting.core.errors import Refused
+from drafting.export import ExportCache, ExportError, ExportLimits, ExportPool, default_pool, export
+from drafting.export.worker import derived_limits
 from drafting.extensions import db
+from drafting.jobs import services, speculation
+from drafting.jobs.models import ExportJobRecord, JobState
+from drafting.jobs.queue import RUNNER
 
 log = logging.getLogger(__name__)
 
@@ -23,10 +29,13 @@ def _app() -> Flask:
         return current_app._get_current_object()
     with _worker_app_lock:
         if _worker_app is None:
-            from drafting import create_app  # noqa: PLC0415  (app factory cycle)
-
             _worker_app = create_app()
         return _worker_app
+
+
+def init_app(app: Flask) -> None:
+    """Give the queue's threads the function they run (the queue cannot import it)."""
+    app.extensions[RUNNER] = run_export_job
 
 
 def run_export_job(job_id: int, app: Flask | None = None) -> str:
@@ -46,10 +55,6 @@ def run_export_job(job_id: int, app: Flask | None = None) -> str:
 
 
 def _run(job_id: int) -> str:
-    from drafting.export import ExportCache, ExportError  # noqa: PLC0415  (worker only)
-    from drafting.jobs import services, speculation  # noqa: PLC0415  (worker only)
-    from drafting.jobs.models import ExportJobRecord, JobState  # noqa: PLC0415  (worker only)
-
     job = db.session.get(ExportJobRecord, job_id)
     if job is None:
         log.warning("export job %s: no such job", job_id)
@@ -72,7 +77,7 @@ def _run(job_id: int) -> str:
     db.session.commit()
     try:
         fmt = job.format or "pdf"
-        inputs = services.export_inputs(job.document, job.revision, fmt)
+        inputs = services.job_inputs(job.document, job.revision, fmt)
         key = inputs.cache_key()
         cache = ExportCache(current_app.config["EXPORT_DIR"], suffix=f".{fmt}")
         if cache.get(key) is None:
@@ -103,19 +108,10 @@ def _run(job_id: int) -> str:
 
 def render_pdf(meta, text: str, options, attachments=None) -> bytes:
     """The PDF, laid out in the export pool's worker processes (never in this thread)."""
-    from drafting.export import export  # noqa: PLC0415  (worker only)
-
     return export(meta, text, attachments=attachments, options=options, pool=_pool()).pdf
 
 
 def _pool():
-    from drafting.export import (  # noqa: PLC0415  (worker only)
-        ExportLimits,
-        ExportPool,
-        default_pool,
-    )
-    from drafting.export.worker import derived_limits  # noqa: PLC0415  (worker only)
-
     limits = current_app.config.get("EXPORT_LIMITS")
     if limits is None:
         # The memory limit and the number of processes, set together (README: Export memory).

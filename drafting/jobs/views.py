@@ -1,8 +1,9 @@
-"""Export jobs on the web: start an export, watch its progress, download the PDF.
+"""Export jobs on the web: start an export, watch its progress, download the PDF or .docx.
 
-Every PDF goes through the job and its cache: the export button (POST) and
-the link to read the PDF (GET ``export.pdf``) both answer with the cached file
-at once, or start a job (one per input) and show its progress page.
+Every PDF and .docx goes through the job and its cache: the export buttons
+(POST) and the links to the files (GET ``export.pdf``, ``export.docx``) all
+answer with the cached file at once, or start a job (one per input) and show
+its progress page.
 """
 
 from __future__ import annotations
@@ -118,18 +119,33 @@ def create_export(document_id: int):
     )
 
 
+def _file_or_progress(document: StandardDocument, fmt: str, send):
+    """A GET of the file (latest revision, or ?revision=): ``send`` of the cached
+    file at once, else the export job's progress page (303), as the button does."""
+    revision = _revision_arg(document)
+    result = services.request_export(document, revision, actor=current_user, format=fmt)
+    if result.cached_path is not None:
+        return send(result.cached_path, document, revision)
+    return redirect(
+        url_for("jobs.export_status", document_id=document.id, job_id=result.job.id), 303
+    )
+
+
 @bp.route("/<int:document_id>/export.pdf")
 @writes
 def export_pdf(document_id: int):
-    """The PDF to read in the browser (latest revision, or ?revision=): from the
-    cache at once, else the export job's progress page (303), as the button does."""
+    """The PDF to read in the browser, for whoever may read the document."""
     document = _document(document_id, can_export)
-    revision = _revision_arg(document)
-    result = services.request_export(document, revision, actor=current_user)
-    if result.cached_path is not None:
-        return send_pdf(result.cached_path, document, revision, inline=True)
-    return redirect(
-        url_for("jobs.export_status", document_id=document.id, job_id=result.job.id), 303
+    return _file_or_progress(document, "pdf", lambda path, d, r: send_pdf(path, d, r, inline=True))
+
+
+@bp.route("/<int:document_id>/export.docx")
+@writes
+def export_docx(document_id: int):
+    """The .docx to download, for the document's editors (and the secretariat)."""
+    document = _document(document_id, can_use_word)
+    return _file_or_progress(
+        document, "docx", lambda path, d, r: docx_response(path.read_bytes(), d, r)
     )
 
 

@@ -1,4 +1,5 @@
-"""Word in the JSON API: a revision as .docx; a .docx converted, compared, then saved on confirmation."""
+"""Word in the JSON API: a .docx converted, compared, then saved on confirmation (the .docx of a
+revision is an export job's: drafting.jobs.api)."""
 
 from __future__ import annotations
 
@@ -14,19 +15,17 @@ from drafting.api.documents import (
     DOCUMENT_SCHEMA,
     NUMBER_HINT,
     DocumentNumber,
-    RevisionQuery,
     document_json,
 )
 from drafting.api.documents import document_or_404 as _document
-from drafting.api.documents import revision_or_404 as _revision
-from drafting.api.validation import Body, Day, Id, Text, api_body, api_query
+from drafting.api.validation import Body, Day, Id, Text, api_body
 from drafting.core.files import read_upload
 from drafting.documents import permissions
 from drafting.extensions import db
 from drafting.groups.models import DraftingGroup
 from drafting.groups.permissions import is_group_member
 from drafting.word import services
-from drafting.word.views import can_use_word, docx_response
+from drafting.word.views import can_use_word
 
 TAGS = ("word",)
 
@@ -138,22 +137,6 @@ class NewDocumentImportInput(Body):
     replaces: Annotated[Text, Field(max_length=200)] = ""
     adoption: Annotated[Text, Field(max_length=200)] = ""
     message: Annotated[Text, Field(max_length=300)] = ""
-
-
-@api_route(
-    "/documents/<int:document_id>/export.docx",
-    summary="The latest revision (or ?revision=<id>) as a Word document laid out per GB/T 1.1-2020",
-    tags=TAGS,
-    response_content_type=services.DOCX_TYPE,
-    query=RevisionQuery,
-    response_schema={"type": "string", "format": "binary"},
-    errors=(401, 403, 404, 422),
-)
-def docx_export(document_id: int):
-    document = _document(document_id, can_use_word)
-    args: RevisionQuery = api_query()
-    revision = _revision(document, args.revision) if args.revision else document.head_revision
-    return docx_response(services.docx_of(document, revision), document, revision)
 
 
 @api_route(

@@ -1,8 +1,9 @@
 """Word export and import for a document: the rules the views and the API share.
 
-Export: the .docx of a revision, cached on disk beside the PDFs under the same
-kind of key (:func:`drafting.export.cache_key` over the same inputs, with the
-format and a digest of this package's code as the options).
+Export: the .docx of a revision, made by the export jobs (like the PDF) and
+cached on disk beside the PDFs under the same kind of key: the same inputs
+(``documents.services.export_inputs``), with the format and a digest of this
+package's code as the options (:func:`docx_inputs`).
 
 Import: an uploaded .docx is checked like every upload (type by content,
 size) plus the zip-bomb limits, converted, and kept as a blob; the editor sees
@@ -30,7 +31,6 @@ from drafting.accounts.models import User
 from drafting.audit.services import record
 from drafting.core.errors import Conflict, NotAllowed, ServiceError
 from drafting.core.files import check_upload
-from drafting.documents import queries
 from drafting.documents import services as documents
 from drafting.documents.diff import TextDiff, diff_revisions
 from drafting.documents.forms import NUMBER_RE
@@ -38,7 +38,7 @@ from drafting.documents.models import Revision, StandardDocument
 from drafting.documents.permissions import can_manage_document
 from drafting.documents.services import ADOPTION_PATTERN, REPLACES_PATTERN
 from drafting.documents.states import STAGE_LABELS
-from drafting.export.cache import ExportCache, cache_key
+from drafting.export.cache import ExportCache
 from drafting.extensions import db
 from drafting.groups.models import DraftingGroup
 from drafting.storage import read_blob, store_blob
@@ -65,23 +65,31 @@ def word_version() -> str:
     return digest.hexdigest()[:16]
 
 
-def docx_cache_key(meta, text: str, attachments) -> str:
-    """The export cache's key of a .docx (the export jobs use it too)."""
-    options = {"format": "docx", "word": word_version()}
-    return cache_key(meta, text, attachments=attachments, options=options)
+def docx_options() -> dict[str, str]:
+    """What shapes a .docx beside the export's inputs: the format and the exporter's
+    version (the options of its cache key, so a .docx never shares a PDF's key)."""
+    return {"format": "docx", "word": word_version()}
+
+
+def docx_inputs(document: StandardDocument, revision: Revision) -> documents.ExportInputs:
+    """What the .docx of a revision is made from: a PDF's inputs
+    (:func:`drafting.documents.services.export_inputs`) with :func:`docx_options`."""
+    return documents.export_inputs(document, revision, options=docx_options())
 
 
 def docx_of(document: StandardDocument, revision: Revision) -> bytes:
-    """The .docx of a revision, from the cache when it was made before."""
-    meta = queries.document_meta(document)
-    attachments = documents.attachment_files(document)
-    key = docx_cache_key(meta, revision.text, attachments)
+    """The .docx of a revision, laid out in this request (from the export cache when made
+    before): only for what must hold the file at once, as the approval package. Pages
+    and the API go through the export job (``jobs.services.request_export`` with
+    ``format="docx"``), under the same key (:func:`docx_inputs`)."""
+    inputs = docx_inputs(document, revision)
+    key = inputs.cache_key()
     cache = ExportCache(current_app.config["EXPORT_DIR"], suffix=".docx")
     data = cache.get(key)
     if data is None:
         from drafting.word.export import export_docx  # noqa: PLC0415  (deferred: heavy)
 
-        data = export_docx(meta, revision.text, attachments=attachments)
+        data = export_docx(inputs.meta, inputs.text, attachments=inputs.attachments)
         cache.put(key, data)
     return data
 

@@ -1,4 +1,5 @@
-"""Word on the web: download a revision as .docx; upload a .docx, see the diff, confirm."""
+"""Word on the web: upload a .docx, see the diff, confirm (the .docx of a revision is an
+export job's: drafting.jobs.views)."""
 
 from __future__ import annotations
 
@@ -25,7 +26,6 @@ from drafting.documents import permissions, queries
 from drafting.documents.diff import render_side_by_side_html
 from drafting.documents.models import Revision, StandardDocument
 from drafting.documents.views import document_or_404 as _document
-from drafting.documents.views import revision_or_404 as _revision
 from drafting.word import services
 from drafting.word.forms import NewFromWordForm
 
@@ -58,14 +58,6 @@ def docx_response(data: bytes, document: StandardDocument, revision: Revision):
         f"filename*=UTF-8''{quote(services.docx_filename(document, revision))}"
     )
     return response
-
-
-@bp.route("/<int:document_id>/export.docx")
-def export_docx(document_id: int):
-    document = _document(document_id, can_use_word)
-    revision_id = request.args.get("revision", type=int)
-    revision = _revision(document, revision_id) if revision_id else document.head_revision
-    return docx_response(services.docx_of(document, revision), document, revision)
 
 
 @bp.route("/<int:document_id>/import", methods=["GET", "POST"])

@@ -12,13 +12,13 @@ from drafting.approval import package, services
 from drafting.core.errors import Refused
 from drafting.documents import services as documents
 from drafting.documents.queries import document_meta
-from drafting.documents.services import attachment_files
+from drafting.documents.services import attachment_files, export_inputs
 from drafting.documents.states import DocumentStage
 from drafting.export import LayoutOptions, cache_key
 from drafting.jobs import services as jobs
 from tests.approval.factories import make_approval_world
 from tests.approval.test_notes import SECTIONS, docx_text, pdf_text
-from tests.documents.factories import TEXT
+from tests.documents.factories import TEXT, add_image
 
 
 def _squash(text: str) -> str:
@@ -110,16 +110,30 @@ def test_the_package_holds_every_part(aw, client, login_as):
     assert "未包含" not in listing
 
 
-def test_the_pdf_part_is_the_export_jobs_cached_pdf(aw):
-    """Same inputs, same key: a PDF an export job made is what the package takes."""
+def test_the_pdf_and_docx_parts_are_the_export_jobs_cached_files(aw):
+    """One definition of what an export is made from (documents.services.export_inputs):
+    a file an export job stored under its key is what the package takes, laid out again
+    for neither format."""
+    add_image(aw.document, aw.secretariat)  # the images are inputs too
     revision = aw.document.head_revision
-    key = cache_key(
+    ctx = package.PackageContext(aw.document, revision, record=None)
+    for fmt, producer in (("pdf", package.approval_pdf), ("docx", package.approval_docx)):
+        key = jobs.cache_key_for(aw.document, revision, fmt)
+        path = jobs.export_dir() / jobs.relative_result_path(key, fmt)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        stand_in = f"the {fmt} an export job stored".encode()
+        path.write_bytes(stand_in)
+        assert producer(ctx) == stand_in, fmt
+    # What the PDF's key hashes: the metadata, the text, the images and the layout options.
+    assert export_inputs(aw.document, revision).cache_key() == cache_key(
         document_meta(aw.document),
         revision.text,
         attachments=attachment_files(aw.document),
         options=LayoutOptions(),
     )
-    assert key == jobs.cache_key_for(aw.document, revision)
+    assert jobs.cache_key_for(aw.document, revision, "docx") != jobs.cache_key_for(
+        aw.document, revision
+    )
 
 
 def test_long_titles_keep_every_name_within_255_bytes(db):

@@ -1,9 +1,9 @@
 """Expected outcomes of the export-job routes for each role.
 
 As for the documents: a working draft of a group none of the matrix's users
-belong to. Its PDF is already in the export cache, so the secretariat's
-export request answers at once; a finished job with a stored PDF stands ready
-for the status and download routes.
+belong to. Its PDF and .docx are already in the export cache, so the
+secretariat's export requests answer at once; a finished job with a stored
+PDF stands ready for the status and download routes.
 """
 
 from pathlib import Path
@@ -22,6 +22,10 @@ def build_context(db) -> dict:
     path = Path(current_app.config["EXPORT_DIR"]) / services.relative_result_path(key)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(b"%PDF-1.7\n% a stand-in for the matrix\n%%EOF\n")
+    docx_key = services.cache_key_for(document, revision, "docx")
+    docx = Path(current_app.config["EXPORT_DIR"]) / services.relative_result_path(docx_key, "docx")
+    docx.parent.mkdir(parents=True, exist_ok=True)
+    docx.write_bytes(b"PK\x03\x04 a stand-in for the matrix")
     job = ExportJobRecord(
         document_id=document.id,
         revision_id=revision.id,
@@ -60,6 +64,12 @@ EXPECTATIONS = {
     "jobs.export_pdf": {"url": lambda c: f"/documents/{c.job_doc.id}/export.pdf", **GROUP_ONLY},
     "api.export_pdf_get": {
         "url": lambda c: f"/api/v1/documents/{c.job_doc.id}/export.pdf",
+        **API_GROUP_ONLY,
+    },
+    # And the .docx, for the document's editors and the secretariat (here: cached).
+    "jobs.export_docx": {"url": lambda c: f"/documents/{c.job_doc.id}/export.docx", **GROUP_ONLY},
+    "api.docx_export": {
+        "url": lambda c: f"/api/v1/documents/{c.job_doc.id}/export.docx",
         **API_GROUP_ONLY,
     },
 }

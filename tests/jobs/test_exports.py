@@ -295,7 +295,15 @@ def test_openapi_lists_the_export_job_routes(client):
     paths = client.get("/api/v1/openapi.json").get_json()["paths"]
     assert "post" in paths["/api/v1/documents/{document_id}/exports"]
     assert "get" in paths["/api/v1/documents/{document_id}/exports/{job_id}"]
-    assert "get" in paths["/api/v1/documents/{document_id}/exports/{job_id}/download"]
+    download = paths["/api/v1/documents/{document_id}/exports/{job_id}/download"]["get"]
+    assert set(download["responses"]["200"]["content"]) == {
+        "application/pdf",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    }  # a job makes either
+    for name in ("export.pdf", "export.docx"):
+        get = paths[f"/api/v1/documents/{{document_id}}/{name}"]["get"]
+        assert "Location" in get["responses"]["202"]["headers"], name
+        assert {"200", "202", "404", "422"} <= set(get["responses"]), name
 
 
 # --- reading the PDF (GET export.pdf) goes through the job and its cache ------

@@ -7,6 +7,8 @@ import re
 
 from docx import Document
 
+from drafting.core.transaction import _writing_request
+
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
@@ -42,3 +44,11 @@ def test_docx_jobs_are_for_editors_and_formats_are_checked(client, login_as, wor
     assert client.post(f"/api/v1/documents/{doc.id}/exports?format=docx").status_code == 403
     assert client.post(f"/documents/{doc.id}/exports", data={"format": "exe"}).status_code == 400
     assert client.post(f"/api/v1/documents/{doc.id}/exports?format=exe").status_code == 400
+
+
+def test_the_docx_gets_take_the_write_lock_like_a_post(app):
+    """They may start an export job, as GET export.pdf may (core.transaction's ``@writes``)."""
+    with app.test_request_context("/documents/1/export.docx"):
+        assert _writing_request()
+    with app.test_request_context("/api/v1/documents/1/export.docx"):
+        assert _writing_request()

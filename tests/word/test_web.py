@@ -1,15 +1,21 @@
-"""Word on the web and in the API: who may export and import, the preview, the confirmed save."""
+"""Word on the web and in the API: the .docx through the export job, who may export and
+import, the preview, the confirmed save."""
 
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
+from urllib.parse import quote
 
 from docx import Document
 from flask import current_app
+from sqlalchemy import select
 
+from drafting.documents import services as documents
 from drafting.documents.models import DocumentAttachment, Revision
 from drafting.export import DocumentMeta
+from drafting.jobs.models import ExportJobRecord, JobState
 from drafting.word import export_docx
 from tests.word.conftest import EVERY_CONSTRUCT
 from tests.word.test_import import word_template_draft
@@ -23,26 +29,117 @@ def _post_file(client, url: str, data: bytes, filename: str = "draft.docx"):
     )
 
 
-def test_editor_downloads_the_docx_and_it_is_cached(client, login_as, world, doc):
+def _docx_jobs(db, doc) -> list[ExportJobRecord]:
+    return list(
+        db.session.scalars(
+            select(ExportJobRecord)
+            .where(ExportJobRecord.document_id == doc.id, ExportJobRecord.format == "docx")
+            .order_by(ExportJobRecord.id)
+        )
+    )
+
+
+def test_the_docx_link_starts_the_export_job_then_serves_the_cached_file(
+    client, login_as, world, doc, db
+):
+    """GET export.docx is the export job's, as GET export.pdf is: a miss answers with the
+    job's progress page; once the job has run, the same GET is the .docx from the cache."""
     login_as(world.main_editor)
+    r = client.get(f"/documents/{doc.id}/export.docx")
+    assert r.status_code == 303
+    match = re.fullmatch(rf".*/documents/{doc.id}/exports/(\d+)", r.headers["Location"])
+    assert match, r.headers["Location"]
+    [job] = _docx_jobs(db, doc)
+    assert job.id == int(match.group(1)) and job.state == JobState.DONE  # the eager backend ran it
+    assert job.requested_by_id == world.main_editor.id and job.revision_id == doc.head_revision_id
+    page = client.get(r.headers["Location"]).get_data(as_text=True)
+    assert "Download the Word document" in page
+    download = client.get(f"/documents/{doc.id}/exports/{job.id}/download")
+    assert download.status_code == 200 and download.mimetype == DOCX
+
     r = client.get(f"/documents/{doc.id}/export.docx")
     assert r.status_code == 200
     assert r.headers["Content-Type"] == DOCX
-    assert (
-        "attachment;" in r.headers["Content-Disposition"]
-        and ".docx" in r.headers["Content-Disposition"]
+    assert r.data == download.data  # the job's file, from the cache
+    name = quote(f"{doc.number} {doc.title_zh} r1.docx".replace("/", "-"))
+    assert r.headers["Content-Disposition"] == (
+        f"attachment; filename=\"document-{doc.id}-r1.docx\"; filename*=UTF-8''{name}"
     )
     document = Document(io.BytesIO(r.data))
     texts = [p.text for p in document.paragraphs]
     assert doc.number in texts and doc.title_zh in texts
     assert document.sections[-1].header.paragraphs[0].text == doc.number
     cached = list(Path(current_app.config["EXPORT_DIR"]).glob("*/*.docx"))
-    assert any(path.read_bytes() == r.data for path in cached)  # the export cache holds it
+    assert [path.read_bytes() for path in cached if path.name == f"{job.cache_key}.docx"] == [
+        r.data
+    ]
+    assert len(_docx_jobs(db, doc)) == 1  # no second job
+    # The API serves the same cached file.
     again = client.get(f"/api/v1/documents/{doc.id}/export.docx")
     assert again.status_code == 200 and again.data == r.data
+    assert len(_docx_jobs(db, doc)) == 1
 
 
-def test_only_editors_may_use_word(client, login_as, world, doc):
+def test_the_docx_link_keeps_the_revision_and_refuses_an_unknown_one(
+    client, login_as, world, doc, db
+):
+    first = doc.head_revision
+    documents.save_revision(
+        doc, first.text + "\n新增的一段。\n", first.id, "第二版", actor=world.main_editor
+    )
+    db.session.commit()
+    login_as(world.main_editor)
+    r = client.get(f"/documents/{doc.id}/export.docx?revision={first.id}")
+    assert r.status_code == 303
+    [job] = _docx_jobs(db, doc)
+    assert job.revision_id == first.id and job.state == JobState.DONE
+    r = client.get(f"/documents/{doc.id}/export.docx?revision={first.id}")
+    assert r.status_code == 200
+    assert f'filename="document-{doc.id}-r1.docx"' in r.headers["Content-Disposition"]
+    assert "新增的一段。" not in [p.text for p in Document(io.BytesIO(r.data)).paragraphs]
+    # The head (revision 2) is another input: another job.
+    assert client.get(f"/documents/{doc.id}/export.docx").status_code == 303
+    assert [j.revision_id for j in _docx_jobs(db, doc)] == [first.id, doc.head_revision_id]
+    head = client.get(f"/documents/{doc.id}/export.docx")
+    assert f'filename="document-{doc.id}-r2.docx"' in head.headers["Content-Disposition"]
+    assert "新增的一段。" in [p.text for p in Document(io.BytesIO(head.data)).paragraphs]
+    # Not a revision of this document: 404, here and in the API; nothing started.
+    assert client.get(f"/documents/{doc.id}/export.docx?revision=999999").status_code == 404
+    r = client.get(f"/api/v1/documents/{doc.id}/export.docx?revision=999999")
+    assert r.status_code == 404 and r.get_json()["error"] == "not_found"
+    assert len(_docx_jobs(db, doc)) == 2
+
+
+def test_the_docx_in_the_api_answers_202_with_the_job_then_the_file(
+    client, login_as, world, doc, db
+):
+    login_as(world.main_editor)
+    url = f"/api/v1/documents/{doc.id}/export.docx?revision={doc.head_revision_id}"
+    r = client.get(url)
+    assert r.status_code == 202, r.get_data(as_text=True)
+    [job] = _docx_jobs(db, doc)
+    assert r.headers["Location"].endswith(f"/api/v1/documents/{doc.id}/exports/{job.id}")
+    body = r.get_json()
+    assert body["id"] == job.id and body["format"] == "docx"
+    assert body["revision_id"] == doc.head_revision_id
+    status = client.get(r.headers["Location"]).get_json()
+    assert status["state"] == "done"
+    assert status["download_url"] == f"/api/v1/documents/{doc.id}/exports/{job.id}/download"
+    download = client.get(status["download_url"])
+    assert download.status_code == 200 and download.mimetype == DOCX
+
+    r = client.get(url)
+    assert r.status_code == 200 and r.mimetype == DOCX
+    assert r.data == download.data
+    assert r.headers["Content-Disposition"].startswith(
+        f'attachment; filename="document-{doc.id}-r1.docx"'
+    )
+    assert doc.number in [p.text for p in Document(io.BytesIO(r.data)).paragraphs]
+    assert client.get(f"/documents/{doc.id}/export.docx").data == r.data  # one cache
+    assert len(_docx_jobs(db, doc)) == 1
+
+
+def test_only_editors_may_use_word(client, login_as, world, doc, db):
     assert client.get(f"/documents/{doc.id}/export.docx").status_code == 302  # to the login page
     assert client.get(f"/api/v1/documents/{doc.id}/export.docx").status_code == 401
     # the participant sees the draft but may not edit it: 403; the others may not
@@ -50,9 +147,11 @@ def test_only_editors_may_use_word(client, login_as, world, doc):
     for user, status in ((world.outsider, 404), (world.participant, 403), (world.reviewer, 404)):
         login_as(user)
         assert client.get(f"/documents/{doc.id}/export.docx").status_code == status
+        assert client.get(f"/api/v1/documents/{doc.id}/export.docx").status_code == status
         r = _post_file(client, f"/api/v1/documents/{doc.id}/import", word_template_draft())
         assert r.status_code == status
     assert doc.head_revision.number == 1
+    assert _docx_jobs(db, doc) == []  # a refused request starts no export
 
 
 def test_import_on_the_page_shows_the_diff_and_saves_only_on_confirmation(
