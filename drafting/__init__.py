@@ -80,6 +80,7 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from drafting.accounts.admin_views import bp as admin_bp
+    from drafting.accounts.audit_views import bp as audit_bp
     from drafting.accounts.views import bp as accounts_bp
     from drafting.api import applications as _api_applications  # noqa: F401
     from drafting.api import approval as _api_approval  # noqa: F401
@@ -87,15 +88,16 @@ def _register_blueprints(app: Flask) -> None:
     from drafting.api import calls as _api_calls  # noqa: F401
     from drafting.api import consultation as _api_consultation  # noqa: F401
     from drafting.api import documents as _api_documents  # noqa: F401
+    from drafting.api import exports as _api_exports  # noqa: F401
     from drafting.api import groups as _api_groups  # noqa: F401
     from drafting.api import reviews as _api_reviews  # noqa: F401
     from drafting.api import views as _api_views  # noqa: F401  (registers routes)
+    from drafting.api import word as _api_word  # noqa: F401
     from drafting.api.core import bp as api_bp
     from drafting.applications.notify import connect_signals as connect_application_signals
     from drafting.applications.views import bp as applications_bp
     from drafting.approval.services import connect_signals as connect_approval_signals
     from drafting.approval.views import bp as approval_bp
-    from drafting.audit.views import bp as audit_bp
     from drafting.ballots.services import connect_signals as connect_ballot_signals
     from drafting.ballots.views import bp as ballots_bp
     from drafting.calls.views import bp as calls_bp
@@ -103,14 +105,12 @@ def _register_blueprints(app: Flask) -> None:
     from drafting.consultation.services import connect_signals as connect_consultation_signals
     from drafting.consultation.views import bp as consultation_bp
     from drafting.documents.views import bp as documents_bp
-    from drafting.jobs import api as _api_jobs  # noqa: F401
     from drafting.jobs import (
         ballot_pdf as _ballot_pdf,  # noqa: F401  (routes on the ballots blueprint)
     )
     from drafting.jobs.views import bp as jobs_bp
     from drafting.main.views import bp as main_bp
     from drafting.reviews.views import bp as reviews_bp
-    from drafting.word import api as _api_word  # noqa: F401
     from drafting.word.views import bp as word_bp
 
     # Cross-domain effects: the higher package connects to the lower one's signals.

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from drafting.accounts.models import User
 from drafting.core.models import UTCDateTime
 from drafting.core.timeutil import utcnow
 from drafting.extensions import db
+
+if TYPE_CHECKING:  # the audit sits below every domain: the mapper finds User by name
+    from drafting.accounts.models import User
 
 
 class AuditEntry(db.Model):
@@ -30,4 +32,4 @@ class AuditEntry(db.Model):
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     ip_address: Mapped[str | None] = mapped_column(String(64))
 
-    actor: Mapped[User | None] = relationship()
+    actor: Mapped[User | None] = relationship("User")

@@ -7,7 +7,6 @@ import threading
 
 from flask import Flask, current_app, has_app_context
 
-from drafting import create_app
 from drafting.core.errors import Refused
 from drafting.export import ExportCache, ExportError, ExportLimits, ExportPool, default_pool, export
 from drafting.export.worker import derived_limits
@@ -29,6 +28,9 @@ def _app() -> Flask:
         return current_app._get_current_object()
     with _worker_app_lock:
         if _worker_app is None:
+            # The app factory imports every blueprint and the API, which import the jobs.
+            from drafting import create_app  # noqa: PLC0415  (app factory, worker path)
+
             _worker_app = create_app()
         return _worker_app
 

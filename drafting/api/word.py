@@ -1,5 +1,5 @@
 """Word in the JSON API: a .docx converted, compared, then saved on confirmation (the .docx of a
-revision is an export job's: drafting.jobs.api)."""
+revision is an export job's: drafting.api.exports)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""The secretariat browses and filters the audit log."""
+"""The secretariat browses and filters the audit log (here, beside the accounts the
+log names: ``drafting.audit`` itself sits below every domain, ``accounts`` included)."""
 
 from __future__ import annotations
 
