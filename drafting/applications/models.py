@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import enum
+import uuid
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
-from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint, event
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from drafting.accounts.models import Organization, User
 from drafting.calls.models import Call, CallStandard, Requirement
@@ -83,6 +84,11 @@ class Application(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Renewed (a random tag, never reused) by every flush that changes the
+    # application, its standards, answers or files (and, see
+    # `reviews.models`, its assessments): with the call's `cache_tag`, the key
+    # of the review page's cached part (see `bump_cache_tags` below).
+    cache_tag: Mapped[str] = mapped_column(String(32), default=lambda: uuid.uuid4().hex)
 
     call: Mapped[Call] = relationship()
     organization: Mapped[Organization] = relationship()
@@ -177,3 +183,38 @@ class Attachment(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     application: Mapped[Application] = relationship(back_populates="attachments")
+
+
+def renew_cache_tag(session, application_id: int | None) -> None:
+    """A new `Application.cache_tag` for this application, from a `before_flush`
+    hook of one of its parts (the parts of other domains call it too)."""
+    if application_id is None:
+        return
+    application = session.get(Application, application_id)
+    if application is not None:
+        application.cache_tag = uuid.uuid4().hex
+
+
+_APPLICATION_PARTS = (ApplicationStandard, Answer, Attachment)
+
+
+@event.listens_for(Session, "before_flush")
+def bump_cache_tags(session, _context, _instances) -> None:
+    """A new `Application.cache_tag` for every application changed in this
+    flush, whichever service changed it: the review page's cached part then
+    misses at once."""
+    renewed: set[int] = set()
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(obj, Application):
+            if obj not in session.new and session.is_modified(obj, include_collections=False):
+                if obj.id not in renewed:
+                    obj.cache_tag = uuid.uuid4().hex
+                    renewed.add(obj.id)
+        elif isinstance(obj, _APPLICATION_PARTS):
+            if obj in session.dirty and not session.is_modified(obj):
+                continue
+            application = obj.__dict__.get("application")
+            application_id = application.id if application is not None else obj.application_id
+            if application_id is not None and application_id not in renewed:
+                renew_cache_tag(session, application_id)
+                renewed.add(application_id)

@@ -27,10 +27,23 @@ def load_application(application_id: int) -> Application | None:
     )
 
 
-def application_or_404(application_id: int) -> Application:
+def load_application_row(application_id: int) -> Application | None:
+    """The application with its organization and call only (one query), or None:
+    for pages that read the rest from the page cache (the review page)."""
+    return db.session.scalar(
+        select(Application)
+        .where(Application.id == application_id)
+        .options(joinedload(Application.organization), joinedload(Application.call))
+    )
+
+
+def application_or_404(application_id: int, *, parts: bool = True) -> Application:
     """The application if the current user may see it; 404 otherwise, so that its
-    existence is not revealed. The one loader of the pages and the API."""
-    application = load_application(application_id)
+    existence is not revealed. The one loader of the pages and the API.
+
+    With ``parts=False`` its standards, answers and files are not loaded
+    (`load_application_row`): they load lazily if read."""
+    application = (load_application if parts else load_application_row)(application_id)
     if application is None or not permissions.can_view_application(current_user, application):
         abort(404)
     return application

@@ -2,8 +2,9 @@
 
 A part is stored under a key that names everything it depends on (for the
 call page: the call, its `cache_tag` that every change renews, and the
-language), so an entry is never invalidated: a change makes a new key and
-the old entry ages out. Nothing user-specific goes in: CSRF tokens, the user
+language; for the review page: the application, its own `cache_tag`, the
+call's and the language), so an entry is never invalidated: a change makes a
+new key and the old entry ages out. Nothing user-specific goes in: CSRF tokens, the user
 menu and flashed messages stay in the page around the part, rendered per
 request.
 
@@ -15,10 +16,12 @@ A Redis that does not answer costs the rendering, never the page.
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
+from typing import Any
 
 from flask import Flask, current_app
 from markupsafe import Markup
@@ -108,3 +111,18 @@ def fragment(key: str, render: Callable[[], str]) -> Markup:
         value = str(render())
         cache.set(key, value)
     return Markup(value)
+
+
+def parts(key: str, render: Callable[[], Any]) -> Any:
+    """Like `fragment`, for a page cut into several stored parts: `render()`
+    gives them as JSON data (dicts, lists, strings, numbers), stored as JSON.
+    The caller marks which strings are HTML (`Markup`), as it does for its
+    own template's output."""
+    if not current_app.config.get("PAGE_CACHE_ENABLED", True):
+        return json.loads(json.dumps(render()))
+    cache = store()
+    value = cache.get(key)
+    if value is None:
+        value = json.dumps(render(), ensure_ascii=False, separators=(",", ":"))
+        cache.set(key, value)
+    return json.loads(value)

@@ -3,15 +3,26 @@
 from __future__ import annotations
 
 import enum
+import uuid
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
-from sqlalchemy import CheckConstraint, ForeignKey, Integer, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    Integer,
+    Text,
+    UniqueConstraint,
+    event,
+    inspect,
+    select,
+    update,
+)
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from drafting.accounts.models import User
-from drafting.applications.models import Application
+from drafting.applications.models import Application, renew_cache_tag
 from drafting.calls.models import CallStandard, Requirement
 from drafting.core.models import UTCDateTime, str_enum
 from drafting.core.timeutil import utcnow
@@ -90,3 +101,41 @@ class Decision(db.Model):
 
     application: Mapped[Application] = relationship()
     standard: Mapped[CallStandard] = relationship()
+
+
+@event.listens_for(Session, "before_flush")
+def bump_application_cache_tags(session, _context, _instances) -> None:
+    """A new `Application.cache_tag` when an assessment of it changes, or the
+    name of one of its reviewers (the review page shows both)."""
+    renewed: set[int] = set()
+    renamed: list[int] = []
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(obj, Assessment):
+            if obj in session.dirty and not session.is_modified(obj):
+                continue
+            application = obj.__dict__.get("application")
+            application_id = application.id if application is not None else obj.application_id
+            if application_id is not None and application_id not in renewed:
+                renew_cache_tag(session, application_id)
+                renewed.add(application_id)
+        elif (
+            isinstance(obj, User)
+            and obj in session.dirty
+            and obj.id is not None
+            and inspect(obj).attrs.name.history.has_changes()
+        ):
+            renamed.append(obj.id)
+    if renamed:
+        # Every application the renamed reviewers assessed, in one statement
+        # (their rows need not be loaded).
+        session.connection().execute(
+            update(Application.__table__)
+            .where(
+                Application.__table__.c.id.in_(
+                    select(Assessment.__table__.c.application_id).where(
+                        Assessment.__table__.c.reviewer_id.in_(renamed)
+                    )
+                )
+            )
+            .values(cache_tag=uuid.uuid4().hex)
+        )

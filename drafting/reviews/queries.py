@@ -303,7 +303,9 @@ class ReviewSummary:
         return self.scores.spread
 
 
-def review_summary(application: Application, user) -> ReviewSummary:
+def review_summary(application: Application, user=None) -> ReviewSummary:
+    """Every reviewer's assessments and the scores; `mine`: those of `user`
+    (none without a user: the review page's shared part)."""
     assessments = list(
         db.session.scalars(
             select(Assessment)
@@ -317,7 +319,11 @@ def review_summary(application: Application, user) -> ReviewSummary:
         by_req.setdefault(a.requirement_id, []).append(a)
     return ReviewSummary(
         by_requirement=by_req,
-        mine={a.requirement_id: a for a in assessments if a.reviewer_id == user.id},
+        mine={
+            a.requirement_id: a
+            for a in assessments
+            if user is not None and a.reviewer_id == user.id
+        },
         scores=aggregate(
             (Rated(a.reviewer_id, a.requirement_id, a.score) for a in assessments),
             call_weights(application.call),

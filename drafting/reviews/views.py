@@ -13,22 +13,26 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from jinja2.filters import do_truncate
+from markupsafe import Markup
 from sqlalchemy import select
 
 from drafting import templating
 from drafting.accounts.models import Role, User
 from drafting.applications.models import ROLE_LABELS, STATE_LABELS, Application, ApplicationState
 from drafting.applications.permissions import is_applicant
-from drafting.applications.queries import application_or_404
+from drafting.applications.queries import application_or_404, load_application
 from drafting.calls.forms import EVIDENCE_LABELS
 from drafting.calls.models import Call, CallState, ReviewerAssignment
 from drafting.calls.queries import load_call
+from drafting.core import pagecache
 from drafting.core.errors import ServiceError
 from drafting.core.files import content_disposition
+from drafting.core.i18n import colon
 from drafting.core.requests import request_id
 from drafting.core.web import get_or_404, on_refusal, require, url_pattern
 from drafting.documents import queries as document_queries
@@ -119,7 +123,9 @@ def dashboard(call_id: int):
 @bp.route("/applications/<int:application_id>")
 @login_required
 def review(application_id: int):
-    application = application_or_404(application_id)
+    # The application's row with its organization and call only: what is the
+    # same for every reader comes from the page cache (`_shared_parts`).
+    application = application_or_404(application_id, parts=False)
 
     if is_applicant(current_user, application):
         return redirect(url_for("applications.edit", application_id=application.id))
@@ -133,24 +139,121 @@ def review(application_id: int):
 
 
 def _render_review(application: Application, status: int = 200):
-    summary = queries.review_summary(application, current_user)
+    """The review page: the answers, files, every reviewer's assessments and the
+    scores are the same for every reader and kept in the page cache under the
+    application's and the call's `cache_tag` (renewed by every change of either);
+    around them, per request, the header, the reader's own assessment (the
+    form), the secretariat's return form, the CSRF tokens and flashed messages.
+    A hit reads the application's row, with its organization and call, only."""
+    # Changes still pending (a form re-rendered after a refusal) renew the tags
+    # now, before the key is made: nothing unflushed is stored under the old key.
+    db.session.flush()
+    call = application.call
+    can_assess = permissions.can_assess(current_user, application)
+    shared = pagecache.parts(
+        f"review-page:{application.id}:{application.cache_tag}:{call.cache_tag}:{get_locale()}",
+        lambda: _shared_parts(application.id),
+    )
+    # The reader's own assessments fill the form. Every reviewer's are in the
+    # shared part: each reader of the page sees them all already in the
+    # assessments column, but only their own in the form.
+    own = (
+        {
+            int(r_id): mine
+            for r_id, mine in shared["assessments"].get(str(current_user.id), {}).items()
+        }
+        if can_assess
+        else {}
+    )
     return render_template(
         "reviews/review.html",
         application=application,
-        call=application.call,
-        summary=summary,
-        can_assess=permissions.can_assess(current_user, application),
+        call=call,
+        shared={
+            "standards": Markup(shared["standards"]),
+            "scores": Markup(shared["scores"]),
+            "requirements": [
+                (r_id, Markup(html), Markup(form)) for r_id, html, form in shared["requirements"]
+            ],
+        },
+        own=own,
+        can_assess=can_assess,
         can_manage=permissions.can_manage_reviews(current_user),
-        # Translated and built once per request, not once per requirement.
-        rating_labels={k: str(v) for k, v in RATING_LABELS.items()},
-        evidence_labels={k: str(v) for k, v in EVIDENCE_LABELS.items()},
-        download_url=url_pattern(
-            "applications.download", "attachment_id", application_id=application.id
-        ),
-        inline_url=url_pattern(
-            "applications.download", "attachment_id", application_id=application.id, inline=1
-        ),
+        # For the forms filled with the reader's own assessment (the empty
+        # ones are in the shared part): translated only when needed.
+        rating_labels={k: str(v) for k, v in RATING_LABELS.items()} if own else {},
     ), status
+
+
+def _shared_parts(application_id: int) -> dict:
+    """The review page's parts that are the same for every reader, as HTML:
+    rendered by the macros of reviews/_review_parts.html in a template module
+    made without the request's context (no user, session, CSRF token, flashed
+    messages or time zone can reach them); and, as data, every reviewer's
+    assessments (what the assessments column shows every reader), from which
+    the view fills the reader's own form."""
+    application = load_application(application_id)  # standards, answers and files
+    call = application.call
+    summary = queries.review_summary(application)
+    macros = current_app.jinja_env.get_template("reviews/_review_parts.html").make_module()
+    words = {
+        "mandatory": _("mandatory"),
+        "optional": _("optional"),
+        "weight": _("weight"),
+        "mean": _("Mean"),
+        "spread": _("Spread"),
+        "answer": _("Answer"),
+        "none": _("No statement."),
+        "assessments": _("Assessments"),
+        "colon": colon(),
+        "ratings": {k: str(v) for k, v in RATING_LABELS.items()},
+        "evidence": {k: str(v) for k, v in EVIDENCE_LABELS.items()},
+    }
+    download_url = url_pattern(
+        "applications.download", "attachment_id", application_id=application.id
+    )
+    inline_url = url_pattern(
+        "applications.download", "attachment_id", application_id=application.id, inline=1
+    )
+    assessments: dict[str, dict[str, dict]] = {}
+    for rows in summary.by_requirement.values():
+        for a in rows:
+            assessments.setdefault(str(a.reviewer_id), {})[str(a.requirement_id)] = {
+                "rating": a.rating.value,
+                "score": a.score,
+                "reason": a.reason,
+            }
+    answers = {a.requirement_id: a for a in application.answers}
+    files: dict[int, list] = {}
+    for f in application.attachments:
+        files.setdefault(f.requirement_id, []).append(f)
+    return {
+        "standards": str(
+            macros.standards(application, {k: str(v) for k, v in ROLE_LABELS.items()})
+        ),
+        "scores": str(macros.scores(summary, len(call.requirements))),
+        "requirements": [
+            [
+                r.id,
+                str(
+                    macros.requirement(
+                        index,
+                        r,
+                        answers.get(r.id),
+                        files.get(r.id, []),
+                        summary.by_requirement.get(r.id, []),
+                        summary.scores.requirements.get(r.id),
+                        words,
+                        download_url,
+                        inline_url,
+                    )
+                ),
+                str(macros.assess_form(r.id, words["ratings"])),
+            ]
+            for index, r in enumerate(call.requirements, start=1)
+        ],
+        "assessments": assessments,
+    }
 
 
 @bp.route("/applications/<int:application_id>/assessments", methods=["POST"])
