@@ -113,6 +113,14 @@ MESSAGES: dict[str, dict[Locale, str]] = {
         "zh": "不支持“{language}”代码块，其内容将按原样作为代码显示。图请上传为图片附件。",
         "en": "“{language}” blocks are not supported; their content prints as code. Upload diagrams as image attachments.",
     },
+    "fence-unclosed": {
+        "zh": "代码块以“{fence}”开始，但没有以“{fence}”结束，因此其后全部文字都按代码显示。请在代码之后补上一行“{fence}”。",
+        "en": "The code block opened with “{fence}” is never closed, so everything after it prints as code. Add a “{fence}” line after the code.",
+    },
+    "fence-info-ignored": {
+        "zh": "代码块首行只读取语言名称，其后的“{text}”不会显示。请把它写在代码块之前或之内。",
+        "en": "Only the language is read from a code block’s first line: “{text}” does not print. Write it before or inside the block.",
+    },
     "comment-unclosed": {
         "zh": "注释“<!--”没有以“-->”结束，因此按原文显示。请补上“-->”。",
         "en": "The comment “<!--” is never closed with “-->”, so it prints as text. Add the “-->”.",

@@ -500,5 +500,5 @@ class _Builder:
 def structure_rule(state: StateCore) -> None:
     """markdown-it core rule: run the structural pass, keep the result in env."""
     structure = _Builder(state.tokens).run()
-    structure.findings += unsupported_findings(state.tokens)
+    structure.findings += unsupported_findings(state.tokens, state.src)
     state.env["structure"] = structure

@@ -31,14 +31,44 @@ def _line(token: Token, offset_text: str = "") -> int | None:
     return token.map[0] + 1 + offset_text.count("\n")
 
 
-def unsupported_findings(tokens: Sequence[Token]) -> list[Finding]:
-    """One finding per unsupported construct, in document order."""
+def _fence_closed(token: Token, lines: Sequence[str]) -> bool:
+    """Whether the fence ends with its closing line (markdown-it runs an unclosed
+    one to the end of the document, or of the quote or list holding it)."""
+    if not token.map or not lines:
+        return True
+    start, end = token.map
+    if end - 1 <= start or end - 1 >= len(lines):
+        return False
+    last = lines[end - 1].strip().lstrip(">").strip()
+    char = token.markup[:1]
+    return bool(char) and len(last) >= len(token.markup) and set(last) == {char}
+
+
+def unsupported_findings(tokens: Sequence[Token], source: str = "") -> list[Finding]:
+    """One finding per unsupported construct, in document order (``source``, the
+    Markdown the tokens came from, lets a code block that is never closed be told)."""
     findings: list[Finding] = []
+    lines = source.split("\n") if source else []
     for index, token in enumerate(tokens):
         if token.type == "std_front_matter":
             findings.append(Finding("front-matter-unsupported", "warning", None, _line(token)))
         elif token.type == "fence":
-            language = token.info.strip().split(maxsplit=1)[0] if token.info.strip() else ""
+            language, _space, rest = token.info.strip().partition(" ")
+            if lines and not _fence_closed(token, lines):
+                findings.append(
+                    Finding("fence-unclosed", "warning", None, _line(token), {"fence": token.markup})
+                )
+            if rest.strip():
+                # Only the language is read from the info string; the rest never prints.
+                findings.append(
+                    Finding(
+                        "fence-info-ignored",
+                        "warning",
+                        None,
+                        _line(token),
+                        {"text": rest.strip()[:60]},
+                    )
+                )
             if language and language.lower() not in CODE_LANGUAGES:
                 findings.append(
                     Finding(
