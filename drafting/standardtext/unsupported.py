@@ -56,7 +56,9 @@ def unsupported_findings(tokens: Sequence[Token], source: str = "") -> list[Find
             language, _space, rest = token.info.strip().partition(" ")
             if lines and not _fence_closed(token, lines):
                 findings.append(
-                    Finding("fence-unclosed", "warning", None, _line(token), {"fence": token.markup})
+                    Finding(
+                        "fence-unclosed", "warning", None, _line(token), {"fence": token.markup}
+                    )
                 )
             if rest.strip():
                 # Only the language is read from the info string; the rest never prints.
