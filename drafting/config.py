@@ -60,7 +60,11 @@ def from_environment(instance_path: Path) -> dict:
     return {
         "SECRET_KEY": _secret_key(instance_path),
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # A pooled connection is checked before use only after it sat idle this long
+        # (core.transaction.ping_idle_connections), not on every request.
+        "DATABASE_PING_AFTER_IDLE_SECONDS": float(
+            os.environ.get("DATABASE_PING_AFTER_IDLE_SECONDS") or 5
+        ),
         "UPLOAD_DIR": os.environ.get("UPLOAD_DIR") or str(instance_path / "uploads"),
         "EXPORT_DIR": os.environ.get("EXPORT_DIR") or str(instance_path / "exports"),
         "UPLOAD_MAX_BYTES": upload_limit,
