@@ -112,6 +112,16 @@ def export_job_create(document_id: int):
     return _accepted(result.job)
 
 
+#: What a file GET answers while the file is not cached yet (OpenAPI).
+NOT_CACHED_YET = {
+    202: {
+        "description": "Not cached yet: the export job that makes it (Location: the job)",
+        "schema": JOB_SCHEMA,
+        "headers": {"Location": {"schema": {"type": "string"}}},
+    }
+}
+
+
 def _accepted(job):
     """202 with the job to poll, and where to poll it."""
     location = url_for("api.export_job_get", document_id=job.document_id, job_id=job.id)
@@ -126,13 +136,7 @@ def _accepted(job):
     response_content_type="application/pdf",
     query=RevisionQuery,
     response_schema={"type": "string", "format": "binary"},
-    responses={
-        202: {
-            "description": "Not cached yet: the export job that makes it (Location: the job)",
-            "schema": JOB_SCHEMA,
-            "headers": {"Location": {"schema": {"type": "string"}}},
-        }
-    },
+    responses=NOT_CACHED_YET,
     errors=(401, 403, 404, 422),
 )
 @writes
@@ -150,13 +154,7 @@ def export_pdf_get(document_id: int):
     response_content_type=DOCX_TYPE,
     query=RevisionQuery,
     response_schema={"type": "string", "format": "binary"},
-    responses={
-        202: {
-            "description": "Not cached yet: the export job that makes it (Location: the job)",
-            "schema": JOB_SCHEMA,
-            "headers": {"Location": {"schema": {"type": "string"}}},
-        }
-    },
+    responses=NOT_CACHED_YET,
     errors=(401, 403, 404, 422),
 )
 @writes

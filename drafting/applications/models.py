@@ -198,6 +198,16 @@ def renew_cache_tag(session, application_id: int | None) -> None:
 _APPLICATION_PARTS = (ApplicationStandard, Answer, Attachment)
 
 
+def changed_part_of(session, part) -> int | None:
+    """The id of the application that ``part`` (a row with an ``application``:
+    answer, file, standard, assessment…) belongs to, when the flush really changes
+    it; None for a row only marked dirty, or not tied to an application yet."""
+    if part in session.dirty and not session.is_modified(part):
+        return None
+    application = part.__dict__.get("application")
+    return application.id if application is not None else part.application_id
+
+
 @event.listens_for(Session, "before_flush")
 def bump_cache_tags(session, _context, _instances) -> None:
     """A new `Application.cache_tag` for every application changed in this
@@ -211,10 +221,7 @@ def bump_cache_tags(session, _context, _instances) -> None:
                     obj.cache_tag = uuid.uuid4().hex
                     renewed.add(obj.id)
         elif isinstance(obj, _APPLICATION_PARTS):
-            if obj in session.dirty and not session.is_modified(obj):
-                continue
-            application = obj.__dict__.get("application")
-            application_id = application.id if application is not None else obj.application_id
+            application_id = changed_part_of(session, obj)
             if application_id is not None and application_id not in renewed:
                 renew_cache_tag(session, application_id)
                 renewed.add(application_id)

@@ -22,7 +22,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from drafting.accounts.models import User
-from drafting.applications.models import Application, renew_cache_tag
+from drafting.applications.models import Application, changed_part_of, renew_cache_tag
 from drafting.calls.models import CallStandard, Requirement
 from drafting.core.models import UTCDateTime, str_enum
 from drafting.core.timeutil import utcnow
@@ -111,10 +111,7 @@ def bump_application_cache_tags(session, _context, _instances) -> None:
     renamed: list[int] = []
     for obj in (*session.new, *session.dirty, *session.deleted):
         if isinstance(obj, Assessment):
-            if obj in session.dirty and not session.is_modified(obj):
-                continue
-            application = obj.__dict__.get("application")
-            application_id = application.id if application is not None else obj.application_id
+            application_id = changed_part_of(session, obj)
             if application_id is not None and application_id not in renewed:
                 renew_cache_tag(session, application_id)
                 renewed.add(application_id)
