@@ -11,6 +11,7 @@ from drafting.accounts.models import Organization, OrganizationType, Role, User
 from drafting.accounts.services import create_user
 from drafting.core.cli import with_public_url
 from drafting.demo_calls import load_demo_calls
+from drafting.demo_stages import load_demo_stages
 from drafting.documents.demo import load_demo_documents
 from drafting.extensions import db
 
@@ -113,6 +114,7 @@ def load_demo() -> None:
     )
     load_demo_calls()
     load_demo_documents()
+    load_demo_stages()
 
 
 @click.command("seed-demo")
