@@ -37,6 +37,7 @@ from drafting.ballots.rules import Rule, tally
 from drafting.ballots.states import TRANSITIONS, BallotResult, BallotStatus, Choice
 from drafting.core.errors import NotAllowed, Refused, ServiceError
 from drafting.core.i18n import format_dt
+from drafting.core.statemachine import Move, StateMachine
 from drafting.core.timeutil import utcnow
 from drafting.documents import services as document_services
 from drafting.documents import signals as document_signals
@@ -94,14 +95,57 @@ def default_voters(document: StandardDocument, rule: Rule) -> list[Organization]
     return orgs
 
 
-def transition(ballot: Ballot, new_status: BallotStatus, *, actor: User | None, **details) -> None:
-    """Move the ballot along :data:`~drafting.ballots.states.TRANSITIONS` and audit the move."""
-    old = ballot.status
-    if new_status not in TRANSITIONS[BallotStatus(old)]:
-        raise Refused(_("This ballot is already closed."), code="ballot_closed")
-    ballot.status = new_status
-    db.session.flush()
-    record(actor, f"ballot.{new_status}", ballot, old=str(old), **details)
+def _count(move: Move) -> None:
+    """Before the close: count the votes under the ballot's rule (read while the ballot
+    is still open; written by :func:`_counted` once the move is certain)."""
+    ballot = move.obj
+    rule = Rule(
+        pass_ratio=ballot.pass_ratio,
+        max_against_ratio=ballot.max_against_ratio,
+        abstentions_count=ballot.abstentions_count,
+        exclude_drafting_units=ballot.exclude_drafting_units,
+    )
+    voters = {v.organization_id for v in ballot.voters}
+    choices = [v.choice for org, v in queries.votes_of(ballot).items() if org in voters]
+    move.extra["tally"] = tally(choices, len(voters), rule)
+
+
+def _counted(move: Move) -> None:
+    """The close's effect: the counts, the result, who closed it and when."""
+    ballot, actor, now, t = move.obj, move.actor, move.extra["now"], move.extra["tally"]
+    ballot.entitled, ballot.votes_cast = t.entitled, t.cast
+    ballot.votes_for, ballot.for_with_comments = t.votes_for, t.for_with_comments
+    ballot.against, ballot.abstain, ballot.not_voted = t.against, t.abstain, t.not_voted
+    ballot.result = BallotResult.PASSED if t.passed else BallotResult.FAILED
+    ballot.closed_at = now
+    ballot.closed_by_id = actor.id if actor is not None else None
+    ballot.close_reason = (move.reason or "").strip()[:MAX_REASON]
+    move.audit.update(
+        early=now < ballot.closes_at,
+        result=str(ballot.result),
+        entitled=t.entitled,
+        cast=t.cast,
+        votes_for=t.votes_for,
+        against=t.against,
+        abstain=t.abstain,
+    )
+
+
+#: A ballot: open → closed (by the secretariat, or at its closing time by cron).
+#: Opening is the row's creation (audited ``ballot.opened``), not a move.
+BALLOT_STATES: StateMachine[BallotStatus] = StateMachine(
+    name="ballot",
+    model=Ballot,
+    states=BallotStatus,
+    moves=TRANSITIONS,
+    refused=lambda _old, _new: _("This ballot is already closed."),
+    audit_action=lambda new: f"ballot.{new}",
+    recorder=record,
+    prepare={BallotStatus.CLOSED: [_count]},
+    effects={BallotStatus.CLOSED: [_counted]},
+    state_attr="status",
+    lock=_lock,
+)
 
 
 def open_ballot(
@@ -303,33 +347,9 @@ def close_ballot(
     _lock(ballot)
     if ballot.is_closed:
         raise Refused(_("This ballot is already closed."), code="ballot_closed")
-    rule = Rule(
-        pass_ratio=ballot.pass_ratio,
-        max_against_ratio=ballot.max_against_ratio,
-        abstentions_count=ballot.abstentions_count,
-        exclude_drafting_units=ballot.exclude_drafting_units,
-    )
-    voters = {v.organization_id for v in ballot.voters}
-    choices = [v.choice for org, v in queries.votes_of(ballot).items() if org in voters]
-    t = tally(choices, len(voters), rule)
-    ballot.entitled, ballot.votes_cast = t.entitled, t.cast
-    ballot.votes_for, ballot.for_with_comments = t.votes_for, t.for_with_comments
-    ballot.against, ballot.abstain, ballot.not_voted = t.against, t.abstain, t.not_voted
-    ballot.result = BallotResult.PASSED if t.passed else BallotResult.FAILED
-    ballot.closed_at = now
-    ballot.closed_by_id = actor.id if actor is not None else None
-    ballot.close_reason = (reason or "").strip()[:MAX_REASON]
-    transition(
-        ballot,
-        BallotStatus.CLOSED,
-        actor=actor,
-        early=now < ballot.closes_at,
-        result=str(ballot.result),
-        entitled=t.entitled,
-        cast=t.cast,
-        votes_for=t.votes_for,
-        against=t.against,
-        abstain=t.abstain,
+    # Locked and read again above: the precise refusal before the machine's own.
+    BALLOT_STATES.transition(
+        ballot, BallotStatus.CLOSED, actor=actor, reason=reason, lock=False, now=now
     )
     notify.ballot_closed(ballot)
     return ballot

@@ -1,4 +1,4 @@
-"""One shape for every state machine: calls, applications, documents, export jobs.
+"""One shape for every state machine: calls, applications, documents, export jobs, ballots.
 
 A :class:`StateMachine` holds what a domain says about its states — the
 table of allowed moves, the guards of a move, what a move changes besides the
