@@ -8,7 +8,17 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
-from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint, event
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+    inspect,
+    update,
+)
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from drafting.accounts.models import Organization, User
@@ -225,3 +235,15 @@ def bump_cache_tags(session, _context, _instances) -> None:
             if application_id is not None and application_id not in renewed:
                 renew_cache_tag(session, application_id)
                 renewed.add(application_id)
+        elif (
+            isinstance(obj, Organization)
+            and obj in session.dirty
+            and obj.id is not None
+            and inspect(obj).attrs.name.history.has_changes()
+        ):
+            # The pages show the applicant's name: all its applications, in one statement.
+            session.connection().execute(
+                update(Application.__table__)
+                .where(Application.__table__.c.organization_id == obj.id)
+                .values(cache_tag=uuid.uuid4().hex)
+            )

@@ -7,6 +7,7 @@ application figures come from aggregate queries.
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -347,3 +348,17 @@ def published_decisions(application: Application) -> dict[int, Decision]:
     shows them: a template global, so ``applications`` does not import ``reviews``)."""
     decisions = decisions_for([application.id]).get(application.id, {})
     return {sid: d for sid, d in decisions.items() if d.published_at is not None}
+
+
+def applications_tag(call_id: int) -> str:
+    """One tag for the state of every application of the call: a digest of their ids
+    and ``cache_tag``s, which every change of an application or of its parts renews
+    (the dashboard's cache key; one query on an index, whatever the page would load)."""
+    digest = hashlib.sha1(usedforsecurity=False)
+    for app_id, tag in db.session.execute(
+        select(Application.id, Application.cache_tag)
+        .where(Application.call_id == call_id)
+        .order_by(Application.id)
+    ):
+        digest.update(f"{app_id}:{tag};".encode())
+    return digest.hexdigest()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from flask import (
     Blueprint,
     Response,
@@ -13,7 +15,7 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import get_locale
+from flask_babel import get_locale, get_timezone
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -90,6 +92,35 @@ def dashboard(call_id: int):
     state = args.get("state") if args.get("state") in {s.value for s in ApplicationState} else None
     role = args.get("role") if args.get("role") in ("main", "participating") else None
     sort = args.get("sort") if args.get("sort") in queries.SORTS else "organization"
+    filters = {
+        "state": state or "",
+        "standard": standard_id or "",
+        "role": role or "",
+        "sort": sort,
+    }
+    # The table part is kept in the page cache per reader (what a reviewer sees
+    # differs from the secretariat's view; times are in the reader's zone), language,
+    # filters, the call's cache_tag and the tags of all its applications, which every
+    # answer, file, assessment, state change and rename renews: a change shows at once.
+    key = ":".join(
+        (
+            "dashboard",
+            str(call.id),
+            call.cache_tag,
+            queries.applications_tag(call.id),
+            f"{current_user.id}.{current_user.role}.{current_user.organization_id}",
+            str(get_locale()),
+            str(get_timezone()),
+            json.dumps(filters, sort_keys=True),
+        )
+    )
+    body_html = pagecache.fragment(
+        key, lambda: _dashboard_body(call, filters, state, standard_id, role, sort)
+    )
+    return render_template("reviews/dashboard.html", call=call, body_html=body_html)
+
+
+def _dashboard_body(call: Call, filters: dict, state, standard_id, role, sort) -> str:
     rows, counts = queries.dashboard_page(
         current_user, call, state=state, standard_id=standard_id, role=role, sort=sort
     )
@@ -98,17 +129,12 @@ def dashboard(call_id: int):
         for std_id, std_role in row.standards:
             per_standard.setdefault(std_id, {"main": 0, "participating": 0})[std_role] += 1
     return render_template(
-        "reviews/dashboard.html",
+        "reviews/_dashboard_body.html",
         call=call,
         rows=rows,
         counts=counts,
         per_standard=per_standard,
-        filters={
-            "state": state or "",
-            "standard": standard_id or "",
-            "role": role or "",
-            "sort": sort,
-        },
+        filters=filters,
         # Resolved once per request, not once per row.
         standard_titles={
             s.id: do_truncate(current_app.jinja_env, s.title_zh, 24) for s in call.standards
