@@ -23,8 +23,20 @@ from drafting.extensions import db
 OUTSIDE_UNIT = "中科再生资源研究院"
 
 
-def _text(title: str) -> str:
-    return DEMO_TEXT.replace("废旧磷酸铁锂电池正极材料回收利用技术规范", title)
+def _document(first, secretariat, number, title_zh, title_en, message) -> StandardDocument:
+    """A document in the first demo document's group, with the demo text under its own title."""
+    return documents.create_document(
+        number=number,
+        title_zh=title_zh,
+        title_en=title_en,
+        ics="13.030.50",
+        ccs="Z 70",
+        issuing_body=first.issuing_body,
+        group=first.drafting_group,
+        actor=secretariat,
+        text=DEMO_TEXT.replace("废旧磷酸铁锂电池正极材料回收利用技术规范", title_zh),
+        message=message,
+    )
 
 
 def load_demo_stages() -> None:
@@ -37,17 +49,13 @@ def load_demo_stages() -> None:
     outside = db.session.scalar(select(Organization).where(Organization.name == OUTSIDE_UNIT))
     voter = outside.users[0] if outside is not None and outside.users else None
 
-    commented = documents.create_document(
-        number="T/CESA 1202—2026",
-        title_zh="退役动力电池包拆解作业规范",
-        title_en="Specification for dismantling retired traction battery packs",
-        ics="13.030.50",
-        ccs="Z 70",
-        issuing_body=first.issuing_body,
-        group=first.drafting_group,
-        actor=secretariat,
-        text=_text("退役动力电池包拆解作业规范"),
-        message="征求意见稿",
+    commented = _document(
+        first,
+        secretariat,
+        "T/CESA 1202—2026",
+        "退役动力电池包拆解作业规范",
+        "Specification for dismantling retired traction battery packs",
+        "征求意见稿",
     )
     commented.comments_public = True  # anyone may comment, confirmed by mail
     documents.transition(commented, DocumentStage.DRAFT_FOR_COMMENTS, actor=secretariat)
@@ -62,17 +70,13 @@ def load_demo_stages() -> None:
             actor=voter,
         )
 
-    balloted = documents.create_document(
-        number="T/CESA 1203—2026",
-        title_zh="废旧锂离子电池贮存安全要求",
-        title_en="Safety requirements for the storage of waste lithium-ion batteries",
-        ics="13.030.50",
-        ccs="Z 70",
-        issuing_body=first.issuing_body,
-        group=first.drafting_group,
-        actor=secretariat,
-        text=_text("废旧锂离子电池贮存安全要求"),
-        message="送审稿",
+    balloted = _document(
+        first,
+        secretariat,
+        "T/CESA 1203—2026",
+        "废旧锂离子电池贮存安全要求",
+        "Safety requirements for the storage of waste lithium-ion batteries",
+        "送审稿",
     )
     documents.transition(balloted, DocumentStage.DRAFT_FOR_COMMENTS, actor=secretariat)
     documents.transition(balloted, DocumentStage.DRAFT_FOR_REVIEW, actor=secretariat)

@@ -208,6 +208,15 @@ def renew_cache_tag(session, application_id: int | None) -> None:
 _APPLICATION_PARTS = (ApplicationStandard, Answer, Attachment)
 
 
+def renamed_in(session, obj) -> bool:
+    """Whether this flush changes the ``name`` of ``obj`` (a stored user or organization)."""
+    return (
+        obj in session.dirty
+        and obj.id is not None
+        and inspect(obj).attrs.name.history.has_changes()
+    )
+
+
 def changed_part_of(session, part) -> int | None:
     """The id of the application that ``part`` (a row with an ``application``:
     answer, file, standard, assessment…) belongs to, when the flush really changes
@@ -235,12 +244,7 @@ def bump_cache_tags(session, _context, _instances) -> None:
             if application_id is not None and application_id not in renewed:
                 renew_cache_tag(session, application_id)
                 renewed.add(application_id)
-        elif (
-            isinstance(obj, Organization)
-            and obj in session.dirty
-            and obj.id is not None
-            and inspect(obj).attrs.name.history.has_changes()
-        ):
+        elif isinstance(obj, Organization) and renamed_in(session, obj):
             # The pages show the applicant's name: all its applications, in one statement.
             session.connection().execute(
                 update(Application.__table__)

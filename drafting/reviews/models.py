@@ -15,14 +15,18 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     event,
-    inspect,
     select,
     update,
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from drafting.accounts.models import User
-from drafting.applications.models import Application, changed_part_of, renew_cache_tag
+from drafting.applications.models import (
+    Application,
+    changed_part_of,
+    renamed_in,
+    renew_cache_tag,
+)
 from drafting.calls.models import CallStandard, Requirement
 from drafting.core.models import UTCDateTime, str_enum
 from drafting.core.timeutil import utcnow
@@ -115,12 +119,7 @@ def bump_application_cache_tags(session, _context, _instances) -> None:
             if application_id is not None and application_id not in renewed:
                 renew_cache_tag(session, application_id)
                 renewed.add(application_id)
-        elif (
-            isinstance(obj, User)
-            and obj in session.dirty
-            and obj.id is not None
-            and inspect(obj).attrs.name.history.has_changes()
-        ):
+        elif isinstance(obj, User) and renamed_in(session, obj):
             renamed.append(obj.id)
     if renamed:
         # Every application the renamed reviewers assessed, in one statement
