@@ -18,7 +18,7 @@ from email.utils import make_msgid
 
 from flask import current_app, render_template
 from flask_babel import force_locale
-from sqlalchemy import select
+from sqlalchemy import inspect, select, update
 
 from drafting.core import transaction
 from drafting.core.timeutil import utcnow
@@ -103,29 +103,41 @@ def _send_after_commit(app, mail_id: int) -> None:
 
 
 def send_queued(ids: list[int] | None = None, limit: int = 200) -> tuple[int, int]:
-    """Try to send queued mail (all, or the given ids); return (sent, failed)."""
+    """Try to send queued mail (all, or the given ids); return (sent, failed).
+
+    No transaction is open while an SMTP server answers: the rows are read, the
+    read is ended, and each mail's outcome is written afterwards by one UPDATE
+    that begins its own transaction. (On SQLite a read held across the SMTP
+    exchange cannot become the write that marks the mail sent once another
+    request has written meanwhile: the mail went out, stayed "queued" and cron
+    would have sent it again.)"""
     query = select(OutboundMail).where(OutboundMail.status == MailStatus.QUEUED)
     if ids is not None:
         query = query.where(OutboundMail.id.in_(ids))
-    mails = db.session.scalars(query.order_by(OutboundMail.id).limit(limit)).all()
+    mails = [_copy(m) for m in db.session.scalars(query.order_by(OutboundMail.id).limit(limit))]
+    db.session.rollback()  # the copies keep what was read
     sent = failed = 0
     for mail in mails:
+        attempts = mail.attempts + 1
         try:
             deliver(mail)
         except (OSError, smtplib.SMTPException) as exc:
-            mail.attempts += 1
-            mail.last_error = str(exc)[:500]
-            if mail.attempts >= MAX_ATTEMPTS:
-                mail.status = MailStatus.FAILED
+            outcome = {"attempts": attempts, "last_error": str(exc)[:500]}
+            if attempts >= MAX_ATTEMPTS:
+                outcome["status"] = MailStatus.FAILED
             failed += 1
             log.warning("mail %s to %s not sent: %s", mail.id, mail.recipient, exc)
         else:
-            mail.attempts += 1
-            mail.status = MailStatus.SENT
-            mail.sent_at = utcnow()
+            outcome = {"attempts": attempts, "status": MailStatus.SENT, "sent_at": utcnow()}
             sent += 1
+        db.session.execute(update(OutboundMail).where(OutboundMail.id == mail.id).values(**outcome))
         db.session.commit()
     return sent, failed
+
+
+def _copy(mail: OutboundMail) -> OutboundMail:
+    """A copy of the row's columns outside the session (what ``deliver`` reads)."""
+    return OutboundMail(**{a.key: getattr(mail, a.key) for a in inspect(OutboundMail).column_attrs})
 
 
 def build_message(mail: OutboundMail) -> EmailMessage:
