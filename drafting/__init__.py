@@ -73,13 +73,9 @@ def _init_extensions(app: Flask) -> None:
     security.init_app(app)
     transaction.init_app(app)
     pagecache.init_app(app)
-    with app.app_context():
-        if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        with app.app_context():
             transaction.configure_sqlite(db.engine)
-        else:
-            transaction.ping_idle_connections(
-                db.engine, app.config["DATABASE_PING_AFTER_IDLE_SECONDS"]
-            )
 
 
 def _register_blueprints(app: Flask) -> None:

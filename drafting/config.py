@@ -60,11 +60,10 @@ def from_environment(instance_path: Path) -> dict:
     return {
         "SECRET_KEY": _secret_key(instance_path),
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
-        # A pooled connection is checked before use only after it sat idle this long
-        # (core.transaction.ping_idle_connections), not on every request.
-        "DATABASE_PING_AFTER_IDLE_SECONDS": float(
-            os.environ.get("DATABASE_PING_AFTER_IDLE_SECONDS") or 5
-        ),
+        # Every checkout is tested: PostgreSQL may drop a connection at any time
+        # (restart, failover), and no request may see that as a 500
+        # (tests/production/test_faults.py).
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "UPLOAD_DIR": os.environ.get("UPLOAD_DIR") or str(instance_path / "uploads"),
         "EXPORT_DIR": os.environ.get("EXPORT_DIR") or str(instance_path / "exports"),
         "UPLOAD_MAX_BYTES": upload_limit,

@@ -8,12 +8,10 @@ registers an after-commit callback.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 
 from flask import Flask, Response, current_app, g, has_request_context, request
 from sqlalchemy import event
-from sqlalchemy.exc import DisconnectionError
 
 from drafting.extensions import db
 
@@ -81,33 +79,6 @@ def init_app(app: Flask) -> None:
     def _rollback(exc: BaseException | None) -> None:
         if exc is not None:
             db.session.rollback()
-
-
-def ping_idle_connections(engine, idle_seconds: float) -> None:
-    """Test a pooled connection before a request uses it only when it sat idle for
-    ``idle_seconds`` or more (a database restart or a firewall may have cut it meanwhile):
-    a dead one is replaced at once, and the request never sees it. A busy pool — every
-    request on deadline day — skips the round trip that ``pool_pre_ping`` would pay on
-    every checkout (a fifth of a cached page's time on PostgreSQL; bench/pages.py)."""
-
-    @event.listens_for(engine, "checkin")
-    def _returned(_dbapi_connection, record) -> None:
-        record.info["returned_at"] = time.monotonic()
-
-    @event.listens_for(engine, "checkout")
-    def _check(dbapi_connection, record, _proxy) -> None:
-        returned = record.info.get("returned_at")
-        if returned is None or time.monotonic() - returned < idle_seconds:
-            return  # just connected, or used a moment ago
-        try:
-            cursor = dbapi_connection.cursor()
-            try:
-                cursor.execute("SELECT 1")
-            finally:
-                cursor.close()
-            dbapi_connection.rollback()
-        except Exception as exc:  # any failure: the pool connects again and retries
-            raise DisconnectionError("the pooled connection is gone") from exc
 
 
 def configure_sqlite(engine) -> None:
