@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from flask import abort, request
+from flask import abort
 from flask_babel import gettext as _
 from flask_login import current_user
 from pydantic import Field, Strict
 from sqlalchemy import select
 
-from drafting.api.core import api_error, api_route
+from drafting.api.core import api_error, api_route, required_file
 from drafting.api.validation import (
     Body,
     Flag,
@@ -477,14 +477,7 @@ CALL_ATTACHMENT_SCHEMA = {
 )
 def calls_attachment_add(call_id: int):
     call = _managed_call(call_id)
-    upload = request.files.get("file")
-    if upload is None or not upload.filename:
-        return api_error(
-            422,
-            "invalid",
-            _("Some fields are missing or invalid."),
-            fields={"file": [_("This field is required.")]},
-        )
+    upload = required_file(_("Some fields are missing or invalid."))
     a = services.add_attachment(
         call, filename=upload.filename, data=read_upload(upload), actor=current_user
     )

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 
-from flask import Blueprint
+from flask import Blueprint, abort, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -23,6 +23,15 @@ COMMON_ERRORS = (400, 401, 403, 404, 422)
 
 
 api_error = json_error
+
+
+def required_file(message: str):
+    """The request's multipart field ``file``; without it (or with an empty file name)
+    the view ends with a 422 that says ``message`` and names the field."""
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        abort(api_error(422, "invalid", message, fields={"file": [_("This field is required.")]}))
+    return upload
 
 
 def api_route(

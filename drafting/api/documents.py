@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from pydantic import ConfigDict, Field, Strict
 
-from drafting.api.core import api_error, api_route
+from drafting.api.core import api_error, api_route, required_file
 from drafting.api.validation import (
     Body,
     Day,
@@ -854,14 +854,7 @@ def attachments_list(document_id: int):
 )
 def attachments_create(document_id: int):
     document = document_or_404(document_id, permissions.can_edit_document)
-    upload = request.files.get("file")
-    if upload is None or not upload.filename:
-        return api_error(
-            422,
-            "invalid",
-            _("Send the image as the multipart field “file”."),
-            fields={"file": [_("This field is required.")]},
-        )
+    upload = required_file(_("Send the image as the multipart field “file”."))
     att = services.add_attachment(
         document,
         filename=upload.filename,

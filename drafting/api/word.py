@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from typing import Annotated, ClassVar, Literal
 
-from flask import abort, request
+from flask import abort
 from flask_babel import gettext as _
 from flask_login import current_user
 from pydantic import Field
 
-from drafting.api.core import api_error, api_route
+from drafting.api.core import api_error, api_route, required_file
 from drafting.api.documents import (
     DOCUMENT_SCHEMA,
     NUMBER_HINT,
@@ -149,14 +149,7 @@ class NewDocumentImportInput(Body):
 )
 def docx_import(document_id: int):
     document = _document(document_id, can_use_word)
-    upload = request.files.get("file")
-    if upload is None or not upload.filename:
-        return api_error(
-            422,
-            "invalid",
-            _("Send the Word document as the multipart field “file”."),
-            fields={"file": [_("This field is required.")]},
-        )
+    upload = required_file(_("Send the Word document as the multipart field “file”."))
     preview = services.preview_import(
         document, filename=upload.filename, data=read_upload(upload), actor=current_user
     )
@@ -251,14 +244,7 @@ NEW_PREVIEW_SCHEMA = {
 )
 def docx_import_new(group_id: int):
     group = _group(group_id)
-    upload = request.files.get("file")
-    if upload is None or not upload.filename:
-        return api_error(
-            422,
-            "invalid",
-            _("Send the Word document as the multipart field “file”."),
-            fields={"file": [_("This field is required.")]},
-        )
+    upload = required_file(_("Send the Word document as the multipart field “file”."))
     preview = services.preview_new_document(
         group, filename=upload.filename, data=read_upload(upload), actor=current_user
     )
